@@ -1,0 +1,141 @@
+"""Thẩm quyền ký (ô 7a/7b): the authority lines above the signature space.
+
+Lines stack TM. → TL./TUQ. → KT./Q. → chức vụ, each upper-case and bold; the name
+follows the space for signature and seal. Combinations the format rules forbid are
+refused with the rule named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PREFIXES = ("TM.", "TL.", "TUQ.", "KT.", "Q.")
+
+# Words that open a deputy's title: KT. is only for a deputy signing for the head.
+_DEPUTY = re.compile(r"^(PHÓ\b|THỨ TRƯỞNG\b)")
+# Academic and professional titles that never stand before a signer's name.
+_ACADEMIC = re.compile(
+    r"^(GS|PGS|TS|TSKH|ThS|KS|BS|CN|Th\.S|NCS|Giáo sư|Phó giáo sư|Tiến sĩ|Thạc sĩ|Kỹ sư|Bác sĩ)\.?\s",
+    re.IGNORECASE,
+)
+# Heads of titles seen in practice; a title with none of them is likely a typing slip
+# (the seed's "ĐIỀU CHỨC" where "PHÓ CHỦ TỊCH" belonged).
+_TITLE_WORDS = (
+    "CHỦ TỊCH", "TRƯỞNG", "GIÁM ĐỐC", "CHÁNH", "PHÓ", "TỔNG", "BÍ THƯ", "THỦ TƯỚNG",
+    "CHỦ NHIỆM", "ỦY VIÊN", "KẾ TOÁN", "THƯ KÝ", "TỔNG CỤC", "CỤC", "VỤ", "CHỈ HUY",
+    "TƯ LỆNH", "CHÍNH ỦY", "HIỆU", "VIỆN", "THANH TRA", "KIỂM TOÁN", "ĐẠI DIỆN",
+    "QUYỀN", "NGƯỜI", "ĐỒNG", "THƯỜNG TRỰC",
+)
+
+
+class SignatureError(ValueError):
+    """A forbidden combination; `key` names the ky.* key to fix."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Signature:
+    authority: tuple[str, ...]  # bold upper-case lines, top to bottom
+    name: str
+
+
+def _up(value: str) -> str:
+    return " ".join(value.split()).upper()
+
+
+def _titles(chuc_vu: str | list[str] | None) -> list[str]:
+    if chuc_vu is None:
+        return []
+    items = [chuc_vu] if isinstance(chuc_vu, str) else chuc_vu
+    return [_up(v) for v in items if v and v.strip()]
+
+
+def format(
+    *,
+    ho_ten: str,
+    chuc_vu: str | list[str] | None = None,
+    tm: str | None = None,
+    kt: str | None = None,
+    q: str | None = None,
+    tl: str | None = None,
+    tuq: str | None = None,
+) -> Signature:
+    titles = _titles(chuc_vu)
+    if tl and tuq:
+        raise SignatureError("Không dùng cùng lúc TL. (thừa lệnh) và TUQ. (thừa ủy quyền).", "ky.tuq")
+    if kt and q:
+        raise SignatureError("Không dùng cùng lúc KT. (ký thay) và Q. (quyền).", "ky.q")
+    if kt:
+        if not titles:
+            raise SignatureError(
+                "Ký thay (KT.) cần chức vụ của cấp phó đứng dưới, ví dụ 'PHÓ CHỦ TỊCH'.", "ky.chuc_vu"
+            )
+        if not _DEPUTY.match(titles[-1]):
+            raise SignatureError(
+                f"Ký thay (KT.) chỉ dành cho cấp phó: chức vụ '{titles[-1]}' phải là chức vụ cấp phó "
+                "(PHÓ …, THỨ TRƯỞNG).",
+                "ky.chuc_vu",
+            )
+    if not titles and not q:
+        raise SignatureError("Thiếu chức vụ của người ký (ky.chuc_vu).", "ky.chuc_vu")
+    name = " ".join(ho_ten.split())
+    if not name:
+        raise SignatureError("Thiếu họ tên người ký (ky.ho_ten).", "ky.ho_ten")
+    if _ACADEMIC.match(name):
+        raise SignatureError(
+            f"Không ghi học hàm, học vị trước tên người ký: '{name}'.", "ky.ho_ten"
+        )
+    lines: list[str] = []
+    if tm:
+        lines.append(f"TM. {_up(tm)}")
+    if tl:
+        lines.append(f"TL. {_up(tl)}")
+    if tuq:
+        lines.append(f"TUQ. {_up(tuq)}")
+    if kt:
+        lines.append(f"KT. {_up(kt)}")
+    if q:
+        lines.append(f"Q. {_up(q)}")
+    lines.extend(titles)
+    return Signature(authority=tuple(lines), name=name)
+
+
+def title_warnings(chuc_vu: str | list[str] | None) -> list[str]:
+    """Titles that look like typing slips (not errors: titles vary)."""
+    return [
+        f"Chức vụ '{t}' không giống một chức danh quen thuộc; kiểm tra lại chính tả."
+        for t in _titles(chuc_vu)
+        if not any(w in t for w in _TITLE_WORDS)
+    ]
+
+
+def head_title(kt: str | None, q: str | None, chuc_vu: str | list[str] | None) -> str | None:
+    """The title of the head of the issuer, for a quyết định's authority line."""
+    if kt:
+        return _up(kt)
+    if q:
+        return _up(q)
+    titles = _titles(chuc_vu)
+    return titles[-1] if titles else None
+
+
+def validate(lines: list[str]) -> list[str]:
+    """Problems of authority lines as read from a document (for the checker)."""
+    problems = []
+    order = {"TM.": 0, "TL.": 1, "TUQ.": 1, "KT.": 2, "Q.": 2}
+    last = -1
+    for ln in lines:
+        head = ln.split(" ", 1)[0]
+        if head in order:
+            if order[head] < last:
+                problems.append(f"Thứ tự dòng thẩm quyền sai: '{ln}' phải đứng trước.")
+            last = order[head]
+        elif re.match(r"^(TM|KT|TL|TUQ|Q)\b(?!\.)", ln):
+            problems.append(f"Sau chữ viết tắt thẩm quyền phải có dấu chấm: '{ln}'.")
+        if ln != ln.upper():
+            problems.append(f"Dòng thẩm quyền phải viết in hoa: '{ln}'.")
+    return problems

@@ -1,0 +1,49 @@
+"""Approximate printed width of a line in Times New Roman, for layout decisions.
+
+The header must keep the quốc hiệu, the tiêu ngữ and the date line on one line, and
+the rules under the tiêu ngữ and the issuer have lengths tied to their text. Widths
+are the standard Times advance widths (1/1000 em); a Vietnamese letter takes the
+width of its base letter, since the marks sit above or below it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_REGULAR = dict(zip(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.,:;/()",
+    [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500,
+     333, 389, 278, 500, 500, 722, 500, 500, 444,
+     722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722,
+     667, 556, 611, 722, 722, 944, 722, 722, 611,
+     *[500] * 10, 250, 333, 250, 250, 278, 278, 278, 333, 333],
+))
+_BOLD = dict(zip(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.,:;/()",
+    [500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556,
+     444, 389, 333, 556, 500, 722, 500, 500, 444,
+     722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667, 944, 722, 778, 611, 778,
+     722, 556, 667, 722, 722, 1000, 722, 722, 667,
+     *[500] * 10, 250, 333, 250, 250, 333, 333, 278, 333, 333],
+))
+_FALLBACK = 500
+
+
+@lru_cache(maxsize=4096)
+def _base(ch: str) -> str:
+    if ch in "đ":
+        return "d"
+    if ch in "Đ":
+        return "D"
+    return unicodedata.normalize("NFD", ch)[0]
+
+
+def width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
+    table = _BOLD if bold else _REGULAR
+    units = sum(table.get(_base(ch), _FALLBACK) for ch in text)
+    return units * size_pt / 1000
+
+
+def width_twips(text: str, size_pt: float, *, bold: bool = False) -> int:
+    return round(width_pt(text, size_pt, bold=bold) * 20)
