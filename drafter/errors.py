@@ -1,0 +1,75 @@
+"""Problems found in user files, as values with positions until the CLI prints them.
+
+Every message is in Vietnamese and says where (file:line:column), which key, what
+was expected and what was found, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Position:
+    file: str | None = None
+    line: int | None = None  # 1-based, as editors show it
+    column: int | None = None  # 1-based
+
+    def __str__(self) -> str:
+        parts = [self.file or "<?>"]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    position: Position = field(default_factory=Position)
+    key: str | None = None
+    hint: str | None = None
+    severity: str = ERROR
+
+    def format(self) -> str:
+        label = "lỗi" if self.severity == ERROR else "cảnh báo"
+        key = f" [{self.key}]" if self.key else ""
+        hint = f"\n    → {self.hint}" if self.hint else ""
+        return f"{self.position}: {label}{key}: {self.message}{hint}"
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "file": self.position.file,
+            "line": self.position.line,
+            "column": self.position.column,
+            "key": self.key,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class DrafterError(Exception):
+    """One or more problems that stop the work; carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user typed it if relative to the current folder, else absolute."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

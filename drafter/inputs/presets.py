@@ -1,0 +1,125 @@
+"""Finding presets by name: beside the draft, then the user's folder, then built in.
+
+A preset is a partial draft. Presets may name other presets in `dung`; they are
+merged first, in order, and a cycle is an error that names the files in it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+
+import platformdirs
+
+from .. import resources
+from ..errors import DrafterError, Position, Problem
+from . import merge as merging
+from . import yamlfile
+from .yamlfile import Loaded
+
+_NAME = re.compile(r"^[\w][\w.-]*$")
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Source:
+    label: str  # shown to users: where a preset comes from
+    folder: Path
+
+
+def user_folder() -> Path:
+    override = os.environ.get("DRAFTER_USER_DIR")
+    base = Path(override) if override else Path(platformdirs.user_config_dir("drafter"))
+    return base / "presets"
+
+
+def search_path(draft_dir: Path | None) -> list[Source]:
+    sources = []
+    if draft_dir is not None:
+        sources.append(Source("cạnh bản thảo", Path(draft_dir) / "presets"))
+    sources.append(Source("của người dùng", user_folder()))
+    sources.append(Source("có sẵn", resources.presets_dir()))
+    return sources
+
+
+def available(draft_dir: Path | None) -> list[tuple[str, Source, Path]]:
+    """Every preset name visible from `draft_dir`, first match wins, in search order."""
+    seen: dict[str, tuple[str, Source, Path]] = {}
+    for src in search_path(draft_dir):
+        if not src.folder.is_dir():
+            continue
+        for p in sorted(src.folder.iterdir()):
+            if p.suffix in SUFFIXES and p.is_file() and p.stem not in seen:
+                seen[p.stem] = (p.stem, src, p)
+    return list(seen.values())
+
+
+def find(name: str, draft_dir: Path | None) -> Path | None:
+    if not _NAME.match(name) or ".." in name:
+        return None
+    for src in search_path(draft_dir):
+        for suffix in SUFFIXES:
+            p = src.folder / f"{name}{suffix}"
+            if p.is_file():
+                return p
+    return None
+
+
+def _names(value, loaded: Loaded) -> list[str]:
+    if value is None:
+        return []
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise DrafterError(
+            Problem(
+                "'dung' phải là tên một mẫu hoặc danh sách tên mẫu, ví dụ: dung: [ubnd-tinh-ha-tinh].",
+                loaded.position(("dung",)),
+                key="dung",
+            )
+        )
+    return names
+
+
+def resolve(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...] = ()) -> Loaded:
+    """`loaded` with the presets it names (recursively) merged underneath it."""
+    names = _names(loaded.data.get("dung"), loaded)
+    result: Loaded | None = None
+    problems = []
+    for i, name in enumerate(names):
+        path = find(name, draft_dir)
+        if path is None:
+            near = get_close_matches(name, [n for n, _, _ in available(draft_dir)], n=3, cutoff=0.5)
+            hint = f"Có phải ý bạn là: {', '.join(near)}?" if near else (
+                "Xem các mẫu có sẵn bằng lệnh: drafter presets"
+            )
+            where = ", ".join(str(s.folder) for s in search_path(draft_dir))
+            problems.append(
+                Problem(
+                    f"Không tìm thấy mẫu '{name}' (đã tìm trong: {where}).",
+                    loaded.position(("dung", i)),
+                    key=f"dung[{i}]",
+                    hint=hint,
+                )
+            )
+            continue
+        key = str(path.resolve())
+        if key in _stack:
+            cycle = [*_stack[_stack.index(key):], key]
+            raise DrafterError(
+                Problem(
+                    "Các mẫu dùng lẫn nhau thành vòng: " + " → ".join(cycle) + ".",
+                    loaded.position(("dung", i)),
+                    key=f"dung[{i}]",
+                    hint="Bỏ tên mẫu khỏi 'dung' ở một trong các tệp trên.",
+                )
+            )
+        preset = resolve(yamlfile.load(path), draft_dir, (*_stack, key))
+        result = preset if result is None else merging.merge(result, preset)
+    if problems:
+        raise DrafterError(problems)
+    merged = loaded if result is None else merging.merge(result, loaded)
+    merged.data = merging.strip_inherit(merged.data)
+    return merged
