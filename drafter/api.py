@@ -1,0 +1,130 @@
+"""The user-facing API: draft files in, documents out. The CLI is a thin shell on it.
+
+read inputs → merge presets → validate → derive → render → write, one way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import derive, model, resources
+from .errors import DrafterError, Position, Problem, WARNING, display_path
+from .inputs import presets, yamlfile
+from .inputs.yamlfile import Loaded
+from .package.atomic import atomic_write_bytes
+from .render import context as render_context
+from .render import engine
+from .rules import signature
+
+
+@dataclass
+class Prepared:
+    """A draft read, merged and validated, with the document it derives."""
+
+    loaded: Loaded
+    draft: model.Draft
+    document: derive.Document
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def template_search_path(draft_dir: Path | None) -> list[Path]:
+    dirs = []
+    if draft_dir is not None:
+        dirs.append(Path(draft_dir) / "templates")
+    dirs.append(presets.user_folder().parent / "templates")
+    dirs.append(resources.templates_dir())
+    return dirs
+
+
+def find_template(layout_name: str, draft_dir: Path | None) -> Path:
+    name = f"{layout_name}.docx"
+    for d in template_search_path(draft_dir):
+        if (d / name).is_file():
+            return d / name
+    raise DrafterError(Problem(f"Không tìm thấy mẫu trình bày '{name}'.", Position(name)))
+
+
+def load(path: str | Path) -> Loaded:
+    """Read a draft and merge the presets it names (draft wins)."""
+    loaded = yamlfile.load(path)
+    return presets.resolve(loaded, Path(path).resolve().parent)
+
+
+def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None) -> Prepared:
+    draft = model.validate(loaded)
+    try:
+        doc = derive.document(draft, today=today)
+    except signature.SignatureError as exc:
+        path = tuple(exc.key.split("."))
+        raise DrafterError(Problem(str(exc), loaded.position(path), key=exc.key)) from None
+    except ValueError as exc:
+        key = "so_ky_hieu" if draft.so_ky_hieu else None
+        pos = loaded.position((key,)) if key else loaded.position(())
+        raise DrafterError(Problem(str(exc), pos, key=key)) from None
+    warnings = list(loaded.warnings)
+    warnings += [
+        Problem(w, loaded.position(("ky", "chuc_vu")), key="ky.chuc_vu", severity=WARNING)
+        for w in doc.warnings
+    ]
+    return Prepared(loaded, draft, doc, warnings)
+
+
+def prepare(path: str | Path, *, today: dt.date | None = None) -> Prepared:
+    return prepare_loaded(load(path), today=today)
+
+
+def render_bytes(prepared: Prepared, draft_dir: Path | None = None) -> bytes:
+    template = find_template(prepared.document.doc_type.layout, draft_dir)
+    return engine.compiled(template).render(render_context.build(prepared.document))
+
+
+def default_output(draft_path: str | Path) -> Path:
+    return Path(draft_path).with_suffix(".docx")
+
+
+@dataclass
+class RenderResult:
+    output: Path
+    warnings: list[Problem]
+
+
+def render_file(
+    draft_path: str | Path, output: str | Path | None = None, *, force: bool = False
+) -> RenderResult:
+    out = Path(output) if output else default_output(draft_path)
+    if out.suffix.lower() != ".docx":
+        raise DrafterError(Problem("Tệp kết quả phải có đuôi .docx.", Position(display_path(out))))
+    if out.exists() and not force:
+        raise DrafterError(
+            Problem(
+                "Tệp kết quả đã có; drafter không ghi đè.",
+                Position(display_path(out)),
+                hint="Thêm --force để ghi đè, hoặc chọn tên khác bằng -o.",
+            )
+        )
+    prepared = prepare(draft_path)
+    data = render_bytes(prepared, Path(draft_path).resolve().parent)
+    write_output(out, data, force=force)
+    return RenderResult(out, prepared.warnings)
+
+
+def write_output(out: Path, data: bytes, *, force: bool) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, data, force=force)
+    except FileExistsError:
+        raise DrafterError(
+            Problem("Tệp kết quả đã có; drafter không ghi đè.", Position(display_path(out)),
+                    hint="Thêm --force để ghi đè.")
+        ) from None
+    except OSError as exc:
+        raise DrafterError(
+            Problem(f"Không ghi được tệp: {exc.strerror or exc}.", Position(display_path(out)))
+        ) from None
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false", "no")

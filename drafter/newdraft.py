@@ -1,0 +1,84 @@
+"""`drafter new`: write a commented draft from a preset, then render it at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import api, scaffold
+from .errors import DrafterError, Position, Problem, display_path
+from .inputs import presets
+from .rules import doctypes
+from .package.atomic import atomic_write_bytes
+
+
+@dataclass
+class Created:
+    draft: Path
+    output: Path
+    warnings: list
+
+
+def ask(slug: str, prompt: Callable[..., str]) -> dict:
+    """Ask for trích yếu and Kính gửi on a terminal (Enter keeps the placeholder)."""
+    t = doctypes.get(slug)
+    answers: dict = {}
+    trich = prompt("Trích yếu (nội dung chính)", default="", show_default=False).strip()
+    if trich:
+        answers["trich_yeu"] = trich
+    if t.kinh_gui:
+        items = []
+        while True:
+            item = prompt(f"Kính gửi (nơi thứ {len(items) + 1}; Enter để kết thúc)", default="", show_default=False).strip()
+            if not item:
+                break
+            items.append(item)
+        if items:
+            answers["kinh_gui"] = items
+    return answers
+
+
+def create(
+    slug: str,
+    *,
+    preset: str | None = None,
+    name: str | None = None,
+    force: bool = False,
+    trich_yeu: str | None = None,
+    kinh_gui: list[str] | None = None,
+    folder: Path | None = None,
+) -> Created:
+    try:
+        doctypes.get(slug)
+    except doctypes.UnknownTypeError as exc:
+        raise DrafterError(Problem(str(exc), key="LOẠI")) from None
+    folder = folder or Path.cwd()
+    preset = preset or scaffold.DEMO_PRESET
+    if presets.find(preset, folder) is None:
+        names = [n for n, _, _ in presets.available(folder)]
+        raise DrafterError(
+            Problem(f"Không tìm thấy mẫu dùng chung '{preset}'.", key="--preset",
+                    hint="Các mẫu có: " + ", ".join(names))
+        )
+    stem = name or slug
+    if Path(stem).name != stem or stem in ("", ".", ".."):
+        raise DrafterError(Problem(f"Tên '{stem}' không được chứa thư mục hay ký tự '/'.", key="-o"))
+    draft_path = folder / f"{stem.removesuffix('.yaml')}.yaml"
+    out = draft_path.with_suffix(".docx")
+    for p in (draft_path, out):
+        if p.exists() and not force:
+            raise DrafterError(
+                Problem("Tệp đã có; drafter không ghi đè.", Position(display_path(p)),
+                        hint="Thêm --force để ghi đè, hoặc đặt tên khác bằng -o.")
+            )
+    text = scaffold.draft_text(slug, preset=preset, trich_yeu=trich_yeu, kinh_gui=kinh_gui)
+    # Render from the text before writing anything, so a failure leaves no file behind.
+    from .inputs import yamlfile
+
+    loaded = presets.resolve(yamlfile.parse_text(text, display_path(draft_path)), folder)
+    prepared = api.prepare_loaded(loaded)
+    data = api.render_bytes(prepared, folder)
+    atomic_write_bytes(draft_path, text.encode("utf-8"), force=force)
+    api.write_output(out, data, force=force)
+    return Created(draft_path, out, prepared.warnings)

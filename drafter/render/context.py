@@ -1,0 +1,88 @@
+"""From a derived Document to the values a template places.
+
+Plain strings stay strings (Jinja escapes them); runs and rule paragraphs become
+Markup built by the XML layer. Lengths of rules are computed here from the text they
+underline, with the column widths the templates were built with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..derive import Article, Attached, Document, Header, Signing
+from ..rules import body as body_rules
+from ..rules import inline, textwidth
+from . import layout
+from .ooxml import framed_paragraph, rule_paragraph, runs
+
+ISSUER_SIZE = 12
+MARK_SIZE = 13
+
+
+def issuer_rule_length(lines: tuple[str, ...]) -> int:
+    """About 40% of the issuer name's longest line (FORMAT.md: 1/3 to 1/2)."""
+    widest = max((textwidth.width_twips(ln, ISSUER_SIZE, bold=True) for ln in lines), default=0)
+    return max(round(widest * 0.4), 600)
+
+
+def _header(h: Header) -> dict[str, Any]:
+    return {
+        "chu_quan": h.chu_quan,
+        "co_quan": list(h.co_quan),
+        "issuer_rule": rule_paragraph(issuer_rule_length(h.co_quan), layout.HEADER_LEFT_INNER),
+        "so_ky_hieu": h.so_ky_hieu,
+        "date_line": h.date_line,
+        "marks": [
+            framed_paragraph(m, textwidth.width_twips(m, MARK_SIZE, bold=True) + 240, layout.HEADER_LEFT_INNER)
+            for m in h.marks
+        ],
+    }
+
+
+def _paras(paras) -> list[dict[str, Any]]:
+    return [{"kind": p.kind, "runs": runs(p.spans)} for p in paras]
+
+
+def _article(a: Article) -> dict[str, Any]:
+    spans = (inline.Span(a.label, bold=True), inline.Span(" ")) + tuple(a.first)
+    return {"runs": runs(spans), "more": _paras(a.more)}
+
+
+def _signing(s: Signing) -> dict[str, Any]:
+    return {"noi_nhan": list(s.noi_nhan), "authority": list(s.authority), "name": s.name}
+
+
+def _attached(a: Attached, header: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "header": header,
+        "type_name": a.type_name,
+        "trich_yeu": a.trich_yeu,
+        "reference": a.reference,
+        "body": _paras(a.body),
+        "signing": _signing(a.signing),
+    }
+
+
+def build(doc: Document) -> dict[str, Any]:
+    header = _header(doc.header)
+    kg = doc.kinh_gui
+    return {
+        "doc": {
+            "header": header,
+            "type_name": doc.doc_type.caps_name if doc.doc_type.has_type_name else None,
+            "trich_yeu": doc.trich_yeu,
+            "vv": doc.vv,
+            "kinh_gui": {"inline": kg.inline, "lines": list(kg.lines)} if kg else None,
+            "authority_line": doc.authority_line,
+            "can_cu": list(doc.can_cu),
+            "xet_de_nghi": doc.xet_de_nghi,
+            "decision_word": doc.decision_word,
+            "articles": [_article(a) for a in doc.articles],
+            "body": _paras(doc.body),
+            "signing": _signing(doc.signing),
+            "attached": [_attached(a, header) for a in doc.attached],
+        }
+    }
+
+
+__all__ = ["build", "issuer_rule_length", "body_rules"]

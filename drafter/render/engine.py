@@ -1,0 +1,76 @@
+"""Compile a template once, render many documents.
+
+docxtpl prepares the template (its tag clean-up, `{%p %}`/`{{r }}` handling), and
+the prepared XML is compiled by Jinja once per template, with autoescaping and a
+sandbox. Each document is then one Jinja render plus a zip write that copies the
+untouched parts' compressed bytes as they are. `drafter render` and `drafter batch`
+share this path, so what a batch writes is what a single render writes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from ..package import PackageTemplate
+
+MAIN_PART = "word/document.xml"
+
+
+class TemplateRenderError(Exception):
+    pass
+
+
+def jinja_env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+
+
+class CompiledTemplate:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        tpl = DocxTemplate(str(self.path))
+        tpl.init_docx()
+        # docxtpl renders the <w:body> element only; keep the document's own start and
+        # end tags (with their namespace declarations) to wrap each rendered body.
+        self.package = PackageTemplate.from_file(self.path)
+        whole = self.package.read(MAIN_PART).decode("utf-8")
+        start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
+        self._prefix, self._suffix = whole[:start], whole[end:]
+        patched = tpl.patch_xml(tpl.get_xml())
+        # The same pre-step as docxtpl's render_xml_part, done once instead of per document.
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+        self._template = jinja_env().from_string(source)
+        self._resolve_listing = tpl.resolve_listing
+
+    def render_xml(self, context: dict[str, Any]) -> str:
+        xml = self._template.render(context)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self._prefix + self._resolve_listing(xml) + self._suffix
+
+    def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
+        data = self.render_xml(context).encode("utf-8")
+        if check:
+            # A document Word cannot open is never written: parse before packaging.
+            try:
+                etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+            except etree.XMLSyntaxError as exc:
+                raise TemplateRenderError(f"Mẫu {self.path.name} sinh ra XML hỏng: {exc}") from None
+        return self.package.build({MAIN_PART: data})
+
+
+@lru_cache(maxsize=32)
+def _compiled(path: str, mtime_ns: int) -> CompiledTemplate:
+    return CompiledTemplate(path)
+
+
+def compiled(path: str | Path) -> CompiledTemplate:
+    """A compiled template, cached per file and modification time."""
+    p = Path(path).resolve()
+    return _compiled(str(p), p.stat().st_mtime_ns)

@@ -1,0 +1,407 @@
+"""Build the shipped .docx templates, reproducibly (same bytes on every run).
+
+    python templates/build_templates.py [--out DIR]
+
+Each template is a slim WordprocessingML package: Times New Roman in every script
+slot, A4 with FORMAT.md's default margins, the paragraph styles that carry every size
+and weight of Nghị định 30's elements, a page-number header hidden on page 1, and
+docxtpl tags each in a run of its own. Office staff may open a template in Word and
+restyle it; the tags place values the rules derived, so no restyling can change them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from drafter.render import layout  # noqa: E402
+from drafter.render.ooxml import W_NS, R_NS, rule_paragraph  # noqa: E402
+from drafter.rules import textwidth  # noqa: E402
+
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def hp(pt: float) -> int:
+    return round(pt * 2)
+
+
+# --- styles -----------------------------------------------------------------------
+
+def _ppr(jc="center", before=0, after=0, line=240, ind_first=None, keep_next=False, keep_lines=False, extra=""):
+    ind = f'<w:ind w:firstLine="{ind_first}"/>' if ind_first else ""
+    kn = "<w:keepNext/>" if keep_next else ""
+    kl = "<w:keepLines/>" if keep_lines else ""
+    return (
+        f"<w:pPr>{kn}{kl}{extra}<w:spacing w:before=\"{before}\" w:after=\"{after}\" "
+        f"w:line=\"{line}\" w:lineRule=\"auto\"/>{ind}<w:jc w:val=\"{jc}\"/></w:pPr>"
+    )
+
+
+def _rpr(size, bold=False, italic=False, caps=False):
+    b = "<w:b/><w:bCs/>" if bold else ""
+    i = "<w:i/><w:iCs/>" if italic else ""
+    return f"<w:rPr>{b}{i}<w:sz w:val=\"{hp(size)}\"/><w:szCs w:val=\"{hp(size)}\"/></w:rPr>"
+
+
+def pstyle(sid, name, ppr, rpr, based="Normal"):
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{sid}"><w:name w:val="{name}"/>'
+        f'<w:basedOn w:val="{based}"/><w:qFormat/>{ppr}{rpr}</w:style>'
+    )
+
+
+L = layout
+BODY_PPR = dict(jc="both", before=0, after=L.BODY_AFTER, line=L.BODY_LINE, ind_first=L.BODY_INDENT)
+
+STYLES = [
+    # id, name, pPr, rPr  — names shown in Word's style gallery
+    ("DrCoQuanChuQuan", "Cơ quan chủ quản", _ppr(), _rpr(12)),
+    ("DrCoQuan", "Tên cơ quan ban hành", _ppr(), _rpr(12, bold=True)),
+    ("DrQuocHieu", "Quốc hiệu", _ppr(), _rpr(12, bold=True)),
+    ("DrTieuNgu", "Tiêu ngữ", _ppr(), _rpr(13, bold=True)),
+    ("DrRule", "Đường kẻ", _ppr(line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
+    ("DrSoKyHieu", "Số, ký hiệu", _ppr(before=120), _rpr(13)),
+    ("DrDiaDanh", "Địa danh, ngày tháng", _ppr(before=120), _rpr(13, italic=True)),
+    ("DrVv", "Trích yếu công văn", _ppr(before=120), _rpr(12)),
+    ("DrMark", "Độ khẩn, độ mật", _ppr(before=120, extra='<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/><w:left w:val="single" w:sz="6" w:space="4" w:color="000000"/><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/><w:right w:val="single" w:sz="6" w:space="4" w:color="000000"/></w:pBdr>'), _rpr(13, bold=True)),
+    ("DrTenLoai", "Tên loại văn bản", _ppr(before=360, keep_next=True), _rpr(14, bold=True)),
+    ("DrTrichYeu", "Trích yếu", _ppr(keep_next=True), _rpr(14, bold=True)),
+    ("DrThamQuyen", "Thẩm quyền ban hành", _ppr(before=240, after=240, keep_next=True), _rpr(14, bold=True)),
+    ("DrKemTheo", "Ban hành kèm theo", _ppr(keep_next=True), _rpr(14, italic=True)),
+    ("DrKinhGui", "Kính gửi", _ppr(jc="left", before=240, after=L.BODY_AFTER, extra=f'<w:ind w:left="{L.KINH_GUI_LEFT}"/>'), _rpr(14)),
+    ("DrKinhGuiItem", "Kính gửi - dòng", _ppr(jc="left", after=0, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), _rpr(14)),
+    ("DrBody", "Nội dung", _ppr(**BODY_PPR), _rpr(14)),
+    ("DrBodyLast", "Nội dung - đoạn cuối", _ppr(**BODY_PPR, keep_next=True), _rpr(14)),
+    ("DrSection", "Nội dung - mục", _ppr(**BODY_PPR, keep_next=True), _rpr(14, bold=True)),
+    ("DrChapter", "Chương, phần", _ppr(before=120, after=120, keep_next=True), _rpr(14, bold=True)),
+    ("DrCanCu", "Căn cứ", _ppr(**BODY_PPR), _rpr(14, italic=True)),
+    ("DrDecision", "Quyết định:", _ppr(before=120, after=240, keep_next=True), _rpr(14, bold=True)),
+    ("DrNoiNhanLabel", "Nơi nhận:", _ppr(jc="left", before=240), _rpr(12, bold=True, italic=True)),
+    ("DrNoiNhan", "Nơi nhận - dòng", _ppr(jc="left"), _rpr(11)),
+    ("DrAuthority", "Thẩm quyền ký", _ppr(keep_next=True), _rpr(14, bold=True)),
+    ("DrAuthorityFirst", "Thẩm quyền ký - dòng đầu", _ppr(before=240, keep_next=True), _rpr(14, bold=True)),
+    ("DrSigner", "Họ tên người ký", _ppr(before=L.SIGNATURE_SPACE), _rpr(14, bold=True)),
+    ("DrPageNumber", "Số trang", _ppr(), _rpr(14)),
+    ("DrEmpty", "Đoạn trống", _ppr(line=240), _rpr(6)),
+]
+
+
+def styles_xml() -> str:
+    fonts = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="Times New Roman"/>'
+    defaults = (
+        f"<w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:color w:val=\"000000\"/>"
+        f"<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>"
+        "<w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>"
+    )
+    base = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        f"<w:rPr>{fonts}</w:rPr></w:style>"
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="table" w:customStyle="1" w:styleId="DrTable"><w:name w:val="Bảng số liệu"/><w:basedOn w:val="TableNormal"/>'
+        '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders></w:tblPr></w:style>'
+    )
+    body = "".join(pstyle(*s) for s in STYLES)
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W_NS}">{defaults}{base}{body}</w:styles>'
+
+
+# --- document parts ---------------------------------------------------------------
+
+def p(style: str, text: str = "", *, runs: str | None = None) -> str:
+    inner = runs if runs is not None else (f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else "")
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{inner}</w:p>'
+
+
+def tag(style: str, t: str) -> str:
+    """A paragraph holding one docxtpl tag (`{%p … %}`, `{{p … }}`, `{{r … }}`) in one run."""
+    return p(style, t)
+
+
+def cell(width: int, content: str, valign: str = "top") -> str:
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="{valign}"/></w:tcPr>{content}</w:tc>'
+    )
+
+
+def table(widths: list[int], rows: list[str], *, cant_split: bool = False, keep: bool = False) -> str:
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    borders = "".join(f'<w:{b} w:val="nil"/>' for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    tr_pr = "<w:trPr><w:cantSplit/></w:trPr>" if cant_split else ""
+    body = "".join(f"<w:tr>{tr_pr}{r}</w:tr>" for r in rows)
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+    )
+
+
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+def header_table(ctx: str, *, second_row: str | None) -> str:
+    """The two-column header: issuer block left, national block right (ô 1, 2, 3, 4)."""
+    left_w, right_w = L.HEADER_LEFT, L.HEADER_RIGHT
+    tn_rule = rule_paragraph(textwidth.width_twips(TIEU_NGU, 13, bold=True), right_w - 2 * L.CELL_MARGIN).xml
+    left1 = (
+        tag("DrCoQuanChuQuan", f"{{%p if {ctx}.chu_quan %}}")
+        + p("DrCoQuanChuQuan", f"{{{{ {ctx}.chu_quan }}}}")
+        + tag("DrCoQuanChuQuan", "{%p endif %}")
+        + tag("DrCoQuan", f"{{%p for line in {ctx}.co_quan %}}")
+        + p("DrCoQuan", "{{ line }}")
+        + tag("DrCoQuan", "{%p endfor %}")
+        + tag("DrRule", f"{{{{p {ctx}.issuer_rule }}}}")
+    )
+    right1 = p("DrQuocHieu", QUOC_HIEU) + p("DrTieuNgu", TIEU_NGU) + tn_rule
+    rows = [cell(left_w, left1) + cell(right_w, right1)]
+    if second_row is not None:
+        left2 = (
+            p("DrSoKyHieu", f"{{{{ {ctx}.so_ky_hieu }}}}")
+            + second_row
+            + tag("DrMark", f"{{%p for mark in {ctx}.marks %}}")
+            + tag("DrMark", "{{p mark }}")
+            + tag("DrMark", "{%p endfor %}")
+        )
+        right2 = p("DrDiaDanh", f"{{{{ {ctx}.date_line }}}}")
+        rows.append(cell(left_w, left2) + cell(right_w, right2))
+    return table([left_w, right_w], rows)
+
+
+def body_loop(expr: str) -> str:
+    """Paragraphs of a body: each kind in its own style; the last kept with what follows."""
+    return (
+        tag("DrBody", f"{{%p for para in {expr} %}}")
+        + tag("DrBody", "{%p if para.kind == 'section' %}")
+        + p("DrSection", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p elif para.kind == 'chapter' %}")
+        + p("DrChapter", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p elif loop.last %}")
+        + p("DrBodyLast", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p else %}")
+        + p("DrBody", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p endif %}")
+        + tag("DrBody", "{%p endfor %}")
+    )
+
+
+def signature_table(ctx: str, *, with_noi_nhan: bool = True) -> str:
+    left = (
+        (
+            p("DrNoiNhanLabel", "Nơi nhận:")
+            + tag("DrNoiNhan", f"{{%p for line in {ctx}.noi_nhan %}}")
+            + p("DrNoiNhan", "{{ line }}")
+            + tag("DrNoiNhan", "{%p endfor %}")
+        )
+        if with_noi_nhan
+        else p("DrEmpty")
+    )
+    right = (
+        tag("DrAuthority", f"{{%p for line in {ctx}.authority %}}")
+        + tag("DrAuthority", "{%p if loop.first %}")
+        + p("DrAuthorityFirst", "{{ line }}")
+        + tag("DrAuthority", "{%p else %}")
+        + p("DrAuthority", "{{ line }}")
+        + tag("DrAuthority", "{%p endif %}")
+        + tag("DrAuthority", "{%p endfor %}")
+        + p("DrSigner", f"{{{{ {ctx}.name }}}}")
+    )
+    return table([L.SIGN_LEFT, L.SIGN_RIGHT], [cell(L.SIGN_LEFT, left) + cell(L.SIGN_RIGHT, right)], cant_split=True)
+
+
+def sect_pr() -> str:
+    return (
+        '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeaderDefault"/>'
+        '<w:headerReference w:type="first" r:id="rIdHeaderFirst"/>'
+        f'<w:pgSz w:w="{L.PAGE_W}" w:h="{L.PAGE_H}"/>'
+        f'<w:pgMar w:top="{L.MARGIN_TOP}" w:right="{L.MARGIN_RIGHT}" w:bottom="{L.MARGIN_BOTTOM}" '
+        f'w:left="{L.MARGIN_LEFT}" w:header="{L.HEADER_DISTANCE}" w:footer="{L.FOOTER_DISTANCE}" w:gutter="0"/>'
+        '<w:pgNumType w:start="1"/><w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr>'
+    )
+
+
+def document_xml(body: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}{sect_pr()}</w:body></w:document>'
+    )
+
+
+def page_break() -> str:
+    return '<w:p><w:pPr><w:pStyle w:val="DrEmpty"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def cong_van_body() -> str:
+    vv = p("DrVv", "{{ doc.vv }}")
+    kinh_gui = (
+        tag("DrKinhGui", "{%p if doc.kinh_gui.inline %}")
+        + p("DrKinhGui", "Kính gửi: {{ doc.kinh_gui.inline }}")
+        + tag("DrKinhGui", "{%p else %}")
+        + p("DrKinhGui", "Kính gửi:")
+        + tag("DrKinhGuiItem", "{%p for line in doc.kinh_gui.lines %}")
+        + p("DrKinhGuiItem", "{{ line }}")
+        + tag("DrKinhGuiItem", "{%p endfor %}")
+        + tag("DrKinhGui", "{%p endif %}")
+    )
+    return header_table("doc.header", second_row=vv) + kinh_gui + body_loop("doc.body") + signature_table("doc.signing")
+
+
+def title_block(ctx: str) -> str:
+    return (
+        p("DrTenLoai", f"{{{{ {ctx}.type_name }}}}")
+        + p("DrTrichYeu", f"{{{{ {ctx}.trich_yeu }}}}")
+        + rule_paragraph(L.TITLE_RULE, L.TEXT_W).xml
+    )
+
+
+def van_ban_body() -> str:
+    kinh_gui = (
+        tag("DrKinhGui", "{%p if doc.kinh_gui %}")
+        + tag("DrKinhGui", "{%p if doc.kinh_gui.inline %}")
+        + p("DrKinhGui", "Kính gửi: {{ doc.kinh_gui.inline }}")
+        + tag("DrKinhGui", "{%p else %}")
+        + p("DrKinhGui", "Kính gửi:")
+        + tag("DrKinhGuiItem", "{%p for line in doc.kinh_gui.lines %}")
+        + p("DrKinhGuiItem", "{{ line }}")
+        + tag("DrKinhGuiItem", "{%p endfor %}")
+        + tag("DrKinhGui", "{%p endif %}")
+        + tag("DrKinhGui", "{%p endif %}")
+    )
+    return (
+        header_table("doc.header", second_row="")
+        + title_block("doc")
+        + kinh_gui
+        + body_loop("doc.body")
+        + signature_table("doc.signing")
+    )
+
+
+def attached_block() -> str:
+    """Documents issued with a quyết định (Mẫu 1.3): new page, header again, title,
+    the "(Ban hành kèm theo …)" line, body, signature repeated."""
+    return (
+        tag("DrEmpty", "{%p for att in doc.attached %}")
+        + page_break()
+        + header_table("att.header", second_row=None)
+        + p("DrTenLoai", "{{ att.type_name }}")
+        + p("DrTrichYeu", "{{ att.trich_yeu }}")
+        + p("DrKemTheo", "{{ att.reference }}")
+        + rule_paragraph(L.TITLE_RULE, L.TEXT_W).xml
+        + body_loop("att.body")
+        + signature_table("att.signing", with_noi_nhan=False)
+        + tag("DrEmpty", "{%p endfor %}")
+    )
+
+
+def quyet_dinh_body() -> str:
+    return (
+        header_table("doc.header", second_row="")
+        + title_block("doc")
+        + p("DrThamQuyen", "{{ doc.authority_line }}")
+        + tag("DrCanCu", "{%p for line in doc.can_cu %}")
+        + p("DrCanCu", "{{ line }}")
+        + tag("DrCanCu", "{%p endfor %}")
+        + tag("DrCanCu", "{%p if doc.xet_de_nghi %}")
+        + p("DrCanCu", "{{ doc.xet_de_nghi }}")
+        + tag("DrCanCu", "{%p endif %}")
+        + body_loop("doc.body")
+        + p("DrDecision", "{{ doc.decision_word }}")
+        + tag("DrBody", "{%p for art in doc.articles %}")
+        + tag("DrBody", "{%p if loop.last and not art.more %}")
+        + p("DrBodyLast", runs='<w:r><w:t>{{r art.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p else %}")
+        + p("DrBody", runs='<w:r><w:t>{{r art.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p endif %}")
+        + body_loop("art.more")
+        + tag("DrBody", "{%p endfor %}")
+        + signature_table("doc.signing")
+        + attached_block()
+    )
+
+
+def header_part(number: bool) -> str:
+    inner = ""
+    if number:
+        r = '<w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+        inner = (
+            f'<w:r>{r}<w:fldChar w:fldCharType="begin"/></w:r><w:r>{r}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+            f'<w:r>{r}<w:fldChar w:fldCharType="separate"/></w:r><w:r>{r}<w:t>2</w:t></w:r><w:r>{r}<w:fldChar w:fldCharType="end"/></w:r>'
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p><w:pPr><w:pStyle w:val="DrPageNumber"/></w:pPr>{inner}</w:p></w:hdr>'
+    )
+
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+
+ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"""
+
+DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdHeaderDefault" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdHeaderFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/></Relationships>"""
+
+SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="vi-VN"/></w:settings>"""
+
+CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title><dc:creator>drafter</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>"""
+
+APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>drafter</Application></Properties>"""
+
+TEMPLATES = {
+    "cong-van.docx": ("Công văn (Mẫu 1.5)", cong_van_body),
+    "van-ban.docx": ("Văn bản có tên loại (Mẫu 1.4)", van_ban_body),
+    "quyet-dinh.docx": ("Quyết định (Mẫu 1.1-1.3)", quyet_dinh_body),
+}
+
+
+def build(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (title, body) in TEMPLATES.items():
+        parts = [
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", ROOT_RELS),
+            ("word/document.xml", document_xml(body())),
+            ("word/_rels/document.xml.rels", DOC_RELS),
+            ("word/styles.xml", styles_xml()),
+            ("word/settings.xml", SETTINGS),
+            ("word/header1.xml", header_part(True)),
+            ("word/header2.xml", header_part(False)),
+            ("docProps/core.xml", CORE.format(title=title)),
+            ("docProps/app.xml", APP),
+        ]
+        path = out_dir / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for part, text in parts:
+                info = zipfile.ZipInfo(part, ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                z.writestr(info, text.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args(argv)
+    for path in build(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
