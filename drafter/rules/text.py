@@ -1,0 +1,557 @@
+"""Text hygiene for values that office staff type or paste (FORMAT.md: text is NFC).
+
+Pure functions, no I/O:
+
+- :func:`normalize` / :func:`is_nfc`: Unicode NFC (precomposed), nothing else.
+- :func:`detect_legacy` / :func:`convert_legacy`: text typed with the old TCVN3 (ABC,
+  ``.Vn`` fonts) or VNI fonts arrives, once its bytes are read as Windows-1252 /
+  Latin-1, as mojibake such as ``H\\xadíng dÉn`` (TCVN3) or ``Höôùng daãn`` (VNI),
+  both "Hướng dẫn". It is detected by scoring words and converted back.
+- :func:`clean`: everything above plus removal of invisible characters; returns the
+  text and warnings. :func:`refuse_legacy` raises :class:`LegacyEncodingError`
+  instead, for callers that prefer refusing to converting.
+
+How detection works: the text is cut into words (runs of letters and of the
+characters each legacy table uses). A word *votes for* an encoding when, read as
+Unicode, it is not a possible Vietnamese syllable (wrong letters, impossible vowel
+cluster, two tones, odd case) but once converted it is one. A word *votes against*
+when it is a valid syllable as typed and stops being one once converted, and every
+word holding a Vietnamese letter outside Latin-1 (ư, ơ, đ, ạ, ế…) votes against,
+since no legacy byte can produce it. Converted words of three letters or more weigh
+1, shorter ones 0.5 (``µm`` reads as "àm"), a lone character 0 (``©``, ``½``).
+An encoding is detected when its votes reach 1 (``MIN_EVIDENCE``) and at least
+twice (``MIN_RATIO``) the votes against. :func:`clean` also looks at each line on
+its own, and converts the clearly legacy words of a Unicode line when they reach 2
+votes and twice the votes of words that converting would spoil. English or French
+accents (``café``, ``naïve``), ``R&D``, ``<``, ``{{``, ``%``, typographic dashes and
+quotes never form a Vietnamese syllable when converted, so they give nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "TCVN3",
+    "VNI",
+    "ENCODING_LABELS",
+    "TextWarning",
+    "LegacyEncodingError",
+    "normalize",
+    "is_nfc",
+    "detect_legacy",
+    "convert_legacy",
+    "clean",
+    "refuse_legacy",
+]
+
+TCVN3 = "TCVN3"
+VNI = "VNI"
+# Names as Unikey's "Chuyển mã" dialog shows them, so users find the right entry.
+ENCODING_LABELS = {TCVN3: "TCVN3 (ABC)", VNI: "VNI Windows"}
+
+LEGACY_WARNING = "legacy-encoding"
+ETH_WARNING = "eth-for-d"
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in Unicode NFC (precomposed letters); nothing else changes."""
+    return unicodedata.normalize("NFC", text)
+
+
+def is_nfc(text: str) -> bool:
+    """True when ``text`` is already NFC."""
+    return unicodedata.is_normalized("NFC", text)
+
+
+# ---------------------------------------------------------------------------
+# Tables. Tone order below is always: sắc, huyền, hỏi, ngã, nặng.
+_TONE_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
+_ACUTE, _DOT_BELOW = "\u0301", "\u0323"
+
+
+def _toned(letter: str) -> tuple[str, ...]:
+    """The five toned forms of a toneless vowel, NFC: "a" -> ("á", "à", "ả", "ã", "ạ")."""
+    return tuple(unicodedata.normalize("NFC", letter + mark) for mark in _TONE_MARKS)
+
+
+def _latin1(*codes: int) -> str:
+    return bytes(codes).decode("latin-1")
+
+
+# TCVN3 (TCVN 5712:1993, VN3): one byte per letter, lowercase toned letters only;
+# uppercase exists for the seven base letters Ă Â Ê Ô Ơ Ư Đ. Byte values per base
+# letter, in the tone order above (the standard orders them huyền, hỏi, ngã, sắc,
+# nặng; they are listed here re-ordered).
+_TCVN3_BASES: tuple[tuple[str, int | None, tuple[int, ...]], ...] = (
+    # letter, byte of the toneless letter (None: ASCII), bytes of the 5 tones
+    ("a", None, (0xB8, 0xB5, 0xB6, 0xB7, 0xB9)),
+    ("ă", 0xA8, (0xBE, 0xBB, 0xBC, 0xBD, 0xC6)),
+    ("â", 0xA9, (0xCA, 0xC7, 0xC8, 0xC9, 0xCB)),
+    ("e", None, (0xD0, 0xCC, 0xCE, 0xCF, 0xD1)),
+    ("ê", 0xAA, (0xD5, 0xD2, 0xD3, 0xD4, 0xD6)),
+    ("i", None, (0xDD, 0xD7, 0xD8, 0xDC, 0xDE)),
+    ("o", None, (0xE3, 0xDF, 0xE1, 0xE2, 0xE4)),
+    ("ô", 0xAB, (0xE8, 0xE5, 0xE6, 0xE7, 0xE9)),
+    ("ơ", 0xAC, (0xED, 0xEA, 0xEB, 0xEC, 0xEE)),
+    ("u", None, (0xF3, 0xEF, 0xF1, 0xF2, 0xF4)),
+    ("ư", 0xAD, (0xF8, 0xF5, 0xF6, 0xF7, 0xF9)),
+    ("y", None, (0xFD, 0xFA, 0xFB, 0xFC, 0xFE)),
+)
+_TCVN3_UPPER = {"Ă": 0xA1, "Â": 0xA2, "Ê": 0xA3, "Ô": 0xA4, "Ơ": 0xA5, "Ư": 0xA6, "Đ": 0xA7}
+
+
+def _build_tcvn3() -> dict[str, str]:
+    table = {_latin1(0xAE): "đ"}
+    table.update({_latin1(code): letter for letter, code in _TCVN3_UPPER.items()})
+    for letter, plain, tones in _TCVN3_BASES:
+        if plain is not None:
+            table[_latin1(plain)] = letter
+        table.update({_latin1(code): toned for code, toned in zip(tones, _toned(letter))})
+    return table
+
+
+# legacy character -> Unicode letter
+_TCVN3_DECODE: dict[str, str] = _build_tcvn3()
+# Unicode letter -> legacy character; uppercase toned letters have no code of their
+# own (the .VnTimeH fonts draw the lowercase codes as capitals), so they share it.
+_TCVN3_ENCODE: dict[str, str] = {u: c for c, u in _TCVN3_DECODE.items()}
+_TCVN3_ENCODE.update(
+    {u.upper(): c for c, u in _TCVN3_DECODE.items() if u.upper() not in _TCVN3_ENCODE}
+)
+
+# VNI Windows: a toned vowel is the ASCII base letter followed by one mark byte;
+# i's tones, ỵ, ơ, ư and đ are single bytes. Capitals use the capital marks.
+_VNI_TONE = "ùøûõï"  # after a e o u y, and after ơ (ô) and ư (ö)
+_VNI_CIRCUMFLEX = "â", "áàåãä"  # â ê ô: bare, then toned
+_VNI_BREVE = "ê", "éèúüë"  # ă: bare, then toned
+_VNI_I = "íìæóò"
+_VNI_Y_DOT = "î"  # ỵ
+
+
+def _build_vni() -> tuple[dict[str, str], dict[str, str]]:
+    encode: dict[str, str] = {"đ": "ñ", "ơ": "ô", "ư": "ö"}
+    for base in "aeouy":
+        encode.update({t: base + m for t, m in zip(_toned(base), _VNI_TONE)})
+    encode["ỵ"] = _VNI_Y_DOT
+    for letter, base in (("â", "a"), ("ê", "e"), ("ô", "o")):
+        bare, toned = _VNI_CIRCUMFLEX
+        encode[letter] = base + bare
+        encode.update({t: base + m for t, m in zip(_toned(letter), toned)})
+    bare, toned = _VNI_BREVE
+    encode["ă"] = "a" + bare
+    encode.update({t: "a" + m for t, m in zip(_toned("ă"), toned)})
+    for letter, base in (("ơ", "ô"), ("ư", "ö")):
+        encode.update({t: base + m for t, m in zip(_toned(letter), _VNI_TONE)})
+    encode.update(dict(zip(_toned("i")[2:], _VNI_I[2:])))  # í ì are themselves
+    encode.update({u.upper(): v.upper() for u, v in list(encode.items())})
+    decode = {v: u for u, v in encode.items()}
+    # Also read: a capital base with a small mark (hand-edited title case), and
+    # "yï" for ỵ, which some converters write.
+    for seq, letter in list(decode.items()):
+        if len(seq) == 2 and seq[0].isupper():
+            decode.setdefault(seq[0] + seq[1].lower(), letter)
+    decode.setdefault("yï", "ỵ")
+    decode.setdefault("YÏ", "Ỵ")
+    return encode, decode
+
+
+_VNI_ENCODE, _VNI_DECODE = _build_vni()
+_VNI_PATTERN = re.compile(
+    "|".join(re.escape(k) for k in sorted(_VNI_DECODE, key=len, reverse=True))
+)
+
+_KEYS = {TCVN3: frozenset(_TCVN3_DECODE), VNI: frozenset("".join(_VNI_DECODE))}
+# A word: letters plus the characters the table uses (TCVN3 uses µ ¸ × ÷ soft hyphen…)
+_WORD = {
+    enc: re.compile("(?:[^\\W\\d_]|[" + re.escape("".join(sorted(keys))) + "])+")
+    for enc, keys in _KEYS.items()
+}
+
+# Vietnamese letters that Latin-1 lacks: no legacy byte read as Latin-1 gives them.
+_UNICODE_ONLY = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+
+
+def _decode_word(word: str, encoding: str) -> str:
+    if encoding == TCVN3:
+        return "".join(_TCVN3_DECODE.get(c, c) for c in word)
+    return _VNI_PATTERN.sub(lambda m: _VNI_DECODE[m.group()], word)
+
+
+def _encode_legacy(text: str, encoding: str) -> str:
+    """Unicode -> legacy mojibake, for tests and fixtures (TCVN3 loses capitals)."""
+    table = _TCVN3_ENCODE if encoding == TCVN3 else _VNI_ENCODE
+    return "".join(table.get(c, c) for c in normalize(text))
+
+
+# ---------------------------------------------------------------------------
+# Is a word a possible Vietnamese syllable? Onset + rime, at most one tone, and a
+# syllable closed by c, ch, p, t takes only sắc or nặng.
+_ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_OPEN_RIMES = (
+    "oai oay oeo uây uôi ươi ươu iêu yêu uya uyu "
+    "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu uơ"
+)
+_ANY_RIMES = "oa oe uê uy a e ê i o ô ơ u ư y"  # with or without a final consonant
+_CLOSED_RIMES = "uyê iê yê uô ươ oă uâ oo ă â"  # always with a final consonant
+
+
+def _alternation(words: str) -> str:
+    return "|".join(sorted(words.split(), key=len, reverse=True))
+
+
+_SYLLABLE = re.compile(
+    f"{_ONSET}(?:(?:{_alternation(_OPEN_RIMES)})"
+    f"|(?:{_alternation(_ANY_RIMES)})(?P<coda1>ch|nh|ng|c|m|n|p|t)?"
+    f"|(?:{_alternation(_CLOSED_RIMES)})(?P<coda2>ch|nh|ng|c|m|n|p|t))"
+)
+
+
+def _is_syllable(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [c for c in decomposed if c in _TONE_MARKS]
+    if len(tones) > 1:
+        return False
+    bare = "".join(c for c in decomposed if c not in _TONE_MARKS)
+    toneless = unicodedata.normalize("NFC", bare)
+    match = _SYLLABLE.fullmatch(toneless)
+    if match is None:
+        return False
+    coda = match.group("coda1") or match.group("coda2")
+    if coda in ("c", "ch", "p", "t"):
+        return bool(tones) and tones[0] in (_ACUTE, _DOT_BELOW)
+    return True
+
+
+def _plausible(word: str) -> bool:
+    """A Vietnamese syllable written in lower, UPPER or Title case."""
+    case_ok = word.islower() or word.isupper() or (word[:1].isupper() and word[1:].islower())
+    return case_ok and _is_syllable(word)
+
+
+def _ascii_letters(word: str) -> str:
+    return "".join(c for c in word if c.isascii() and c.isalpha())
+
+
+def _typed_in_capitals(word: str) -> bool:
+    """Two or more ASCII letters, all capitals: a word typed for a .VnTimeH font."""
+    letters = _ascii_letters(word)
+    return len(letters) >= 2 and letters.isupper()
+
+
+def _convert_word(word: str, encoding: str) -> str:
+    converted = _decode_word(word, encoding)
+    if encoding == TCVN3 and _typed_in_capitals(word):
+        # TCVN3 has no toned capitals: "CéNG" holds the small code for ộ.
+        converted = converted.upper()
+    return converted
+
+
+@dataclass
+class _Score:
+    votes_for: float = 0.0
+    # words that are Vietnamese as typed and would stop being so once converted
+    against_syllable: float = 0.0
+    # words holding Vietnamese letters that only Unicode has
+    against_unicode: float = 0.0
+
+    @property
+    def against(self) -> float:
+        return self.against_syllable + self.against_unicode
+
+
+def _score(text: str, encoding: str) -> _Score:
+    score = _Score()
+    for match in _WORD[encoding].finditer(text):
+        word = match.group()
+        if _UNICODE_ONLY.search(word):
+            score.against_unicode += 1
+            continue
+        converted = _convert_word(word, encoding)
+        if converted == word:
+            continue
+        before, after = _plausible(word), _plausible(converted)
+        if after and not before and len(word) > 1:
+            score.votes_for += 1.0 if len(converted) >= 3 else 0.5
+        elif before and not after:
+            score.against_syllable += 1
+    return score
+
+
+# An encoding is detected with at least this much evidence…
+MIN_EVIDENCE = 1.0
+# …and this many times more evidence than counter-evidence.
+MIN_RATIO = 2.0
+
+
+def detect_legacy(text: str) -> str | None:
+    """``"TCVN3"``, ``"VNI"`` or ``None``: which legacy encoding ``text`` was typed in.
+
+    Scores words (see the module docstring); an encoding wins with at least
+    ``MIN_EVIDENCE`` votes and ``MIN_RATIO`` times its votes against; if both
+    qualify, the one with the larger margin.
+    """
+    text = normalize(text)
+    best: tuple[float, str] | None = None
+    for encoding in (TCVN3, VNI):
+        score = _score(text, encoding)
+        if score.votes_for >= MIN_EVIDENCE and score.votes_for >= MIN_RATIO * score.against:
+            margin = score.votes_for - score.against
+            if best is None or margin > best[0]:
+                best = (margin, encoding)
+    return best[1] if best else None
+
+
+def _check_encoding(encoding: str) -> str:
+    if encoding not in ENCODING_LABELS:
+        raise ValueError(
+            f"Bảng mã không hỗ trợ: {encoding!r}; chỉ nhận {TCVN3!r} hoặc {VNI!r}."
+        )
+    return encoding
+
+
+# Where a sentence or a list item begins: after . ! ? or a marker "1.", "a)", "-".
+_SENTENCE_START = re.compile(r"(?:[.!?]|^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+]))\s+$")
+
+
+def _convert_line(line: str, encoding: str) -> str:
+    only_clear = bool(_UNICODE_ONLY.search(line))
+    matches = list(_WORD[encoding].finditer(line))
+    words = [m.group() for m in matches]
+    converted = [_convert_word(w, encoding) for w in words]
+    keep = [
+        bool(_UNICODE_ONLY.search(w))
+        or (only_clear and not (_plausible(c) and not _plausible(w)))
+        for w, c in zip(words, converted)
+    ]
+    if encoding == TCVN3:
+        # Context for the capitals TCVN3 cannot write: a neighbour typed in capitals
+        # that is a Vietnamese word ("BAN", "HéI", not "UBND").
+        caps = [
+            _typed_in_capitals(w) and _plausible(c) for w, c in zip(words, converted)
+        ]
+        for i, (word, conv) in enumerate(zip(words, converted)):
+            if conv == word or keep[i] or conv.isupper():
+                continue
+            letters = _ascii_letters(word)
+            if not letters or letters.isupper():
+                if (i > 0 and caps[i - 1]) or (i + 1 < len(words) and caps[i + 1]):
+                    converted[i] = conv.upper()
+                    continue
+            if word[0] in _TCVN3_DECODE and conv[0].islower():
+                # A sentence or item opening on a toned letter lost its capital.
+                if _SENTENCE_START.search(line[: matches[i].start()]):
+                    converted[i] = conv[0].upper() + conv[1:]
+    out, pos = [], 0
+    for m, conv, k in zip(matches, converted, keep):
+        out.append(line[pos : m.start()])
+        out.append(m.group() if k else conv)
+        pos = m.end()
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def convert_legacy(text: str, encoding: str) -> str:
+    """Convert TCVN3 or VNI mojibake to NFC Unicode.
+
+    A line that already holds Vietnamese letters only Unicode has (ư, ơ, đ, ạ…) is
+    Unicode text with, at most, a pasted legacy phrase: there only words that are
+    clearly legacy (not a syllable as typed, a syllable once converted) change, so
+    "Cá" in Unicode is never turned into "Cỏ".
+
+    TCVN3 has no toned capitals (the .VnTimeH fonts draw small codes as capitals),
+    so capitals are restored where the text shows them: a word typed in ASCII
+    capitals (``CéNG`` → ``CỘNG``); a word with one or no ASCII capital next to such
+    a word (``X· HéI`` → ``XÃ HỘI``); a word opening a sentence or a list item
+    (``1. ®Ò nghÞ`` → ``1. Đề nghị``). Elsewhere a lost capital cannot be told
+    apart (``ñy ban`` stays ``ủy ban``).
+    """
+    _check_encoding(encoding)
+    lines = normalize(text).split("\n")
+    return normalize("\n".join(_convert_line(line, encoding) for line in lines))
+
+
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TextWarning:
+    """Something :func:`clean` changed that the user should check; message in Vietnamese."""
+
+    code: str
+    message: str
+    encoding: str | None = None
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _unikey_hint(encoding: str) -> str:
+    return (
+        f"dùng Unikey (Công cụ > Chuyển mã, bảng mã nguồn {ENCODING_LABELS[encoding]}, "
+        "bảng mã đích Unicode dựng sẵn) để chuyển tệp gốc sang Unicode dựng sẵn"
+    )
+
+
+def _legacy_message(encoding: str, converted: str) -> str:
+    return (
+        f"Văn bản có vẻ được gõ bằng bảng mã {ENCODING_LABELS[encoding]} cũ; "
+        f"drafter đã chuyển sang Unicode: “{_excerpt(converted)}”. "
+        f"Hãy kiểm tra lại, hoặc {_unikey_hint(encoding)}."
+    )
+
+
+class LegacyEncodingError(ValueError):
+    """Text typed in a legacy Vietnamese encoding, refused; message in Vietnamese."""
+
+    def __init__(self, encoding: str, text: str):
+        self.encoding = encoding
+        self.text = text
+        reading = convert_legacy(text, encoding)
+        super().__init__(
+            f"Văn bản được gõ bằng bảng mã {ENCODING_LABELS[encoding]} cũ, không phải "
+            f"Unicode: “{_excerpt(text)}” (đọc ra là “{_excerpt(reading)}”). "
+            f"Hãy {_unikey_hint(encoding)}, rồi dán lại."
+        )
+
+    def __reduce__(self):
+        # args hold the message only; rebuild from what __init__ takes.
+        return type(self), (self.encoding, self.text)
+
+
+# Line breaks from Windows, Word (vertical tab = Shift+Enter) and Unicode.
+_NEWLINES = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
+
+
+def _c1_to_cp1252(char: str) -> str:
+    """U+0080–U+009F in pasted text are Windows-1252 bytes read as Latin-1:
+    give back the quote, dash or ellipsis; drop the five undefined ones."""
+    try:
+        return bytes([ord(char)]).decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _strip_invisible(text: str) -> str:
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "\t\n":
+            out.append(char)
+        elif category == "Cc" and 0x80 <= ord(char) <= 0x9F:
+            out.append(_c1_to_cp1252(char))
+        elif category in ("Cc", "Cf"):
+            continue
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+# A legacy phrase pasted into a Unicode line needs this much evidence, counting
+# only its own words: the line's Unicode words say nothing about them.
+MIN_EVIDENCE_IN_UNICODE_LINE = 2.0
+
+
+def _pasted_phrase(line: str) -> str | None:
+    for encoding in (TCVN3, VNI):
+        score = _score(line, encoding)
+        if (
+            score.votes_for >= MIN_EVIDENCE_IN_UNICODE_LINE
+            and score.votes_for >= MIN_RATIO * score.against_syllable
+        ):
+            return encoding
+    return None
+
+
+def _legacy_lines(text: str) -> list[tuple[int, str]]:
+    """(line index, encoding) of each line to convert: all when the whole text is
+    legacy, else each line that is legacy by itself or holds a pasted legacy phrase
+    (where :func:`convert_legacy` changes only the clearly legacy words)."""
+    lines = text.split("\n")
+    whole = detect_legacy(text)
+    if whole:
+        return [(i, whole) for i in range(len(lines))]
+    found = []
+    for i, line in enumerate(lines):
+        encoding = detect_legacy(line) or _pasted_phrase(line)
+        if encoding:
+            found.append((i, encoding))
+    return found
+
+
+# Eth (Ð, U+00D0) looks like Đ and some fonts and keyboards give it for Đ.
+_ETH_WORD = re.compile("[^\\W\\d_]*Ð[^\\W\\d_]*")
+
+
+def clean(text: str) -> tuple[str, list[TextWarning]]:
+    """Return ``text`` ready to store, and warnings about what was changed.
+
+    - NFC normalisation;
+    - line breaks ``\\r\\n``, ``\\r``, vertical tab (Word's Shift+Enter), form feed,
+      U+2028 and U+2029 become ``\\n``;
+    - C1 control characters (U+0080–U+009F: Windows-1252 bytes read as Latin-1)
+      become the punctuation they stood for (“ ” – … ) or are dropped;
+    - other control characters except ``\\t`` and ``\\n`` are removed, and so are
+      invisible format characters (zero-width space and joiners, U+FEFF, soft hyphen,
+      direction marks) — after legacy detection, since TCVN3 writes ư as a soft
+      hyphen;
+    - TCVN3 / VNI text (the whole value, or single lines of it) is converted to
+      Unicode, with a warning naming the encoding;
+    - Ð (Eth, U+00D0) in a Vietnamese word becomes Đ, with a warning;
+    - no-break spaces are kept (Word uses them on purpose); nothing else changes.
+
+    ``clean`` is idempotent: ``clean(clean(x)[0])[0] == clean(x)[0]``.
+    """
+    text = _NEWLINES.sub("\n", normalize(text))
+    # Keep U+00AD for detection; drop every other invisible character first.
+    soft_hyphen = "\u00ad"
+    text = soft_hyphen.join(_strip_invisible(part) for part in text.split(soft_hyphen))
+    warnings: list[TextWarning] = []
+
+    plan = _legacy_lines(text)
+    if plan:
+        lines = text.split("\n")
+        by_encoding: dict[str, list[str]] = {}
+        for i, encoding in plan:
+            lines[i] = convert_legacy(lines[i], encoding)
+            if lines[i].strip():
+                by_encoding.setdefault(encoding, []).append(lines[i])
+        text = "\n".join(lines)
+        for encoding, converted in by_encoding.items():
+            message = _legacy_message(encoding, " ".join(converted))
+            warnings.append(TextWarning(LEGACY_WARNING, message, encoding))
+
+    text = text.replace(soft_hyphen, "")
+
+    def fix_eth(match: re.Match[str]) -> str:
+        word = match.group()
+        fixed = word.replace("Ð", "Đ")
+        return fixed if _plausible(fixed) else word
+
+    fixed = _ETH_WORD.sub(fix_eth, text)
+    if fixed != text:
+        warnings.append(
+            TextWarning(
+                ETH_WARNING,
+                "Văn bản có chữ Ð (Eth, U+00D0) trông giống chữ Đ; drafter đã thay bằng Đ "
+                "tiếng Việt (U+0110). Hãy kiểm tra lại bộ gõ hoặc phông chữ của tệp gốc.",
+            )
+        )
+        text = fixed
+    return normalize(text), warnings
+
+
+def refuse_legacy(text: str) -> str:
+    """Raise :class:`LegacyEncodingError` if ``text`` (or one of its lines) is TCVN3 or
+    VNI mojibake; else return it NFC-normalised."""
+    text = normalize(text)
+    plan = _legacy_lines(_NEWLINES.sub("\n", text))
+    if plan:
+        lines = _NEWLINES.sub("\n", text).split("\n")
+        encoding = plan[0][1]
+        raise LegacyEncodingError(
+            encoding, "\n".join(lines[i] for i, enc in plan if enc == encoding)
+        )
+    return text
