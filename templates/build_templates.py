@@ -64,7 +64,7 @@ STYLES = [
     ("DrCoQuan", "Tên cơ quan ban hành", _ppr(), _rpr(12, bold=True)),
     ("DrQuocHieu", "Quốc hiệu", _ppr(), _rpr(12, bold=True)),
     ("DrTieuNgu", "Tiêu ngữ", _ppr(), _rpr(13, bold=True)),
-    ("DrRule", "Đường kẻ", _ppr(line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
+    ("DrRule", "Đường kẻ", _ppr(before=30, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
     ("DrSoKyHieu", "Số, ký hiệu", _ppr(before=120), _rpr(13)),
     ("DrDiaDanh", "Địa danh, ngày tháng", _ppr(before=120), _rpr(13, italic=True)),
     ("DrVv", "Trích yếu công văn", _ppr(before=120), _rpr(12)),
