@@ -1,0 +1,175 @@
+"""Atomic output files: a reader never sees half a .docx, a failure never eats the old one.
+
+Every output is written to a temporary file in the target's own folder (so the
+final rename stays on one file system), flushed and fsync'ed, then moved into place
+in one step. The temporary file is named ``.<name>.<random>.tmp`` (hidden, and
+easy to recognise if a crash ever leaves one). On any exception, including
+KeyboardInterrupt, it is removed and the previous file is untouched.
+
+Without ``force`` an existing target is never replaced, and that holds even against
+another process creating the target meanwhile: the final step is a hard link, which
+fails if the name exists (with a checked rename as fallback where links are not
+supported). With ``force`` the target is replaced and keeps its permission bits.
+A new file gets the usual permissions (0666 minus the umask), not mkstemp's 0600.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import OutputExistsError, OutputWriteError, UnsafePathError
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_writer",
+    "ensure_inside",
+    "OutputExistsError",
+    "OutputWriteError",
+    "UnsafePathError",
+]
+
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_temp(directory: str, name: str) -> tuple[int, str]:
+    """Like ``tempfile.mkstemp(dir=directory, prefix='.'+name+'.', suffix='.tmp')``,
+    but with mode 0666 so the umask decides the final permissions."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_CLOEXEC
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no usable temporary file name", directory)
+
+
+def _fsync_dir(directory: str) -> None:
+    """Make the rename durable (POSIX); silently skipped where unsupported."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _publish(tmp: str, target: str, *, force: bool) -> None:
+    """Move the finished temporary file into place."""
+    if force:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)  # fails atomically if the target exists
+    except FileExistsError:
+        raise OutputExistsError(target) from None
+    except (OSError, NotImplementedError, AttributeError):
+        # file systems without hard links (FAT, some network shares)
+        if os.path.lexists(target):
+            raise OutputExistsError(target) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[BinaryIO]:
+    """A binary file object whose content replaces ``path`` only if the block succeeds.
+
+    Raises :class:`OutputExistsError` if ``path`` exists and ``force`` is false
+    (checked before writing and again when publishing), :class:`OutputWriteError`
+    (an :class:`OSError`, Vietnamese message) when the folder cannot be written.
+    A symlink at ``path`` is replaced by the new file, not followed.
+    """
+    target = os.fspath(path)
+    directory = os.path.dirname(target) or "."
+    name = os.path.basename(target)
+    if not name:
+        raise IsADirectoryError(errno.EISDIR, "output path names a folder", target)
+    if not force and os.path.lexists(target):
+        raise OutputExistsError(target)
+    try:
+        fd, tmp = _create_temp(directory, name)
+    except OSError as exc:
+        raise OutputWriteError(target, exc) from exc
+    in_body = True
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f  # type: ignore[misc]
+            in_body = False
+            f.flush()
+            os.fsync(f.fileno())
+        if force:
+            try:
+                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+            except FileNotFoundError:
+                pass
+        _publish(tmp, target, force=force)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if (
+            isinstance(exc, OSError)
+            and not isinstance(exc, (OutputExistsError, OutputWriteError))
+            and (not in_body or exc.errno == errno.ENOSPC)
+        ):
+            raise OutputWriteError(target, exc) from exc
+        raise
+    _fsync_dir(directory)
+
+
+def atomic_write_bytes(
+    path: str | os.PathLike[str],
+    data: bytes | bytearray | memoryview | Iterable[bytes],
+    *,
+    force: bool = False,
+) -> None:
+    """Write ``data`` (bytes, or an iterable of byte chunks) to ``path`` atomically.
+
+    Same guarantees and errors as :func:`atomic_writer`.
+    """
+    with atomic_writer(path, force=force) as f:
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            f.write(data)
+        else:
+            for chunk in data:
+                f.write(chunk)
+
+
+def ensure_inside(base_dir: str | os.PathLike[str], candidate: str | os.PathLike[str]) -> Path:
+    """The resolved ``candidate`` (relative to ``base_dir`` unless absolute), if inside it.
+
+    Symlinks are resolved first, so a link pointing out of ``base_dir`` is caught.
+    ``base_dir`` itself does not count as inside. Raises :class:`UnsafePathError`.
+    """
+    raw = os.fspath(candidate)
+    if "\x00" in raw or not raw.strip():
+        raise UnsafePathError(base_dir, candidate)
+    base = Path(base_dir).resolve()
+    path = Path(raw)
+    if not path.is_absolute():
+        path = base / path
+    resolved = path.resolve()
+    norm_base = os.path.normcase(str(base))
+    norm_res = os.path.normcase(str(resolved))
+    try:
+        common = os.path.commonpath([norm_base, norm_res])
+    except ValueError:  # different drives (Windows)
+        common = None
+    if norm_res == norm_base or common != norm_base:
+        raise UnsafePathError(base_dir, candidate)
+    return resolved
