@@ -1,0 +1,664 @@
+"""Tables that office staff keep: CSV and Excel (.xlsx) sheets, read safely.
+
+Used for batch drafting (one document per row) and for appendix tables.
+
+What this module promises:
+
+* **Nothing is ever evaluated.** drafter does not compute spreadsheet formulas and
+  does not pass them on. An Excel cell holding a formula is reported as an issue
+  (code ``"formula"``) and its value becomes ``None``; the value Excel cached for it
+  is not read either (the workbook is opened with ``data_only=False``), so a
+  ``=HYPERLINK("http://…", "x")`` or ``=cmd|' /C calc'!A0`` can never reach a
+  document. In a CSV file every cell is plain text: a value starting with ``=``,
+  ``+``, ``-`` or ``@`` is data (a phone number, a bullet, a negative amount) and is
+  kept exactly as typed.
+* **Numbers in CSV stay strings.** ``1.234,5`` means different things in different
+  locales; the caller parses it with the Vietnamese rules. Excel cells already carry
+  a type: integers stay ``int``, whole floats become ``int``, other floats become
+  ``Decimal``; dates become ``datetime.date``.
+* **Row numbers are the ones a person sees** in Excel or LibreOffice: the header is
+  row 1 (or the first non-empty row), the first data row is usually 2.
+* **Bounded memory.** Excel files are streamed (openpyxl ``read_only=True``), CSV is
+  parsed as it is read, and reading stops with an error as soon as the sheet has
+  more than ``max_rows`` data rows.
+* Text is stripped of surrounding white space and cleaned by
+  ``drafter.rules.text.clean`` (NFC; TCVN3/VNI legacy text converted, with a
+  warning); an empty cell is ``None``. Header names are stripped and NFC only.
+
+Errors that make the sheet unusable raise :class:`SheetError` (message in
+Vietnamese, with the file and row); problems confined to one cell are collected in
+:attr:`SheetData.warnings` and reading goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import functools
+import io
+import os
+import unicodedata
+import warnings as _warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from drafter.rules.text import TextWarning
+from drafter.rules.text import clean as clean_text
+
+__all__ = [
+    "CellValue",
+    "DEFAULT_MAX_ROWS",
+    "MAX_ROWS_ENV",
+    "Row",
+    "SheetData",
+    "SheetError",
+    "SheetIssue",
+    "default_max_rows",
+    "read_rows",
+]
+
+CellValue = str | int | Decimal | datetime.date | None
+
+DEFAULT_MAX_ROWS = 50_000
+MAX_ROWS_ENV = "DRAFTER_MAX_ROWS"
+
+CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+
+_CSV_DELIMITERS = (",", ";", "\t")
+_SNIFF_BYTES = 64 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
+
+_SAVE_AS_HINT = "Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx hoặc CSV UTF-8."
+
+
+# --------------------------------------------------------------------------- types
+
+
+@dataclass(frozen=True)
+class SheetIssue:
+    """A problem confined to one row or cell; the sheet is still usable."""
+
+    row: int | None
+    column: str | None  # the header name, or the column letter beyond the header
+    # "formula", "error-value", "time-dropped", "extra-cells", "encoding",
+    # "sheet-ignored", or a drafter.rules.text code ("legacy-encoding", "eth-for-d")
+    code: str
+    message: str  # Vietnamese, for the user
+
+    def __str__(self) -> str:
+        where = f"dòng {self.row}: " if self.row is not None else ""
+        return f"{where}{self.message}"
+
+
+@dataclass(slots=True)
+class Row:
+    """One data row. ``number`` is the row number shown by Excel/LibreOffice."""
+
+    number: int
+    values: dict[str, CellValue]
+
+
+@dataclass
+class SheetData:
+    path: Path
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[SheetIssue] = field(default_factory=list)
+
+
+class SheetError(Exception):
+    """The sheet cannot be used. ``message`` is in Vietnamese."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.row = row
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __reduce__(self):
+        # picklable across batch worker processes (args hold only the text)
+        return _rebuild_sheet_error, (self.path, self.message, self.row, self.column)
+
+    def __str__(self) -> str:
+        if self.row is not None:
+            return f"{self.path}:{self.row}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+
+def _rebuild_sheet_error(path: Path, message: str, row: int | None, column: str | None) -> SheetError:
+    return SheetError(path, message, row=row, column=column)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def default_max_rows(environ: dict[str, str] | None = None) -> int:
+    """The row limit the CLI should use: ``DRAFTER_MAX_ROWS`` if set, else 50,000."""
+    env = os.environ if environ is None else environ
+    raw = env.get(MAX_ROWS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_ROWS
+    try:
+        value = int(raw.replace("_", "").replace(".", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(
+            f"Biến môi trường {MAX_ROWS_ENV}={raw!r} không hợp lệ: cần một số nguyên dương."
+        )
+    return value
+
+
+def read_rows(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> SheetData:
+    """Read a CSV or .xlsx table: header row, then one :class:`Row` per data row.
+
+    ``sheet`` names the Excel worksheet (default: the first one); it is ignored,
+    with a warning, for CSV. More than ``max_rows`` data rows is an error.
+    """
+    path = Path(path)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows <= 0:
+        raise ValueError(f"max_rows must be a positive integer, got {max_rows!r}")
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise SheetError(path, f"Tệp .xls (Excel 97–2003) không được hỗ trợ. {_SAVE_AS_HINT}")
+    if suffix not in CSV_SUFFIXES and suffix not in XLSX_SUFFIXES:
+        shown = suffix or "(không có phần mở rộng)"
+        raise SheetError(
+            path,
+            f"Không đọc được loại tệp {shown}: drafter chỉ đọc bảng .xlsx và .csv. {_SAVE_AS_HINT}",
+        )
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        raise SheetError(path, "Không tìm thấy tệp.") from None
+    except IsADirectoryError:
+        raise SheetError(path, "Đây là một thư mục, không phải tệp bảng tính.") from None
+    except OSError as exc:
+        raise SheetError(path, f"Không mở được tệp: {exc.strerror or exc}.") from None
+
+    if head.startswith(_OLE_MAGIC):
+        raise SheetError(
+            path,
+            "Tệp này là bảng Excel định dạng cũ (.xls) hoặc được đặt mật khẩu; drafter không "
+            f"đọc được. {_SAVE_AS_HINT} (bỏ mật khẩu nếu có)",
+        )
+    if suffix in XLSX_SUFFIXES:
+        if not head.startswith(_ZIP_MAGIC):
+            raise SheetError(path, f"Tệp không phải bảng Excel .xlsx hợp lệ. {_SAVE_AS_HINT}")
+        return _read_xlsx(path, sheet, max_rows)
+    if head.startswith(_ZIP_MAGIC):
+        raise SheetError(
+            path,
+            f"Tệp mang đuôi {suffix} nhưng thực ra là bảng Excel (.xlsx): hãy đổi đuôi tệp "
+            "thành .xlsx hoặc lưu lại dạng CSV UTF-8.",
+        )
+    data = _read_csv(path, head, max_rows)
+    if sheet is not None:
+        data.warnings.insert(
+            0,
+            SheetIssue(
+                None, None, "sheet-ignored",
+                f"Tệp CSV chỉ có một bảng; tên trang tính “{sheet}” được bỏ qua.",
+            ),
+        )
+    return data
+
+
+# --------------------------------------------------------------------------- text
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_text(value: str) -> tuple[str, tuple[TextWarning, ...]]:
+    """Text hygiene for one cell: NFC, invisible/control characters, and legacy
+    TCVN3/VNI text converted to Unicode (``drafter.rules.text.clean``).
+
+    Cached: sheets repeat values (unit types, province names, units of measure),
+    and ``clean`` scores every word for legacy encodings (≈0.1 ms a call). Plain
+    printable ASCII cannot change — no legacy table remaps ASCII, NFC leaves it
+    alone — so it skips the work.
+    """
+    if value.isascii() and value.isprintable():
+        return value, ()
+    text, notes = clean_text(value)
+    return text, tuple(notes)
+
+
+def _header_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
+
+
+# --------------------------------------------------------------------------- core
+
+# A cell as the readers hand it to the core: its value and, when the value was
+# refused, a (code, message) pair. Empty cell: (None, None).
+_Cell = tuple[CellValue, "tuple[str, str] | None"]
+_EMPTY: _Cell = (None, None)
+
+
+def _column_letter(index: int) -> str:
+    """0-based index → Excel column letters (A, …, Z, AA, …)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _is_empty(cell: _Cell) -> bool:
+    return cell[0] is None and cell[1] is None
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _build_header(path: Path, number: int, cells: list[_Cell]) -> list[str]:
+    width = max(i for i, c in enumerate(cells) if not _is_empty(c)) + 1
+    names: list[str] = []
+    empty: list[str] = []
+    for i, (value, problem) in enumerate(cells[:width]):
+        letter = _column_letter(i)
+        if problem is not None:
+            raise SheetError(
+                path,
+                f"Ô tiêu đề {letter}{number}: {problem[1]} Tên cột phải là chữ gõ trực tiếp.",
+                row=number, column=letter,
+            )
+        if value is None:
+            empty.append(letter)
+            names.append("")
+            continue
+        if isinstance(value, datetime.date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        text = _header_text(text)
+        if not text:
+            empty.append(letter)
+        names.append(text)
+    if empty:
+        raise SheetError(
+            path,
+            f"Dòng tiêu đề có cột không tên: {', '.join(empty)}. Hãy đặt tên cho mọi cột, "
+            "hoặc xóa cột thừa.",
+            row=number, column=empty[0],
+        )
+    seen: dict[str, int] = {}
+    duplicates: list[tuple[str, str, str]] = []
+    for i, name in enumerate(names):
+        key = name.casefold()
+        if key in seen:
+            first = seen[key]
+            duplicates.append((_column_letter(first), _column_letter(i), names[first]))
+        else:
+            seen[key] = i
+    if duplicates:
+        listed = "; ".join(f"{a} và {b} (“{name}”)" for a, b, name in duplicates)
+        raise SheetError(
+            path,
+            f"Dòng tiêu đề có tên cột trùng nhau: {listed}. Mỗi cột cần một tên riêng.",
+            row=number, column=duplicates[0][1],
+        )
+    return names
+
+
+def _collect(
+    path: Path,
+    records: Iterable[tuple[int, list[_Cell]]],
+    max_rows: int,
+    issues: list[SheetIssue],
+) -> SheetData:
+    """Header from the first non-empty record, then data rows; shared by CSV and Excel."""
+    columns: list[str] | None = None
+    header_number = 0
+    width = 0
+    rows: list[Row] = []
+    for number, cells in records:
+        if all(_is_empty(c) for c in cells):
+            continue
+        if columns is None:
+            columns = _build_header(path, number, cells)
+            header_number = number
+            width = len(columns)
+            continue
+        if len(rows) >= max_rows:
+            raise SheetError(
+                path,
+                f"Bảng có hơn {_fmt_int(max_rows)} dòng dữ liệu, vượt giới hạn "
+                f"{_fmt_int(max_rows)} dòng. Nếu đúng là cần nhiều hơn, hãy tăng giới hạn bằng "
+                f"tùy chọn --max-rows hoặc biến môi trường {MAX_ROWS_ENV} "
+                f"(ví dụ {MAX_ROWS_ENV}={max_rows * 2}).",
+                row=number,
+            )
+        values: dict[str, CellValue] = {}
+        for i, name in enumerate(columns):
+            value, problem = cells[i] if i < len(cells) else _EMPTY
+            if problem is not None:
+                code, message = problem
+                issues.append(
+                    SheetIssue(number, name, code, f"Ô {_column_letter(i)}{number} ({name}): {message}")
+                )
+            values[name] = value
+        extra = [_column_letter(i) for i in range(width, len(cells)) if not _is_empty(cells[i])]
+        if extra:
+            issues.append(
+                SheetIssue(
+                    number, extra[0], "extra-cells",
+                    f"Dòng có dữ liệu ngoài các cột có tiêu đề (ô {', '.join(extra)}); "
+                    "phần này bị bỏ qua. Hãy thêm tên cột hoặc xóa các ô đó.",
+                )
+            )
+        rows.append(Row(number, values))
+    if columns is None:
+        raise SheetError(path, "Bảng trống: không có dòng tiêu đề và dữ liệu.")
+    if not rows:
+        raise SheetError(
+            path,
+            "Bảng chỉ có dòng tiêu đề, không có dòng dữ liệu nào.",
+            row=header_number,
+        )
+    return SheetData(path=path, columns=columns, rows=rows, warnings=issues)
+
+
+# --------------------------------------------------------------------------- CSV
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _looks_utf8(head: bytes) -> bool:
+    """Mostly valid multi-byte UTF-8: the file is UTF-8, even if a few bytes are not.
+
+    Vietnamese text in cp1258 practically never forms valid UTF-8 sequences, so
+    valid non-ASCII characters outnumbering the invalid bytes is a safe sign.
+    """
+    text = head.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good > bad
+
+
+def _bad_line(path: Path, encoding: str) -> int | None:
+    """The line (as a text editor counts) holding the first byte invalid in ``encoding``."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 16):
+            try:
+                line += decoder.decode(chunk).count("\n")
+            except UnicodeDecodeError as exc:
+                before = exc.object[: exc.start]
+                return line + before.decode(encoding, errors="replace").count("\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return line
+    return None
+
+
+def _bad_bytes_error(path: Path, encoding: str) -> SheetError:
+    line = _bad_line(path, encoding)
+    where = f" ở dòng thứ {line} của tệp" if line is not None else ""
+    return SheetError(
+        path,
+        f"Tệp là văn bản {encoding.upper()} nhưng có byte sai bảng mã{where} (có thể do dán "
+        "chữ từ nguồn khác vào). Hãy mở bằng Excel hoặc LibreOffice, sửa dòng đó rồi lưu "
+        "lại dạng CSV UTF-8.",
+        row=line,
+    )
+
+
+def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            # The codec consumes the BOM. A file that is not valid in the encoding
+            # its own BOM announces is damaged, not "legacy": no guessing.
+            try:
+                return _read_csv_as(path, head, encoding, max_rows, [])
+            except UnicodeDecodeError:
+                raise _bad_bytes_error(path, encoding) from None
+    if b"\x00" in head:
+        raise SheetError(
+            path,
+            "Tệp có byte NUL: đây không phải tệp văn bản CSV (hoặc là UTF-16 không có BOM). "
+            + _SAVE_AS_HINT,
+        )
+    try:
+        return _read_csv_as(path, head, "utf-8", max_rows, [])
+    except UnicodeDecodeError:
+        if _looks_utf8(head):
+            # UTF-8 Vietnamese with a damaged byte somewhere: re-reading the whole
+            # file as cp1258 would garble every accented letter. Say where instead.
+            raise _bad_bytes_error(path, "utf-8") from None
+    # Not UTF-8: a file saved by Excel on Vietnamese Windows ("CSV (Comma delimited)")
+    # is in the ANSI code page, cp1258, whose tone marks are combining characters
+    # (NFC composes them). cp1252 is the fallback for the few bytes cp1258 lacks.
+    for encoding, label in (("cp1258", "Windows-1258 (tiếng Việt)"), ("cp1252", "Windows-1252")):
+        note = SheetIssue(
+            None, None, "encoding",
+            f"Tệp không phải UTF-8; đã đọc theo bảng mã {label}. Hãy kiểm tra chữ có dấu, "
+            "và nên lưu lại dạng “CSV UTF-8”.",
+        )
+        try:
+            return _read_csv_as(path, head, encoding, max_rows, [note])
+        except UnicodeDecodeError:
+            continue
+    raise SheetError(path, "Không nhận ra bảng mã của tệp. Hãy lưu lại dạng CSV UTF-8.")
+
+
+def _sniff_delimiter(sample: str, complete: bool) -> str:
+    """Pick ``,`` ``;`` or tab: the one that splits the header into the most
+    consistent rows. A ``sep=`` first line (Excel's hint) is handled by the caller."""
+    best, best_score = ",", (0.0, 0)
+    for delimiter in _CSV_DELIMITERS:
+        try:
+            records = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if not complete and records:
+            records.pop()  # possibly cut in the middle
+        records = [r for r in records if any(c.strip() for c in r)]
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        rest = records[1:]
+        consistency = sum(len(r) == width for r in rest) / len(rest) if rest else 1.0
+        score = (consistency, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv_as(
+    path: Path, head: bytes, encoding: str, max_rows: int, issues: list[SheetIssue]
+) -> SheetData:
+    """Parse with one encoding; UnicodeDecodeError propagates so the caller can decide."""
+    # Sniff from the first bytes already read; strict decoding happens while parsing.
+    sample = head.decode(encoding, errors="replace")
+    complete = len(head) < _SNIFF_BYTES
+    with path.open("r", encoding=encoding, errors="strict", newline="") as f:
+        skip_first = False
+        first_line = sample.split("\n", 1)[0].rstrip("\r")
+        if len(first_line) == 5 and first_line.lower().startswith("sep="):
+            # Excel's "sep=;" hint line: Excel hides it, so rows count from the next line.
+            delimiter = first_line[4]
+            skip_first = True
+        else:
+            delimiter = _sniff_delimiter(sample, complete)
+        # strict: an unclosed quote is an error, not a cell that silently swallows
+        # the rest of the file.
+        reader = csv.reader(f, delimiter=delimiter, strict=True)
+        if skip_first:
+            next(reader, None)
+        return _collect(path, _csv_records(path, reader), max_rows, issues)
+
+
+def _csv_records(path: Path, reader) -> Iterator[tuple[int, list[_Cell]]]:
+    # One CSV record is one spreadsheet row, even when a quoted field spans lines;
+    # a blank line is an (empty) row too, so counting records gives Excel's numbers.
+    number = 0
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise SheetError(
+                path,
+                f"Tệp CSV sai cú pháp ở dòng {number + 1} (dòng thứ {start_line} trong tệp văn "
+                f"bản): {exc}. Thường do một dấu ngoặc kép (\") không đóng hoặc thừa. "
+                + _SAVE_AS_HINT,
+                row=number + 1,
+            ) from None
+        number += 1
+        cells: list[_Cell] = []
+        for raw in record:
+            text = raw.strip()
+            if not text:
+                cells.append(_EMPTY)
+                continue
+            # Deliberately no formula check: "=1+1", "+84 912…", "-5", "@x" are data here.
+            cells.append(_text_cell(text))
+        yield number, cells
+
+
+def _text_cell(text: str) -> _Cell:
+    cleaned, notes = _clean_text(text)
+    cleaned = cleaned.strip()
+    if notes:
+        # One issue per cell: the first warning's code, every message.
+        return (cleaned or None, (notes[0].code, " ".join(n.message for n in notes)))
+    return (cleaned or None, None)
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> SheetData:
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    with _warnings.catch_warnings():
+        # openpyxl warns about workbook features it ignores (data validation,
+        # conditional formatting extensions…); none of them matter for values.
+        _warnings.simplefilter("ignore")
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+            raise SheetError(
+                path, f"Không đọc được tệp Excel ({type(exc).__name__}: {exc}). {_SAVE_AS_HINT}"
+            ) from None
+        try:
+            worksheets = workbook.worksheets
+            if not worksheets:
+                raise SheetError(path, "Tệp Excel không có trang tính nào.")
+            ws = _pick_sheet(path, worksheets, sheet)
+            # Do not trust the <dimension> recorded in the file: some programs write
+            # A1:XFD1048576, which would pad every row to 16,384 cells.
+            ws.reset_dimensions()
+            issues: list[SheetIssue] = []
+            try:
+                return _collect(path, _xlsx_records(ws), max_rows, issues)
+            except (ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
+                # The sheet's XML is parsed lazily, so a damaged file fails here.
+                raise SheetError(
+                    path,
+                    f"Trang tính “{ws.title}” bị hỏng, không đọc hết được "
+                    f"({type(exc).__name__}: {exc}). {_SAVE_AS_HINT}",
+                ) from None
+        finally:
+            workbook.close()
+
+
+def _pick_sheet(path: Path, worksheets: list, name: str | None):
+    if name is None:
+        return worksheets[0]
+    for ws in worksheets:
+        if ws.title == name:
+            return ws
+    wanted = _header_text(name).casefold()
+    for ws in worksheets:
+        if _header_text(ws.title).casefold() == wanted:
+            return ws
+    names = ", ".join(f"“{ws.title}”" for ws in worksheets)
+    raise SheetError(path, f"Không có trang tính “{name}”. Các trang tính có trong tệp: {names}.")
+
+
+def _xlsx_records(ws) -> Iterator[tuple[int, list[_Cell]]]:
+    # Missing rows come back as empty tuples, so counting keeps Excel's numbers.
+    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        yield number, [_xlsx_cell(cell) for cell in row]
+
+
+def _xlsx_cell(cell) -> _Cell:
+    value = cell.value
+    if value is None:
+        return _EMPTY
+    data_type = getattr(cell, "data_type", None)
+    # A formula is never evaluated, never passed on, and its cached result is not
+    # read (data_only=False). A text cell starting with "=" is treated the same way:
+    # whoever reads the sheet cannot tell it from a formula.
+    if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        return (None, ("formula", "ô chứa công thức; drafter không tính công thức nên bỏ giá trị "
+                       "ô này. Hãy dán giá trị (Paste Special → Values) thay cho công thức."))
+    if data_type == "e":
+        return (None, ("error-value", f"ô báo lỗi {value}; giá trị bị bỏ."))
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE", None)
+    if isinstance(value, int):
+        return (value, None)
+    if isinstance(value, float):
+        # Excel stores every number as a binary double. Whole values (3.0) are the
+        # integers the user typed. For the rest, Python's repr is the shortest
+        # decimal string that round-trips to the same double, which is what was
+        # typed for anything entered by hand (Excel keeps 15 significant digits):
+        # 12.5 -> Decimal("12.5"), never Decimal(12.4999999…).
+        if value.is_integer():
+            return (int(value), None)
+        return (Decimal(repr(value)), None)
+    if isinstance(value, datetime.datetime):
+        if value.time() != datetime.time(0):
+            return (value.date(), ("time-dropped", f"ô có cả giờ ({value:%H:%M}); chỉ lấy ngày."))
+        return (value.date(), None)
+    if isinstance(value, datetime.date):
+        return (value, None)
+    if isinstance(value, datetime.time):
+        return (value.isoformat(timespec="minutes" if not value.second else "seconds"), None)
+    if isinstance(value, datetime.timedelta):
+        return (str(value), None)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return _EMPTY
+        return _text_cell(text)
+    return (_header_text(str(value)) or None, None)
