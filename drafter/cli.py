@@ -69,7 +69,41 @@ def _warn(problems) -> None:
         click.echo(p.format(), err=True)
 
 
-@click.group(context_settings=CONTEXT)
+# Commands that live beside the code they drive; loaded only when named (or for --help).
+LAZY_COMMANDS = {
+    "presets": "drafter.presets_cli:presets",
+    "check": "drafter.check.command:check",
+    "pdf": "drafter.pdf:pdf_command",
+    "preview": "drafter.pdf:preview_command",
+    "batch": "drafter.batch:batch_command",
+    "appendix": "drafter.appendix:appendix_command",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self._available()})
+
+    def _available(self):
+        import importlib.util
+
+        return [n for n, target in LAZY_COMMANDS.items()
+                if importlib.util.find_spec(target.split(":")[0]) is not None]
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in LAZY_COMMANDS:
+            return cmd
+        import importlib
+
+        module, _, attr = LAZY_COMMANDS[name].partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError:
+            return None
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="drafter")
 def main() -> None:
     """drafter — soạn thảo văn bản hành chính theo Nghị định 30/2020/NĐ-CP.
