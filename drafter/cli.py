@@ -46,6 +46,9 @@ def handle_errors(fn):
                 n = len(exc.errors)
                 click.echo(f"Có {n} lỗi; chưa tạo được văn bản." if n > 1 else "Chưa tạo được văn bản.", err=True)
             sys.exit(1)
+        except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("Đã dừng theo yêu cầu.", err=True)
             sys.exit(130)
@@ -142,9 +145,11 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
                                "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
         return
     _warn(result.warnings)
-    click.echo(f"Đã tạo bản thảo: {result.draft}")
-    click.echo(f"Đã tạo văn bản: {result.output}")
-    click.echo(f"Sửa {result.draft} rồi chạy: drafter render {result.draft} --force")
+    from .errors import display_path
+
+    click.echo(f"Đã tạo bản thảo: {display_path(result.draft)}")
+    click.echo(f"Đã tạo văn bản: {display_path(result.output)}")
+    click.echo(f"Sửa {display_path(result.draft)} rồi chạy: drafter render {display_path(result.draft)} --force")
 
 
 @main.command(context_settings=CONTEXT)

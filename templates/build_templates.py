@@ -65,6 +65,7 @@ STYLES = [
     ("DrQuocHieu", "Quốc hiệu", _ppr(), _rpr(12, bold=True)),
     ("DrTieuNgu", "Tiêu ngữ", _ppr(), _rpr(13, bold=True)),
     ("DrRule", "Đường kẻ", _ppr(before=30, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
+    ("DrRuleTitle", "Đường kẻ dưới trích yếu", _ppr(before=30, after=240, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
     ("DrSoKyHieu", "Số, ký hiệu", _ppr(before=120), _rpr(13)),
     ("DrDiaDanh", "Địa danh, ngày tháng", _ppr(before=120), _rpr(13, italic=True)),
     ("DrVv", "Trích yếu công văn", _ppr(before=120), _rpr(12)),
@@ -259,7 +260,7 @@ def title_block(ctx: str) -> str:
     return (
         p("DrTenLoai", f"{{{{ {ctx}.type_name }}}}")
         + p("DrTrichYeu", f"{{{{ {ctx}.trich_yeu }}}}")
-        + rule_paragraph(L.TITLE_RULE, L.TEXT_W).xml
+        + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
     )
 
 
@@ -295,7 +296,7 @@ def attached_block() -> str:
         + p("DrTenLoai", "{{ att.type_name }}")
         + p("DrTrichYeu", "{{ att.trich_yeu }}")
         + p("DrKemTheo", "{{ att.reference }}")
-        + rule_paragraph(L.TITLE_RULE, L.TEXT_W).xml
+        + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
         + body_loop("att.body")
         + signature_table("att.signing", with_noi_nhan=False)
         + tag("DrEmpty", "{%p endfor %}")

@@ -52,7 +52,10 @@ class CompiledTemplate:
         xml = self._template.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self._prefix + self._resolve_listing(xml) + self._suffix
+        xml = self._resolve_listing(xml)
+        # docxtpl leaves an empty run where a `{{r …}}` tag stood; drop it.
+        xml = xml.replace('<w:r><w:t xml:space="preserve"></w:t></w:r>', "").replace("<w:r><w:t></w:t></w:r>", "")
+        return self._prefix + xml + self._suffix
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
         data = self.render_xml(context).encode("utf-8")
