@@ -232,7 +232,7 @@ def all_communes() -> list[Commune]:
 def unit_rows(province: str | int | Province) -> list[dict[str, str]]:
     """One row per commune of ``province``, ready for batch drafting.
 
-    Keys: ``ma``, ``ten``, ``ten_day_du``, ``loai``, ``tinh``, ``ten_in_hoa``
+    Keys: ``ma``, ``ten``, ``ten_day_du``, ``loai_don_vi``, ``tinh``, ``ten_in_hoa``
     (the full name upper-cased, e.g. "XÃ CẨM XUYÊN").
     """
     return [
@@ -240,7 +240,7 @@ def unit_rows(province: str | int | Province) -> list[dict[str, str]]:
             "ma": c.code,
             "ten": c.name,
             "ten_day_du": c.full_name,
-            "loai": c.kind,
+            "loai_don_vi": c.kind,  # not "loai": that column would set the draft key
             "tinh": c.province_name,
             "ten_in_hoa": c.full_name.upper(),
         }

@@ -146,13 +146,13 @@ def test_unknown_code():
 def test_unit_rows():
     rows = units.unit_rows("ha tinh")
     assert len(rows) == len(units.communes("Hà Tĩnh"))
-    assert all(set(r) == {"ma", "ten", "ten_day_du", "loai", "tinh", "ten_in_hoa"} for r in rows)
+    assert all(set(r) == {"ma", "ten", "ten_day_du", "loai_don_vi", "tinh", "ten_in_hoa"} for r in rows)
     row = next(r for r in rows if r["ten"] == "Cẩm Xuyên")
     assert row == {
         "ma": row["ma"],
         "ten": "Cẩm Xuyên",
         "ten_day_du": "Xã Cẩm Xuyên",
-        "loai": "xã",
+        "loai_don_vi": "xã",
         "tinh": "Hà Tĩnh",
         "ten_in_hoa": "XÃ CẨM XUYÊN",
     }

@@ -85,13 +85,17 @@ def _publish(tmp: str, target: str, *, force: bool) -> None:
 
 
 @contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[BinaryIO]:
+def atomic_writer(
+    path: str | os.PathLike[str], *, force: bool = False, durable: bool = True
+) -> Iterator[BinaryIO]:
     """A binary file object whose content replaces ``path`` only if the block succeeds.
 
     Raises :class:`OutputExistsError` if ``path`` exists and ``force`` is false
     (checked before writing and again when publishing), :class:`OutputWriteError`
     (an :class:`OSError`, Vietnamese message) when the folder cannot be written.
     A symlink at ``path`` is replaced by the new file, not followed.
+    ``durable=False`` skips the fsyncs: the rename still makes the file appear whole
+    or not at all, which is what a batch of thousands needs (it syncs once at the end).
     """
     target = os.fspath(path)
     directory = os.path.dirname(target) or "."
@@ -110,7 +114,8 @@ def atomic_writer(path: str | os.PathLike[str], *, force: bool = False) -> Itera
             yield f  # type: ignore[misc]
             in_body = False
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         if force:
             try:
                 os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
@@ -129,7 +134,8 @@ def atomic_writer(path: str | os.PathLike[str], *, force: bool = False) -> Itera
         ):
             raise OutputWriteError(target, exc) from exc
         raise
-    _fsync_dir(directory)
+    if durable:
+        _fsync_dir(directory)
 
 
 def atomic_write_bytes(
@@ -137,12 +143,13 @@ def atomic_write_bytes(
     data: bytes | bytearray | memoryview | Iterable[bytes],
     *,
     force: bool = False,
+    durable: bool = True,
 ) -> None:
     """Write ``data`` (bytes, or an iterable of byte chunks) to ``path`` atomically.
 
     Same guarantees and errors as :func:`atomic_writer`.
     """
-    with atomic_writer(path, force=force) as f:
+    with atomic_writer(path, force=force, durable=durable) as f:
         if isinstance(data, (bytes, bytearray, memoryview)):
             f.write(data)
         else:

@@ -52,7 +52,10 @@ class CompiledTemplate:
         xml = self._template.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = self._resolve_listing(xml)
+        # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
+        # step); skip its whole-document regex pass when no value carries one.
+        if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
+            xml = self._resolve_listing(xml)
         # docxtpl leaves an empty run where a `{{r …}}` tag stood; drop it.
         xml = xml.replace('<w:r><w:t xml:space="preserve"></w:t></w:r>', "").replace("<w:r><w:t></w:t></w:r>", "")
         return self._prefix + xml + self._suffix

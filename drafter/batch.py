@@ -1,0 +1,432 @@
+"""Batch drafting: one document per row of a sheet (or per administrative unit).
+
+The draft and its presets are read, merged and compiled once; each row is then a
+dictionary substitution, a validation, a derivation and one render of the compiled
+template, written atomically. A failing row is recorded and the others go on. Work
+is spread over processes (fork): each inherits the compiled plan, none re-reads or
+re-compiles anything. A manifest (CSV and JSON) in the output folder lists every
+row's file, status and message, and lets `--resume` skip unchanged rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import io
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import api, model
+from .errors import DrafterError, Position, Problem, display_path
+from .inputs import rows as row_tpl
+from .inputs.yamlfile import Loaded
+from .package.atomic import atomic_write_bytes, ensure_inside
+from .render import context as render_context
+from .render import engine
+from .rules import filenames
+
+MANIFEST_CSV = "manifest.csv"
+MANIFEST_JSON = "manifest.json"
+OK, FAILED, SKIPPED = "ok", "loi", "bo-qua"
+SHOWN_FAILURES = 20
+GC_EVERY = 50  # lxml trees in reference cycles: collect now and then, memory stays flat
+
+
+@dataclass
+class Job:
+    number: int  # the row number as the sheet shows it (header = 1)
+    values: dict[str, Any]
+    stem: str
+
+
+@dataclass
+class Outcome:
+    row: int
+    file: str | None
+    status: str
+    message: str = ""
+    key: str | None = None
+    digest: str = ""
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    out_dir: Path
+    seconds: float
+    data_note: str = ""
+    pdfs: list[Path] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> int:
+        return sum(o.status == OK for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return sum(o.status == FAILED for o in self.outcomes)
+
+    @property
+    def skipped(self) -> int:
+        return sum(o.status == SKIPPED for o in self.outcomes)
+
+
+class Plan:
+    """Everything rows share, prepared once before any row is rendered."""
+
+    def __init__(self, loaded: Loaded, columns: list[str], out_dir: Path, draft_dir: Path,
+                 data_file: str, force: bool):
+        self.loaded = loaded
+        self.out_dir = out_dir
+        self.draft_dir = draft_dir
+        self.data_file = data_file
+        self.force = force
+        try:
+            self.rows = row_tpl.RowTemplate(loaded.data, columns, set(model.Draft.model_fields))
+        except row_tpl.RowError as exc:
+            raise DrafterError(Problem(str(exc), loaded.position(tuple(exc.key.split("."))), key=exc.key)) from None
+        self.column_keys = {c.split(".")[0]: c for c in self.rows.key_columns}
+        base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
+        self._base_digest = hashlib.sha256(base.encode()).hexdigest()
+        self._template_digests: dict[str, str] = {}
+        self._templates: dict[str, Path] = {}
+
+    def template_for(self, layout: str) -> Path:
+        found = self._templates.get(layout)
+        if found is None:
+            found = self._templates[layout] = api.find_template(layout, self.draft_dir)
+        return found
+
+    def digest(self, values: dict, template: Path) -> str:
+        t = self._template_digests.get(str(template))
+        if t is None:
+            t = hashlib.sha256(template.read_bytes()).hexdigest()
+            self._template_digests[str(template)] = t
+        row = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(f"{self._base_digest}|{t}|{row}".encode()).hexdigest()[:32]
+
+    def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
+        path = self.out_dir / f"{job.stem}.docx"
+        try:
+            data = self.rows.apply(job.values)
+            loaded = Loaded(self.loaded.file, data, self.loaded.origins, [])
+            prepared = api.prepare_loaded(loaded)
+            template = self.template_for(prepared.document.doc_type.layout)
+            digest = self.digest(job.values, template)
+            if resume and path.exists() and previous and previous.get(job.number, {}).get("digest") == digest:
+                return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
+            payload = engine.compiled(template).render(render_context.build(prepared.document))
+            atomic_write_bytes(path, payload, force=self.force or resume, durable=False)
+            return Outcome(job.number, path.name, OK, digest=digest)
+        except row_tpl.RowError as exc:
+            return Outcome(job.number, None, FAILED, str(exc), key=exc.key)
+        except DrafterError as exc:
+            return Outcome(job.number, None, FAILED, self._describe(exc.errors or exc.problems),
+                           key=exc.problems[0].key)
+        except FileExistsError:
+            return Outcome(job.number, None, FAILED,
+                           f"Tệp {path.name} đã có; thêm --force để ghi đè hoặc --resume để chỉ làm hàng đã đổi.")
+        except OSError as exc:
+            return Outcome(job.number, None, FAILED, f"Không ghi được {path.name}: {exc.strerror or exc}.")
+
+    def _describe(self, problems: list[Problem]) -> str:
+        parts = []
+        for p in problems:
+            top = (p.key or "").split(".")[0].split("[")[0]
+            if top in self.column_keys:
+                parts.append(f"cột '{self.column_keys[top]}': {p.message}")
+            elif p.key:
+                parts.append(f"{p.key} ({p.position}): {p.message}")
+            else:
+                parts.append(p.message)
+        return " | ".join(parts)
+
+
+# --- workers ------------------------------------------------------------------------
+
+_PLAN: Plan | None = None
+_STATE: dict = {}
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    _worker_state_reset()
+
+
+def _work(job: Job) -> Outcome:
+    assert _PLAN is not None
+    out = _PLAN.render_row(job, _STATE.get("previous"), _STATE.get("resume", False))
+    _STATE["count"] = _STATE.get("count", 0) + 1
+    if _STATE["count"] % GC_EVERY == 0:
+        gc.collect()
+    return out
+
+
+# --- inputs -------------------------------------------------------------------------
+
+def read_data(data: Path | None, units: str | None, max_rows: int) -> tuple[list[str], list[tuple[int, dict]], str, str]:
+    """Columns, (row number, values) pairs, a display name and a note about the data."""
+    if units:
+        from . import units as unit_data
+
+        try:
+            rows = unit_data.unit_rows(units)
+        except unit_data.UnknownUnitError as exc:
+            raise DrafterError(Problem(str(exc), key="--units")) from None
+        columns = list(rows[0]) if rows else []
+        note = f"Dữ liệu đơn vị hành chính: {unit_data.data_version()}; {len(rows)} đơn vị của {units}."
+        return columns, [(i + 1, r) for i, r in enumerate(rows)], f"--units {units}", note
+    assert data is not None
+    from .inputs import sheets
+
+    try:
+        sheet = sheets.read_rows(data, max_rows=max_rows)
+    except sheets.SheetError as exc:
+        raise DrafterError(Problem(exc.message, Position(display_path(data), exc.row), key=exc.column)) from None
+    note = "; ".join(f"hàng {w.row}: {w.message}" if w.row else w.message for w in sheet.warnings[:20])
+    return sheet.columns, [(r.number, r.values) for r in sheet.rows], display_path(data), note
+
+
+def plan_names(pattern: str | None, columns: list[str], rows: list[tuple[int, dict]]) -> list[str]:
+    if pattern is None:
+        first_text = next((c for c in columns if any(isinstance(v.get(c), str) and v.get(c) for _, v in rows)), None)
+        pattern = "{_hang}" + (f"-{{{first_text}}}" if first_text else "")
+    try:
+        used = filenames.fields(pattern)
+    except filenames.PatternError as exc:
+        raise DrafterError(Problem(str(exc), key="--name")) from None
+    unknown = [f for f in used if f not in columns and f != "_hang"]
+    if unknown:
+        raise DrafterError(Problem(
+            f"Mẫu tên tệp dùng cột không có trong dữ liệu: {', '.join(unknown)}.", key="--name",
+            hint="Các cột có: " + ", ".join(columns)))
+    unique = filenames.UniqueNames()
+    width = len(str(max((n for n, _ in rows), default=1)))
+    stems = []
+    for number, values in rows:
+        shown = {k: row_tpl.cell_text(v) for k, v in values.items()}
+        shown["_hang"] = str(number).zfill(width)
+        stems.append(unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx"))
+    return stems
+
+
+def read_manifest(out_dir: Path) -> dict[int, dict]:
+    try:
+        data = json.loads((out_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
+        return {int(r["row"]): r for r in data.get("rows", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
+    rows = [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)]
+    payload = {"draft": draft, "data": data_name, "ok": result.ok, "failed": result.failed,
+               "skipped": result.skipped, "interrupted": result.interrupted, "rows": rows}
+    atomic_write_bytes(result.out_dir / MANIFEST_JSON,
+                       json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"), force=True)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["hang", "tep", "trang_thai", "thong_bao"])
+    for o in sorted(result.outcomes, key=lambda o: o.row):
+        w.writerow([o.row, o.file or "", o.status, o.message])
+    # UTF-8 with BOM so Excel opens Vietnamese text correctly.
+    atomic_write_bytes(result.out_dir / MANIFEST_CSV, ("\ufeff" + buf.getvalue()).encode("utf-8"), force=True)
+
+
+def _clean_partials(out_dir: Path) -> None:
+    for p in out_dir.glob(".*.tmp"):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+def run(
+    draft: str | Path,
+    data: str | Path | None,
+    out_dir: str | Path,
+    *,
+    name: str | None = None,
+    jobs: int = 1,
+    resume: bool = False,
+    force: bool = False,
+    units: str | None = None,
+    max_rows: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    global _PLAN
+    from .inputs import sheets
+
+    started = time.perf_counter()
+    if (data is None) == (units is None):
+        raise DrafterError(Problem("Cần đúng một nguồn dữ liệu: tệp DATA (.csv/.xlsx) hoặc --units \"Tên tỉnh\".",
+                                   key="DATA"))
+    draft_path = Path(draft)
+    loaded = api.load(draft_path)
+    columns, rows, data_name, note = read_data(Path(data) if data else None, units,
+                                               max_rows or sheets.default_max_rows())
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DrafterError(Problem(f"Không tạo được thư mục kết quả: {exc.strerror}.",
+                                   Position(display_path(out)))) from None
+    stems = plan_names(name, columns, rows)
+    for stem in stems:  # belt and braces: nothing is ever written outside DIR
+        ensure_inside(out, out / f"{stem}.docx")
+    plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force)
+    job_list = [Job(n, v, s) for (n, v), s in zip(rows, stems)]
+    previous = read_manifest(out) if resume else {}
+    _PLAN = plan
+    _STATE.update(previous=previous, resume=resume)
+    outcomes: list[Outcome] = []
+    interrupted = False
+    total = len(job_list)
+    try:
+        if jobs <= 1 or total < 2 * jobs:
+            _worker_state_reset()
+            for job in job_list:
+                outcomes.append(_work(job))
+                if progress:
+                    progress(len(outcomes), total)
+        else:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork")
+            pool = ctx.Pool(jobs, initializer=_worker_init)
+            try:
+                chunk = max(1, min(64, total // (jobs * 8)))
+                for outcome in pool.imap_unordered(_work, job_list, chunksize=chunk):
+                    outcomes.append(outcome)
+                    if progress:
+                        progress(len(outcomes), total)
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
+    except KeyboardInterrupt:
+        interrupted = True
+        _clean_partials(out)
+    finally:
+        _PLAN = None
+        gc.unfreeze()
+    try:
+        fd = os.open(out, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+    except OSError:
+        pass
+    result = BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted)
+    write_manifest(result, display_path(draft_path), data_name)
+    return result
+
+
+def _worker_state_reset() -> None:
+    # The plan's objects live as long as the batch: move them out of the collector's
+    # sight so the periodic collections only walk what each document made.
+    gc.collect()
+    gc.freeze()
+    _STATE["count"] = 0
+
+
+def iter_failures(result: BatchResult) -> Iterable[Outcome]:
+    return (o for o in sorted(result.outcomes, key=lambda o: o.row) if o.status == FAILED)
+
+
+# --- command ------------------------------------------------------------------------
+
+def _command():
+    import click
+
+    from .cli import CONTEXT, handle_errors
+
+    @click.command("batch", context_settings=CONTEXT)
+    @click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
+    @click.argument("data", metavar="[DỮ_LIỆU.csv|.xlsx]", required=False, type=click.Path(dir_okay=False))
+    @click.option("-o", "--output", "out_dir", required=True, metavar="THƯ_MỤC", help="Thư mục ghi các văn bản.")
+    @click.option("--name", default=None, metavar="MẪU",
+                  help="Tên tệp từ các cột, ví dụ \"{ma}-{ten}\" (mặc định: số hàng và cột chữ đầu tiên).")
+    @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình chạy song song.")
+    @click.option("--resume", is_flag=True, help="Bỏ qua các hàng đã có tệp và không đổi dữ liệu.")
+    @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
+    @click.option("--units", default=None, metavar="TỈNH", help="Chạy cho mọi xã, phường của tỉnh (không cần tệp dữ liệu).")
+    @click.option("--max-rows", default=None, type=int, metavar="N", help="Số hàng tối đa (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
+    @click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh mỗi văn bản (cần LibreOffice).")
+    @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+    @handle_errors
+    def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_rows, pdf, as_json):
+        """Tạo một văn bản cho mỗi hàng của DỮ_LIỆU (hoặc mỗi xã, phường với --units).
+
+        Trong bản thảo, {{ hang.TEN_COT }} lấy giá trị của cột; cột trùng tên khóa
+        (so, ngay, kinh_gui…) đặt khóa đó cho hàng. Hàng lỗi được ghi lại, các hàng
+        khác vẫn chạy; manifest.csv và manifest.json trong THƯ_MỤC liệt kê kết quả.
+        """
+        show = sys.stderr.isatty() and not as_json
+        bar = None
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(TextColumn("Đang tạo văn bản"), BarColumn(), MofNCompleteColumn(),
+                           TextColumn("còn"), TimeRemainingColumn(), transient=False)
+        task = None
+
+        def progress(done, total):
+            nonlocal task
+            if bar is None:
+                return
+            if task is None:
+                bar.start()
+                task = bar.add_task("batch", total=total)
+            bar.update(task, completed=done)
+
+        try:
+            result = run(draft, data, out_dir, name=name, jobs=jobs, resume=resume, force=force, units=units,
+                         max_rows=max_rows, progress=progress)
+        finally:
+            if bar is not None and task is not None:
+                bar.stop()
+        if pdf and result.ok:
+            from . import pdf as pdf_mod
+
+            docs = [result.out_dir / o.file for o in result.outcomes if o.status == OK and o.file]
+            result.pdfs = pdf_mod.convert(docs)
+        if as_json:
+            click.echo(json.dumps({
+                "ok": result.failed == 0 and not result.interrupted, "done": result.ok, "failed": result.failed,
+                "skipped": result.skipped, "seconds": round(result.seconds, 3), "out_dir": str(result.out_dir),
+                "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
+            }, ensure_ascii=False, indent=1))
+        else:
+            if result.data_note:
+                click.echo(result.data_note, err=True)
+            failures = list(iter_failures(result))
+            for o in failures[:SHOWN_FAILURES]:
+                click.echo(f"{data or '--units'}: hàng {o.row}: lỗi: {o.message}", err=True)
+            if len(failures) > SHOWN_FAILURES:
+                click.echo(f"… và {len(failures) - SHOWN_FAILURES} hàng lỗi khác (xem manifest.csv).", err=True)
+            rate = len(result.outcomes) / result.seconds if result.seconds else 0
+            click.echo(
+                f"Xong: {result.ok} văn bản, {result.failed} hàng lỗi, {result.skipped} bỏ qua "
+                f"trong {result.seconds:.1f} giây ({rate:.0f} văn bản/giây). "
+                f"Danh sách: {display_path(result.out_dir / MANIFEST_CSV)}"
+            )
+            if result.interrupted:
+                click.echo("Đã dừng giữa chừng: các tệp đã xong vẫn nguyên vẹn; chạy lại với --resume để làm tiếp.", err=True)
+        if result.interrupted:
+            sys.exit(130)
+        if result.failed:
+            sys.exit(1)
+
+    return batch_command
+
+
+batch_command = _command()

@@ -1,0 +1,148 @@
+"""One draft per row: a row's columns fill `{{ hang.COT }}` in string values, and a
+column named like a draft key (`so`, `ngay`, `kinh_gui`, `ky.ho_ten`…) sets that key.
+
+Templating is sandboxed: a row's text is data, never code or markup. Only the
+columns of `hang` can be read — no attribute access, no imports, no filters with
+side effects — and whatever a cell says is inserted as text (the document renderer
+escapes it later).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..rules import numbers
+
+ROW_VAR = "hang"
+
+
+class Row(dict):
+    """A row's cells by column name; the only thing a value's template can read."""
+
+
+class _Env(ImmutableSandboxedEnvironment):
+    def getattr(self, obj, attribute):
+        # `hang.ten` reads the column "ten", even one named like a dict method ("items").
+        if isinstance(obj, Row):
+            if attribute in obj:
+                return obj[attribute]
+            return self.undefined(hint=f"bảng dữ liệu không có cột '{attribute}'", obj=obj, name=attribute)
+        return self.unsafe_undefined(obj, attribute)
+
+    def is_safe_attribute(self, obj, attr, value):  # noqa: D401
+        return False  # nothing but a row's columns is reachable
+
+    def is_safe_callable(self, obj):
+        return False
+
+
+_ENV = _Env(autoescape=False, undefined=StrictUndefined)
+
+
+class RowError(ValueError):
+    def __init__(self, message: str, key: str | None = None, column: str | None = None):
+        super().__init__(message)
+        self.key = key
+        self.column = column
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text the draft model reads back exactly (Vietnamese numbers, dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return numbers.format_number(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _templated_paths(data: Any, path: tuple = ()) -> list[tuple]:
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _templated_paths(v, path + (k,))]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _templated_paths(v, path + (i,))]
+    if isinstance(data, str) and ("{{" in data or "{%" in data):
+        return [path]
+    return []
+
+
+def _get(data, path):
+    for k in path:
+        data = data[k]
+    return data
+
+
+def _set(data, path, value):
+    for k in path[:-1]:
+        data = data[k]
+    data[path[-1]] = value
+
+
+class RowTemplate:
+    """The draft's data compiled once; `apply(row)` gives that row's draft data."""
+
+    def __init__(self, data: dict, columns: list[str], draft_keys: set[str]):
+        self.data = data
+        self.paths = _templated_paths(data)
+        self.compiled = {}
+        for p in self.paths:
+            try:
+                self.compiled[p] = _ENV.from_string(_get(data, p))
+            except TemplateError as exc:
+                raise RowError(f"Biểu thức '{{{{ … }}}}' viết sai: {exc}.", key=_key(p)) from None
+        # Columns that set draft keys: top-level keys, or dotted paths into mappings.
+        self.key_columns = [c for c in columns if c.split(".")[0] in draft_keys]
+
+    def apply(self, values: dict[str, Any]) -> dict:
+        data = copy.deepcopy(self.data)
+        row = Row({k: cell_text(v) for k, v in values.items()})
+        for p, tpl in self.compiled.items():
+            try:
+                _set(data, p, tpl.render({ROW_VAR: row}))
+            except TemplateError as exc:
+                raise RowError(
+                    f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.", key=_key(p)
+                ) from None
+        for col in self.key_columns:
+            value = values.get(col)
+            if value is None or value == "":
+                continue
+            parts = col.split(".")
+            target = data
+            for k in parts[:-1]:
+                target = target.setdefault(k, {})
+                if not isinstance(target, dict):
+                    raise RowError(f"Cột '{col}' không khớp với cấu trúc bản thảo.", key=col, column=col)
+            target[parts[-1]] = _column_value(parts[-1], value)
+        return data
+
+
+LIST_KEYS = {"kinh_gui", "noi_nhan", "luu", "can_cu", "dieu", "dung"}
+
+
+def _column_value(key: str, value: Any) -> Any:
+    if isinstance(value, str) and key in LIST_KEYS and "\n" in value:
+        return [ln.strip() for ln in value.splitlines() if ln.strip()]
+    if isinstance(value, (int, Decimal)) and key != "so":
+        return cell_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _key(path: tuple) -> str:
+    out = ""
+    for k in path:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
