@@ -53,7 +53,7 @@ class Outcome:
     status: str
     message: str = ""
     key: str | None = None
-    digest: str = ""
+    digest: str = ""  # inputs of the file now on disk for this row (what --resume compares)
 
 
 @dataclass
@@ -283,7 +283,7 @@ def run(
         ensure_inside(out, out / f"{stem}.docx")
     plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force)
     job_list = [Job(n, v, s) for (n, v), s in zip(rows, stems)]
-    previous = read_manifest(out) if resume else {}
+    previous = read_manifest(out)
     _PLAN = plan
     _STATE.update(previous=previous, resume=resume)
     outcomes: list[Outcome] = []
@@ -325,6 +325,11 @@ def run(
         os.close(fd)
     except OSError:
         pass
+    for o in outcomes:
+        # A row that failed this time still has the file an earlier run made, if any.
+        before = previous.get(o.row)
+        if o.status == FAILED and before and before.get("digest") and (out / str(before.get("file"))).is_file():
+            o.digest = before["digest"]
     result = BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted)
     write_manifest(result, display_path(draft_path), data_name)
     return result

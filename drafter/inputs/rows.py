@@ -110,7 +110,7 @@ class RowTemplate:
         for p, tpl in self.compiled.items():
             try:
                 _set(data, p, tpl.render({ROW_VAR: row}))
-            except TemplateError as exc:
+            except (TemplateError, TypeError, ValueError) as exc:
                 raise RowError(
                     f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.", key=_key(p)
                 ) from None
