@@ -53,10 +53,14 @@ def load(path: str | Path) -> Loaded:
     return presets.resolve(loaded, Path(path).resolve().parent)
 
 
-def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None) -> Prepared:
+def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None, base_dir: Path | None = None) -> Prepared:
     draft = model.validate(loaded)
     try:
-        doc = derive.document(draft, today=today)
+        doc = derive.document(draft, today=today, base_dir=base_dir)
+    except derive.AppendixError as exc:
+        raise DrafterError([_table_problem(loaded, exc.index, p) for p in exc.error.problems]) from None
+    except derive.QuoteError as exc:
+        raise DrafterError(Problem(str(exc), loaded.position(exc.path), key=yamlfile.key_name(exc.path))) from None
     except signature.SignatureError as exc:
         path = tuple(exc.key.split("."))
         raise DrafterError(Problem(str(exc), loaded.position(path), key=exc.key)) from None
@@ -72,13 +76,29 @@ def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None) -> Prepared:
     return Prepared(loaded, draft, doc, warnings)
 
 
+def _table_problem(loaded: Loaded, index: int, p) -> Problem:
+    """A table problem at its place: a line of the draft, or a row of the sheet."""
+    where = f"Phụ lục {index + 1}"
+    detail = p.message
+    if p.row:
+        detail = f"dòng {p.row}: {detail}"
+    if p.expected is not None and p.found is not None:
+        from .rules.numbers import format_number
+
+        detail += f" (đúng là {format_number(p.expected)}, bảng ghi {format_number(p.found)})"
+    if p.file:
+        return Problem(f"{where}: {detail}", Position(p.file, p.line), key=p.column or p.key)
+    path = ("phu_luc", index, "bang", *p.path)
+    return Problem(f"{where}: {detail}", loaded.position(path), key=yamlfile.key_name(path))
+
+
 def prepare(path: str | Path, *, today: dt.date | None = None) -> Prepared:
-    return prepare_loaded(load(path), today=today)
+    return prepare_loaded(load(path), today=today, base_dir=Path(path).resolve().parent)
 
 
 def render_bytes(prepared: Prepared, draft_dir: Path | None = None) -> bytes:
-    template = find_template(prepared.document.doc_type.layout, draft_dir)
-    return engine.compiled(template).render(render_context.build(prepared.document))
+    template = engine.compiled(find_template(prepared.document.doc_type.layout, draft_dir))
+    return template.render(render_context.build(prepared.document, template.sections))
 
 
 def default_output(draft_path: str | Path) -> Path:

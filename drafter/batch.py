@@ -117,12 +117,13 @@ class Plan:
         try:
             data = self.rows.apply(job.values)
             loaded = Loaded(self.loaded.file, data, self.loaded.origins, [])
-            prepared = api.prepare_loaded(loaded)
+            prepared = api.prepare_loaded(loaded, base_dir=self.draft_dir)
             template = self.template_for(prepared.document.doc_type.layout)
             digest = self.digest(job.values, template)
             if resume and path.exists() and previous and previous.get(job.number, {}).get("digest") == digest:
                 return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
-            payload = engine.compiled(template).render(render_context.build(prepared.document))
+            compiled = engine.compiled(template)
+            payload = compiled.render(render_context.build(prepared.document, compiled.sections))
             atomic_write_bytes(path, payload, force=self.force or resume, durable=False)
             return Outcome(job.number, path.name, OK, digest=digest)
         except row_tpl.RowError as exc:

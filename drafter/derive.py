@@ -11,8 +11,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
+from . import figures as figure_refs
 from .model import Draft, Ky
-from .rules import body, date_line, doctypes, inline, recipients, signature, so_ky_hieu
+from .rules import body, date_line, doctypes, inline, numbering, recipients, signature, so_ky_hieu
+from .tables import compute as table_compute
+from .tables import grid as table_grid
+from .tables import readers as table_readers
+from .tables.model import TableError
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,36 @@ class Attached:
 
 
 @dataclass(frozen=True)
+class Appendix:
+    number: int
+    label: str  # "Phụ lục", or "Phụ lục I", "Phụ lục II"… when there are several
+    title: str
+    reference: str  # "(Kèm theo Quyết định số … ngày … tháng … năm … của …)"
+    unit_line: str | None  # "Đơn vị tính: triệu đồng"
+    table: table_compute.ComputedTable | None
+    grid: table_grid.Grid | None
+    words: tuple[str, ...]  # "Bằng chữ: …."
+    landscape: bool
+
+
+class AppendixError(ValueError):
+    """A table that cannot be used, with the appendix it belongs to."""
+
+    def __init__(self, index: int, error: TableError):
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+class QuoteError(ValueError):
+    """A figure reference in a text value that cannot be resolved; `path` is its key."""
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True)
 class Document:
     doc_type: doctypes.DocType
     header: Header
@@ -64,6 +101,7 @@ class Document:
     body: tuple[body.Paragraph, ...]
     signing: Signing
     attached: tuple[Attached, ...] = ()
+    appendices: tuple[Appendix, ...] = ()
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -95,14 +133,20 @@ def draft_year(draft: Draft, today: dt.date | None = None) -> int:
     return draft.nam or (today or dt.date.today()).year
 
 
-def reference_line(draft: Draft, *, verb: str = "Ban hành kèm theo", today: dt.date | None = None) -> str:
+def reference_line(
+    draft: Draft, *, verb: str = "Ban hành kèm theo", today: dt.date | None = None, long_date: bool = False
+) -> str:
     """`(Ban hành kèm theo Quyết định số 3355/QĐ-UBND ngày 27/12/2017 của …)`, made
-    from the parent's own number, date and issuer, with blanks where those are blank."""
+    from the parent's own number, date and issuer, with blanks where those are blank.
+    Appendices use the long date: `ngày 27 tháng 12 năm 2017`."""
     sym = so_ky_hieu_line(draft).removeprefix(f"{so_ky_hieu.PREFIX} ")
-    when = (
-        f"ngày {date_line.day(draft.ngay.day)}/{date_line.month(draft.ngay.month)}/{draft.ngay.year}"
-        if draft.ngay else f"ngày{date_line.BLANK}/{date_line.BLANK}/{draft_year(draft, today)}"
-    )
+    if long_date:
+        when = date_line.date_phrase(draft.ngay, year=draft_year(draft, today))
+    else:
+        when = (
+            f"ngày {date_line.day(draft.ngay.day)}/{date_line.month(draft.ngay.month)}/{draft.ngay.year}"
+            if draft.ngay else f"ngày{date_line.BLANK}/{date_line.BLANK}/{draft_year(draft, today)}"
+        )
     name = draft.doc_type.name if draft.doc_type.has_type_name else "Văn bản"
     return f"({verb} {name} số {sym} {when} của {_issuer_words(draft)})"
 
@@ -144,9 +188,60 @@ def _end_articles(arts: tuple[Article, ...]) -> tuple[Article, ...]:
     return (*arts[:-1], Article(last.label, p.spans, ()))
 
 
-def document(draft: Draft, *, today: dt.date | None = None) -> Document:
+def appendices(draft: Draft, *, base_dir: Path | None = None, today: dt.date | None = None) -> tuple[Appendix, ...]:
+    items = draft.phu_luc or []
+    reading = dict(zero_tens=draft.tuy_chon.doc_so_linh, four=draft.tuy_chon.doc_so_tu)
+    out = []
+    for i, pl in enumerate(items):
+        table = grid = None
+        words: tuple[str, ...] = ()
+        if pl.bang is not None:
+            try:
+                bang = table_readers.load_table(pl.bang, base_dir=base_dir)
+                table = table_compute.compute(bang, unit=pl.don_vi_tinh, **reading)
+            except TableError as exc:
+                raise AppendixError(i, exc) from None
+            grid = table_grid.build_grid(table)
+            words = (table.bang_chu_line,) if table.bang_chu_line else ()
+        landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
+        unit = pl.don_vi_tinh or (table.unit if table else None)
+        out.append(Appendix(
+            number=i + 1,
+            label="Phụ lục" if len(items) == 1 else f"Phụ lục {numbering.roman(i + 1)}",
+            title=" ".join(pl.tieu_de.split()).upper(),
+            reference=reference_line(draft, verb="Kèm theo", today=today, long_date=True),
+            unit_line=f"Đơn vị tính: {unit}" if unit else None,
+            table=table,
+            grid=grid,
+            words=words,
+            landscape=landscape,
+        ))
+    return tuple(out)
+
+
+def _quote(text: str | None, figs: list, path: tuple) -> str | None:
+    if not text or "{{" not in text:
+        return text
+    try:
+        return figure_refs.fill(text, figs)
+    except figure_refs.FigureError as exc:
+        raise QuoteError(path, str(exc)) from None
+
+
+def document(draft: Draft, *, today: dt.date | None = None, base_dir: Path | None = None) -> Document:
     t = draft.doc_type
     year = draft_year(draft, today)
+    apps = appendices(draft, base_dir=base_dir, today=today)
+    figs = [a.table.figures if a.table else None for a in apps]
+    # Quoted figures are filled before anything reads the texts.
+    draft = draft.model_copy(update={
+        "noi_dung": _quote(draft.noi_dung, figs, ("noi_dung",)),
+        "dieu": [_quote(d, figs, ("dieu", i)) for i, d in enumerate(draft.dieu)] if draft.dieu else draft.dieu,
+        "van_ban_kem_theo": [
+            a.model_copy(update={"noi_dung": _quote(a.noi_dung, figs, ("van_ban_kem_theo", i, "noi_dung"))})
+            for i, a in enumerate(draft.van_ban_kem_theo)
+        ] if draft.van_ban_kem_theo else draft.van_ban_kem_theo,
+    })
     header = Header(
         chu_quan=" ".join(draft.co_quan.chu_quan.split()).upper() if draft.co_quan.chu_quan else None,
         co_quan=tuple(" ".join(line.split()).upper() for line in draft.co_quan.lines),
@@ -213,8 +308,21 @@ def document(draft: Draft, *, today: dt.date | None = None) -> Document:
         body=tuple(paras),
         signing=signing,
         attached=attached,
-        warnings=tuple(signature.title_warnings(draft.ky.chuc_vu)),
+        appendices=apps,
+        warnings=tuple(signature.title_warnings(draft.ky.chuc_vu)) + _appendix_warnings(draft, apps),
     )
+
+
+def _appendix_warnings(draft: Draft, apps: tuple[Appendix, ...]) -> tuple[str, ...]:
+    """The body must mention each appendix (FORMAT.md, Appendices)."""
+    if not apps:
+        return ()
+    texts = " ".join([draft.noi_dung or "", *(draft.dieu or []),
+                      *(a.noi_dung or "" for a in draft.van_ban_kem_theo or [])]).lower()
+    if "phụ lục" not in texts:
+        return ("Nội dung văn bản chưa nhắc đến phụ lục nào; hãy ghi rõ, ví dụ '(chi tiết tại Phụ lục kèm theo)'.",)
+    missing = [a.label for a in apps if len(apps) > 1 and a.label.lower() not in texts]
+    return tuple(f"Nội dung văn bản chưa nhắc đến {m}." for m in missing)
 
 
 def vv_line(trich_yeu: str) -> str:

@@ -62,6 +62,15 @@ class VanBanKemTheo(_Model):
         return _check_type(v)
 
 
+class PhuLuc(_Model):
+    """One appendix: its title, unit and table (inline, or a .csv/.xlsx file)."""
+
+    tieu_de: str
+    don_vi_tinh: str | None = None
+    bang: dict[str, Any] | str | None = None
+    huong: Literal["doc", "ngang"] | None = None  # page orientation; default: by width
+
+
 class Draft(_Model):
     loai: str
     dung: StrList | None = None
@@ -84,7 +93,7 @@ class Draft(_Model):
     do_khan: Literal["Khẩn", "Thượng khẩn", "Hỏa tốc"] | None = None
     do_mat: Literal["Mật", "Tối mật", "Tuyệt mật"] | None = None
     van_ban_kem_theo: list[VanBanKemTheo] | None = None
-    phu_luc: list[dict[str, Any]] | None = None
+    phu_luc: list[PhuLuc] | None = None
     tuy_chon: TuyChon = Field(default_factory=TuyChon)
 
     @field_validator("loai")

@@ -88,6 +88,10 @@ STYLES = [
     ("DrAuthorityFirst", "Thẩm quyền ký - dòng đầu", _ppr(before=240, keep_next=True), _rpr(14, bold=True)),
     ("DrSigner", "Họ tên người ký", _ppr(before=L.SIGNATURE_SPACE), _rpr(14, bold=True)),
     ("DrPageNumber", "Số trang", _ppr(), _rpr(14)),
+    ("DrPhuLuc", "Phụ lục", _ppr(keep_next=True), _rpr(14, bold=True)),
+    ("DrPhuLucTitle", "Tên phụ lục", _ppr(keep_next=True), _rpr(14, bold=True)),
+    ("DrDonViTinh", "Đơn vị tính", _ppr(jc="right", after=60, keep_next=True), _rpr(13, italic=True)),
+    ("DrBangChu", "Bằng chữ", _ppr(jc="left", before=120), _rpr(13, italic=True)),
     ("DrEmpty", "Đoạn trống", _ppr(line=240), _rpr(6)),
 ]
 
@@ -253,7 +257,10 @@ def cong_van_body() -> str:
         + tag("DrKinhGuiItem", "{%p endfor %}")
         + tag("DrKinhGui", "{%p endif %}")
     )
-    return header_table("doc.header", second_row=vv) + kinh_gui + body_loop("doc.body") + signature_table("doc.signing")
+    return (
+        header_table("doc.header", second_row=vv) + kinh_gui + body_loop("doc.body")
+        + signature_table("doc.signing") + appendix_block()
+    )
 
 
 def title_block(ctx: str) -> str:
@@ -283,6 +290,7 @@ def van_ban_body() -> str:
         + kinh_gui
         + body_loop("doc.body")
         + signature_table("doc.signing")
+        + appendix_block()
     )
 
 
@@ -299,6 +307,31 @@ def attached_block() -> str:
         + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
         + body_loop("att.body")
         + signature_table("att.signing", with_noi_nhan=False)
+        + tag("DrEmpty", "{%p endfor %}")
+    )
+
+
+def appendix_block() -> str:
+    """Appendices (phụ lục): each a section of its own, its derived content inside a
+    content control tagged `drafter:phu-luc:N` so `drafter appendix` can find and
+    replace it later, whatever a person edited around it."""
+    return (
+        tag("DrEmpty", "{%p for pl in doc.appendices %}")
+        + tag("DrEmpty", "{{p pl.section_break }}")
+        + '<w:sdt><w:sdtPr><w:alias w:val="drafter: phụ lục (tạo lại bằng drafter appendix)"/>'
+        + '<w:tag w:val="drafter:phu-luc:{{ pl.number }}"/></w:sdtPr><w:sdtContent>'
+        + p("DrPhuLuc", "{{ pl.label }}")
+        + p("DrPhuLucTitle", "{{ pl.title }}")
+        + p("DrKemTheo", "{{ pl.reference }}")
+        + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRule").xml
+        + tag("DrDonViTinh", "{%p if pl.unit_line %}")
+        + p("DrDonViTinh", "{{ pl.unit_line }}")
+        + tag("DrDonViTinh", "{%p endif %}")
+        + tag("DrEmpty", "{{p pl.table }}")
+        + tag("DrBangChu", "{%p for line in pl.words %}")
+        + p("DrBangChu", "{{ line }}")
+        + tag("DrBangChu", "{%p endfor %}")
+        + "</w:sdtContent></w:sdt>"
         + tag("DrEmpty", "{%p endfor %}")
     )
 
@@ -326,6 +359,7 @@ def quyet_dinh_body() -> str:
         + tag("DrBody", "{%p endfor %}")
         + signature_table("doc.signing")
         + attached_block()
+        + appendix_block()
     )
 
 

@@ -86,13 +86,23 @@ def test_row_text_is_data_never_markup(setup):
     doc.find("V/v phân bổ kinh phí năm 2026 cho Xã <R&D> {{ 7*7 }}")
 
 
-@pytest.mark.parametrize("expr", ["{{ hang.__class__ }}", "{{ hang.ten.upper() }}", "{{ cycler.__init__.__globals__ }}",
+@pytest.mark.parametrize("expr", ["{{ hang.__class__ }}", "{{ hang.ten.upper() }}", "{{ hang.ten.__init__.__globals__ }}",
                                   "{% import 'os' as os %}", "{{ hang.khong_co }}"])
 def test_templating_is_sandboxed(setup, expr):
     (setup / "draft.yaml").write_text(DRAFT.replace("cho {{ hang.ten }}", f"cho {expr}", 1), encoding="utf-8")
     r = batch.run(setup / "draft.yaml", setup / "data.csv", setup / "out")
     assert all(o.status == "loi" for o in r.outcomes)
     assert "trich_yeu" in (r.outcomes[0].key or "") or "trich_yeu" in r.outcomes[0].message
+
+
+def test_other_braces_are_text(setup):
+    """`{{ … }}` that names no column is printed as typed, never evaluated."""
+    (setup / "draft.yaml").write_text(DRAFT.replace("cho {{ hang.ten }}", "cho {{ cycler.__init__ }} {{ 7*7 }}", 1),
+                                      encoding="utf-8")
+    write_csv(setup / "good.csv", ROWS[:1])
+    r = batch.run(setup / "draft.yaml", setup / "good.csv", setup / "out")
+    assert r.ok == 1
+    DocView(setup / "out" / r.outcomes[0].file).find("V/v phân bổ kinh phí năm 2026 cho {{ cycler.__init__ }} {{ 7*7 }}")
 
 
 def test_cli_exit_codes_and_summary(setup):

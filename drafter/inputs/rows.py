@@ -14,7 +14,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+import re
+
+from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..rules import numbers
@@ -64,7 +66,29 @@ def cell_text(value: Any) -> str:
         return numbers.format_number(value)
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    from ..figures import neutralise
+
+    return neutralise(str(value))
+
+
+_TOKEN = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)
+
+
+def _compile_parts(text: str) -> list:
+    """Literal text and compiled `{{ … }}` tokens that read the row. Tokens naming
+    anything else (a table's figures: `{{ phu_luc[0].tong… }}`) are left for the
+    later pass that knows those figures."""
+    parts: list = []
+    for piece in _TOKEN.split(text):
+        if not piece:
+            continue
+        if _TOKEN.fullmatch(piece):
+            names = meta.find_undeclared_variables(_ENV.parse(piece))
+            if names and names <= {ROW_VAR} or piece.startswith("{%"):
+                parts.append(_ENV.from_string(piece))
+                continue
+        parts.append(piece)
+    return parts
 
 
 def _templated_paths(data: Any, path: tuple = ()) -> list[tuple]:
@@ -95,21 +119,23 @@ class RowTemplate:
     def __init__(self, data: dict, columns: list[str], draft_keys: set[str]):
         self.data = data
         self.paths = _templated_paths(data)
-        self.compiled = {}
+        self.compiled: dict[tuple, list] = {}
         for p in self.paths:
             try:
-                self.compiled[p] = _ENV.from_string(_get(data, p))
+                parts = _compile_parts(_get(data, p))
             except TemplateError as exc:
                 raise RowError(f"Biểu thức '{{{{ … }}}}' viết sai: {exc}.", key=_key(p)) from None
+            if any(not isinstance(x, str) for x in parts):
+                self.compiled[p] = parts
         # Columns that set draft keys: top-level keys, or dotted paths into mappings.
         self.key_columns = [c for c in columns if c.split(".")[0] in draft_keys]
 
     def apply(self, values: dict[str, Any]) -> dict:
         data = copy.deepcopy(self.data)
         row = Row({k: cell_text(v) for k, v in values.items()})
-        for p, tpl in self.compiled.items():
+        for p, parts in self.compiled.items():
             try:
-                _set(data, p, tpl.render({ROW_VAR: row}))
+                _set(data, p, "".join(x if isinstance(x, str) else x.render({ROW_VAR: row}) for x in parts))
             except (TemplateError, TypeError, ValueError) as exc:
                 raise RowError(
                     f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.", key=_key(p)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..derive import Article, Attached, Document, Header, Signing
+from ..derive import Appendix, Article, Attached, Document, Header, Signing
 from ..rules import body as body_rules
 from ..rules import inline, textwidth
 from . import layout
 from .ooxml import framed_paragraph, rule_paragraph, runs
+from .sections import Sections
+from .table_xml import table_markup
 
 ISSUER_SIZE = 12
 MARK_SIZE = 13
@@ -63,10 +65,30 @@ def _attached(a: Attached, header: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build(doc: Document) -> dict[str, Any]:
+def _appendices(apps: tuple[Appendix, ...], sections: Sections | None) -> list[dict[str, Any]]:
+    out = []
+    previous_landscape, previous_main = False, True
+    for a in apps:
+        width = layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W
+        out.append({
+            "number": a.number,
+            "section_break": sections.break_before(previous_landscape=previous_landscape,
+                                                   previous_is_main=previous_main) if sections else "",
+            "label": a.label,
+            "title": a.title,
+            "reference": a.reference,
+            "unit_line": a.unit_line,
+            "table": table_markup(a.grid, width) if a.grid is not None else "",
+            "words": list(a.words),
+        })
+        previous_landscape, previous_main = a.landscape, False
+    return out
+
+
+def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
     header = _header(doc.header)
     kg = doc.kinh_gui
-    return {
+    ctx = {
         "doc": {
             "header": header,
             "type_name": doc.doc_type.caps_name if doc.doc_type.has_type_name else None,
@@ -81,8 +103,12 @@ def build(doc: Document) -> dict[str, Any]:
             "body": _paras(doc.body),
             "signing": _signing(doc.signing),
             "attached": [_attached(a, header) for a in doc.attached],
+            "appendices": _appendices(doc.appendices, sections),
         }
     }
+    if doc.appendices and sections is not None:
+        ctx["final_sect_pr"] = sections.sect_pr(landscape=doc.appendices[-1].landscape, restart=True)
+    return ctx
 
 
 __all__ = ["build", "issuer_rule_length", "body_rules"]

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..package import PackageTemplate
+from .sections import Sections
 
 MAIN_PART = "word/document.xml"
 
@@ -42,13 +43,16 @@ class CompiledTemplate:
         whole = self.package.read(MAIN_PART).decode("utf-8")
         start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
         self._prefix, self._suffix = whole[:start], whole[end:]
+        body = whole[start:end]
+        last = body.rfind("<w:sectPr")
+        self.sections = Sections(body[last:body.index("</w:sectPr>", last) + len("</w:sectPr>")])
         patched = tpl.patch_xml(tpl.get_xml())
         # The same pre-step as docxtpl's render_xml_part, done once instead of per document.
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
         self._template = jinja_env().from_string(source)
         self._resolve_listing = tpl.resolve_listing
 
-    def render_xml(self, context: dict[str, Any]) -> str:
+    def render_xml(self, context: dict[str, Any], final_sect_pr: str | None = None) -> str:
         xml = self._template.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
@@ -56,12 +60,17 @@ class CompiledTemplate:
         # step); skip its whole-document regex pass when no value carries one.
         if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
             xml = self._resolve_listing(xml)
+        if final_sect_pr:
+            # The body's last sectPr describes the last section (a landscape appendix).
+            i = xml.rfind("<w:sectPr")
+            j = xml.index("</w:sectPr>", i) + len("</w:sectPr>")
+            xml = xml[:i] + final_sect_pr + xml[j:]
         # docxtpl leaves an empty run where a `{{r …}}` tag stood; drop it.
         xml = xml.replace('<w:r><w:t xml:space="preserve"></w:t></w:r>', "").replace("<w:r><w:t></w:t></w:r>", "")
         return self._prefix + xml + self._suffix
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
-        data = self.render_xml(context).encode("utf-8")
+        data = self.render_xml(context, context.get("final_sect_pr")).encode("utf-8")
         if check:
             # A document Word cannot open is never written: parse before packaging.
             try:

@@ -53,10 +53,38 @@ def run_xml(text: str, *, bold: bool = False, italic: bool = False, size_pt: flo
     return f"<w:r>{rpr}{text_xml(text)}</w:r>"
 
 
+FIGURE_OPEN, FIGURE_MID, FIGURE_CLOSE = "\ue000", "\ue001", "\ue002"
+FIGURE_TAG = "drafter:so-lieu:"
+
+
+def figure_xml(reference: str, value: str, *, bold: bool = False, italic: bool = False) -> str:
+    """A quoted figure as an inline content control tagged with its reference."""
+    return (
+        f'<w:sdt><w:sdtPr><w:tag w:val="{escape(FIGURE_TAG + reference, {chr(34): "&quot;"})}"/></w:sdtPr>'
+        f"<w:sdtContent>{run_xml(value, bold=bold, italic=italic)}</w:sdtContent></w:sdt>"
+    )
+
+
+def _span_xml(text: str, bold: bool, italic: bool) -> str:
+    if FIGURE_OPEN not in text:
+        return run_xml(text, bold=bold, italic=italic)
+    out = []
+    for piece in text.split(FIGURE_OPEN):
+        if FIGURE_CLOSE in piece:
+            marked, rest = piece.split(FIGURE_CLOSE, 1)
+            ref, _, value = marked.partition(FIGURE_MID)
+            out.append(figure_xml(ref, value, bold=bold, italic=italic))
+            piece = rest
+        if piece:
+            out.append(run_xml(piece, bold=bold, italic=italic))
+    return "".join(out)
+
+
 def runs(spans, *, bold: bool = False) -> Markup:
     """Runs for inline spans (objects with text/bold/italic). Fonts come from the
-    paragraph style; runs carry only emphasis, so restyling a template in Word holds."""
-    return Markup("".join(run_xml(s.text, bold=bold or s.bold, italic=s.italic) for s in spans))
+    paragraph style; runs carry only emphasis, so restyling a template in Word holds.
+    Quoted figures (marked by drafter.figures) become tagged content controls."""
+    return Markup("".join(_span_xml(s.text, bold or s.bold, s.italic) for s in spans))
 
 
 def rule_paragraph(length_twips: int, container_twips: int, *, style: str = "DrRule") -> Markup:

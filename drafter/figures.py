@@ -1,0 +1,85 @@
+"""Figures quoted in the text: `{{ phu_luc[0].tong.kinh_phi }}` in a body line prints
+the table's derived total, so the narrative can never disagree with the table.
+
+References are read in a sandbox that reaches only the tables' figure objects
+(public names; see docs/tables.md for the names). Each quoted value is marked with
+private-use characters carrying its reference; the XML layer turns the mark into an
+inline content control, so `drafter appendix` can refresh the figure later too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .tables import compute
+
+OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
+MARK = re.compile(f"{OPEN}([^{MID}]*){MID}([^{CLOSE}]*){CLOSE}")
+# Only `{{ phu_luc… }}` is a reference; any other `{{` is text, printed as typed.
+_TOKEN = re.compile(r"\{\{(\s*phu_luc\b.*?)\}\}", re.S)
+_SAFE_TYPES = tuple(
+    t for t in (getattr(compute, n, None) for n in (
+        "Figures", "Amount", "LineFigures", "GroupsView", "RowsView", "_MeasureFigures"))
+    if isinstance(t, type)
+)
+
+
+class FigureError(ValueError):
+    pass
+
+
+class _Env(ImmutableSandboxedEnvironment):
+    def is_safe_attribute(self, obj, attr, value):
+        return isinstance(obj, _SAFE_TYPES) and not attr.startswith("_")
+
+    def is_safe_callable(self, obj):
+        return False
+
+
+_ENV = _Env(autoescape=False, undefined=StrictUndefined)
+
+
+def has_reference(text: str) -> bool:
+    return _TOKEN.search(text) is not None
+
+
+def neutralise(text: str) -> str:
+    """Row data that happens to contain `{{ phu_luc…` stays text: a word joiner between
+    the braces keeps it from being read as a reference (batch rows are data)."""
+    return re.sub(r"\{\{(?=\s*phu_luc\b)", "{\u2060{", text) if "{{" in text else text
+
+
+def fill(text: str, figures: list[Any]) -> str:
+    """`text` with every `{{ … }}` replaced by the figure it names, marked."""
+    if "{{" not in text:
+        return text
+
+    def one(m: re.Match) -> str:
+        expr = " ".join(m.group(1).split())
+        try:
+            ast = _ENV.parse(m.group(0))
+            names = meta.find_undeclared_variables(ast)
+        except TemplateError as exc:
+            raise FigureError(f"Tham chiếu số liệu '{m.group(0)}' viết sai: {exc}.") from None
+        if names - {"phu_luc"}:
+            raise FigureError(
+                f"'{m.group(0)}' không phải tham chiếu số liệu; chỉ dùng được phu_luc[…] "
+                "(xem docs/tables.md).")
+        if not figures:
+            raise FigureError(f"'{m.group(0)}' trích số liệu nhưng văn bản không có phụ lục (phu_luc).")
+        try:
+            value = _ENV.from_string(m.group(0)).render(phu_luc=figures)
+        except (TemplateError, AttributeError, KeyError, IndexError, TypeError) as exc:
+            raise FigureError(f"Không trích được số liệu '{m.group(0)}': {str(exc).rstrip('.')}.") from None
+        return f"{OPEN}{expr}{MID}{value}{CLOSE}"
+
+    return _TOKEN.sub(one, text)
+
+
+def plain(text: str) -> str:
+    """The text as printed, marks removed."""
+    return MARK.sub(lambda m: m.group(2), text)

@@ -1,0 +1,45 @@
+"""Section properties for appendix pages, made from the template's own final sectPr.
+
+An appendix starts a new section: a new page, portrait or landscape, page numbers
+restarting at 1 (none on its first page). In WordprocessingML a section's
+properties sit in the last paragraph of that section, and the body's final sectPr
+describes the last section; so each appendix is preceded by a paragraph carrying
+the previous section's properties, and the final sectPr is replaced by the last
+section's. Starting from the template's sectPr keeps its header references and
+whatever a person restyled (margins) in Word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .ooxml import Markup
+
+_PGSZ = re.compile(r"<w:pgSz\b[^>]*/>")
+_PGNUM = re.compile(r"<w:pgNumType\b[^>]*/>")
+
+
+class Sections:
+    def __init__(self, template_sect_pr: str):
+        self.base = template_sect_pr
+        m = _PGSZ.search(template_sect_pr)
+        w = int(re.search(r'w:w="(\d+)"', m.group(0)).group(1)) if m else 11906
+        h = int(re.search(r'w:h="(\d+)"', m.group(0)).group(1)) if m else 16838
+        self.short, self.long = min(w, h), max(w, h)
+
+    def sect_pr(self, *, landscape: bool, restart: bool) -> str:
+        size = (
+            f'<w:pgSz w:w="{self.long}" w:h="{self.short}" w:orient="landscape"/>'
+            if landscape else f'<w:pgSz w:w="{self.short}" w:h="{self.long}"/>'
+        )
+        xml = _PGSZ.sub(size, self.base, count=1)
+        num = '<w:pgNumType w:start="1"/>' if restart else "<w:pgNumType/>"
+        xml = _PGNUM.sub(num, xml, count=1) if _PGNUM.search(xml) else xml.replace("</w:sectPr>", num + "</w:sectPr>")
+        if "<w:titlePg/>" not in xml:
+            xml = xml.replace("</w:sectPr>", "<w:titlePg/></w:sectPr>")
+        return xml
+
+    def break_before(self, *, previous_landscape: bool, previous_is_main: bool) -> Markup:
+        """The paragraph that ends the previous section (the main text or an appendix)."""
+        sect = self.base if previous_is_main else self.sect_pr(landscape=previous_landscape, restart=True)
+        return Markup(f'<w:p><w:pPr><w:pStyle w:val="DrEmpty"/>{sect}</w:pPr></w:p>')

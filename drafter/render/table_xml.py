@@ -1,0 +1,135 @@
+"""A laid-out table (:class:`drafter.tables.grid.Grid`) as a WordprocessingML ``<w:tbl>``.
+
+* Style ``DrTable`` (defined by the shipped templates: single black borders), so a
+  user who restyles the table in Word restyles every generated table.
+* Widths twice: ``w:tblGrid`` *and* every cell's ``w:tcW``, both from the same
+  numbers — LibreOffice lays a table out by its grid, Word by the cells — with a
+  fixed layout, so neither program re-balances the columns from the text.
+* Merges: ``w:gridSpan`` across, ``w:vMerge`` down (a ``restart`` cell, then an
+  empty continuation cell in each row below, as WordprocessingML requires).
+* Header rows are ``w:tblHeader`` (repeated on each page); every row is
+  ``w:cantSplit`` (a row never breaks across pages); a row marked ``keep_next``
+  (the one above Tổng cộng) keeps its paragraphs with the next row.
+* Font size is set on every run and paragraph mark: the document default is the
+  body's 14 pt. Fonts come from the document defaults (all four script slots).
+* Text is always escaped; characters XML cannot hold are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from drafter.tables.grid import Cell, Grid
+
+from .ooxml import Markup, run_xml
+
+__all__ = ["table_markup"]
+
+_JC = {"left": "left", "center": "center", "right": "right"}
+# XML 1.0 forbids most C0 controls; a stray one (pasted text) would corrupt the part.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CELL_SPACING = 'w:before="20" w:after="20" w:line="240" w:lineRule="auto"'
+
+
+def _half_points(size_pt: float) -> int:
+    return round(size_pt * 2)
+
+
+def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> str:
+    hp = _half_points(size_pt)
+    jc = _JC.get(cell.align, "left") if cell else "left"
+    mark = f'<w:rPr><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
+    ppr = (
+        f"<w:pPr>{'<w:keepNext/>' if keep_next else ''}<w:spacing {_CELL_SPACING}/>"
+        '<w:ind w:left="0" w:right="0" w:firstLine="0"/>'
+        f'<w:jc w:val="{jc}"/>{mark}</w:pPr>'
+    )
+    runs = ""
+    if cell is not None and cell.text:
+        text = _XML_INVALID.sub("", cell.text)
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                runs += "<w:r><w:br/></w:r>"
+            if part:
+                runs += run_xml(part, bold=cell.bold, italic=cell.italic, size_pt=size_pt)
+    return f"<w:p>{ppr}{runs}</w:p>"
+
+
+def _cell(width: int, span: int, merge: str | None, cell: Cell | None, size_pt: float,
+          keep_next: bool = False) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if merge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        props += "<w:vMerge/>"
+    props += '<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{_paragraph(cell, size_pt, keep_next)}</w:tc>"
+
+
+def table_markup(
+    grid: Grid,
+    width_twips: int | None = None,
+    *,
+    style: str = "DrTable",
+    bookmark: str | None = None,
+    bookmark_id: int = 0,
+) -> Markup:
+    """The ``<w:tbl>`` of ``grid``, ``width_twips`` wide (default: the grid's page width).
+
+    ``bookmark`` wraps the table in a named bookmark, a stable marker to find and
+    replace it later (round trip with Word).
+    """
+    widths = grid.column_widths(width_twips)
+    total = sum(widths)
+    ncols = len(widths)
+    size = grid.size_pt
+    # Columns still covered by a cell with rowspan from a row above: start → (rows left, span).
+    covered: dict[int, tuple[int, int]] = {}
+    rows_xml: list[str] = []
+    for row in grid.rows:
+        cells_xml: list[str] = []
+        opened: dict[int, tuple[int, int]] = {}
+        queue = list(row.cells)
+        keep = row.keep_next
+        col = 0
+        while col < ncols:
+            if col in covered:
+                left, span = covered.pop(col)
+                if left > 1:
+                    covered[col] = (left - 1, span)
+                cells_xml.append(_cell(sum(widths[col : col + span]), span, "continue", None, size, keep))
+                col += span
+                continue
+            # A short row is padded with empty cells: Word repairs ragged rows, not all readers do.
+            cell = queue.pop(0) if queue else Cell()
+            span = max(1, min(cell.colspan, ncols - col))
+            merge = "restart" if cell.rowspan > 1 else None
+            cells_xml.append(_cell(sum(widths[col : col + span]), span, merge, cell, size, keep))
+            if cell.rowspan > 1:
+                opened[col] = (cell.rowspan - 1, span)  # covers the rows below, not this one
+            col += span
+        if queue:
+            raise ValueError(f"grid row has more cells than the {ncols} columns of the grid")
+        covered.update(opened)
+        trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "")
+        rows_xml.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
+    grid_xml = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    tbl = (
+        f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(style)}/>"
+        f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid_xml}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
+    )
+    if bookmark:
+        name = escape(bookmark[:40])  # Word keeps bookmark names to 40 characters
+        tbl = (
+            f'<w:bookmarkStart w:id="{int(bookmark_id)}" w:name="{name}"/>{tbl}'
+            f'<w:bookmarkEnd w:id="{int(bookmark_id)}"/>'
+        )
+    return Markup(tbl)

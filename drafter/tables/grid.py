@@ -1,0 +1,250 @@
+"""Layout of a computed table as an abstract grid: cells, spans, emphasis, widths.
+
+Nothing here knows XML: :mod:`drafter.render.table_xml` turns a :class:`Grid` into
+WordprocessingML. Spans follow HTML's rules: a cell with ``colspan``/``rowspan``
+covers the positions to its right/below, and covered positions are simply absent
+from the rows that follow.
+
+Layout decisions (FORMAT.md "Appendices" and practice):
+
+* header: TT, Nội dung, ĐVT span all header rows; each group spans its measures; the
+  total column group ("Tổng cộng") spans the measures summed across groups; an
+  optional title row over all groups (``tieu_de_nhom``); all bold, centred; the
+  header rows repeat on every page;
+* section rows bold, numbered I, II…; item rows 1, 2…; sub-item rows a, b…;
+* the Tổng cộng row bold, its label over the TT and Nội dung columns;
+* figures right-aligned, ``8.374`` / ``1.234,5``; a zero or absent figure is a blank
+  cell, as in the seed tables (the figure is still 0 for the body text);
+* widths: TT, ĐVT and figure columns as wide as their widest content (words may wrap
+  at spaces), Nội dung takes the rest; landscape when the table has more than
+  ``MAX_PORTRAIT_COLUMNS`` columns or does not fit the portrait text width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from drafter.render.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
+from drafter.rules.numbers import format_number
+from drafter.rules.textwidth import width_twips
+
+from .compute import ComputedTable, Line
+
+__all__ = [
+    "Cell",
+    "Column",
+    "Grid",
+    "GridRow",
+    "MAX_PORTRAIT_COLUMNS",
+    "TABLE_FONT_PT",
+    "build_grid",
+    "figure_text",
+]
+
+TABLE_FONT_PT = 12  # body text is 14 pt; tables in appendices are set one or two sizes smaller
+MAX_PORTRAIT_COLUMNS = 8
+CONTENT_MIN = 2835  # Nội dung keeps at least 5 cm, or it becomes a column of single words
+CONTENT_SHARE = 0.4  # Nội dung first grows to this share of the width
+CONTENT_MAX_SHARE = 0.5  # beyond half the width, give the surplus to the figure columns
+_SLACK = 40  # rounding of the width estimate; Word and LibreOffice differ by a few twips
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str = ""
+    align: str = "left"  # "left" | "center" | "right"
+    bold: bool = False
+    italic: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class GridRow:
+    cells: tuple[Cell, ...]
+    kind: str  # "header" | "muc" | "dong" | "tong"
+    header: bool = False  # repeated at the top of every page
+    keep_next: bool = False  # stay on the page of the next row (the Tổng cộng row is never alone)
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str  # "tt" | "noi_dung" | "dvt" | "so"
+    min_width: int  # twips, cell margins included
+    pref_width: int
+
+
+@dataclass
+class Grid:
+    rows: list[GridRow]
+    columns: list[Column]
+    header_rows: int
+    size_pt: float = TABLE_FONT_PT
+    bang_chu: str | None = None  # "Bằng chữ: … đồng." under the table, when asked
+
+    @property
+    def ncols(self) -> int:
+        return len(self.columns)
+
+    @property
+    def min_width(self) -> int:
+        """Estimated width below which the figures or headers no longer fit."""
+        return sum(c.min_width if c.kind == "noi_dung" else c.pref_width for c in self.columns)
+
+    @property
+    def needs_landscape(self) -> bool:
+        return self.ncols > MAX_PORTRAIT_COLUMNS or self.min_width > TEXT_W
+
+    @property
+    def width(self) -> int:
+        """The text width of the page the table goes on."""
+        return TEXT_W_LANDSCAPE if self.needs_landscape else TEXT_W
+
+    def column_widths(self, width_twips: int | None = None) -> list[int]:
+        """Column widths in twips, summing exactly to ``width_twips`` (default: ``width``).
+
+        Every column first gets its minimum; Nội dung gets the rest up to
+        ``CONTENT_SHARE`` of the width; what is left lets the other columns grow to
+        their preferred width (a unit or a header on one line); what is still left
+        goes to Nội dung, and beyond ``CONTENT_MAX_SHARE`` to the figure columns.
+        """
+        total = self.width if width_twips is None else int(width_twips)
+        content = next(i for i, c in enumerate(self.columns) if c.kind == "noi_dung")
+        others = [i for i in range(self.ncols) if i != content]
+        content_min = self.columns[content].min_width
+        widths = [float(c.min_width) for c in self.columns]
+        low = sum(widths[i] for i in others)
+        room = total - low  # for Nội dung and for growth of the others
+        if room < content_min:
+            # Does not fit: Nội dung keeps its minimum if it can, the others shrink alike.
+            if total - content_min >= low / 2:
+                scale = (total - content_min) / low
+                widths = [w * scale for w in widths]
+                widths[content] = content_min
+            else:
+                scale = total / (low + content_min)
+                widths = [w * scale for w in widths]
+                widths[content] = content_min * scale
+        else:
+            target = max(content_min, total * CONTENT_SHARE)
+            spare = max(0.0, room - target)
+            growth = [self.columns[i].pref_width - self.columns[i].min_width for i in others]
+            wanted = sum(growth)
+            if wanted > 0 and spare > 0:
+                share = min(1.0, spare / wanted)
+                for i, g in zip(others, growth):
+                    widths[i] += g * share
+            widths[content] = total - sum(widths[i] for i in others)
+            cap = max(content_min, total * CONTENT_MAX_SHARE)
+            figures = [i for i in others if self.columns[i].kind == "so"]
+            if widths[content] > cap and figures:
+                surplus = widths[content] - cap
+                widths[content] = cap
+                for i in figures:
+                    widths[i] += surplus / len(figures)
+        out = [max(1, int(w)) for w in widths]
+        out[content] += total - sum(out)  # the rounding remainder goes to the widest column
+        return out
+
+
+def figure_text(value: Decimal | None) -> str:
+    """A figure as printed in a cell: blank for zero or absent."""
+    if value is None or value == 0:
+        return ""
+    return format_number(value)
+
+
+def _longest_word(texts, size: float, bold: bool) -> int:
+    return max((width_twips(w, size, bold=bold) for t in texts for w in t.split()), default=0)
+
+
+def _longest_line(texts, size: float, bold: bool) -> int:
+    return max((width_twips(t, size, bold=bold) for t in texts), default=0)
+
+
+def build_grid(table: ComputedTable, *, size_pt: float = TABLE_FONT_PT) -> Grid:
+    """Lay ``table`` out: header rows, one row per line, the Tổng cộng row, widths."""
+    headers = table.headers
+    has_dvt = headers.dvt is not None
+    groups = table.groups
+    measures = table.measures
+    total_measures = table.total_measures
+    lead = [headers.tt, headers.noi_dung] + ([headers.dvt] if has_dvt else [])
+
+    # ---- header rows
+    rows: list[GridRow] = []
+
+    def head(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
+        return Cell(text, "center", bold=True, colspan=colspan, rowspan=rowspan)
+
+    data_cols = len(groups) * len(measures) + len(total_measures)
+    if not groups:
+        rows.append(GridRow(tuple(head(t) for t in lead + [m.ten for m in measures]), "header", True))
+    else:
+        levels = 3 if table.group_title else 2
+        first = [head(t, rowspan=levels) for t in lead]
+        if table.group_title:
+            rows.append(GridRow(tuple(first + [head(table.group_title, colspan=data_cols)]), "header", True))
+            first = []
+        group_cells = [head(g.ten, colspan=len(measures)) for g in groups]
+        if total_measures:
+            group_cells.append(head(table.total_column or "", colspan=len(total_measures)))
+        rows.append(GridRow(tuple(first + group_cells), "header", True))
+        measure_cells = [head(m.ten) for _ in groups for m in measures] + [head(m.ten) for m in total_measures]
+        rows.append(GridRow(tuple(measure_cells), "header", True))
+    header_rows = len(rows)
+
+    # ---- body rows
+    keys = table.group_keys
+
+    def figures(line: Line, bold: bool) -> list[Cell]:
+        cells = [Cell(figure_text(line.value(g, m.ma)), "right", bold=bold) for g in keys for m in measures]
+        cells += [Cell(figure_text(line.totals.get(m.ma)), "right", bold=bold) for m in total_measures]
+        return cells
+
+    for line in table.lines:
+        bold = line.kind == "muc"
+        cells = [Cell(line.label, "center", bold=bold), Cell(line.text, "left", bold=bold)]
+        if has_dvt:
+            cells.append(Cell(line.dvt or "", "center", bold=bold))
+        rows.append(GridRow(tuple(cells + figures(line, bold)), line.kind))
+    if table.show_total:
+        if len(rows) > header_rows:
+            last = rows[-1]
+            rows[-1] = GridRow(last.cells, last.kind, last.header, keep_next=True)
+        cells = [Cell(table.total.text, "center", bold=True, colspan=2)]
+        if has_dvt:
+            cells.append(Cell("", "center", bold=True))
+        rows.append(GridRow(tuple(cells + figures(table.total, True)), "tong"))
+
+    # ---- column widths (twips, cell margins included)
+    pad = 2 * CELL_MARGIN + _SLACK
+    all_lines = table.lines + ([table.total] if table.show_total else [])
+    tt_w = max(
+        _longest_line([ln.label for ln in table.lines], size_pt, True),
+        _longest_word([headers.tt], size_pt, True),
+    ) + pad
+    columns = [Column("tt", tt_w, tt_w)]
+    content_words = _longest_word([ln.text for ln in all_lines] + [headers.noi_dung], size_pt, True) + pad
+    columns.append(Column("noi_dung", max(CONTENT_MIN, content_words), max(CONTENT_MIN, content_words)))
+    if has_dvt:
+        units = [ln.dvt for ln in table.lines if ln.dvt]
+        low = max(_longest_word(units, size_pt, False), _longest_word([headers.dvt], size_pt, True)) + pad
+        # Prefer a unit on one line ("Nhãn hiệu"), up to about 2.5 cm; longer ones wrap.
+        want = min(max(_longest_line(units, size_pt, False) + pad, low), 1420)
+        columns.append(Column("dvt", low, max(low, want)))
+    # One entry per figure column, in order: (group key or None for the total column, measure).
+    figure_columns = [(g, m) for g in keys for m in measures] + [(None, m) for m in total_measures]
+    for g, m in figure_columns:
+        texts = [
+            figure_text(line.totals.get(m.ma) if g is None else line.value(g, m.ma)) for line in all_lines
+        ]
+        low = max(_longest_line(texts, size_pt, True), _longest_word([m.ten], size_pt, True)) + pad
+        want = max(low, _longest_line([m.ten], size_pt, True) + pad)
+        # A header like "Kinh phí" reads better on one line, when that costs little.
+        if want > low * 1.6:
+            want = low
+        columns.append(Column("so", low, want))
+    words = table.bang_chu_line
+    return Grid(rows, columns, header_rows, size_pt, words)
