@@ -72,10 +72,12 @@ def create(
                 Problem("Tệp đã có; drafter không ghi đè.", Position(display_path(p)),
                         hint="Thêm --force để ghi đè, hoặc đặt tên khác bằng -o.")
             )
-    text = scaffold.draft_text(slug, preset=preset, trich_yeu=trich_yeu, kinh_gui=kinh_gui)
-    # Render from the text before writing anything, so a failure leaves no file behind.
     from .inputs import yamlfile
 
+    given = presets.resolve(yamlfile.parse_text(f"dung: [{preset}]\n", "preset"), folder).data
+    text = scaffold.draft_text(slug, preset=preset, trich_yeu=trich_yeu, kinh_gui=kinh_gui,
+                               preset_keys=set(given))
+    # Render from the text before writing anything, so a failure leaves no file behind.
     loaded = presets.resolve(yamlfile.parse_text(text, display_path(draft_path)), folder)
     prepared = api.prepare_loaded(loaded)
     data = api.render_bytes(prepared, folder)

@@ -27,7 +27,9 @@ def draft_text(
     preset: str = DEMO_PRESET,
     trich_yeu: str | None = None,
     kinh_gui: list[str] | None = None,
+    preset_keys: frozenset[str] | set[str] = frozenset({"co_quan", "ky", "noi_nhan", "luu"}),
 ) -> str:
+    """The draft's text; keys the preset does not give are written out to fill in."""
     t = doctypes.get(slug)
     name = t.name.lower()
     lines = [
@@ -40,6 +42,15 @@ def draft_text(
         "# Số văn bản: để trống để văn thư điền tay khi phát hành.",
         "so:",
     ]
+    if "co_quan" not in preset_keys:
+        lines += [
+            "# Cơ quan ban hành (mẫu dùng chung chưa có): sửa cho đúng cơ quan của mình.",
+            "co_quan:",
+            "  ten: [ỦY BAN NHÂN DÂN, XÃ …]   # tên cơ quan, mỗi dòng một mục",
+            "  viet_tat: UBND                 # chữ viết tắt trong số ký hiệu",
+            "  dia_danh: …                    # địa danh ở dòng ngày tháng",
+            "",
+        ]
     if t.layout == "cong-van":
         lines.append('don_vi_soan: "VP"  # ký hiệu đơn vị soạn thảo, đứng sau ký hiệu cơ quan: Số: …/UBND-VP')
     lines += [
@@ -92,14 +103,26 @@ def draft_text(
         "# Dòng 'Lưu: VT, …' do drafter tự thêm từ khóa 'luu'.",
         "noi_nhan:" + _list([first] if first else []) + "\n  - \"...\"",
         "",
-        "# Người ký lấy từ mẫu dùng chung; muốn đổi người ký cho văn bản này thì bỏ dấu '#':",
-        "# ky:",
-        "#   tm: ỦY BAN NHÂN DÂN",
-        "#   kt: CHỦ TỊCH",
-        "#   chuc_vu: PHÓ CHỦ TỊCH",
-        "#   ho_ten: Nguyễn Văn A",
-        "",
     ]
+    if "ky" in preset_keys:
+        lines += [
+            "# Người ký lấy từ mẫu dùng chung; muốn đổi người ký cho văn bản này thì bỏ dấu '#':",
+            "# ky:",
+            "#   tm: ỦY BAN NHÂN DÂN",
+            "#   kt: CHỦ TỊCH",
+            "#   chuc_vu: PHÓ CHỦ TỊCH",
+            "#   ho_ten: Nguyễn Văn A",
+            "",
+        ]
+    else:
+        lines += [
+            "# Người ký (mẫu dùng chung chưa có): tm = thay mặt tập thể, kt = ký thay, chuc_vu, ho_ten.",
+            "ky:",
+            "  tm: ỦY BAN NHÂN DÂN",
+            "  chuc_vu: CHỦ TỊCH",
+            "  ho_ten: Họ và tên người ký",
+            "",
+        ]
     return "\n".join(lines)
 
 
