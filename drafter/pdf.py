@@ -1,0 +1,631 @@
+"""PDF through LibreOffice: `.docx` → `.pdf` (and PNG previews through poppler).
+
+One LibreOffice process converts a whole list (it takes ≈ 1.5 s to start, then
+≈ 0.1–0.3 s per document). Every call gets a private profile folder, so parallel
+calls never collide with each other nor with a LibreOffice the user has open.
+PDFs appear whole or not at all: LibreOffice writes into a hidden temporary folder
+inside the target folder and each finished PDF is moved into place in one step.
+
+Fonts: documents ask for Times New Roman. On Linux LibreOffice substitutes the
+metric-compatible Liberation Serif (Debian package ``fonts-liberation2``) through
+fontconfig; any other substitute breaks lines differently from Word
+(:func:`font_report`).
+
+This module must import quickly: the CLI loads it lazily for ``drafter pdf`` and
+``drafter preview``. Heavy imports (pypdf, the rendering API) live inside functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+ENV_SOFFICE = "DRAFTER_SOFFICE"
+
+INSTALL_HINT = (
+    "Cài LibreOffice rồi chạy lại:\n"
+    "  • Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2\n"
+    "  • Windows: tải và cài LibreOffice từ https://www.libreoffice.org/download/, "
+    "rồi đặt biến môi trường DRAFTER_SOFFICE=C:\\Program Files\\LibreOffice\\program\\soffice.exe "
+    "nếu drafter vẫn không tìm thấy.\n"
+    "  • macOS: cài LibreOffice từ https://www.libreoffice.org/download/ (hoặc brew install --cask libreoffice)."
+)
+
+POPPLER_HINT = (
+    "Cài poppler rồi chạy lại:\n"
+    "  • Debian/Ubuntu: sudo apt-get install poppler-utils\n"
+    "  • Windows: tải poppler cho Windows, thêm thư mục bin của nó vào PATH.\n"
+    "  • macOS: brew install poppler"
+)
+
+# Where LibreOffice usually lives when it is not on PATH.
+_COMMON_PATHS = (
+    "/usr/bin/soffice",
+    "/usr/local/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/usr/lib64/libreoffice/program/soffice",
+    "/opt/libreoffice*/program/soffice",
+    "/snap/bin/libreoffice",
+    "/var/lib/flatpak/exports/bin/org.libreoffice.LibreOffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+# Fonts that lay Vietnamese text out like Word's Times New Roman.
+_GOOD_FONTS = ("times new roman", "liberation serif")
+# A few Vietnamese letters outside Latin-1 (ạ ệ ờ ỹ): a font without them makes
+# LibreOffice mix in a fallback font.
+_VI_CHARSET = "1ea1 1ec7 1edd 1ef9"
+
+# Command lines have limits (Windows: 32,767 characters): longer lists are split
+# into several runs of the same private LibreOffice profile.
+_MAX_ARGS_CHARS = 30_000 if os.name == "nt" else 1_000_000
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class PdfError(Exception):
+    """A conversion problem; the message is Vietnamese and ready to print."""
+
+
+class LibreOfficeMissing(PdfError):
+    def __init__(self, detail: str | None = None):
+        env = os.environ.get(ENV_SOFFICE)
+        lines = ["Không tìm thấy LibreOffice (soffice), cần có để tạo PDF."]
+        if detail:
+            lines.append(detail)
+        elif env:
+            lines.append(f"Biến môi trường {ENV_SOFFICE}={env} không trỏ tới tệp soffice chạy được.")
+        lines.append(INSTALL_HINT)
+        super().__init__("\n".join(lines))
+
+
+class PopplerMissing(PdfError):
+    def __init__(self, tool: str = "pdftoppm"):
+        super().__init__(f"Không tìm thấy {tool} (bộ công cụ poppler), cần có để tạo ảnh xem trước.\n"
+                         + POPPLER_HINT)
+
+
+class ConversionTimeout(PdfError):
+    def __init__(self, seconds: float, files: list[Path]):
+        self.seconds = seconds
+        self.files = list(files)
+        super().__init__(
+            f"LibreOffice chưa chuyển xong {len(files)} tệp sau {seconds:g} giây nên đã bị dừng; "
+            "không PDF nào của lượt này được ghi. Thử lại với ít tệp hơn, hoặc kiểm tra xem "
+            "tệp .docx có quá lớn hay bị hỏng không."
+        )
+
+
+class ConversionFailed(PdfError):
+    """Some files were not converted. The PDFs of the others are written."""
+
+    def __init__(self, failed: dict[Path, str], written: list[Path]):
+        self.failed = dict(failed)
+        self.written = list(written)
+        lines = [f"Không tạo được PDF cho {len(failed)} tệp:"]
+        lines += [f"  - {p}: {why}" for p, why in failed.items()]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class ConversionResult:
+    written: list[Path] = field(default_factory=list)  # in the order of the input
+    failed: dict[Path, str] = field(default_factory=dict)  # docx → Vietnamese reason
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# --------------------------------------------------------------------------- finding tools
+
+
+def _executable(path: str | os.PathLike[str]) -> bool:
+    p = Path(path)
+    return p.is_file() and os.access(p, os.X_OK)
+
+
+def _soffice_in(folder: Path) -> str | None:
+    for name in ("soffice", "soffice.exe", "program/soffice", "program/soffice.exe",
+                 "Contents/MacOS/soffice"):
+        if _executable(folder / name):
+            return str(folder / name)
+    return None
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable: $DRAFTER_SOFFICE (a file, a folder holding it, or a
+    command name), then `soffice` / `libreoffice` on PATH, then the usual install
+    places. None when there is none; a wrong $DRAFTER_SOFFICE is not silently
+    replaced by another LibreOffice."""
+    env = os.environ.get(ENV_SOFFICE, "").strip().strip('"')
+    if env:
+        p = Path(env).expanduser()
+        if p.is_dir():
+            return _soffice_in(p)
+        if _executable(p):
+            return str(p)
+        return shutil.which(env)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    import glob
+
+    for pattern in _COMMON_PATHS:
+        for candidate in sorted(glob.glob(pattern), reverse=True):  # newest /opt version first
+            if _executable(candidate):
+                return candidate
+    return None
+
+
+def font_report() -> dict:
+    """Which font fontconfig gives LibreOffice for "Times New Roman".
+
+    ``{"requested", "resolved", "style", "file", "vietnamese", "ok", "warning"}``:
+    ``resolved`` None where fontconfig is absent (Windows and macOS have Times New
+    Roman itself); ``warning`` a Vietnamese sentence or None.
+    """
+    report = {"requested": "Times New Roman", "resolved": None, "style": None, "file": None,
+              "vietnamese": None, "ok": True, "warning": None}
+    fc_match = shutil.which("fc-match")
+    if not fc_match:
+        return report
+    try:
+        out = subprocess.run([fc_match, "-f", "%{family[0]}|%{style[0]}|%{file}", "Times New Roman"],
+                             capture_output=True, text=True, timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return report
+    family, _, rest = out.strip().partition("|")
+    style, _, file = rest.partition("|")
+    report.update(resolved=family or None, style=style or None, file=file or None)
+    if family.lower() not in _GOOD_FONTS:
+        report["ok"] = False
+        report["warning"] = (
+            f"Phông Times New Roman được thay bằng '{family or '?'}', không cùng số đo: "
+            "dòng chữ trong PDF sẽ ngắt khác bản Word (quốc hiệu có thể xuống dòng). "
+            "Cài phông Liberation Serif: sudo apt-get install fonts-liberation2."
+        )
+        return report
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        try:
+            covered = subprocess.run([fc_list, f":family={family}:charset={_VI_CHARSET}", "file"],
+                                     capture_output=True, text=True, timeout=20, check=False).stdout
+        except (OSError, subprocess.SubprocessError):
+            covered = None
+        if covered is not None:
+            report["vietnamese"] = bool(covered.strip())
+            if not covered.strip():
+                report["ok"] = False
+                report["warning"] = (
+                    f"Phông '{family}' đã cài thiếu nhiều chữ tiếng Việt (ạ, ệ, ờ, ỹ…): PDF sẽ "
+                    "trộn phông khác, cỡ chữ lệch. Cài bản mới: sudo apt-get install fonts-liberation2."
+                )
+    return report
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _check_input(p: Path) -> str | None:
+    """Why ``p`` cannot be converted, or None."""
+    import zipfile
+
+    if not p.exists():
+        return "không có tệp này"
+    if not p.is_file():
+        return "không phải là tệp"
+    if p.suffix.lower() not in (".docx", ".docm", ".doc", ".odt", ".rtf"):
+        return "không phải tệp văn bản Word (.docx)"
+    if p.suffix.lower() in (".docx", ".docm") and not zipfile.is_zipfile(p):
+        return "tệp .docx bị hỏng (không phải gói zip)"
+    return None
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        if os.name == "nt":
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    except (OSError, ProcessLookupError):
+        pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *,
+                 deadline: float, timeout: float) -> str:
+    """One LibreOffice run; returns its output. Raises ConversionTimeout (process group killed)."""
+    cmd = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+           f"-env:UserInstallation={profile.as_uri()}",
+           "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+    kwargs: dict = {}
+    if os.name == "nt":
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    else:
+        kwargs["start_new_session"] = True  # its own process group, killed as one
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, **kwargs)
+    try:
+        out, _ = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc)
+        raise ConversionTimeout(timeout, files) from None
+    finally:
+        _kill_tree(proc)  # a no-op once it has exited; also on KeyboardInterrupt
+    return out.decode("utf-8", "replace") if out else ""
+
+
+def _chunks(files: list[Path]) -> list[list[Path]]:
+    out: list[list[Path]] = [[]]
+    size = 0
+    for f in files:
+        n = len(str(f)) + 3
+        if out[-1] and size + n > _MAX_ARGS_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(f)
+        size += n
+    return out
+
+
+def _last_error(log: str) -> str:
+    errors = [ln.strip() for ln in log.splitlines() if ln.strip().lower().startswith("error")]
+    return f" (LibreOffice: {errors[-1]})" if errors else ""
+
+
+def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
+                   timeout: float = 300) -> ConversionResult:
+    """Convert every file; never raises for a single bad file (see ``failed``).
+
+    Raises LibreOfficeMissing, ConversionTimeout (nothing of the timed-out run is
+    written), PdfError for two inputs that would write the same PDF.
+    """
+    started = time.monotonic()
+    result = ConversionResult()
+    # Unique inputs, in order; each with its target folder.
+    seen: set[Path] = set()
+    targets: dict[Path, Path] = {}  # docx → final pdf
+    for raw in docx_paths:
+        p = Path(raw).expanduser().absolute()
+        if p in seen:
+            continue
+        seen.add(p)
+        why = _check_input(p)
+        if why:
+            result.failed[p] = why
+            continue
+        folder = Path(out_dir).expanduser().absolute() if out_dir is not None else p.parent
+        targets[p] = folder / (p.stem + ".pdf")
+    clashes: dict[Path, list[Path]] = {}
+    for src, pdf in targets.items():
+        clashes.setdefault(pdf, []).append(src)
+    clashes = {pdf: srcs for pdf, srcs in clashes.items() if len(srcs) > 1}
+    if clashes:
+        lines = ["Nhiều tệp sẽ ghi vào cùng một PDF; hãy đổi tên, hoặc bỏ -o để mỗi PDF nằm cạnh tệp của nó:"]
+        lines += [f"  - {pdf}: " + ", ".join(map(str, srcs)) for pdf, srcs in clashes.items()]
+        raise PdfError("\n".join(lines))
+    if not targets:
+        result.seconds = time.monotonic() - started
+        return result
+    soffice = find_soffice()
+    if not soffice:
+        raise LibreOfficeMissing()
+
+    groups: dict[Path, list[Path]] = {}
+    for src, pdf in targets.items():
+        groups.setdefault(pdf.parent, []).append(src)
+    deadline = started + timeout
+    profile = Path(tempfile.mkdtemp(prefix="drafter-lo-profile-"))
+    written: set[Path] = set()
+    try:
+        for folder, files in groups.items():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=".drafter-pdf-", dir=folder))
+            except OSError as exc:
+                for f in files:
+                    result.failed[f] = f"không ghi được vào thư mục {folder}: {exc.strerror or exc}"
+                continue
+            try:
+                for chunk in _chunks(files):
+                    log = _run_soffice(soffice, profile, staging, chunk, deadline=deadline, timeout=timeout)
+                    for src in chunk:
+                        made = staging / (src.stem + ".pdf")
+                        if not made.is_file() or made.stat().st_size == 0:
+                            result.failed[src] = "LibreOffice không tạo được PDF" + _last_error(log)
+                            continue
+                        try:
+                            os.replace(made, targets[src])
+                        except OSError as exc:
+                            result.failed[src] = (f"không ghi được {targets[src]}: {exc.strerror or exc}"
+                                                  " (PDF đang mở trong chương trình khác?)")
+                            continue
+                        written.add(src)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    result.written = [targets[s] for s in targets if s in written]
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def convert(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
+            timeout: float = 300) -> list[Path]:
+    """Convert .docx files to PDF with one LibreOffice process per output folder.
+
+    Each PDF goes beside its .docx (same name, ``.pdf``) unless ``out_dir`` is given;
+    an existing PDF is replaced. Returns the PDFs in input order. Raises
+    LibreOfficeMissing, ConversionTimeout, or ConversionFailed (naming each file that
+    failed, with ``.written`` holding the PDFs that were made).
+    """
+    result = convert_result(docx_paths, out_dir, timeout=timeout)
+    if result.failed:
+        raise ConversionFailed(result.failed, result.written)
+    return result.written
+
+
+def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | None = None) -> ConversionResult:
+    """For `drafter render --pdf` / `drafter batch --pdf`: a PDF beside each .docx, all
+    in one LibreOffice run per folder. Returns written and failed files rather than
+    raising for them; raises LibreOfficeMissing / ConversionTimeout. The default
+    timeout grows with the list (60 s + 3 s per document, at least 300 s)."""
+    n = len(docx_paths)
+    if timeout is None:
+        timeout = max(300.0, 60.0 + 3.0 * n)
+    return convert_result(docx_paths, None, timeout=timeout)
+
+
+# --------------------------------------------------------------------------- reading PDFs
+
+
+def pdf_text(pdf_path: Path | str) -> list[str]:
+    """The text of each page, laid out (pdftotext -layout; pypdf if poppler is absent)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        out = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
+                             capture_output=True, check=True, timeout=120).stdout.decode("utf-8", "replace")
+        pages = out.split("\f")
+        if pages and pages[-1] == "":
+            pages.pop()  # pdftotext ends every page with a form feed
+        return pages
+    from pypdf import PdfReader
+
+    return [page.extract_text(extraction_mode="layout") or "" for page in PdfReader(str(pdf_path)).pages]
+
+
+def pdf_pages(pdf_path: Path | str) -> list[tuple[float, float]]:
+    """Each page's (width, height) in millimetres as shown (rotation applied)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return _pdfinfo_pages(pdf_path)
+    sizes = []
+    for page in PdfReader(str(pdf_path)).pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        if (page.get("/Rotate") or 0) % 180:
+            w, h = h, w
+        sizes.append((round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2)))
+    return sizes
+
+
+def _pdfinfo_pages(pdf_path: Path | str) -> list[tuple[float, float]]:
+    import re
+
+    pdfinfo = shutil.which("pdfinfo")
+    if not pdfinfo:
+        raise PopplerMissing("pdfinfo")
+    out = subprocess.run([pdfinfo, "-f", "1", "-l", "100000", str(pdf_path)],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    sizes: dict[int, list[float]] = {}
+    for m in re.finditer(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", out, re.M):
+        sizes[int(m[1])] = [float(m[2]), float(m[3])]
+    for m in re.finditer(r"^Page\s+(\d+) rot:\s+(\d+)", out, re.M):
+        if int(m[2]) % 180 and int(m[1]) in sizes:
+            sizes[int(m[1])].reverse()
+    return [(round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2)) for _, (w, h) in sorted(sizes.items())]
+
+
+# --------------------------------------------------------------------------- images
+
+
+def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 80,
+           timeout: float = 300) -> list[Path]:
+    """Each page as ``out_dir/<stem>-1.png``, ``-2.png`` … (pdftoppm); stale pages of
+    an earlier, longer preview with the same stem are removed."""
+    import re
+
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        raise PopplerMissing()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".drafter-png-", dir=out_dir))
+    try:
+        try:
+            done = subprocess.run([pdftoppm, "-png", "-r", str(int(dpi)), str(pdf_path), str(staging / "p")],
+                                  capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfError(f"pdftoppm chưa xong sau {timeout:g} giây nên đã bị dừng.") from None
+        pages = sorted(((int(m[1]), f) for f in staging.iterdir()
+                        if (m := re.fullmatch(r"p-(\d+)\.png", f.name))), key=lambda t: t[0])
+        if done.returncode != 0 or not pages:
+            detail = done.stderr.decode("utf-8", "replace").strip()
+            raise PdfError("pdftoppm không tạo được ảnh từ PDF" + (f": {detail}" if detail else "."))
+        images = []
+        for n, f in pages:
+            target = out_dir / f"{stem}-{n}.png"
+            os.replace(f, target)
+            images.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    pattern = re.compile(re.escape(stem) + r"-(\d+)\.png")
+    for old in out_dir.iterdir():
+        m = pattern.fullmatch(old.name)
+        if m and int(m[1]) > len(images):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+    return images
+
+
+@dataclass
+class Preview:
+    folder: Path
+    images: list[Path]
+    warnings: list  # drafter.errors.Problem
+
+
+def preview_dir(draft_path: Path | str) -> Path:
+    p = Path(draft_path)
+    return p.parent / f"{p.stem}-xem-truoc"
+
+
+def preview(draft_path: Path | str, out_dir: Path | str | None = None, *, dpi: int = 80,
+            timeout: float = 300) -> Preview:
+    """Render a draft to page images without leaving a .docx or .pdf anywhere."""
+    from . import api
+
+    draft_path = Path(draft_path)
+    if not shutil.which("pdftoppm"):
+        raise PopplerMissing()
+    prepared = api.prepare(draft_path)
+    data = api.render_bytes(prepared, draft_path.resolve().parent)
+    folder = Path(out_dir) if out_dir is not None else preview_dir(draft_path)
+    with tempfile.TemporaryDirectory(prefix="drafter-preview-") as tmp:
+        docx = Path(tmp) / f"{draft_path.stem}.docx"
+        docx.write_bytes(data)
+        (pdf,) = convert([docx], timeout=timeout)
+        images = to_png(pdf, folder, draft_path.stem, dpi=dpi, timeout=timeout)
+    return Preview(folder, images, prepared.warnings)
+
+
+# --------------------------------------------------------------------------- commands
+
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(exc: Exception, as_json: bool) -> None:
+    if as_json:
+        problem = {"severity": "error", "file": None, "line": None, "column": None,
+                   "key": None, "message": str(exc), "hint": None}
+        click.echo(json.dumps({"ok": False, "problems": [problem]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(str(exc), err=True)
+    sys.exit(1)
+
+
+def _shown(path: Path) -> str:
+    from .errors import display_path
+
+    return display_path(path)
+
+
+def _handle_errors(fn):
+    from .cli import handle_errors
+
+    return handle_errors(fn)
+
+
+@click.command("pdf", context_settings=_CONTEXT)
+@click.argument("files", nargs=-1, required=True, metavar="TỆP.docx…")
+@click.option("-o", "--output-dir", "out_dir", default=None, metavar="THƯ_MỤC",
+              type=click.Path(file_okay=False), help="Ghi PDF vào THƯ_MỤC (mặc định: cạnh từng tệp .docx).")
+@click.option("--timeout", default=300.0, show_default=True, metavar="GIÂY", type=click.FloatRange(min=1),
+              help="Dừng LibreOffice nếu quá số giây này.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@_handle_errors
+def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, as_json: bool) -> None:
+    """Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice.
+
+    Mọi tệp được chuyển trong một lần chạy LibreOffice (nhanh hơn nhiều so với từng
+    tệp). PDF nằm cạnh tệp .docx, cùng tên; PDF cũ cùng tên được thay.
+    Cần LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2).
+    """
+    try:
+        result = convert_result([Path(f) for f in files], out_dir, timeout=timeout)
+    except PdfError as exc:
+        _fail(exc, as_json)
+    fonts = font_report() if result.written else None
+    if as_json:
+        click.echo(json.dumps({
+            "ok": result.ok,
+            "pdf": [str(p) for p in result.written],
+            "failed": [{"docx": str(p), "reason": why} for p, why in result.failed.items()],
+            "seconds": round(result.seconds, 2),
+            "font": fonts,
+        }, ensure_ascii=False, indent=2))
+    else:
+        if fonts and fonts["warning"]:
+            click.echo(f"cảnh báo: {fonts['warning']}", err=True)
+        for p in result.written:
+            click.echo(f"Đã tạo PDF: {_shown(p)}")
+        for p, why in result.failed.items():
+            click.echo(f"Không tạo được PDF cho {_shown(p)}: {why}", err=True)
+        if result.failed:
+            click.echo(f"{len(result.failed)}/{len(result.failed) + len(result.written)} tệp chưa chuyển được.",
+                       err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@click.command("preview", context_settings=_CONTEXT)
+@click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
+@click.option("-o", "--output-dir", "out_dir", default=None, metavar="THƯ_MỤC", type=click.Path(file_okay=False),
+              help="Thư mục ghi ảnh (mặc định: thư mục <tên>-xem-truoc cạnh bản thảo).")
+@click.option("--dpi", default=80, show_default=True, type=click.IntRange(20, 600),
+              help="Độ phân giải ảnh (điểm ảnh mỗi inch).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@_handle_errors
+def preview_command(draft: str, out_dir: str | None, dpi: int, as_json: bool) -> None:
+    """Xem trước BẢN_THẢO.yaml: mỗi trang văn bản thành một ảnh PNG.
+
+    Không ghi tệp .docx hay .pdf nào cạnh bản thảo; ảnh là <tên>-1.png, <tên>-2.png…
+    Cần LibreOffice và pdftoppm (Debian/Ubuntu: sudo apt-get install
+    libreoffice-writer-nogui fonts-liberation2 poppler-utils).
+    """
+    try:
+        result = preview(draft, out_dir, dpi=dpi)
+    except PdfError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        click.echo(json.dumps({"ok": True, "folder": str(result.folder),
+                               "images": [str(p) for p in result.images],
+                               "warnings": [w.as_dict() for w in result.warnings]},
+                              ensure_ascii=False, indent=2))
+        return
+    for w in result.warnings:
+        click.echo(w.format(), err=True)
+    fonts = font_report()
+    if fonts["warning"]:
+        click.echo(f"cảnh báo: {fonts['warning']}", err=True)
+    click.echo(f"Đã tạo {len(result.images)} ảnh xem trước trong {_shown(result.folder)}:")
+    for p in result.images:
+        click.echo(f"  {_shown(p)}")
