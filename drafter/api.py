@@ -17,7 +17,7 @@ from .inputs.yamlfile import Loaded
 from .package.atomic import atomic_write_bytes
 from .render import context as render_context
 from .render import engine
-from .rules import signature
+from .rules import reform2025, signature
 
 
 @dataclass
@@ -73,7 +73,17 @@ def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None, base_dir: Pa
         Problem(w, loaded.position(("ky", "chuc_vu")), key="ky.chuc_vu", severity=WARNING)
         for w in doc.warnings
     ]
+    warnings += _district_warnings(loaded, draft, doc, today)
     return Prepared(loaded, draft, doc, warnings)
+
+
+def _district_warnings(loaded: Loaded, draft: model.Draft, doc: derive.Document, today: dt.date | None) -> list[Problem]:
+    """FORMAT.md "Since 2025": a district-level issuer on a two-tier-era draft."""
+    year = (today or dt.date.today()).year
+    texts = reform2025.district_warnings(
+        issuer_lines=list(doc.header.co_quan), parent=doc.header.chu_quan, date=draft.ngay, year=year
+    )
+    return [Problem(t, loaded.position(("co_quan",)), key="co_quan", severity=WARNING) for t in texts]
 
 
 def _table_problem(loaded: Loaded, index: int, p) -> Problem:
