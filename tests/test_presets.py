@@ -430,12 +430,49 @@ def test_two_groups_in_one_dung_the_later_replaces(write):
     assert api.prepare(draft(write, f"{COMMUNE}, g1, g2")).draft.noi_nhan == ["C"]
 
 
-@pytest.mark.xfail(strict=True, reason="presets.resolve strips `...` inside every preset it "
-                   "resolves, so a preset cannot extend the list of the presets named before it")
 def test_a_later_group_extends_an_earlier_one_with_dots(write):
     write("presets/g1.yaml", "noi_nhan: [A, B]\n")
     write("presets/g2.yaml", "noi_nhan: [..., C]\n")
     assert api.prepare(draft(write, f"{COMMUNE}, g1, g2")).draft.noi_nhan == ["A", "B", "C"]
+
+
+def test_the_draft_dots_splice_everything_merged_from_its_dung(write):
+    write("presets/g1.yaml", "noi_nhan: [A, B]\n")
+    write("presets/g2.yaml", "noi_nhan: [..., C]\n")
+    path = draft(write, f"{COMMUNE}, g1, g2", "noi_nhan: [Như trên, ..., D]\n")
+    loaded = api.load(path)
+    assert loaded.data["noi_nhan"] == ["Như trên", "A", "B", "C", "D"]
+    files = [Path(loaded.position(("noi_nhan", i)).file).name for i in range(5)]
+    assert files == ["draft.yaml", "g1.yaml", "g1.yaml", "g2.yaml", "draft.yaml"]
+
+
+def test_a_presets_own_dung_is_expanded_in_place(write):
+    # [g1, g2] where g2 uses x reads as g1, x, g2: each `...` splices what lies beneath.
+    write("presets/g1.yaml", "noi_nhan: [A]\n")
+    write("presets/x.yaml", "noi_nhan: [..., X]\n")
+    write("presets/g2.yaml", "dung: [x]\nnoi_nhan: [..., C]\n")
+    assert api.prepare(draft(write, f"{COMMUNE}, g1, g2")).draft.noi_nhan == ["A", "X", "C"]
+    # Without `...`, x replaces g1's list and g2 extends x's.
+    write("presets/x.yaml", "noi_nhan: [X]\n")
+    assert api.prepare(draft(write, f"{COMMUNE}, g1, g2")).draft.noi_nhan == ["X", "C"]
+
+
+def test_dots_with_nothing_beneath_are_dropped(cli, write):
+    write("presets/g2.yaml", "# Nhóm\nnoi_nhan: [..., C]\n")
+    assert api.prepare(draft(write, f"{COMMUNE}, g2")).draft.noi_nhan == ["C"]
+    r = cli("presets", "show", "g2")
+    assert r.exit_code == 0, r.output
+    assert YAML(typ="safe").load(r.output) == {"noi_nhan": ["C"]}
+
+
+def test_dots_extend_an_inherited_single_text(write):
+    write("presets/g1.yaml", "kinh_gui: Các sở, ban, ngành\n")
+    path = write("d.yaml", DRAFT.format(dung=f"{COMMUNE}, g1").replace(
+        "kinh_gui: Các thôn, tổ dân phố", "kinh_gui: [..., Các thôn]"))
+    loaded = api.load(path)
+    assert loaded.data["kinh_gui"] == ["Các sở, ban, ngành", "Các thôn"]
+    assert Path(loaded.position(("kinh_gui", 0)).file).name == "g1.yaml"
+    assert loaded.position(("kinh_gui", 0)).line == 1
 
 
 def test_error_from_a_preset_points_into_the_preset(cli, write):

@@ -2,7 +2,10 @@
 
 A list replaces the inherited list, unless it contains the item `...`, which stands
 for the inherited items at that place: `noi_nhan: [..., Sở Tài chính]` appends,
-`[Như trên, ...]` prepends. Positions follow the values they belong to.
+`[Như trên, ...]` prepends; an inherited single text counts as a list of one.
+Positions follow the values they belong to. `...` is kept through the merges of
+presets, so that a later preset can extend an earlier one's list, and dropped at the
+end (see `presets.resolve`).
 """
 
 from __future__ import annotations
@@ -41,12 +44,17 @@ def _merge(b: Any, o: Any, path: KeyPath, bo: dict, oo: dict, out: dict) -> Any:
             out[path] = bo[path]
         return result
     if isinstance(o, list) and INHERIT in o:
-        inherited = b if isinstance(b, list) else []
+        # A single inherited text (`kinh_gui: Các Sở`) is a list of one item.
+        single = isinstance(b, str)
+        inherited = [b] if single else (b if isinstance(b, list) else [])
         result = []
         for i, item in enumerate(o):
             if item == INHERIT:
                 for j, bi in enumerate(inherited):
-                    _copy_prefix(bo, path + (j,), out, path + (len(result),))
+                    if single and path in bo:
+                        out[path + (len(result),)] = bo[path]
+                    else:
+                        _copy_prefix(bo, path + (j,), out, path + (len(result),))
                     result.append(bi)
             else:
                 _copy_prefix(oo, path + (i,), out, path + (len(result),))

@@ -2,6 +2,17 @@
 
 A preset is a partial draft. Presets may name other presets in `dung`; they are
 merged first, in order, and a cycle is an error that names the files in it.
+
+Merge order (documented for office staff in docs/huong-dan-van-thu.md, section 4):
+a file's `dung` list is applied as layers, first to last, and the file itself goes
+on top. A later layer overrides an earlier one key by key; a list replaces the
+inherited list unless it holds the item `...`, which splices in the list inherited
+from everything beneath it. So with `dung: [g1, g2]`, `noi_nhan: [..., C]` in g2
+extends g1's list, and the draft's own `...` splices everything merged from its
+`dung`. A preset's own `dung` is expanded in place (`[g1, g2]` where g2 uses x reads
+as g1, x, g2), which is the same thing because merging is associative. A `...` is
+therefore kept while layers are merged and dropped only once the outermost file is
+resolved, where nothing is left to inherit.
 """
 
 from __future__ import annotations
@@ -84,7 +95,15 @@ def _names(value, loaded: Loaded) -> list[str]:
 
 
 def resolve(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...] = ()) -> Loaded:
-    """`loaded` with the presets it names (recursively) merged underneath it."""
+    """`loaded` with the presets it names (recursively) merged underneath it, with
+    every `...` that found nothing to inherit dropped."""
+    merged = _layers(loaded, draft_dir, _stack)
+    merged.data = merging.strip_inherit(merged.data)
+    return merged
+
+
+def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...]) -> Loaded:
+    """`loaded` over its presets, `...` kept so that a layer above can still splice."""
     names = _names(loaded.data.get("dung"), loaded)
     result: Loaded | None = None
     problems = []
@@ -116,10 +135,8 @@ def resolve(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...] = ()
                     hint="Bỏ tên mẫu khỏi 'dung' ở một trong các tệp trên.",
                 )
             )
-        preset = resolve(yamlfile.load(path), draft_dir, (*_stack, key))
+        preset = _layers(yamlfile.load(path), draft_dir, (*_stack, key))
         result = preset if result is None else merging.merge(result, preset)
     if problems:
         raise DrafterError(problems)
-    merged = loaded if result is None else merging.merge(result, loaded)
-    merged.data = merging.strip_inherit(merged.data)
-    return merged
+    return loaded if result is None else merging.merge(result, loaded)
