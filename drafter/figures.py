@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .render import filters
 from .tables import compute
 
 OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
@@ -41,6 +42,7 @@ class _Env(ImmutableSandboxedEnvironment):
 
 
 _ENV = _Env(autoescape=False, undefined=StrictUndefined)
+filters.install(_ENV)  # `{{ phu_luc[0].tong.kinh_phi | bang_chu }}`
 
 
 def has_reference(text: str) -> bool:
@@ -73,7 +75,7 @@ def fill(text: str, figures: list[Any]) -> str:
             raise FigureError(f"'{m.group(0)}' trích số liệu nhưng văn bản không có phụ lục (phu_luc).")
         try:
             value = _ENV.from_string(m.group(0)).render(phu_luc=figures)
-        except (TemplateError, AttributeError, KeyError, IndexError, TypeError) as exc:
+        except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
             raise FigureError(f"Không trích được số liệu '{m.group(0)}': {str(exc).rstrip('.')}.") from None
         return f"{OPEN}{expr}{MID}{value}{CLOSE}"
 

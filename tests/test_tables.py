@@ -1,6 +1,6 @@
 """Budget tables of appendices: keys, derived sums, sheets, grid and WordprocessingML.
 
-The reference is seed 004's appendix (samples/phu-luc-004.yaml): its year totals as
+The reference is seed 004's appendix (samples/004-quyet-dinh-hung-yen.yaml, key phu_luc): its year totals as
 printed in the seed are wrong by hand; the rows add up to 1.514, 3.214, 3.646 and a
 grand total of 8.374 triệu đồng.
 """
@@ -23,7 +23,7 @@ from drafter.tables.grid import build_grid
 from drafter.tables.model import TableError, parse_table, to_amount
 from drafter.tables.readers import load_table, read_table
 
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "phu-luc-004.yaml"
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "004-quyet-dinh-hung-yen.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WORDS_8374 = "Tám tỷ ba trăm bảy mươi tư triệu đồng"
 

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..package import PackageTemplate
+from . import filters
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -29,7 +30,9 @@ class TemplateRenderError(Exception):
 
 
 def jinja_env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+    env = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+    filters.install(env)  # bang_chu, doc_so, so: for agencies' own templates
+    return env
 
 
 class CompiledTemplate:
