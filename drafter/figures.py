@@ -9,6 +9,7 @@ inline content control, so `drafter appendix` can refresh the figure later too.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -55,6 +56,19 @@ def neutralise(text: str) -> str:
     return re.sub(r"\{\{(?=\s*phu_luc\b)", "{\u2060{", text) if "{{" in text else text
 
 
+@functools.lru_cache(maxsize=512)
+def _compile(source: str):
+    """A reference compiled once: a batch quotes the same references in every row."""
+    try:
+        ast = _ENV.parse(source)
+        names = meta.find_undeclared_variables(ast)
+    except TemplateError as exc:
+        raise FigureError(f"Tham chiếu số liệu '{source}' viết sai: {exc}.") from None
+    if names - {"phu_luc"}:
+        raise FigureError(f"'{source}' không phải tham chiếu số liệu; chỉ dùng được phu_luc[…] (xem docs/tables.md).")
+    return _ENV.from_string(source)
+
+
 def fill(text: str, figures: list[Any]) -> str:
     """`text` with every `{{ … }}` replaced by the figure it names, marked."""
     if "{{" not in text:
@@ -62,19 +76,11 @@ def fill(text: str, figures: list[Any]) -> str:
 
     def one(m: re.Match) -> str:
         expr = " ".join(m.group(1).split())
-        try:
-            ast = _ENV.parse(m.group(0))
-            names = meta.find_undeclared_variables(ast)
-        except TemplateError as exc:
-            raise FigureError(f"Tham chiếu số liệu '{m.group(0)}' viết sai: {exc}.") from None
-        if names - {"phu_luc"}:
-            raise FigureError(
-                f"'{m.group(0)}' không phải tham chiếu số liệu; chỉ dùng được phu_luc[…] "
-                "(xem docs/tables.md).")
         if not figures:
+            _compile(m.group(0))  # a malformed reference is reported as such first
             raise FigureError(f"'{m.group(0)}' trích số liệu nhưng văn bản không có phụ lục (phu_luc).")
         try:
-            value = _ENV.from_string(m.group(0)).render(phu_luc=figures)
+            value = _compile(m.group(0)).render(phu_luc=figures)
         except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
             raise FigureError(f"Không trích được số liệu '{m.group(0)}': {str(exc).rstrip('.')}.") from None
         return f"{OPEN}{expr}{MID}{value}{CLOSE}"

@@ -145,3 +145,14 @@ def test_json_errors(tmp_path):
     assert r.exit_code == 1
     data = json.loads(r.output)
     assert data["ok"] is False and data["problems"][0]["key"] == "so" and data["problems"][0]["line"] == 5
+
+
+def test_broken_xml_from_a_template_is_never_written(tmp_path, monkeypatch):
+    """An agency's own template that renders to broken XML: a clear message, no file."""
+    from drafter.render import engine
+
+    real = engine.CompiledTemplate.render_xml
+    monkeypatch.setattr(engine.CompiledTemplate, "render_xml",
+                        lambda self, *a, **k: real(self, *a, **k).replace("</w:body>", "<w:p></w:body>"))
+    result = run(tmp_path, (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8"))
+    assert_clean_failure(tmp_path, result, "XML hỏng", "cong-van.docx")

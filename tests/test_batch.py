@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from docx_view import DocView
+from docx_view import NS, DocView
 
 from drafter import api, batch
 from drafter.cli import main
@@ -221,8 +221,12 @@ def test_compiled_template_matches_plain_docxtpl(tmp_path):
         tpl.save(tmp_path / "plain.docx")
         plain = DocView(tmp_path / "plain.docx")
         assert ours.texts() == plain.texts()
-        assert [(p.style, p.bold, p.italic, p.size) for p in ours.paragraphs()] == \
-               [(p.style, p.bold, p.italic, p.size) for p in plain.paragraphs()]
+        # The empty paragraph that carries an appendix's section break is the engine's own
+        # (docxtpl has no notion of sections); every other paragraph must match.
+        def shape(doc):
+            return [(p.style, p.bold, p.italic, p.size) for p in doc.paragraphs()
+                    if p.text or p.element.find("w:pPr/w:sectPr", NS) is None]
+        assert shape(ours) == shape(plain)
 
 
 def test_units_option(tmp_path):

@@ -428,9 +428,9 @@ class Bang(_Columns):
 
     # Where each row came from when the table was read from a sheet: key path → line.
     _source_file: str | None = PrivateAttr(default=None)
-    _source_lines: dict = PrivateAttr(default_factory=dict)
-    _source_columns: dict = PrivateAttr(default_factory=dict)
-    _warnings: list = PrivateAttr(default_factory=list)
+    _source_lines: dict = PrivateAttr(default={})  # not a factory: pydantic inspects factories per instance
+    _source_columns: dict = PrivateAttr(default={})
+    _warnings: list = PrivateAttr(default=[])
 
     @field_validator("nhom")
     @classmethod
