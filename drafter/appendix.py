@@ -1,0 +1,289 @@
+"""`drafter appendix DRAFT.yaml DOC.docx [-o OUT.docx]`: rebuild the appendix tables of
+a document drafter produced and a person then edited in Word.
+
+The draft is rendered afresh in memory; from that render come the contents of the
+content controls tagged ``drafter:phu-luc:N`` (everything derived: label, title,
+"(Kèm theo …)" and "Đơn vị tính" lines, table, "Bằng chữ" lines) and the values of
+the figures quoted in the body (controls tagged ``drafter:so-lieu:REF``, recomputed
+from REF). They are spliced into the edited document's main part
+(drafter.render.regenerate); every other part is copied byte for byte, the styles
+part changes only when a style the new content needs is missing from it.
+
+The edited .docx is read through the bounded package reader (it may be hostile), and
+the output is written atomically: in place (when -o is absent) the original is
+replaced in one step or left exactly as it was. A file that is read-only, that Word or
+LibreOffice holds open (their lock file is beside it), or that changed while drafter
+worked, is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from . import figures as figure_refs
+from .cli import CONTEXT, handle_errors
+from .errors import DrafterError, Position, Problem, display_path
+from .package import (
+    Limits,
+    OutputExistsError,
+    OutputWriteError,
+    PackageError,
+    PackageTemplate,
+    atomic_write_bytes,
+    open_package,
+    parse_xml,
+)
+from .render import regenerate as splice_xml
+
+STYLES_TYPES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/styles",
+)
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+# The documented reference forms (docs/tables.md §3), and nothing else: a reference read
+# from a document someone else saved must not be able to run arbitrary expressions.
+_INDEX = r"""\[\s*(?:\d{1,4}|"[^"\\{}%]{0,100}"|'[^'\\{}%]{0,100}')\s*\]"""
+_REF = re.compile(
+    rf"phu_luc\s*\[\s*\d{{1,3}}\s*\](?:\s*\.\s*[A-Za-z_]\w{{0,63}}|\s*{_INDEX})*(?:\s*\|\s*[A-Za-z_]\w{{0,30}})*"
+)
+
+
+@dataclass
+class AppendixResult:
+    output: Path
+    appendices: int
+    figures: int
+    styles_copied: list[str] = field(default_factory=list)
+    turned: list[int] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _fail(message: str, where: str | Path, hint: str | None = None) -> DrafterError:
+    return DrafterError(Problem(message, Position(display_path(where)), hint=hint))
+
+
+def figure_value(ref: str, figures: list) -> str:
+    """The printed value of a quoted-figure reference (`phu_luc[0].tong.kinh_phi`).
+    ValueError (Vietnamese) when the reference is malformed or names nothing."""
+    if len(ref) > 300 or not _REF.fullmatch(ref):
+        raise ValueError("tham chiếu không đúng dạng phu_luc[…]… (xem docs/tables.md, mục 3).")
+    try:
+        marked = figure_refs.fill("{{ " + ref + " }}", figures)
+    except figure_refs.FigureError as exc:
+        raise ValueError(str(exc)) from None
+    m = figure_refs.MARK.fullmatch(marked)
+    if m is None:  # pragma: no cover - fill always marks a reference it accepted
+        raise ValueError("không đọc được giá trị.")
+    return m.group(2)
+
+
+# --------------------------------------------------------------------------- target checks
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files Word (~$…) or LibreOffice (.~lock.…#) keep beside a file they hold open."""
+    name = path.name
+    candidates = {f".~lock.{name}#", f"~${name}", f"~${name[1:]}", f"~${name[2:]}"}
+    return sorted(path.parent / c for c in candidates if (path.parent / c).exists())
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse a target that must not be replaced: read-only, or open in Word/LibreOffice."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise _fail("Đây không phải là một tệp thường nên drafter không ghi vào đó.", path)
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise _fail(
+            "Tệp chỉ cho phép đọc (read-only) nên drafter không ghi đè; tệp được giữ nguyên.", path,
+            hint="Bỏ thuộc tính chỉ đọc của tệp, hoặc ghi ra tệp khác bằng -o TỆP_MỚI.docx.")
+    locks = lock_files(path)
+    if locks:
+        raise _fail(
+            f"Tệp đang được mở trong Word hoặc LibreOffice (có tệp khóa '{locks[0].name}' bên cạnh) "
+            "nên drafter không ghi vào; tệp được giữ nguyên.", path,
+            hint="Đóng tệp trong Word/LibreOffice rồi chạy lại (nếu tệp đã đóng mà tệp khóa vẫn còn, "
+                 "hãy xóa tệp khóa), hoặc ghi ra tệp khác bằng -o.")
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _styles_part(package, main: str) -> str | None:
+    """The styles part named by the main part's relationships, if any."""
+    folder, base = posixpath.split(main)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if not package.has(rels):
+        return None
+    root = package.read_xml(rels)
+    for rel in root:
+        if rel.tag != f"{{{_RELS_NS}}}Relationship" or rel.get("Type") not in STYLES_TYPES:
+            continue
+        if (rel.get("TargetMode") or "Internal") == "External":
+            continue
+        target = posixpath.normpath(posixpath.join("/", folder, rel.get("Target") or "")).lstrip("/")
+        if package.has(target):
+            return target
+    return None
+
+
+@dataclass
+class _Doc:
+    main: str
+    main_bytes: bytes
+    root: object
+    styles: str | None
+    styles_bytes: bytes | None
+    template: PackageTemplate | None
+
+
+def _read(source, limits: Limits, name: str, *, keep: bool) -> _Doc:
+    with open_package(source, limits, name=name) as package:
+        main = package.main_document_name()
+        data = package.read(main)
+        root = parse_xml(data, name=main, path=name, limits=limits)
+        styles = _styles_part(package, main)
+        styles_bytes = package.read(styles) if styles else None
+        template = PackageTemplate.from_package(package) if keep else None
+    return _Doc(main, data, root, styles, styles_bytes, template)
+
+
+def _limits() -> Limits:
+    try:
+        return Limits.from_env()
+    except ValueError as exc:
+        raise DrafterError(Problem(str(exc))) from None
+
+
+# --------------------------------------------------------------------------- the API
+
+
+def regenerate(
+    draft_path: str | Path,
+    doc_path: str | Path,
+    out_path: str | Path | None = None,
+    *,
+    force: bool = False,
+) -> AppendixResult:
+    """Rebuild the appendices of `doc_path` from `draft_path`; write `out_path`, or
+    replace `doc_path` atomically when it is None. DrafterError on any problem, with
+    nothing written."""
+    from . import api
+
+    doc = Path(doc_path)
+    out = Path(out_path) if out_path is not None else doc
+    in_place = out_path is None or (out.exists() and doc.exists() and out.resolve() == doc.resolve())
+    if out.suffix.lower() != ".docx":
+        raise _fail("Tệp kết quả phải có đuôi .docx.", out)
+    if not in_place and out.exists() and not force:
+        raise _fail("Tệp kết quả đã có; drafter không ghi đè.", out,
+                    hint="Thêm --force để ghi đè, hoặc chọn tên khác bằng -o.")
+    if in_place or force:
+        _check_replaceable(out)
+
+    limits = _limits()
+    shown = display_path(doc)
+    try:
+        before = _fingerprint(doc) if doc.is_file() else None
+        edited = _read(doc, limits, shown, keep=True)
+    except PackageError as exc:
+        raise _fail(f"{exc} Tệp được giữ nguyên.", doc) from None
+
+    prepared = api.prepare(draft_path)
+    fresh_bytes = api.render_bytes(prepared, Path(draft_path).resolve().parent)
+    fresh = _read(fresh_bytes, limits, "bản vừa tạo", keep=False)
+
+    figs = [a.table.figures if a.table else None for a in prepared.document.appendices]
+    try:
+        spliced = splice_xml.splice(edited.root, fresh.root, lambda ref: figure_value(ref, figs), doc_name=shown)
+    except splice_xml.SpliceError as exc:
+        raise DrafterError([Problem(p, Position(shown)) for p in exc.problems]) from None
+
+    replacements = {edited.main: splice_xml.serialise(edited.root, edited.main_bytes)}
+    copied: list[str] = []
+    warnings = list(prepared.warnings)
+    needed = splice_xml.used_styles(splice_xml.appendix_elements(edited.root))
+    if edited.styles and fresh.styles:
+        try:
+            styles_root = parse_xml(edited.styles_bytes, name=edited.styles, path=shown, limits=limits)
+        except PackageError as exc:
+            raise _fail(f"{exc} Tệp được giữ nguyên.", doc) from None
+        fresh_styles = parse_xml(fresh.styles_bytes, name=fresh.styles, limits=limits)
+        copied = splice_xml.copy_missing_styles(styles_root, fresh_styles, needed)
+        if copied:
+            replacements[edited.styles] = splice_xml.serialise(styles_root, edited.styles_bytes)
+    elif needed:
+        warnings.append(Problem(
+            "Văn bản không có phần kiểu trình bày (styles); bảng phụ lục sẽ hiện theo kiểu mặc định của Word.",
+            Position(shown), severity="warning"))
+    try:
+        data = edited.template.build(replacements)
+    except PackageError as exc:
+        raise _fail(str(exc), out) from None
+
+    if in_place and before is not None and doc.is_file() and _fingerprint(doc) != before:
+        raise _fail("Tệp vừa bị thay đổi (có lẽ được lưu từ Word) trong khi drafter làm việc; "
+                    "drafter không ghi đè. Tệp được giữ nguyên.", doc, hint="Chạy lại lệnh.")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, data, force=in_place or force)
+    except OutputExistsError:
+        raise _fail("Tệp kết quả đã có; drafter không ghi đè.", out, hint="Thêm --force để ghi đè.") from None
+    except OutputWriteError as exc:
+        raise _fail(f"{exc}" + (" Tệp gốc được giữ nguyên." if in_place else ""), out) from None
+    except OSError as exc:
+        raise _fail(f"Không ghi được tệp: {exc.strerror or exc}." + (" Tệp gốc được giữ nguyên." if in_place else ""),
+                    out) from None
+    return AppendixResult(out, spliced.appendices, spliced.figures, copied, spliced.turned, warnings)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@click.command("appendix", context_settings=CONTEXT)
+@click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
+@click.argument("docx", metavar="VĂN_BẢN.docx", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None, metavar="TỆP.docx",
+              help="Ghi ra tệp này (mặc định: thay chính VĂN_BẢN.docx, an toàn: hoặc thay xong, hoặc giữ nguyên).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp -o đã có.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def appendix_command(draft: str, docx: str, output: str | None, force: bool, as_json: bool) -> None:
+    """Tạo lại các bảng phụ lục trong VĂN_BẢN.docx (do drafter tạo, đã sửa bằng Word) theo số liệu mới của BẢN_THẢO.yaml.
+
+    Chỉ thay nội dung các vùng phụ lục (tên, dòng "Kèm theo", "Đơn vị tính", bảng, "Bằng
+    chữ") và các con số trích từ bảng trong nội dung; mọi đoạn văn khác giữ nguyên như
+    người sửa đã để. Số phụ lục phải như cũ; khi thêm hay bớt phụ lục, dùng drafter render.
+    """
+    result = regenerate(draft, docx, output, force=force)
+    if as_json:
+        click.echo(json.dumps({
+            "ok": True, "docx": str(result.output), "phu_luc": result.appendices, "so_lieu": result.figures,
+            "kieu_da_chep": result.styles_copied, "xoay_trang": result.turned,
+            "warnings": [w.as_dict() for w in result.warnings],
+        }, ensure_ascii=False, indent=2))
+        return
+    for w in result.warnings:
+        click.echo(w.format(), err=True)
+    figures = f" và {result.figures} số liệu trích trong nội dung" if result.figures else ""
+    click.echo(f"Đã tạo lại {result.appendices} phụ lục{figures}: {display_path(result.output)}")
+    if result.turned:
+        click.echo("Đã xoay trang phụ lục " + ", ".join(map(str, result.turned)) + " theo bản thảo.")
+    if result.styles_copied:
+        click.echo("Đã bổ sung kiểu trình bày còn thiếu: " + ", ".join(result.styles_copied) + ".")
