@@ -10,7 +10,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import DrafterError, Problem
+from .errors import ERROR, DrafterError, Problem
 from .inputs.yamlfile import Loaded, key_name
 from .rules import date_line, doctypes
 
@@ -236,7 +236,13 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
 
 
 def validate(loaded: Loaded) -> Draft:
+    """The typed draft, or every problem at once: text refused while loading (a
+    legacy-encoded line drafter cannot read safely) and every validation error."""
+    refused = [p for p in loaded.warnings if p.severity == ERROR]
     try:
-        return Draft.model_validate(loaded.data)
+        draft = Draft.model_validate(loaded.data)
     except ValidationError as exc:
-        raise DrafterError(_problems(exc, loaded)) from None
+        raise DrafterError(refused + _problems(exc, loaded)) from None
+    if refused:
+        raise DrafterError(refused)
+    return draft

@@ -612,11 +612,27 @@ def test_tcvn3_text_in_a_preset_is_converted_with_a_warning(write):
     assert "Unikey" in w.message  # says how to fix the source file
 
 
-@pytest.mark.xfail(strict=True, reason="text.clean converts a whole line when its only Unicode "
-                   "word uses Latin-1 letters: 'Phòng' + TCVN3 words gives 'Phũng' (drafter/rules/text.py)")
 def test_tcvn3_words_beside_one_unicode_word():
     legacy = "H\u00ad\u00edng d\u00c9n c\u00abng t\u00b8c"
     assert text_rules.clean(f"Phòng {legacy}")[0] == "Phòng Hướng dẫn công tác"
+
+
+def test_mixed_line_that_cannot_be_read_safely_is_refused(cli, write, tmp_path):
+    # "Công" reads as Unicode and as TCVN3 ("Cụng"), between a Unicode word and a
+    # pasted TCVN3 phrase: refused with its place, together with the file's other errors.
+    write("presets/cu.yaml", AGENCY.replace("  chuc_vu:", "  chuc_vuu:")
+          + "noi_nhan:\n  - \"Phòng Công H\u00ad\u00edng d\u00c9n\"\n")
+    draft(write, "cu")
+    r = cli("render", "draft.yaml")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert not (tmp_path / "draft.docx").exists()
+    cu = os.path.join("presets", "cu.yaml")
+    assert f"{cu}:11:5: lỗi [noi_nhan[0]]" in r.output
+    assert "“Công”" in r.output and "TCVN3 (ABC)" in r.output and "Chuyển mã" in r.output
+    assert f"{cu}:8:3: lỗi [ky.chuc_vuu]" in r.output  # reported in the same run
+    r = cli("presets", "check", "presets/cu.yaml")
+    assert r.exit_code == 1 and f"{cu}:11:5: lỗi [noi_nhan[0]]" in r.output
+    assert "2 lỗi" in r.output
 
 
 def test_tcvn3_brief_example_in_a_value(write):
@@ -852,6 +868,46 @@ def test_district_unit_kinds():
     assert reform2025.district_unit("") is None
 
 
+DISTRICT_DRAFT = """\
+loai: cong-van
+so: 7
+don_vi_soan: VP
+ngay: {ngay}
+trich_yeu: kiểm tra công tác phòng cháy
+kinh_gui: Các phòng, ban chuyên môn
+co_quan:
+  ten: {ten}
+  viet_tat: UBND
+  dia_danh: Can Lộc
+noi_dung: |
+  Nội dung.
+ky:
+  tm: ỦY BAN NHÂN DÂN
+  chuc_vu: CHỦ TỊCH
+  ho_ten: Nguyễn Văn A
+"""
+
+
+@pytest.mark.parametrize("ten,ngay,warns", [
+    ("[ỦY BAN NHÂN DÂN, HUYỆN CAN LỘC]", "2025-08-01", True),
+    ("[ỦY BAN NHÂN DÂN, HUYỆN CAN LỘC]", "2025-06-30", False),
+    ("[ỦY BAN NHÂN DÂN, XÃ CAN LỘC]", "2025-08-01", False),
+])
+def test_district_warning_in_render_output(cli, write, tmp_path, ten, ngay, warns):
+    write("d.yaml", DISTRICT_DRAFT.format(ten=ten, ngay=ngay))
+    r = cli("render", "d.yaml")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "d.docx").is_file()  # a warning never blocks the document
+    lines = [ln for ln in r.stderr.splitlines() if "cấp huyện" in ln]
+    if warns:
+        (line,) = lines
+        assert line.startswith("d.yaml:7:1: cảnh báo [co_quan]"), line  # the co_quan line
+        assert "01/7/2025" in line
+        assert "cảnh báo" not in r.stdout
+    else:
+        assert lines == [] and "cảnh báo" not in r.output
+
+
 def test_body_text_is_not_the_issuer():
     # "UBND các huyện" appears in Kính gửi and body text of seed documents; the rule only
     # reads what it is given, and the caller gives it the header lines.
@@ -903,6 +959,43 @@ def test_hand_edits_survive_render(cli, tmp_path):
 
     r = cli("render", "cv.yaml")  # without --force the old .docx is kept, the draft too
     assert r.exit_code == 1 and created.draft.read_text(encoding="utf-8") == edited
+
+
+def test_new_then_plain_text_edits_then_render_force(cli, tmp_path):
+    """`drafter new cong-van --no-input`, a person's edits in a text editor, then
+    `drafter render --force`: the comments stay, the .docx shows the edits."""
+    r = cli("new", "cong-van", "--no-input")
+    assert r.exit_code == 0, r.output
+    path = tmp_path / "cong-van.yaml"
+    original = path.read_text(encoding="utf-8")
+    comments = [ln for ln in original.splitlines() if ln.lstrip().startswith("#")]
+    assert len(comments) >= 5
+
+    lines = original.split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("trich_yeu:"))
+    lines[i] = "trich_yeu: tổ chức Tết Trung thu cho thiếu nhi năm 2025  # sửa theo ý kiến lãnh đạo"
+    j = next(k for k, ln in enumerate(lines) if ln.startswith("noi_nhan:"))
+    k = j + 1
+    while k < len(lines) and lines[k].startswith("  "):
+        k += 1
+    lines[k:k] = ["  - Đoàn Thanh niên xã  # thêm nơi nhận"]
+    edited = "\n".join(lines)
+    path.write_text(edited, encoding="utf-8")
+
+    r = cli("render", "cong-van.yaml", "--force")
+    assert r.exit_code == 0, r.output
+    after = path.read_text(encoding="utf-8")
+    assert after == edited
+    for c in comments + ["# sửa theo ý kiến lãnh đạo", "# thêm nơi nhận"]:
+        assert c.strip() in after
+    from docx_view import DocView
+
+    doc = DocView(tmp_path / "cong-van.docx")
+    texts = doc.texts()
+    assert "V/v tổ chức Tết Trung thu cho thiếu nhi năm 2025" in texts
+    recipients = doc.cell_texts(doc.tables()[-1], 0, 0)
+    assert "- Đoàn Thanh niên xã;" in recipients
+    assert recipients[-1].startswith("- Lưu: VT")
 
 
 @pytest.mark.parametrize("slug", ["cong-van", "quyet-dinh", "ke-hoach"])

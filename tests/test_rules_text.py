@@ -209,6 +209,60 @@ def test_phrase_pasted_into_unicode_line():
     assert clean(value)[0] == "Ủy ban nhân dân tỉnh giao: Việt Nam, Hướng dẫn"
 
 
+LEGACY_PHRASE = "H\u00ad\u00edng d\u00c9n c\u00abng t\u00b8c"  # "Hướng dẫn công tác" in TCVN3
+
+
+@pytest.mark.parametrize("value, expected", [
+    # Unicode words made of Latin-1 letters only: their TCVN3 reading is also a
+    # syllable ("Phũng"), but only the Unicode one is a word in use.
+    (f"Phòng {LEGACY_PHRASE}", "Phòng Hướng dẫn công tác"),
+    (f"{LEGACY_PHRASE} của Phòng", "Hướng dẫn công tác của Phòng"),
+    (f"Phòng Nông nghiệp {LEGACY_PHRASE}", "Phòng Nông nghiệp Hướng dẫn công tác"),
+    # "Công" reads well both ways ("Cụng"); its Unicode neighbours decide.
+    (f"Sở Công Thương {LEGACY_PHRASE}", "Sở Công Thương Hướng dẫn công tác"),
+    # A typed Unicode line above a pasted legacy line stays as typed.
+    (f"Phòng công tác\n{LEGACY_PHRASE}", "Phòng công tác\nHướng dẫn công tác"),
+    ("Phòng Höôùng daãn", "Phòng Hướng dẫn"),  # VNI
+])
+def test_unicode_words_beside_legacy_words(value, expected):
+    cleaned, warnings = clean(value)
+    assert cleaned == expected
+    assert [w.code for w in warnings] == [T.LEGACY_WARNING]
+
+
+@pytest.mark.parametrize("phrase", [
+    "có hướng dẫn công tác",  # cã, c«ng: "có" reads as "cã", a syllable in Unicode too
+    "Sử dụng công cụ phù hợp",  # dông (dụng), c«ng, cô (cụ), phï, hîp
+    "bộ phận một cửa của phòng",  # bé (bộ), mét (một), phßng
+])
+@pytest.mark.parametrize("encoding", [TCVN3, VNI])
+def test_legacy_text_with_doubtful_words_is_converted_whole(phrase, encoding):
+    legacy = T._encode_legacy(phrase, encoding)
+    cleaned, warnings = clean(legacy)
+    assert cleaned.lower() == phrase.lower()
+    assert [w.code for w in warnings] == [T.LEGACY_WARNING]
+
+
+def test_word_between_unicode_and_legacy_is_refused_not_guessed():
+    # "Công" is a word as typed and as TCVN3 ("Cụng"); Unicode on its left, legacy on
+    # its right: drafter cannot tell, leaves it as typed and says so.
+    value = f"Phòng Công {LEGACY_PHRASE}"
+    cleaned, warnings = clean(value)
+    assert cleaned.startswith("Phòng Công ")
+    assert [w.code for w in warnings] == [T.LEGACY_UNRESOLVED]
+    message = warnings[0].message
+    assert "“Công”" in message and "“Cụng”" in message and "TCVN3 (ABC)" in message
+    assert "Chuyển mã" in message and "gõ lại" in message
+
+
+def test_known_syllables():
+    from drafter.rules import syllables
+
+    assert syllables.known("Phòng") and syllables.known("PHÒNG") and syllables.known("có")
+    assert not syllables.known("Phũng") and not syllables.known("cã")
+    assert all(T._is_syllable(w) and w == w.lower() and is_nfc(w) for w in syllables.KNOWN)
+
+
 def test_convert_legacy_rejects_unknown_encoding():
     with pytest.raises(ValueError, match="TCVN3"):
         convert_legacy("abc", "VISCII")

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..errors import DrafterError, Position, Problem, WARNING, display_path
+from ..errors import ERROR, DrafterError, Position, Problem, WARNING, display_path
 
 KeyPath = tuple  # of str keys and int list indices
 
@@ -111,8 +111,11 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, warnings: list) -
     if isinstance(node, str):
         cleaned, notes = text_rules.clean(str(node))
         for note in notes:
+            # A mixed line drafter cannot read safely is an error: kept with the
+            # warnings so that validation reports it with every other problem.
+            severity = ERROR if note.code == text_rules.LEGACY_UNRESOLVED else WARNING
             warnings.append(
-                Problem(str(note), find_position(origins, path, file), key=key_name(path), severity=WARNING)
+                Problem(note.message, find_position(origins, path, file), key=key_name(path), severity=severity)
             )
         return cleaned
     return node

@@ -33,6 +33,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import syllables
+
 __all__ = [
     "TCVN3",
     "VNI",
@@ -53,6 +55,9 @@ VNI = "VNI"
 ENCODING_LABELS = {TCVN3: "TCVN3 (ABC)", VNI: "VNI Windows"}
 
 LEGACY_WARNING = "legacy-encoding"
+# A line mixing Unicode and legacy words where some word could be either: the text
+# cannot be used safely as it is (callers refuse it).
+LEGACY_UNRESOLVED = "legacy-unresolved"
 ETH_WARNING = "eth-for-d"
 
 
@@ -316,16 +321,87 @@ def _check_encoding(encoding: str) -> str:
 _SENTENCE_START = re.compile(r"(?:[.!?]|^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+]))\s+$")
 
 
-def _convert_line(line: str, encoding: str) -> str:
-    only_clear = bool(_UNICODE_ONLY.search(line))
+# How one word of a line reads (see _classify).
+_SAME = "same"  # the legacy table does not change it (ASCII, "và" in TCVN3…)
+_UNICODE = "unicode"  # Unicode as typed
+_LEGACY = "legacy"  # legacy as typed
+_EITHER = "either"  # a word in both readings, or in neither as far as drafter knows
+_NEITHER = "neither"  # no Vietnamese syllable in either reading (a code, a symbol)
+
+
+def _classify(word: str, converted: str) -> str:
+    """Which reading of ``word`` is Vietnamese: as typed, once converted, or both.
+
+    The shape of a syllable decides first; where both readings are syllables
+    (``Phòng`` / TCVN3 ``Phũng``, ``cã`` / ``có``), the list of words in use
+    (:mod:`drafter.rules.syllables`) decides when it knows exactly one of them.
+    """
+    if _UNICODE_ONLY.search(word):
+        return _UNICODE
+    if converted == word:
+        return _SAME
+    typed, once_converted = _plausible(word), _plausible(converted)
+    if typed and once_converted:
+        typed_known, converted_known = syllables.known(word), syllables.known(converted)
+        if typed_known != converted_known:
+            return _UNICODE if typed_known else _LEGACY
+        return _EITHER
+    if typed:
+        return _UNICODE
+    if once_converted:
+        return _LEGACY
+    return _NEITHER
+
+
+def _nearest(kinds: list[str], i: int, step: int) -> str | None:
+    j = i + step
+    while 0 <= j < len(kinds):
+        if kinds[j] in (_UNICODE, _LEGACY):
+            return kinds[j]
+        j += step
+    return None
+
+
+def _plan_line(words: list[str], converted: list[str]) -> tuple[list[bool], list[int]]:
+    """Which words of a line to keep as typed, and which cannot be told apart.
+
+    A line is mixed when it holds a letter only Unicode has (ư, ơ, đ, ạ…), or both a
+    word that reads only as Unicode and one that reads only as legacy; any other
+    line is legacy throughout (the caller found it so): every word is converted,
+    the doubtful ones too (``cã`` → ``có``, a lone ``á`` → ``ỏ``). In a mixed line,
+    Unicode words stay, legacy words are converted, codes and symbols stay, and a
+    word that reads well both ways follows its nearest clear neighbours; when those
+    disagree (Unicode on one side, legacy on the other) it is left as typed and
+    reported as unresolved.
+    """
+    kinds = [_classify(w, c) for w, c in zip(words, converted)]
+    unicode_letters = any(_UNICODE_ONLY.search(w) for w in words)
+    if not unicode_letters and not (_UNICODE in kinds and _LEGACY in kinds):
+        return [False] * len(words), []
+    keep: list[bool] = []
+    unresolved: list[int] = []
+    for i, kind in enumerate(kinds):
+        if kind == _LEGACY:
+            keep.append(False)
+        elif kind == _EITHER:
+            sides = {k for k in (_nearest(kinds, i, -1), _nearest(kinds, i, 1)) if k}
+            if sides == {_LEGACY}:
+                keep.append(False)
+            else:
+                keep.append(True)
+                if _LEGACY in sides:
+                    unresolved.append(i)
+        else:
+            keep.append(True)
+    return keep, unresolved
+
+
+def _convert_line(line: str, encoding: str) -> tuple[str, list[tuple[str, str]]]:
+    """The line converted, and the (typed, converted) words left unresolved."""
     matches = list(_WORD[encoding].finditer(line))
     words = [m.group() for m in matches]
     converted = [_convert_word(w, encoding) for w in words]
-    keep = [
-        bool(_UNICODE_ONLY.search(w))
-        or (only_clear and not (_plausible(c) and not _plausible(w)))
-        for w, c in zip(words, converted)
-    ]
+    keep, unresolved = _plan_line(words, converted)
     if encoding == TCVN3:
         # Context for the capitals TCVN3 cannot write: a neighbour typed in capitals
         # that is a Vietnamese word ("BAN", "HéI", not "UBND").
@@ -350,16 +426,25 @@ def _convert_line(line: str, encoding: str) -> str:
         out.append(m.group() if k else conv)
         pos = m.end()
     out.append(line[pos:])
-    return "".join(out)
+    return "".join(out), [(words[i], normalize(converted[i])) for i in unresolved]
+
+
+def _convert(text: str, encoding: str) -> tuple[str, list[tuple[str, str]]]:
+    _check_encoding(encoding)
+    done = [_convert_line(line, encoding) for line in normalize(text).split("\n")]
+    unresolved = [pair for _, pairs in done for pair in pairs]
+    return normalize("\n".join(line for line, _ in done)), unresolved
 
 
 def convert_legacy(text: str, encoding: str) -> str:
     """Convert TCVN3 or VNI mojibake to NFC Unicode.
 
-    A line that already holds Vietnamese letters only Unicode has (ư, ơ, đ, ạ…) is
-    Unicode text with, at most, a pasted legacy phrase: there only words that are
-    clearly legacy (not a syllable as typed, a syllable once converted) change, so
-    "Cá" in Unicode is never turned into "Cỏ".
+    A line that holds a word which reads as Unicode — a letter only Unicode has (ư,
+    ơ, đ, ạ…), or a word in use as typed whose legacy reading is not (``Phòng``, not
+    ``Phũng``) — is Unicode text with, at most, a pasted legacy phrase: there only
+    the legacy words change, so "Cá" in "Cá voi ở biển" is never turned into "Cỏ"
+    (see :func:`_plan_line`; a word that reads well both ways and sits between the
+    two is left as typed, and :func:`clean` reports it).
 
     TCVN3 has no toned capitals (the .VnTimeH fonts draw small codes as capitals),
     so capitals are restored where the text shows them: a word typed in ASCII
@@ -368,9 +453,7 @@ def convert_legacy(text: str, encoding: str) -> str:
     (``1. ®Ò nghÞ`` → ``1. Đề nghị``). Elsewhere a lost capital cannot be told
     apart (``ñy ban`` stays ``ủy ban``).
     """
-    _check_encoding(encoding)
-    lines = normalize(text).split("\n")
-    return normalize("\n".join(_convert_line(line, encoding) for line in lines))
+    return _convert(text, encoding)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -400,6 +483,21 @@ def _legacy_message(encoding: str, converted: str) -> str:
         f"Văn bản có vẻ được gõ bằng bảng mã {ENCODING_LABELS[encoding]} cũ; "
         f"drafter đã chuyển sang Unicode: “{_excerpt(converted)}”. "
         f"Hãy kiểm tra lại, hoặc {_unikey_hint(encoding)}."
+    )
+
+
+def _unresolved_message(encoding: str, words: list[tuple[str, str, str]]) -> str:
+    label = ENCODING_LABELS[encoding]
+    lines = list(dict.fromkeys(line for line, _, _ in words))
+    readings = ", ".join(
+        dict.fromkeys(f"“{w}” (hay “{c}” theo {label})" for _, w, c in words)
+    )
+    return (
+        f"Dòng “{_excerpt(' '.join(lines))}” trộn chữ Unicode với chữ gõ bằng bảng mã "
+        f"{label} cũ, và drafter không biết chắc chữ {readings} thuộc phần nào. "
+        "Hãy chuyển phần dán từ văn bản cũ sang Unicode (Unikey: Công cụ > Chuyển mã, "
+        f"bảng mã nguồn {label}, bảng mã đích Unicode dựng sẵn) rồi dán lại, "
+        "hoặc gõ lại cả dòng bằng Unicode."
     )
 
 
@@ -465,14 +563,22 @@ def _pasted_phrase(line: str) -> str | None:
     return None
 
 
+def _unicode_line(line: str, encoding: str) -> bool:
+    """A word of the line reads only as Unicode and none reads only as legacy."""
+    kinds = {_classify(w, _convert_word(w, encoding)) for w in _WORD[encoding].findall(line)}
+    return _UNICODE in kinds and _LEGACY not in kinds
+
+
 def _legacy_lines(text: str) -> list[tuple[int, str]]:
     """(line index, encoding) of each line to convert: all when the whole text is
-    legacy, else each line that is legacy by itself or holds a pasted legacy phrase
-    (where :func:`convert_legacy` changes only the clearly legacy words)."""
+    legacy (but a line that reads as Unicode and holds no legacy word, such as a
+    typed "Phòng công tác" above a pasted legacy line), else each line that is
+    legacy by itself or holds a pasted legacy phrase (where :func:`convert_legacy`
+    changes only the legacy words)."""
     lines = text.split("\n")
     whole = detect_legacy(text)
     if whole:
-        return [(i, whole) for i in range(len(lines))]
+        return [(i, whole) for i, line in enumerate(lines) if not _unicode_line(line, whole)]
     found = []
     for i, line in enumerate(lines):
         encoding = detect_legacy(line) or _pasted_phrase(line)
@@ -498,7 +604,9 @@ def clean(text: str) -> tuple[str, list[TextWarning]]:
       direction marks) — after legacy detection, since TCVN3 writes ư as a soft
       hyphen;
     - TCVN3 / VNI text (the whole value, or single lines of it) is converted to
-      Unicode, with a warning naming the encoding;
+      Unicode, with a warning naming the encoding; a word of a mixed line that
+      cannot be told apart (see :func:`convert_legacy`) is left as typed, with a
+      ``LEGACY_UNRESOLVED`` warning that callers should treat as an error;
     - Ð (Eth, U+00D0) in a Vietnamese word becomes Đ, with a warning;
     - no-break spaces are kept (Word uses them on purpose); nothing else changes.
 
@@ -514,14 +622,21 @@ def clean(text: str) -> tuple[str, list[TextWarning]]:
     if plan:
         lines = text.split("\n")
         by_encoding: dict[str, list[str]] = {}
+        doubtful: dict[str, list[tuple[str, str, str]]] = {}
         for i, encoding in plan:
-            lines[i] = convert_legacy(lines[i], encoding)
-            if lines[i].strip():
+            typed = lines[i]
+            lines[i], unresolved = _convert(typed, encoding)
+            if unresolved:
+                doubtful.setdefault(encoding, []).extend((typed, w, c) for w, c in unresolved)
+            elif lines[i].strip():
                 by_encoding.setdefault(encoding, []).append(lines[i])
         text = "\n".join(lines)
         for encoding, converted in by_encoding.items():
             message = _legacy_message(encoding, " ".join(converted))
             warnings.append(TextWarning(LEGACY_WARNING, message, encoding))
+        for encoding, words in doubtful.items():
+            message = _unresolved_message(encoding, words)
+            warnings.append(TextWarning(LEGACY_UNRESOLVED, message, encoding))
 
     text = text.replace(soft_hyphen, "")
 
