@@ -258,3 +258,34 @@ def test_xlsx_input_and_formulas_never_evaluated(setup):
     for p in (setup / "out").glob("*.docx"):
         assert "HYPERLINK" not in " ".join(DocView(p).texts())
     os.environ.pop("X", None)
+
+
+def test_sample_batch_every_commune_of_ha_tinh(tmp_path):
+    """samples/batch: a công văn to every commune of Hà Tĩnh, each with its allocation table."""
+    import csv
+    from decimal import Decimal
+
+    from conftest import SAMPLES
+
+    draft, data = SAMPLES / "batch" / "phan-bo-kinh-phi-xa.yaml", SAMPLES / "batch" / "kinh-phi-khuyen-cong-ha-tinh.csv"
+    r = CliRunner().invoke(main, ["batch", str(draft), str(data), "-o", str(tmp_path / "ra"),
+                                  "--name", "{ma}-{ten}", "-j", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    with data.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    from drafter import units
+
+    assert len(rows) == len(units.communes("Hà Tĩnh"))
+    docs = sorted((tmp_path / "ra").glob("*.docx"))
+    assert len(docs) == len(rows)
+    row = rows[1]
+    doc = DocView(tmp_path / "ra" / f"{row['ma']}-{row['ten']}.docx")
+    texts = doc.texts()
+    total = sum(Decimal(row[k]) for k in ("dao_tao", "tap_huan", "may_moc", "mo_hinh", "tuyen_truyen"))
+    from drafter.rules.numbers import format_number
+
+    assert f"Kính gửi: Ủy ban nhân dân {row['ten_day_du']}." in texts
+    assert any(f"là {format_number(total)} triệu đồng (bằng chữ:" in t for t in texts)
+    cells = [t for t in texts if t == format_number(total)]
+    assert cells, "the table's Tổng cộng row shows the row's total"
+    assert any(t.startswith("PHÂN BỔ KINH PHÍ KHUYẾN CÔNG NĂM 2026 CHO " + row["ten_day_du"].upper()) for t in texts)

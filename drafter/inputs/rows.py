@@ -9,7 +9,6 @@ escapes it later).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -74,6 +73,24 @@ def cell_text(value: Any) -> str:
 _TOKEN = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)
 
 
+_PLAIN_COLUMN = re.compile(r"\{\{\s*" + ROW_VAR + r"\.([A-Za-z_]\w*)\s*\}\}")
+
+
+class _Column:
+    """`{{ hang.COLUMN }}` without filters: the cell's text, or the same error as Jinja's."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def render(self, context: dict) -> str:
+        row = context[ROW_VAR]
+        if self.name not in row:
+            raise TemplateError(f"bảng dữ liệu không có cột '{self.name}'")
+        return row[self.name]
+
+
 def _compile_parts(text: str) -> list:
     """Literal text and compiled `{{ … }}` tokens that read the row. Tokens naming
     anything else (a table's figures: `{{ phu_luc[0].tong… }}`) are left for the
@@ -83,6 +100,10 @@ def _compile_parts(text: str) -> list:
         if not piece:
             continue
         if _TOKEN.fullmatch(piece):
+            plain = _PLAIN_COLUMN.fullmatch(piece)
+            if plain:  # the common `{{ hang.ten }}`: a lookup, no template to run per row
+                parts.append(_Column(plain.group(1)))
+                continue
             names = meta.find_undeclared_variables(_ENV.parse(piece))
             if names and names <= {ROW_VAR} or piece.startswith("{%"):
                 parts.append(_ENV.from_string(piece))
@@ -107,9 +128,15 @@ def _get(data, path):
     return data
 
 
-def _set(data, path, value):
+def _set_cow(data, path, value, copied: set[int]):
+    """Set `value` at `path`, copying each container on the way once (ids in `copied`)."""
     for k in path[:-1]:
-        data = data[k]
+        child = data[k]
+        if id(child) not in copied:
+            child = dict(child) if isinstance(child, dict) else list(child)
+            copied.add(id(child))
+            data[k] = child
+        data = child
     data[path[-1]] = value
 
 
@@ -131,11 +158,15 @@ class RowTemplate:
         self.key_columns = [c for c in columns if c.split(".")[0] in draft_keys]
 
     def apply(self, values: dict[str, Any]) -> dict:
-        data = copy.deepcopy(self.data)
+        # Copy on write: only the containers on the way to a value that changes are
+        # copied; the rest of the draft is shared with every row (nothing mutates it).
+        data = dict(self.data)
+        copied: set[int] = {id(data)}
         row = Row({k: cell_text(v) for k, v in values.items()})
+        context = {ROW_VAR: row}
         for p, parts in self.compiled.items():
             try:
-                _set(data, p, "".join(x if isinstance(x, str) else x.render({ROW_VAR: row}) for x in parts))
+                _set_cow(data, p, "".join(x if isinstance(x, str) else x.render(context) for x in parts), copied)
             except (TemplateError, TypeError, ValueError) as exc:
                 raise RowError(
                     f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.", key=_key(p)
@@ -147,9 +178,16 @@ class RowTemplate:
             parts = col.split(".")
             target = data
             for k in parts[:-1]:
-                target = target.setdefault(k, {})
-                if not isinstance(target, dict):
+                child = target.get(k)
+                if child is None:
+                    child = {}
+                if not isinstance(child, dict):
                     raise RowError(f"Cột '{col}' không khớp với cấu trúc bản thảo.", key=col, column=col)
+                if id(child) not in copied:
+                    child = dict(child)
+                    copied.add(id(child))
+                target[k] = child
+                target = child
             target[parts[-1]] = _column_value(parts[-1], value)
         return data
 

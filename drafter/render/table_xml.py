@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from drafter.tables.grid import Cell, Grid
@@ -37,8 +38,15 @@ def _half_points(size_pt: float) -> int:
 
 
 def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> str:
+    if cell is None:
+        return _paragraph_xml("", False, False, None, size_pt, keep_next)
+    return _paragraph_xml(cell.text or "", cell.bold, cell.italic, cell.align, size_pt, keep_next)
+
+
+@lru_cache(maxsize=16384)  # headers, labels and units repeat across a batch's documents
+def _paragraph_xml(text: str, bold: bool, italic: bool, align: str | None, size_pt: float, keep_next: bool) -> str:
     hp = _half_points(size_pt)
-    jc = _JC.get(cell.align, "left") if cell else "left"
+    jc = _JC.get(align, "left") if align else "left"
     mark = f'<w:rPr><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
     ppr = (
         f"<w:pPr>{'<w:keepNext/>' if keep_next else ''}<w:spacing {_CELL_SPACING}/>"
@@ -46,14 +54,13 @@ def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> st
         f'<w:jc w:val="{jc}"/>{mark}</w:pPr>'
     )
     runs = ""
-    if cell is not None and cell.text:
-        text = _XML_INVALID.sub("", cell.text)
-        parts = text.split("\n")
+    if text:
+        parts = _XML_INVALID.sub("", text).split("\n")
         for i, part in enumerate(parts):
             if i:
                 runs += "<w:r><w:br/></w:r>"
             if part:
-                runs += run_xml(part, bold=cell.bold, italic=cell.italic, size_pt=size_pt)
+                runs += run_xml(part, bold=bold, italic=italic, size_pt=size_pt)
     return f"<w:p>{ppr}{runs}</w:p>"
 
 

@@ -23,6 +23,7 @@ Layout decisions (FORMAT.md "Appendices" and practice):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from drafter.render.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
@@ -155,8 +156,13 @@ def figure_text(value: Decimal | None) -> str:
     return format_number(value)
 
 
+@lru_cache(maxsize=8192)  # a batch lays out the same item texts in every document
+def _widest_word(text: str, size: float, bold: bool) -> int:
+    return max((width_twips(w, size, bold=bold) for w in text.split()), default=0)
+
+
 def _longest_word(texts, size: float, bold: bool) -> int:
-    return max((width_twips(w, size, bold=bold) for t in texts for w in t.split()), default=0)
+    return max((_widest_word(t, size, bold) for t in texts), default=0)
 
 
 def _longest_line(texts, size: float, bold: bool) -> int:
