@@ -25,7 +25,6 @@ from lxml import etree
 from drafter.cli import main
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 def q(tag: str) -> str:
