@@ -542,6 +542,22 @@ def test_error_in_a_preset(cli, write, tmp_path, case):
     assert not [w for w in ENGLISH if w in message.lower()], message  # said in Vietnamese
 
 
+def test_markup_characters_from_a_preset_are_printed_as_typed(cli, write, tmp_path):
+    # Not markup, not template code: `&`, `<`, `{{` reach the document as typed.
+    write("presets/co-quan.yaml", AGENCY.replace("XÃ THỬ", "XÃ R&D <THỬ>")
+          + 'noi_nhan: ["Ban {{ hang.ten }} & <Tổ> 100%"]\n')
+    draft(write, "co-quan", "noi_nhan: [..., \"a < b && c > {% if %}\"]\n")
+    r = cli("render", "draft.yaml")
+    assert r.exit_code == 0, r.output
+    from docx_view import DocView
+
+    doc = DocView(tmp_path / "draft.docx")
+    assert "XÃ R&D <THỬ>" in doc.texts()
+    recipients = doc.cell_texts(doc.tables()[-1], 0, 0)
+    assert "- Ban {{ hang.ten }} & <Tổ> 100%;" in recipients
+    assert "- a < b && c > {% if %};" in recipients
+
+
 def test_several_errors_in_one_preset_reported_together(cli, write, tmp_path):
     write("presets/loi.yaml", """\
         co_quan:
