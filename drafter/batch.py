@@ -400,16 +400,19 @@ def _command():
         finally:
             if bar is not None and task is not None:
                 bar.stop()
+        pdf_errors: list[str] = []
         if pdf and result.ok:
-            from . import pdf as pdf_mod
+            from .cli import _pdf_beside
 
-            docs = [result.out_dir / o.file for o in result.outcomes if o.status == OK and o.file]
-            result.pdfs = pdf_mod.convert(docs)
+            docs = [result.out_dir / o.file for o in sorted(result.outcomes, key=lambda o: o.row)
+                    if o.status == OK and o.file]
+            result.pdfs, pdf_errors = _pdf_beside(docs)
         if as_json:
             click.echo(json.dumps({
-                "ok": result.failed == 0 and not result.interrupted, "done": result.ok, "failed": result.failed,
+                "ok": result.failed == 0 and not result.interrupted and not pdf_errors, "done": result.ok, "failed": result.failed,
                 "skipped": result.skipped, "seconds": round(result.seconds, 3), "out_dir": str(result.out_dir),
                 "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
+                "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
             }, ensure_ascii=False, indent=1))
         else:
             if result.data_note:
@@ -425,11 +428,15 @@ def _command():
                 f"trong {result.seconds:.1f} giây ({rate:.0f} văn bản/giây). "
                 f"Danh sách: {display_path(result.out_dir / MANIFEST_CSV)}"
             )
+            if result.pdfs:
+                click.echo(f"Đã tạo {len(result.pdfs)} tệp PDF cạnh các văn bản.")
+            for e in pdf_errors:
+                click.echo(e, err=True)
             if result.interrupted:
                 click.echo("Đã dừng giữa chừng: các tệp đã xong vẫn nguyên vẹn; chạy lại với --resume để làm tiếp.", err=True)
         if result.interrupted:
             sys.exit(130)
-        if result.failed:
+        if result.failed or pdf_errors:
             sys.exit(1)
 
     return batch_command

@@ -156,19 +156,40 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
 @click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default=None, metavar="TỆP.docx", help="Tệp kết quả (mặc định: cạnh bản thảo, đuôi .docx).")
 @click.option("--force", is_flag=True, help="Ghi đè tệp kết quả đã có.")
+@click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh văn bản (cần LibreOffice).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def render(draft: str, output: str | None, force: bool, as_json: bool) -> None:
+def render(draft: str, output: str | None, force: bool, pdf: bool, as_json: bool) -> None:
     """Tạo văn bản Word từ BẢN_THẢO.yaml (sau khi sửa bản thảo)."""
     from . import api
 
     result = api.render_file(draft, output, force=force)
+    pdfs, pdf_errors = _pdf_beside([result.output]) if pdf else ([], [])
     if as_json:
-        click.echo(json.dumps({"ok": True, "docx": str(result.output),
+        click.echo(json.dumps({"ok": not pdf_errors, "docx": str(result.output), "pdf": [str(p) for p in pdfs],
+                               "pdf_errors": pdf_errors,
                                "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
-        return
-    _warn(result.warnings)
-    click.echo(f"Đã tạo văn bản: {result.output}")
+    else:
+        _warn(result.warnings)
+        click.echo(f"Đã tạo văn bản: {result.output}")
+        for p in pdfs:
+            click.echo(f"Đã tạo PDF: {p}")
+        for e in pdf_errors:
+            click.echo(e, err=True)
+    if pdf_errors:
+        sys.exit(1)
+
+
+def _pdf_beside(docs: list) -> tuple[list, list[str]]:
+    """PDFs beside the documents in one LibreOffice run: (written, Vietnamese errors).
+    The .docx files stay whatever happens to their PDFs."""
+    from . import pdf as pdf_mod
+
+    try:
+        conv = pdf_mod.render_pdf_beside(docs)
+    except pdf_mod.PdfError as exc:
+        return [], [f"Văn bản Word đã tạo, nhưng chưa tạo được PDF: {exc}"]
+    return conv.written, [f"Không tạo được PDF cho {p}: {why}" for p, why in conv.failed.items()]
 
 
 @main.command(context_settings=CONTEXT)

@@ -468,3 +468,53 @@ def test_module_imports_no_heavy_modules():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- render --pdf and batch --pdf ---------------------------------------------------
+
+
+@pytest.mark.skipif(SOFFICE is None, reason=NO_LO)
+def test_render_pdf_writes_an_a4_pdf_beside_the_docx(tmp_path):
+    draft = tmp_path / "cv.yaml"
+    shutil.copy(REPO / "samples" / "000-cong-van-ha-tinh.yaml", draft)
+    r = CliRunner().invoke(main, ["render", str(draft), "--pdf"])
+    assert r.exit_code == 0, _output(r)
+    made = tmp_path / "cv.pdf"
+    assert made.is_file() and f"Đã tạo PDF: {made}" in _output(r)
+    pages = pdf.pdf_pages(made)
+    assert pages and all(abs(w - 210) < 1 and abs(h - 297) < 1 for w, h in pages)  # mm
+    first = unicodedata.normalize("NFC", pdf.pdf_text(made)[0])
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "8287/UBND-KT1" in first
+
+
+@posix_only
+def test_batch_pdf_uses_one_libreoffice_call(fake_soffice, tmp_path):
+    draft = tmp_path / "d.yaml"
+    draft.write_text(textwrap.dedent("""\
+        loai: cong-van
+        dung: [demo]
+        trich_yeu: thử cho {{ hang.ten }}
+        kinh_gui: Ủy ban nhân dân {{ hang.ten }}
+        noi_dung: Nội dung.
+        """), encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("ma,ten\n1,xã A\n2,xã B\n3,xã C\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["batch", str(draft), str(data), "-o", str(tmp_path / "ra"), "--pdf", "--json"])
+    assert r.exit_code == 0, _output(r)
+    import json
+
+    out = json.loads(r.stdout)
+    assert len(out["pdf"]) == 3 and out["pdf_errors"] == []
+    assert len(fake_soffice()) == 1  # one LibreOffice for the whole batch
+    assert sorted(p.name for p in (tmp_path / "ra").glob("*.pdf")) == sorted(
+        p.with_suffix(".pdf").name for p in (tmp_path / "ra").glob("*.docx"))
+
+
+def test_render_pdf_without_libreoffice_keeps_the_docx_and_exits_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    draft = tmp_path / "cv.yaml"
+    shutil.copy(REPO / "samples" / "000-cong-van-ha-tinh.yaml", draft)
+    r = CliRunner().invoke(main, ["render", str(draft), "--pdf"])
+    assert r.exit_code == 1
+    assert "Không tìm thấy LibreOffice" in _output(r) and "Traceback" not in _output(r)
+    assert (tmp_path / "cv.docx").is_file() and not (tmp_path / "cv.pdf").exists()
