@@ -1,0 +1,648 @@
+"""A .docx read into a small, exact view for the checker.
+
+What it gives (:class:`DocView`):
+
+* sections: page size and orientation, margins in mm, ``titlePg``, the header and
+  footer parts each section uses (inherited from the previous section when not
+  named, as Word does) and whether they hold a PAGE field;
+* paragraphs in reading order: body paragraphs, paragraphs inside tables (with
+  table, row and cell coordinates; nested tables too), inside text boxes
+  (``w:txbxContent``, placed right after the paragraph that anchors them) and
+  framed paragraphs (``w:framePr``); each with its runs and each run's *effective*
+  properties — fonts of the four script slots, size, bold, italic, caps, hidden —
+  resolved run → character style chain → paragraph style chain (``basedOn``) →
+  table style → ``docDefaults``, theme fonts looked up in the theme part;
+* tables as grids of cell texts, for the sums check.
+
+Text is as Word shows it: ``w:tab`` → ``\\t``, ``w:br``/``w:cr`` → ``\\n``, caps
+formatting applied, hidden and deleted text left out, field codes left out (their
+results kept), ``mc:Fallback`` copies skipped. Parts are opened only through
+:func:`drafter.package.reader.open_package` and :func:`parse_xml` (hardened); any
+problem with the package raises :class:`~drafter.package.errors.PackageError`.
+
+Toggle properties (bold, italic, caps) follow Word: the nearest level that sets them
+wins, except that a character style setting one *toggles* the value of the
+paragraph's style (ECMA-376 §17.7.3); direct formatting is absolute.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from drafter.package.reader import Package, open_package
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+REL_STYLES = "/styles"
+REL_THEME = "/theme"
+REL_HEADER = "/header"
+REL_FOOTER = "/footer"
+
+SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
+_THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "cs": "cstheme", "eastAsia": "eastAsiaTheme"}
+
+TWIPS_PER_MM = 1440 / 25.4
+DEFAULT_SIZE_PT = 10.0  # Word's size when nothing sets w:sz
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _ns(el: etree._Element) -> str:
+    return etree.QName(el).namespace if isinstance(el.tag, str) else ""
+
+
+def _wval(el: etree._Element | None, attr: str = "val") -> str | None:
+    return None if el is None else el.get(w(attr))
+
+
+def _flag(el: etree._Element | None) -> bool | None:
+    """An OOXML on/off element: absent → None, present → True unless val is false/0/off."""
+    if el is None:
+        return None
+    return (el.get(w("val")) or "true").lower() not in ("0", "false", "off")
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def mm(twips: int | None) -> float | None:
+    return None if twips is None else round(twips / TWIPS_PER_MM, 2)
+
+
+# ------------------------------------------------------------------------ model
+
+
+@dataclass(frozen=True)
+class RunProps:
+    fonts: tuple[tuple[str, str | None], ...]  # (slot, font name or None) for SLOTS
+    size: float  # points
+    bold: bool
+    italic: bool
+    caps: bool
+    hidden: bool
+
+    def font(self, slot: str) -> str | None:
+        return dict(self.fonts)[slot]
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    props: RunProps
+
+
+@dataclass
+class Paragraph:
+    index: int
+    runs: list[Run]
+    style_id: str | None
+    style_name: str | None
+    align: str | None  # "left", "center", "right", "both", "distribute" or None
+    ind_left: int  # twips
+    ind_first: int  # twips (negative for hanging)
+    container: str  # "body", "cell", "textbox"
+    section: int
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    ncols: int | None = None  # cells in this paragraph's row
+    framed: bool = False
+    frame_x_align: str | None = None
+    frame_x: int | None = None
+    numbered: bool = False  # w:numPr: Word numbering draws a label not in the text
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def in_table(self) -> bool:
+        return self.table is not None
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int  # ordinal of the cell in its row
+    grid_col: int
+    span: int
+    continues_merge: bool  # w:vMerge without restart: the cell above continues here
+    paragraphs: list[int]
+    text: str = ""
+
+
+@dataclass
+class Table:
+    index: int
+    rows: list[list[Cell]]
+    nested_in: int | None  # the table holding this one
+    borderless: bool
+
+    @property
+    def ncols(self) -> int:
+        return max((c.grid_col + c.span for row in self.rows for c in row), default=0)
+
+
+@dataclass
+class HeaderPart:
+    name: str
+    text: str
+    has_page_field: bool
+
+
+@dataclass
+class Section:
+    index: int
+    page_w_mm: float | None
+    page_h_mm: float | None
+    orientation: str  # "portrait" or "landscape" (from the sizes; w:orient as a fallback)
+    margins: dict[str, float | None]  # top, bottom, left, right in mm
+    title_pg: bool
+    headers: dict[str, HeaderPart | None] = field(default_factory=dict)  # default/first/even
+    footers: dict[str, HeaderPart | None] = field(default_factory=dict)
+    first_paragraph: int = 0
+    last_paragraph: int = -1
+    page_start: int | None = None  # w:pgNumType w:start
+
+    def page_parts(self, page: str) -> tuple[HeaderPart | None, HeaderPart | None]:
+        """Header and footer shown on this section's first page ("first") or later pages."""
+        kind = "first" if page == "first" and self.title_pg else "default"
+        return self.headers.get(kind), self.footers.get(kind)
+
+
+@dataclass
+class DocView:
+    path: str | None
+    paragraphs: list[Paragraph]
+    tables: list[Table]
+    sections: list[Section]
+
+    def paragraph(self, index: int) -> Paragraph:
+        return self.paragraphs[index]
+
+
+# ------------------------------------------------------------------------ styles
+
+
+@dataclass
+class _Style:
+    sid: str
+    kind: str
+    name: str | None
+    based_on: str | None
+    ppr: etree._Element | None
+    rpr: etree._Element | None
+
+
+class _Styles:
+    def __init__(self, root: etree._Element | None, theme: dict[str, str | None]):
+        self.by_id: dict[str, _Style] = {}
+        self.default_para: str | None = None
+        self.default_rpr = None
+        self.default_ppr = None
+        self.theme = theme
+        if root is None:
+            return
+        self.default_rpr = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+        self.default_ppr = root.find(f"{w('docDefaults')}/{w('pPrDefault')}/{w('pPr')}")
+        for st in root.iter(w("style")):
+            sid = st.get(w("styleId"))
+            if not sid:
+                continue
+            kind = st.get(w("type")) or "paragraph"
+            self.by_id[sid] = _Style(
+                sid, kind, _wval(st.find(w("name"))), _wval(st.find(w("basedOn"))),
+                st.find(w("pPr")), st.find(w("rPr")),
+            )
+            if kind == "paragraph" and _flag_attr(st.get(w("default"))):
+                self.default_para = sid
+
+    def chain(self, sid: str | None) -> list[_Style]:
+        """The style and its basedOn ancestors, root first (cycles cut)."""
+        out: list[_Style] = []
+        seen: set[str] = set()
+        while sid and sid in self.by_id and sid not in seen:
+            seen.add(sid)
+            st = self.by_id[sid]
+            out.append(st)
+            sid = st.based_on
+        return out[::-1]
+
+
+def _flag_attr(value: str | None) -> bool:
+    return value is not None and value.lower() in ("1", "true", "on")
+
+
+def _theme_fonts(root: etree._Element | None) -> dict[str, str | None]:
+    """minorHAnsi → the minor latin typeface, etc. Empty typefaces are None."""
+    out: dict[str, str | None] = {}
+    if root is None:
+        return out
+    for group, prefix in (("majorFont", "major"), ("minorFont", "minor")):
+        el = next(root.iter(f"{{{A}}}{group}"), None)
+        if el is None:
+            continue
+        faces = {}
+        for tag in ("latin", "ea", "cs"):
+            f = el.find(f"{{{A}}}{tag}")
+            faces[tag] = (f.get("typeface") or None) if f is not None else None
+        out[prefix + "HAnsi"] = out[prefix + "Ascii"] = faces["latin"]
+        out[prefix + "EastAsia"] = faces["ea"]
+        out[prefix + "Bidi"] = faces["cs"]
+    return out
+
+
+# ------------------------------------------------------------------------ reading
+
+
+class _Reader:
+    def __init__(self, pkg: Package, label: str | None):
+        self.pkg = pkg
+        self.label = label
+        self.main = pkg.main_document_name()
+        self.rels = self._rels(self.main)
+        theme_root = self._part_by_type(REL_THEME)
+        self.styles = _Styles(self._part_by_type(REL_STYLES), _theme_fonts(theme_root))
+        self.paragraphs: list[Paragraph] = []
+        self.tables: list[Table] = []
+        self.sections: list[Section] = []
+        self._section = 0
+        self._props_cache: dict = {}
+
+    # -- parts
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """rId → (type, part name) of a part's internal relationships."""
+        d, base = posixpath.split(part)
+        rels_name = posixpath.join(d, "_rels", base + ".rels")
+        if not self.pkg.has(rels_name):
+            return {}
+        out = {}
+        for rel in self.pkg.read_xml(rels_name):
+            if _local(rel) != "Relationship" or (rel.get("TargetMode") or "") == "External":
+                continue
+            target = rel.get("Target") or ""
+            if target.startswith("/"):
+                name = posixpath.normpath(target).lstrip("/")
+            else:
+                name = posixpath.normpath(posixpath.join(d, target))
+            out[rel.get("Id") or ""] = (rel.get("Type") or "", name)
+        return out
+
+    def _part(self, name: str) -> etree._Element | None:
+        if name.startswith("..") or not self.pkg.has(name):
+            return None
+        return self.pkg.read_xml(name)
+
+    def _part_by_type(self, suffix: str) -> etree._Element | None:
+        for typ, name in self.rels.values():
+            if typ.endswith(suffix):
+                return self._part(name)
+        return None
+
+    # -- properties
+    def run_props(self, rpr, rstyle: str | None, pstyle: str | None, tstyle: str | None) -> RunProps:
+        key = (id(rpr) if rpr is not None else None, rstyle, pstyle, tstyle)
+        cached = self._props_cache.get(key)
+        if cached is not None and cached[0] is rpr:
+            return cached[1]
+        st = self.styles
+        base_levels = [st.default_rpr]
+        base_levels += [s.rpr for s in st.chain(tstyle)]
+        para_levels = [s.rpr for s in st.chain(pstyle)]
+        char_levels = [s.rpr for s in st.chain(rstyle)]
+        levels = [lv for lv in base_levels + para_levels + char_levels if lv is not None]
+
+        fonts = []
+        for slot in SLOTS:
+            value = None
+            for lv in reversed(levels if rpr is None else levels + [rpr]):
+                rf = lv.find(w("rFonts"))
+                if rf is None:
+                    continue
+                theme = rf.get(w(_THEME_ATTR[slot]))
+                if theme:
+                    value = st.theme.get(theme) or None
+                    break
+                name = rf.get(w(slot))
+                if name:
+                    value = name
+                    break
+            fonts.append((slot, value))
+
+        size = None
+        for lv in reversed(levels if rpr is None else levels + [rpr]):
+            v = _int(_wval(lv.find(w("sz"))))
+            if v is not None:
+                size = v / 2
+                break
+
+        def toggle(tag: str) -> bool:
+            direct = _flag(rpr.find(w(tag))) if rpr is not None else None
+            if direct is not None:
+                return direct
+            value = False
+            for lv in [x for x in base_levels + para_levels if x is not None]:
+                f = _flag(lv.find(w(tag)))
+                if f is not None:
+                    value = f
+            char = None
+            for lv in [x for x in char_levels if x is not None]:
+                f = _flag(lv.find(w(tag)))
+                if f is not None:
+                    char = f
+            return (not value) if char else value
+
+        props = RunProps(
+            fonts=tuple(fonts),
+            size=size if size is not None else DEFAULT_SIZE_PT,
+            bold=toggle("b"),
+            italic=toggle("i"),
+            caps=toggle("caps"),
+            hidden=toggle("vanish"),
+        )
+        self._props_cache[key] = (rpr, props)
+        return props
+
+    def _para_prop(self, ppr, pstyle: str | None, tstyle: str | None, tag: str):
+        """The nearest pPr child `tag`: direct, paragraph style chain, table style, defaults."""
+        levels = [self.styles.default_ppr] + [s.ppr for s in self.styles.chain(tstyle)]
+        levels += [s.ppr for s in self.styles.chain(pstyle)] + [ppr]
+        for lv in reversed(levels):
+            if lv is not None:
+                el = lv.find(w(tag))
+                if el is not None:
+                    return el
+        return None
+
+    # -- walking
+    def read(self) -> DocView:
+        root = self.pkg.read_xml(self.main)
+        body = root.find(w("body"))
+        if body is None:
+            body = etree.Element(w("body"))
+        self._sect_start = 0
+        self._blocks(body, ctx={"container": "body", "tstyle": None})
+        final = body.find(w("sectPr"))
+        self._close_section(final)
+        for t in self.tables:
+            for row in t.rows:
+                for c in row:
+                    c.text = "\n".join(self.paragraphs[i].text for i in c.paragraphs)
+        return DocView(self.label, self.paragraphs, self.tables, self.sections)
+
+    def _blocks(self, parent: etree._Element, ctx: dict) -> None:
+        for child in parent:
+            name, ns = _local(child), _ns(child)
+            if ns == MC and name == "AlternateContent":
+                choice = child.find(f"{{{MC}}}Choice")
+                if choice is not None:
+                    self._blocks(choice, ctx)
+                continue
+            if ns != W:
+                continue
+            if name == "p":
+                self._paragraph(child, ctx)
+            elif name == "tbl":
+                self._table(child, ctx)
+            elif name == "sdt":
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    self._blocks(content, ctx)
+            elif name in ("customXml", "ins", "moveTo"):
+                self._blocks(child, ctx)
+
+    def _table(self, tbl: etree._Element, ctx: dict) -> None:
+        tpr = tbl.find(w("tblPr"))
+        tstyle = _wval(tpr.find(w("tblStyle"))) if tpr is not None else None
+        borders = tpr.find(w("tblBorders")) if tpr is not None else None
+        borderless = borders is not None and all(
+            (b.get(w("val")) or "") in ("nil", "none") for b in borders
+        ) or (borders is None and tstyle is None)
+        table = Table(len(self.tables), [], ctx.get("table"), borderless)
+        self.tables.append(table)
+        rows = [tr for tr in _children(tbl, "tr")]
+        for r_i, tr in enumerate(rows):
+            trpr = tr.find(w("trPr"))
+            grid = _int(_wval(trpr.find(w("gridBefore")))) if trpr is not None else None
+            grid = grid or 0
+            cells = list(_children(tr, "tc"))
+            row_cells: list[Cell] = []
+            for c_i, tc in enumerate(cells):
+                tcpr = tc.find(w("tcPr"))
+                span = (_int(_wval(tcpr.find(w("gridSpan")))) if tcpr is not None else None) or 1
+                vm = tcpr.find(w("vMerge")) if tcpr is not None else None
+                cont = vm is not None and (vm.get(w("val")) or "continue") == "continue"
+                cell = Cell(r_i, c_i, grid, span, cont, [])
+                grid += span
+                start = len(self.paragraphs)
+                sub = dict(ctx, container="cell", table=table.index, row=r_i, col=c_i,
+                           ncols=len(cells), tstyle=tstyle or ctx.get("tstyle"))
+                self._blocks(tc, sub)
+                cell.paragraphs = [
+                    i for i in range(start, len(self.paragraphs))
+                    if self.paragraphs[i].table == table.index
+                    and self.paragraphs[i].row == r_i and self.paragraphs[i].col == c_i
+                ]
+                row_cells.append(cell)
+            table.rows.append(row_cells)
+
+    def _paragraph(self, p: etree._Element, ctx: dict) -> None:
+        ppr = p.find(w("pPr"))
+        pstyle = _wval(ppr.find(w("pStyle"))) if ppr is not None else None
+        if pstyle is None or pstyle not in self.styles.by_id:
+            pstyle = self.styles.default_para
+        tstyle = ctx.get("tstyle")
+        runs: list[Run] = []
+        nested: list[etree._Element] = []
+        self._inline(p, pstyle, tstyle, runs, nested)
+        jc = _wval(self._para_prop(ppr, pstyle, tstyle, "jc"))
+        align = {"start": "left", "end": "right", "justify": "both"}.get(jc or "", jc)
+        ind = self._para_prop(ppr, pstyle, tstyle, "ind")
+        ind_left = _int(_wval(ind, "left") or _wval(ind, "start")) or 0 if ind is not None else 0
+        first = 0
+        if ind is not None:
+            first = _int(_wval(ind, "firstLine")) or 0
+            hanging = _int(_wval(ind, "hanging"))
+            if hanging:
+                first = -hanging
+        frame = self._para_prop(ppr, pstyle, None, "framePr")
+        numbered = self._para_prop(ppr, pstyle, None, "numPr") is not None
+        style = self.styles.by_id.get(pstyle or "")
+        para = Paragraph(
+            index=len(self.paragraphs), runs=runs, style_id=pstyle,
+            style_name=style.name if style else None, align=align,
+            ind_left=ind_left, ind_first=first, container=ctx["container"],
+            section=self._section, table=ctx.get("table"), row=ctx.get("row"),
+            col=ctx.get("col"), ncols=ctx.get("ncols"), framed=frame is not None,
+            frame_x_align=_wval(frame, "xAlign"), frame_x=_int(_wval(frame, "x")),
+            numbered=numbered,
+        )
+        self.paragraphs.append(para)
+        for box in nested:
+            self._blocks(box, dict(ctx, container="textbox"))
+        if ctx["container"] == "body" and ppr is not None:
+            sect = ppr.find(w("sectPr"))
+            if sect is not None:
+                self._close_section(sect)
+
+    def _inline(self, parent, pstyle, tstyle, runs: list[Run], nested: list) -> None:
+        for child in parent:
+            name, ns = _local(child), _ns(child)
+            if ns == MC and name == "AlternateContent":
+                choice = child.find(f"{{{MC}}}Choice")
+                if choice is not None:
+                    self._inline(choice, pstyle, tstyle, runs, nested)
+                continue
+            if ns != W:
+                continue
+            if name == "r":
+                self._run(child, pstyle, tstyle, runs, nested)
+            elif name in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "moveTo",
+                          "dir", "bdo"):
+                self._inline(child, pstyle, tstyle, runs, nested)
+            elif name == "sdt":
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    self._inline(content, pstyle, tstyle, runs, nested)
+
+    def _run(self, r, pstyle, tstyle, runs: list[Run], nested: list) -> None:
+        rpr = r.find(w("rPr"))
+        rstyle = _wval(rpr.find(w("rStyle"))) if rpr is not None else None
+        props = self.run_props(rpr, rstyle, pstyle, tstyle)
+        parts: list[str] = []
+        for child in r:
+            name, ns = _local(child), _ns(child)
+            if ns == W:
+                if name == "t":
+                    parts.append(child.text or "")
+                elif name in ("tab", "ptab"):
+                    parts.append("\t")
+                elif name in ("br", "cr"):
+                    parts.append("\n")
+                elif name == "noBreakHyphen":
+                    parts.append("-")
+                elif name in ("drawing", "pict", "object"):
+                    nested.extend(_text_boxes(child))
+            elif ns == MC and name == "AlternateContent":
+                nested.extend(_text_boxes(child))
+        text = "".join(parts)
+        if props.hidden or not text:
+            return
+        if props.caps:
+            text = text.upper()
+        runs.append(Run(text, props))
+
+    # -- sections
+    def _close_section(self, sect: etree._Element | None) -> None:
+        index = len(self.sections)
+        prev = self.sections[-1] if self.sections else None
+        sz = sect.find(w("pgSz")) if sect is not None else None
+        mar = sect.find(w("pgMar")) if sect is not None else None
+        pw, ph = _int(_wval(sz, "w")), _int(_wval(sz, "h"))
+        if pw and ph:
+            orientation = "landscape" if pw > ph else "portrait"
+        else:
+            orientation = "landscape" if _wval(sz, "orient") == "landscape" else "portrait"
+        margins = {
+            side: (abs(v) / TWIPS_PER_MM if (v := _int(_wval(mar, side))) is not None else None)
+            for side in ("top", "bottom", "left", "right")
+        }
+        margins = {k: (round(v, 2) if v is not None else None) for k, v in margins.items()}
+        title_pg = bool(_flag(sect.find(w("titlePg")))) if sect is not None else False
+        headers = dict(prev.headers) if prev else {}
+        footers = dict(prev.footers) if prev else {}
+        if sect is not None:
+            for ref in sect.findall(w("headerReference")):
+                headers[ref.get(w("type")) or "default"] = self._header(ref.get(f"{{{R}}}id"))
+            for ref in sect.findall(w("footerReference")):
+                footers[ref.get(w("type")) or "default"] = self._header(ref.get(f"{{{R}}}id"))
+        pg = sect.find(w("pgNumType")) if sect is not None else None
+        self.sections.append(Section(
+            index=index, page_w_mm=mm(pw), page_h_mm=mm(ph), orientation=orientation,
+            margins=margins, title_pg=title_pg, headers=headers, footers=footers,
+            first_paragraph=self._sect_start, last_paragraph=len(self.paragraphs) - 1,
+            page_start=_int(_wval(pg, "start")),
+        ))
+        self._sect_start = len(self.paragraphs)
+        self._section = index + 1
+
+    def _header(self, rid: str | None) -> HeaderPart | None:
+        typ, name = self.rels.get(rid or "", ("", ""))
+        if not name:
+            return None
+        root = self._part(name)
+        if root is None:
+            return None
+        instr = " ".join(
+            [el.get(w("instr")) or "" for el in root.iter(w("fldSimple"))]
+            + [el.text or "" for el in root.iter(w("instrText"))]
+        )
+        text = "".join(t.text or "" for t in root.iter(w("t")))
+        return HeaderPart(name, text, bool(re.search(r"\bPAGE\b", instr.upper())))
+
+
+def _children(parent: etree._Element, tag: str):
+    """Direct `w:tag` children, looking through w:sdt / w:customXml wrappers."""
+    for child in parent:
+        if _ns(child) != W:
+            continue
+        name = _local(child)
+        if name == tag:
+            yield child
+        elif name == "sdt":
+            content = child.find(w("sdtContent"))
+            if content is not None:
+                yield from _children(content, tag)
+        elif name == "customXml":
+            yield from _children(child, tag)
+
+
+def _text_boxes(el: etree._Element) -> list[etree._Element]:
+    """w:txbxContent elements under `el`, skipping mc:Fallback duplicates."""
+    out = []
+    stack = [el]
+    while stack:
+        node = stack.pop()
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            if _ns(child) == MC and _local(child) == "Fallback":
+                continue
+            if _ns(child) == W and _local(child) == "txbxContent":
+                out.append(child)
+                continue
+            stack.append(child)
+    return out[::-1] if len(out) > 1 else out
+
+
+def read_docx(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> DocView:
+    """Read a .docx (path or bytes) into a :class:`DocView`; PackageError on a bad file."""
+    label = name if name is not None else (None if isinstance(source, (bytes, bytearray)) else os.fspath(source))
+    with open_package(source, name=label) as pkg:
+        return _Reader(pkg, label).read()
+
+
+def read_path(path: str | Path) -> DocView:
+    return read_docx(Path(path))

@@ -1,0 +1,1023 @@
+"""The checker's rules: each a small pure function of a :class:`Layout`, with an id.
+
+In the spirit of python-stdnum: the facts are data (size ranges, margins, prefixes,
+type abbreviations from :mod:`drafter.rules.doctypes`), and each rule is a short
+function that reads the located elements and yields :class:`Finding` values. The
+formatting rules themselves are not re-implemented here: số ký hiệu, the date line,
+Kính gửi / Nơi nhận punctuation, signature authority and the 2025 reform are asked
+of the pure modules in :mod:`drafter.rules`, the ones drafter uses to *write*
+documents, so a document drafter writes cannot fail them.
+
+Severity: ``error`` for a clear departure from FORMAT.md, ``warning`` where the
+recognition is a heuristic or the fact is a probable mistake rather than a rule.
+
+The catalogue with examples is docs/check-rules.md; :data:`RULES` is its source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from drafter.rules import date_line, doctypes, recipients, reform2025, signature, so_ky_hieu
+from drafter.rules.numbers import format_number, parse_number
+
+from .locate import (
+    QUOC_HIEU,
+    TIEU_NGU,
+    Item,
+    Layout,
+    Segment,
+    fold,
+    is_caps,
+    locate,
+    norm,
+)
+from .model import DOCUMENT, ERROR, WARNING, Finding, Location, excerpt
+from .reader import Cell, DocView, Table
+
+# ------------------------------------------------------------------------ registry
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str  # the usual severity; a rule may report a milder one case by case
+    title: str  # what it checks, in Vietnamese (for the catalogue and --list)
+    source: str  # the FORMAT.md section it comes from
+    check: Callable[[Layout], Iterable[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: str, title: str, source: str):
+    def register(fn: Callable[[Layout], Iterable[Finding]]):
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        RULES[rule_id] = Rule(rule_id, severity, title, source, fn)
+        return fn
+
+    return register
+
+
+def _at(rule_id: str, where: Segment | Location, message: str, severity: str | None = None) -> Finding:
+    loc = where.location() if isinstance(where, Segment) else where
+    return Finding(rule_id, severity or RULES[rule_id].severity, loc, _quotes(message))
+
+
+def _quotes(message: str) -> str:
+    """The rule modules quote with '…' (for YAML users); the checker's messages with «…»."""
+    return re.sub(r"(?<![\w])'([^'\n]+)'(?![\w])", r"«\1»", message)
+
+
+# Findings of one rule that repeat over many paragraphs (a whole body in Arial) are
+# shown this many times, then summed up in one more finding.
+MAX_REPEATS = 8
+
+
+def _capped(rule_id: str, findings: list[Finding], what: str) -> list[Finding]:
+    if len(findings) <= MAX_REPEATS:
+        return findings
+    rest = len(findings) - MAX_REPEATS
+    return findings[:MAX_REPEATS] + [
+        Finding(rule_id, findings[0].severity, DOCUMENT, f"Còn {rest} {what} khác có cùng sai sót này.")
+    ]
+
+
+# ------------------------------------------------------------------------ data
+
+A4_MM = (210.0, 297.0)
+PAPER_TOLERANCE_MM = 1.0
+MARGINS_MM = {  # side: (min, max, Vietnamese name)
+    "top": (20.0, 25.0, "lề trên"),
+    "bottom": (20.0, 25.0, "lề dưới"),
+    "left": (30.0, 35.0, "lề trái"),
+    "right": (15.0, 20.0, "lề phải"),
+}
+MARGIN_TOLERANCE_MM = 0.5  # twips rounding: 15 mm is stored as 850 twips = 14.99 mm
+
+FONT = "Times New Roman"
+
+# Element: (smallest, largest size in pt, its name in messages). FORMAT.md "Elements".
+SIZES: dict[str, tuple[float, float, str]] = {
+    "quoc_hieu": (12, 13, "quốc hiệu"),
+    "tieu_ngu": (13, 14, "tiêu ngữ"),
+    "issuer": (12, 13, "tên cơ quan ban hành"),
+    "so": (13, 13, "số, ký hiệu"),
+    "date": (13, 14, "địa danh, ngày tháng năm"),
+    "ten_loai": (13, 14, "tên loại văn bản"),
+    "trich_yeu": (13, 14, "trích yếu"),
+    "vv": (12, 13, "trích yếu công văn (V/v)"),
+    "kinh_gui": (13, 14, "Kính gửi"),
+    "body": (13, 14, "nội dung văn bản"),
+    "authority": (13, 14, "thẩm quyền, chức vụ người ký"),
+    "signer": (13, 14, "họ tên người ký"),
+    "noi_nhan": (12, 12, "chữ «Nơi nhận:»"),
+    "noi_nhan_items": (11, 11, "danh sách nơi nhận"),
+}
+
+PREFIX_FORMS = {  # how prefixes are mistyped → the right form (signature.PREFIXES)
+    "T/M": "TM.", "TM": "TM.", "K/T": "KT.", "KT": "KT.", "T/L": "TL.", "TL": "TL.",
+    "TUQ": "TUQ.", "T/UQ": "TUQ.", "Q": "Q.",
+}
+_PREFIX_HEAD = re.compile(r"^(T/M|K/T|T/L|T/UQ|TUQ|TM|KT|TL|Q)(\.?)(?=\s|$)")
+
+
+# ------------------------------------------------------------------------ entry points
+
+
+def is_administrative(lay: Layout) -> bool:
+    """A quốc hiệu, or both a số line and a date line: else not ours to judge."""
+    return bool(lay.quoc_hieu) or (lay.so is not None and lay.date is not None)
+
+
+def check_layout(lay: Layout) -> list[Finding]:
+    if not is_administrative(lay):
+        return list(RULES["NOT-ADMIN"].check(lay))
+    out: list[Finding] = []
+    for r in RULES.values():
+        if r.id != "NOT-ADMIN":
+            out.extend(r.check(lay))
+    return sorted(out, key=_order)
+
+
+def check_document(doc: DocView) -> list[Finding]:
+    """All findings for a document read by :func:`drafter.check.reader.read_docx`."""
+    return check_layout(locate(doc))
+
+
+def _order(f: Finding) -> tuple:
+    loc = f.location
+    rank = {"section": 0, "paragraph": 1, "cell": 1, "document": 2}[loc.kind]
+    return (rank, loc.index if loc.index is not None else 1 << 30)
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def _pt(size: float) -> str:
+    return (f"{size:g}").replace(".", ",")
+
+
+def _size_finding(seg: Segment, element: str) -> Finding | None:
+    lo, hi, name = SIZES[element]
+    bad = sorted(s for s in seg.sizes if not lo - 0.01 <= s <= hi + 0.01)
+    if not bad:
+        return None
+    want = f"{_pt(lo)} pt" if lo == hi else f"{_pt(lo)}–{_pt(hi)} pt"
+    found = ", ".join(f"{_pt(s)} pt" for s in bad)
+    return _at("FONT-SIZE", seg, f"Cỡ chữ của {name} là {found}; đúng là {want}.")
+
+
+def _items_segments(items: list[Item]) -> list[Segment]:
+    return [s for it in items for s in it.segs]
+
+
+def _main_body(lay: Layout) -> list[Segment]:
+    """Body lines outside tables (appendix tables have their own, smaller size)."""
+    return [s for s in lay.all_body() if s.para.table is None]
+
+
+# ------------------------------------------------------------------------ not administrative
+
+
+@rule("NOT-ADMIN", WARNING, "Tệp không có dáng văn bản hành chính (không thấy quốc hiệu, số và ngày tháng)",
+      "Elements")
+def not_administrative(lay: Layout) -> Iterator[Finding]:
+    if not is_administrative(lay):
+        yield _at("NOT-ADMIN", DOCUMENT,
+                  "Không nhận ra đây là văn bản hành chính: không thấy quốc hiệu «"
+                  f"{QUOC_HIEU}», cũng không thấy cả dòng «Số: …» lẫn dòng ngày tháng. "
+                  "drafter check chỉ kiểm tra thể thức văn bản hành chính theo Nghị định 30/2020/NĐ-CP.")
+
+
+# ------------------------------------------------------------------------ page
+
+
+@rule("PAGE-SIZE", ERROR, "Khổ giấy A4 (210 × 297 mm)", "Page")
+def page_size(lay: Layout) -> Iterator[Finding]:
+    for sec in lay.doc.sections:
+        if sec.page_w_mm is None or sec.page_h_mm is None:
+            continue
+        dims = sorted((sec.page_w_mm, sec.page_h_mm))
+        if any(abs(a - b) > PAPER_TOLERANCE_MM for a, b in zip(dims, A4_MM)):
+            yield _at("PAGE-SIZE", Location("section", sec.index),
+                      f"Khổ giấy {_pt(round(sec.page_w_mm))} × {_pt(round(sec.page_h_mm))} mm; "
+                      "văn bản hành chính dùng khổ A4 (210 × 297 mm).")
+        elif sec.index == 0 and sec.orientation == "landscape":
+            yield _at("PAGE-SIZE", Location("section", sec.index),
+                      "Trang đầu văn bản đặt khổ ngang; chỉ phụ lục có bảng rộng mới được đặt "
+                      "ngang, phần chính đặt khổ dọc.", WARNING)
+
+
+@rule("PAGE-MARGIN", ERROR, "Lề trang: trên, dưới 20–25 mm; trái 30–35 mm; phải 15–20 mm", "Page")
+def page_margins(lay: Layout) -> Iterator[Finding]:
+    for sec in lay.doc.sections:
+        wrong = []
+        for side, (lo, hi, name) in MARGINS_MM.items():
+            v = sec.margins.get(side)
+            if v is not None and not lo - MARGIN_TOLERANCE_MM <= v <= hi + MARGIN_TOLERANCE_MM:
+                wrong.append(f"{name} {_pt(round(v, 1))} mm (đúng là {_pt(lo)}–{_pt(hi)} mm)")
+        if wrong:
+            yield _at("PAGE-MARGIN", Location("section", sec.index), "Lề trang sai: " + "; ".join(wrong) + ".")
+
+
+@rule("PAGE-NUM-FIRST", ERROR, "Không đánh số trang ở trang đầu", "Page")
+def page_number_first(lay: Layout) -> Iterator[Finding]:
+    if not lay.doc.sections:
+        return
+    first = lay.doc.sections[0]
+    header, footer = first.page_parts("first")
+    if any(part is not None and part.has_page_field for part in (header, footer)):
+        yield _at("PAGE-NUM-FIRST", Location("section", 0),
+                  "Trang đầu có số trang; theo Nghị định 30 không đánh số trang thứ nhất "
+                  "(trong Word: Bố trí → Đầu trang → «Khác ở trang đầu», Different First Page).")
+
+
+@rule("PAGE-NUM-PLACE", WARNING, "Số trang ở giữa lề trên (đầu trang), không ở chân trang", "Page")
+def page_number_place(lay: Layout) -> Iterator[Finding]:
+    for sec in lay.doc.sections:
+        header, footer = sec.page_parts("later")
+        if footer is not None and footer.has_page_field and not (header is not None and header.has_page_field):
+            yield _at("PAGE-NUM-PLACE", Location("section", sec.index),
+                      "Số trang đặt ở chân trang; số trang ghi bằng chữ số Ả Rập, canh giữa "
+                      "theo chiều ngang trong phần lề trên của trang.")
+            return
+
+
+# ------------------------------------------------------------------------ fonts
+
+
+@rule("FONT-NAME", ERROR, "Phông chữ Times New Roman (bộ mã Unicode TCVN 6909:2001)", "Page")
+def font_name(lay: Layout) -> Iterator[Finding]:
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    for seg in lay.segments:
+        if seg.para.index in seen:
+            continue
+        bad = sorted({f for pr in seg.props for slot in ("ascii", "hAnsi")
+                      if (f := pr.font(slot)) is not None and f != FONT})
+        if bad:
+            seen.add(seg.para.index)
+            findings.append(_at("FONT-NAME", seg, f"Phông chữ {', '.join(bad)}; văn bản hành chính "
+                                                  f"dùng phông {FONT}."))
+    yield from _capped("FONT-NAME", findings, "đoạn")
+
+
+@rule("FONT-SIZE", ERROR, "Cỡ chữ của từng thành phần thể thức", "Elements")
+def font_sizes(lay: Layout) -> Iterator[Finding]:
+    elements: list[tuple[str, list[Segment]]] = [
+        ("quoc_hieu", [q.seg for q in lay.quoc_hieu]),
+        ("tieu_ngu", lay.tieu_ngu),
+        ("issuer", lay.issuer),
+        ("so", [lay.so] if lay.so else []),
+        ("date", [lay.date] if lay.date else []),
+        ("ten_loai", [lay.ten_loai] if lay.ten_loai else []),
+        ("trich_yeu", [lay.trich_yeu] if lay.trich_yeu else []),
+        ("vv", lay.vv),
+        ("kinh_gui", ([lay.kinh_gui] if lay.kinh_gui else []) + _items_segments(lay.kinh_gui_items)),
+        ("noi_nhan", [lay.noi_nhan] if lay.noi_nhan else []),
+        ("noi_nhan_items", _items_segments(lay.noi_nhan_items)),
+        ("authority", [s for sig in lay.signatures for s in sig.authority]),
+        ("signer", [sig.signer for sig in lay.signatures if sig.signer is not None]),
+    ]
+    for element, segs in elements:
+        for seg in segs:
+            f = _size_finding(seg, element)
+            if f is not None:
+                yield f
+    body: list[Finding] = []
+    seen: set[int] = set()
+    for seg in _main_body(lay):
+        if seg.para.index in seen:
+            continue
+        f = _size_finding(seg, "body")
+        if f is not None:
+            seen.add(seg.para.index)
+            body.append(f)
+    yield from _capped("FONT-SIZE", body, "đoạn nội dung")
+
+
+# ------------------------------------------------------------------------ quốc hiệu, tiêu ngữ
+
+
+@rule("QH-MISSING", ERROR, "Có quốc hiệu và tiêu ngữ", "Elements")
+def quoc_hieu_missing(lay: Layout) -> Iterator[Finding]:
+    if not lay.quoc_hieu:
+        anchor = lay.so or lay.date
+        yield _at("QH-MISSING", anchor if anchor is not None else DOCUMENT,
+                  f"Thiếu quốc hiệu «{QUOC_HIEU}» ở đầu văn bản.")
+    if lay.quoc_hieu and not lay.tieu_ngu:
+        yield _at("QH-MISSING", lay.quoc_hieu[0].seg,
+                  f"Thiếu tiêu ngữ «{TIEU_NGU}» dưới quốc hiệu.")
+
+
+_QH_PROBLEMS = {
+    "case": "phải viết chữ in hoa",
+    "old_accent": "đặt dấu kiểu cũ («HOÀ» thay cho «HÒA»)",
+    "near": "viết sai chữ",
+}
+
+
+@rule("QH-TEXT", ERROR, "Chữ của quốc hiệu: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Elements")
+def quoc_hieu_text(lay: Layout) -> Iterator[Finding]:
+    for q in lay.quoc_hieu:
+        if q.kind != "exact":
+            yield _at("QH-TEXT", q.seg, f"Quốc hiệu {_QH_PROBLEMS[q.kind]}; viết đúng là «{QUOC_HIEU}».")
+
+
+@rule("QH-STYLE", ERROR, "Quốc hiệu chữ in hoa, đứng, đậm", "Elements")
+def quoc_hieu_style(lay: Layout) -> Iterator[Finding]:
+    for q in lay.quoc_hieu:
+        if not q.seg.bold:
+            yield _at("QH-STYLE", q.seg, "Quốc hiệu phải in đậm.")
+        elif q.seg.any_italic:
+            yield _at("QH-STYLE", q.seg, "Quốc hiệu viết chữ đứng, không in nghiêng.")
+
+
+@rule("TN-TEXT", ERROR, "Chữ của tiêu ngữ: Độc lập - Tự do - Hạnh phúc (gạch nối có cách)", "Elements")
+def tieu_ngu_text(lay: Layout) -> Iterator[Finding]:
+    for s in lay.tieu_ngu:
+        if s.text != TIEU_NGU:
+            yield _at("TN-TEXT", s, f"Tiêu ngữ viết đúng là «{TIEU_NGU}»: chỉ viết hoa chữ đầu "
+                                    "mỗi cụm từ, giữa các cụm từ là gạch nối (-) có cách chữ.")
+
+
+@rule("TN-STYLE", ERROR, "Tiêu ngữ chữ thường, đứng, đậm", "Elements")
+def tieu_ngu_style(lay: Layout) -> Iterator[Finding]:
+    for s in lay.tieu_ngu:
+        if not s.bold:
+            yield _at("TN-STYLE", s, "Tiêu ngữ phải in đậm.")
+        elif s.any_italic:
+            yield _at("TN-STYLE", s, "Tiêu ngữ viết chữ đứng, không in nghiêng.")
+
+
+# ------------------------------------------------------------------------ issuer
+
+
+@rule("ISSUER-STYLE", ERROR, "Tên cơ quan ban hành chữ in hoa, đậm", "Elements")
+def issuer_style(lay: Layout) -> Iterator[Finding]:
+    if not lay.issuer:
+        return
+    for s in lay.issuer:
+        if not is_caps(s.text):
+            yield _at("ISSUER-STYLE", s, "Tên cơ quan phải viết chữ in hoa.")
+    last = lay.issuer[-1]
+    if not last.bold:
+        yield _at("ISSUER-STYLE", last, "Tên cơ quan ban hành phải in đậm (chỉ tên cơ quan chủ quản, "
+                                        "dòng trên, mới không in đậm).")
+
+
+@rule("DISTRICT-2025", WARNING, "Cơ quan cấp huyện ban hành văn bản sau ngày 01/7/2025", "Since 2025")
+def district_issuer(lay: Layout) -> Iterator[Finding]:
+    if not lay.issuer or lay.date_year is None:
+        return
+    bold = [s.text for s in lay.issuer if s.bold]
+    if bold and len(bold) < len(lay.issuer):
+        parent = " ".join(s.text for s in lay.issuer if not s.bold)
+        issuer = bold
+    else:
+        parent, issuer = None, [s.text for s in lay.issuer]
+    for message in reform2025.district_warnings(issuer_lines=issuer, parent=parent,
+                                                date=lay.date_value, year=lay.date_year):
+        yield _at("DISTRICT-2025", lay.issuer[-1], message)
+
+
+# ------------------------------------------------------------------------ số, ký hiệu
+
+_NUMBER = re.compile(r"^\s*S[ốỐ]\s*:?\s*(?P<rest>.*)$")
+
+
+def _symbol_parts(line: str) -> tuple[str, str | None]:
+    """(number, symbol) of a `Số: 14/CT-UBND` line; symbol None when the slash is missing."""
+    m = _NUMBER.match(norm(line))
+    rest = m.group("rest").strip() if m else norm(line)
+    if "/" not in rest:
+        return rest, None
+    number, _, sym = rest.partition("/")
+    return number.strip(), sym.strip()
+
+
+@rule("SO-PREFIX", ERROR, "Dòng số ký hiệu bắt đầu bằng «Số:»", "Elements")
+def so_prefix(lay: Layout) -> Iterator[Finding]:
+    if lay.so is not None and not lay.so.text.startswith(so_ky_hieu.PREFIX):
+        yield _at("SO-PREFIX", lay.so, "Dòng số ký hiệu phải bắt đầu bằng «Số:» (chữ S hoa, có dấu hai chấm).")
+
+
+@rule("SO-SLASH", ERROR, "Có dấu «/» giữa số và ký hiệu", "Elements")
+def so_slash(lay: Layout) -> Iterator[Finding]:
+    if lay.so is None:
+        return
+    number, sym = _symbol_parts(lay.so.text)
+    if sym is None:
+        yield _at("SO-SLASH", lay.so, so_ky_hieu.validate_symbol_text(number)[0])
+
+
+@rule("SO-ZERO", ERROR, "Số nhỏ hơn 10 có số 0 đứng trước", "Elements")
+def so_zero(lay: Layout) -> Iterator[Finding]:
+    if lay.so is None:
+        return
+    number, sym = _symbol_parts(lay.so.text)
+    if sym is not None and number.isdigit() and int(number) > 0:
+        want = so_ky_hieu.format_number(int(number))
+        if number != want and len(number) < len(want):
+            yield _at("SO-ZERO", lay.so, f"Số nhỏ hơn 10 phải có số 0 đứng trước: «{want}» thay cho «{number}».")
+
+
+@rule("SO-TYPE", ERROR, "Ký hiệu có chữ viết tắt đúng của tên loại văn bản", "Type names and abbreviations (Phụ lục III)")
+def so_type(lay: Layout) -> Iterator[Finding]:
+    if lay.so is None:
+        return
+    _number, sym = _symbol_parts(lay.so.text)
+    if not sym:
+        return
+    first = sym.split("-")[0].strip()
+    known = doctypes.ABBREVIATIONS | doctypes.COPY_ABBREVIATIONS
+    t = lay.doc_type
+    if t is not None and t.abbr:
+        if first != t.abbr:
+            yield _at("SO-TYPE", lay.so,
+                      f"Văn bản là {t.name.lower()}, nên ký hiệu phải bắt đầu bằng chữ viết tắt "
+                      f"«{t.abbr}» (ví dụ «Số: 05/{t.abbr}-UBND»), không phải «{first}».")
+        return
+    # No tên loại found: a công văn (issuer first) or a type whose name is missing.
+    near = [a for a in known if a != first and fold(a) == fold(first)]
+    if near:
+        yield _at("SO-TYPE", lay.so, f"Chữ viết tắt «{first}» trong ký hiệu không có trong danh mục "
+                                     f"Phụ lục III; có phải là «{near[0]}»?")
+    elif first in doctypes.ABBREVIATIONS and lay.quoc_hieu:
+        typ = doctypes.by_abbr(first)
+        name = typ.caps_name if typ else first
+        yield _at("SO-TYPE", lay.so, f"Ký hiệu «{first}» là của văn bản có tên loại ({name}), nhưng "
+                                     "không thấy tên loại ngay dưới phần đầu văn bản.", WARNING)
+
+
+@rule("SO-FORMAT", ERROR, "Ký hiệu viết in hoa, các nhóm chữ nối bằng «-», không có dấu cách", "Elements")
+def so_format(lay: Layout) -> Iterator[Finding]:
+    if lay.so is None:
+        return
+    number, sym = _symbol_parts(lay.so.text)
+    if sym is None:
+        return
+    raw = lay.so.raw.replace("\u00a0", " ")
+    raw_sym = raw.split("/", 1)[1] if "/" in raw else sym
+    for problem in so_ky_hieu.validate_symbol_text(f"{number}/{raw_sym.strip()}"):
+        if problem.startswith("Số nhỏ hơn 10"):
+            continue  # SO-ZERO
+        yield _at("SO-FORMAT", lay.so, problem)
+
+
+# ------------------------------------------------------------------------ date line
+
+
+def _date_parts(text: str) -> tuple[str, str] | None:
+    m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+\d{4}", text)
+    return (m.group(1), m.group(2)) if m else None
+
+
+@rule("DATE-ZERO", ERROR, "Ngày dưới 10 và tháng 1, 2 có số 0 đứng trước; tháng khác thì không", "Elements")
+def date_zero(lay: Layout) -> Iterator[Finding]:
+    if lay.date is None or (parts := _date_parts(lay.date.text)) is None:
+        return
+    d, m = parts
+    if d != date_line.day(int(d)):
+        yield _at("DATE-ZERO", lay.date, f"Ngày phải viết «ngày {date_line.day(int(d))}» thay cho «ngày {d}» "
+                                         "(ngày dưới 10 có số 0 đứng trước).")
+    if 1 <= int(m) <= 12 and m != date_line.month(int(m)):
+        yield _at("DATE-ZERO", lay.date, f"Tháng phải viết «tháng {date_line.month(int(m))}» thay cho "
+                                         f"«tháng {m}» (chỉ tháng 1, 2 có số 0 đứng trước).")
+
+
+@rule("DATE-FORMAT", ERROR, "Dòng địa danh, ngày tháng năm đúng mẫu, ngày có thật", "Elements")
+def date_format(lay: Layout) -> Iterator[Finding]:
+    if lay.date is None:
+        return
+    for problem in date_line.validate(lay.date.text):
+        if "số 0 đứng trước" in problem or problem.startswith("Tháng phải viết"):
+            continue  # DATE-ZERO
+        yield _at("DATE-FORMAT", lay.date, problem)
+
+
+@rule("DATE-ITALIC", ERROR, "Dòng địa danh, ngày tháng năm chữ in thường, nghiêng", "Elements")
+def date_italic(lay: Layout) -> Iterator[Finding]:
+    if lay.date is not None:
+        if not lay.date.italic:
+            yield _at("DATE-ITALIC", lay.date, "Dòng địa danh, ngày tháng năm phải in nghiêng.")
+        elif lay.date.bold:
+            yield _at("DATE-ITALIC", lay.date, "Dòng địa danh, ngày tháng năm không in đậm.")
+
+
+# ------------------------------------------------------------------------ tên loại, trích yếu
+
+
+@rule("TL-STYLE", ERROR, "Tên loại chữ in hoa, đậm; trích yếu chữ thường, đậm", "Elements")
+def ten_loai_style(lay: Layout) -> Iterator[Finding]:
+    if lay.ten_loai is not None and not lay.ten_loai.bold:
+        yield _at("TL-STYLE", lay.ten_loai, "Tên loại văn bản phải in đậm.")
+    if lay.trich_yeu is not None and lay.doc_type is not None:
+        if not lay.trich_yeu.bold:
+            yield _at("TL-STYLE", lay.trich_yeu, "Trích yếu nội dung (dưới tên loại) phải in đậm.")
+
+
+@rule("VV-PREFIX", ERROR, "Trích yếu công văn bắt đầu bằng «V/v»", "Elements")
+def vv_prefix(lay: Layout) -> Iterator[Finding]:
+    if lay.vv and lay.is_cong_van:
+        first = lay.vv[0]
+        if not first.text.startswith("V/v "):
+            head = first.text.split(" ", 1)[0]
+            yield _at("VV-PREFIX", first, f"Trích yếu công văn phải bắt đầu bằng «V/v » (viết tắt của "
+                                          f"«về việc»), không phải «{head}».")
+
+
+@rule("VV-STYLE", ERROR, "Trích yếu công văn chữ thường, đứng, không đậm", "Elements")
+def vv_style(lay: Layout) -> Iterator[Finding]:
+    if not lay.is_cong_van:
+        return
+    for s in lay.vv:
+        if any(pr.bold for pr in s.props):
+            yield _at("VV-STYLE", s, "Trích yếu công văn (V/v) viết chữ đứng, không in đậm.")
+        elif s.any_italic:
+            yield _at("VV-STYLE", s, "Trích yếu công văn (V/v) viết chữ đứng, không in nghiêng.")
+
+
+# ------------------------------------------------------------------------ Kính gửi, Nơi nhận
+
+
+def _route(items: list[Item], problems: list[str], rule_id: str) -> Iterator[Finding]:
+    """Give each problem message (which quotes its line) the place of that line."""
+    for problem in problems:
+        target: Segment | None = None
+        for it in items:
+            if f"'{it.text.strip()}'" in problem:
+                target = it.segs[0]
+                break
+        where = target if target is not None else (items[-1].segs[0] if items else DOCUMENT)
+        yield _at(rule_id, where, problem)
+
+
+@rule("KG-PUNCT", ERROR, "Kính gửi: có dấu hai chấm; nhiều nơi thì mỗi nơi một dòng «- …;», nơi cuối «.»",
+      "Elements")
+def kinh_gui_punct(lay: Layout) -> Iterator[Finding]:
+    kg = lay.kinh_gui
+    if kg is None:
+        return
+    if not re.match(r"^Kính gửi\s*:", kg.text):
+        yield _at("KG-PUNCT", kg, "Sau «Kính gửi» phải có dấu hai chấm: «Kính gửi: …».")
+    rest = kg.text.split(":", 1)[1].strip() if ":" in kg.text else ""
+    if rest:
+        if rest.endswith((";", ",")):
+            yield _at("KG-PUNCT", kg, "Kính gửi một nơi: tên nơi nhận viết cùng dòng, kết thúc bằng dấu chấm, "
+                                      "không phải dấu chấm phẩy.")
+        return
+    if len(lay.kinh_gui_items) == 1:
+        return  # one recipient on its own line: the rules ask nothing more
+    lines = [it.text for it in lay.kinh_gui_items]
+    yield from _route(lay.kinh_gui_items, recipients.validate_kinh_gui(lines), "KG-PUNCT")
+
+
+@rule("NN-STYLE", ERROR, "Chữ «Nơi nhận:» in nghiêng, đậm", "Elements")
+def noi_nhan_style(lay: Layout) -> Iterator[Finding]:
+    nn = lay.noi_nhan
+    if nn is None:
+        return
+    if not (nn.bold and nn.italic):
+        yield _at("NN-STYLE", nn, "Chữ «Nơi nhận:» phải in nghiêng và đậm.")
+    if not re.match(r"^Nơi nhận\s*:", nn.text):
+        yield _at("NN-STYLE", nn, "Viết «Nơi nhận:» (chữ N hoa, có dấu hai chấm).")
+
+
+def _noi_nhan_lines(lay: Layout) -> list[str]:
+    return [it.text for it in lay.noi_nhan_items]
+
+
+@rule("NN-PUNCT", ERROR, "Mỗi nơi nhận một dòng, bắt đầu «- », kết thúc «;»", "Elements")
+def noi_nhan_punct(lay: Layout) -> Iterator[Finding]:
+    if lay.noi_nhan is None or not lay.noi_nhan_items:
+        return
+    problems = [p for p in recipients.validate_noi_nhan(_noi_nhan_lines(lay))
+                if p.startswith("Dòng nơi nhận")]
+    yield from _route(lay.noi_nhan_items, problems, "NN-PUNCT")
+
+
+@rule("NN-LUU", ERROR, "Dòng cuối nơi nhận là «- Lưu: VT, …» và kết thúc bằng dấu chấm", "Elements")
+def noi_nhan_luu(lay: Layout) -> Iterator[Finding]:
+    if lay.noi_nhan is None:
+        return
+    if not lay.noi_nhan_items:
+        yield _at("NN-LUU", lay.noi_nhan, "Dưới «Nơi nhận:» không có danh sách nơi nhận; dòng cuối phải là «- Lưu: VT, …».")
+        return
+    problems = [p for p in recipients.validate_noi_nhan(_noi_nhan_lines(lay))
+                if not p.startswith("Dòng nơi nhận")]
+    yield from _route(lay.noi_nhan_items, problems, "NN-LUU")
+
+
+@rule("NN-FIRST", WARNING, "Nơi nhận đầu tiên: «- Như trên;» (công văn có Kính gửi), «- Như Điều …;» (quyết định)",
+      "Elements")
+def noi_nhan_first(lay: Layout) -> Iterator[Finding]:
+    if not lay.noi_nhan_items:
+        return
+    first = lay.noi_nhan_items[0]
+    text = recipients.bare(first.text)
+    if lay.is_cong_van and lay.kinh_gui is not None and not text.startswith("Như"):
+        yield _at("NN-FIRST", first.segs[0], "Công văn có «Kính gửi» thì nơi nhận đầu tiên là «- Như trên;».")
+    elif lay.doc_type is not None and lay.doc_type.layout == "quyet-dinh" and not text.startswith("Như"):
+        yield _at("NN-FIRST", first.segs[0], f"{lay.doc_type.name} thì nơi nhận đầu tiên thường là "
+                                             "«- Như Điều …;» (điều giao thi hành).")
+
+
+# ------------------------------------------------------------------------ signature
+
+
+def _split_authority(lines: list[str]) -> dict:
+    """Authority lines → keyword arguments of :func:`drafter.rules.signature.format`."""
+    kw: dict = {"chuc_vu": []}
+    for ln in lines:
+        m = _PREFIX_HEAD.match(ln)
+        if m:
+            key = PREFIX_FORMS[m.group(1)].rstrip(".").lower()
+            kw[key] = ln[m.end():].strip() or "?"
+        else:
+            kw["chuc_vu"].append(ln)
+    return kw
+
+
+@rule("SIG-PREFIX", ERROR, "Chữ viết tắt thẩm quyền ký: TM., KT., Q., TL., TUQ.", "Signing authority")
+def sig_prefix(lay: Layout) -> Iterator[Finding]:
+    for sig in lay.signatures:
+        for s in sig.authority:
+            m = _PREFIX_HEAD.match(s.text)
+            if m and f"{m.group(1)}{m.group(2)}" not in signature.PREFIXES:
+                want = PREFIX_FORMS[m.group(1)]
+                yield _at("SIG-PREFIX", s, f"Viết «{want}» (chữ in hoa, có dấu chấm) thay cho "
+                                           f"«{m.group(0)}».")
+
+
+@rule("SIG-ORDER", ERROR, "Thứ tự dòng thẩm quyền: TM. → TL./TUQ. → KT./Q. → chức vụ", "Signing authority")
+def sig_order(lay: Layout) -> Iterator[Finding]:
+    for sig in lay.signatures:
+        lines = [s.text for s in sig.authority]
+        try:
+            want = signature.format(ho_ten="Người Ký", **_split_authority(lines)).authority
+        except signature.SignatureError:
+            continue  # SIG-AUTHORITY says why
+        got = [re.sub(r"^(T/M|K/T|T/L|T/UQ|TUQ|TM|KT|TL|Q)\.?\s", lambda m: PREFIX_FORMS[m.group(1)] + " ", ln).upper()
+               for ln in lines]
+        if [" ".join(g.split()) for g in got] != list(want):
+            yield _at("SIG-ORDER", sig.authority[0], "Thứ tự các dòng thẩm quyền ký sai; đúng là: "
+                                                     + " / ".join(want) + ".")
+
+
+@rule("SIG-AUTHORITY", ERROR, "Thẩm quyền ký hợp lệ: có chức vụ; KT. chỉ cho cấp phó; không dùng TL. với TUQ.",
+      "Signing authority")
+def sig_authority(lay: Layout) -> Iterator[Finding]:
+    for sig in lay.signatures:
+        lines = [s.text for s in sig.authority]
+        try:
+            signature.format(ho_ten="Người Ký", **_split_authority(lines))
+        except signature.SignatureError as exc:
+            yield _at("SIG-AUTHORITY", sig.authority[-1], str(exc))
+
+
+@rule("SIG-STYLE", ERROR, "Thẩm quyền, chức vụ chữ in hoa, đậm; họ tên người ký đậm", "Elements")
+def sig_style(lay: Layout) -> Iterator[Finding]:
+    for sig in lay.signatures:
+        for s in sig.authority:
+            if not is_caps(s.text):
+                yield _at("SIG-STYLE", s, "Dòng thẩm quyền, chức vụ người ký phải viết chữ in hoa.")
+            elif not s.bold:
+                yield _at("SIG-STYLE", s, "Dòng thẩm quyền, chức vụ người ký phải in đậm.")
+        if sig.signer is not None and not sig.signer.bold:
+            yield _at("SIG-STYLE", sig.signer, "Họ tên người ký phải in đậm.")
+
+
+@rule("SIG-NAME", ERROR, "Không ghi học hàm, học vị trước họ tên người ký", "Elements")
+def sig_name(lay: Layout) -> Iterator[Finding]:
+    for sig in lay.signatures:
+        if sig.signer is None:
+            continue
+        try:
+            signature.format(ho_ten=sig.signer.text, chuc_vu="CHỦ TỊCH")
+        except signature.SignatureError as exc:
+            if exc.key == "ky.ho_ten":
+                yield _at("SIG-NAME", sig.signer, str(exc))
+
+
+@rule("SIG-TITLE", WARNING, "Chức vụ người ký là một chức danh quen thuộc (lỗi gõ như «ĐIỀU CHỨC»)",
+      "Mistakes seen in real documents")
+def sig_title(lay: Layout) -> Iterator[Finding]:
+    for sig in lay.signatures:
+        for s in sig.authority:
+            if _PREFIX_HEAD.match(s.text) or not is_caps(s.text):
+                continue
+            for message in signature.title_warnings(s.text):
+                yield _at("SIG-TITLE", s, message)
+
+
+# ------------------------------------------------------------------------ citations
+
+_CITED_TYPES = sorted({t.name for t in doctypes.TYPES} | {"Văn bản", "Nghị định", "Thông tư",
+                                                           "Thông tư liên tịch", "Luật"}, key=len, reverse=True)
+_CITATION = re.compile(
+    r"(?P<type>" + "|".join(re.escape(n) for n in _CITED_TYPES) + r")\s+số\s*:?\s*"
+    r"(?P<num>\d*)\s*/\s*(?P<sym>[0-9A-Za-zĐđ/\-]+?)\s+ngày\s*"
+    r"(?P<date>(?:\d{1,2}|)\s*/\s*(?:\d{1,2}|)\s*/\s*\d{4}|(?:\d{1,2})?\s*tháng\s*(?:\d{1,2})?\s*năm\s+\d{4})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    seg: Segment
+    type_name: str
+    number: str  # "" when left blank for the clerk
+    symbol: str
+    date: tuple[int | None, int | None, int]  # day, month, year (None when blank)
+
+    def describe(self) -> str:
+        d, m, y = self.date
+        day = f"{d:02d}" if d else "…"
+        month = date_line.month(m) if m else "…"
+        return f"{self.type_name} số {self.number or '…'}/{self.symbol} ngày {day}/{month}/{y}"
+
+
+def _parse_cited_date(text: str) -> tuple[int | None, int | None, int]:
+    nums = re.findall(r"\d+", text)
+    year = int(nums[-1])
+    rest = [int(n) for n in nums[:-1]]
+    if "/" in text:
+        parts = [p.strip() for p in text.split("/")]
+        d = int(parts[0]) if parts[0].isdigit() else None
+        m = int(parts[1]) if parts[1].isdigit() else None
+        return d, m, year
+    m1 = re.search(r"(\d{1,2})\s*tháng", text)
+    m2 = re.search(r"tháng\s*(\d{1,2})", text)
+    del rest
+    return (int(m1.group(1)) if m1 else None, int(m2.group(1)) if m2 else None, year)
+
+
+def citations(segs: Iterable[Segment]) -> list[Citation]:
+    out = []
+    for s in segs:
+        for m in _CITATION.finditer(s.text):
+            type_name = m.group("type")
+            type_name = type_name[0].upper() + type_name[1:].lower()
+            out.append(Citation(s, type_name, m.group("num"), m.group("sym").upper(),
+                                _parse_cited_date(m.group("date"))))
+    return out
+
+
+def _same_date(a: tuple, b: tuple) -> bool:
+    return all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+@rule("CITE-MISMATCH", ERROR, "Một văn bản được trích dẫn với cùng số và ngày ở mọi nơi",
+      "Mistakes seen in real documents")
+def cite_mismatch(lay: Layout) -> Iterator[Finding]:
+    # 1. The "(Ban hành) kèm theo …" lines all cite this file's main document.
+    own: Citation | None = None
+    if lay.so is not None and lay.date is not None and lay.doc_type is not None:
+        number, sym = _symbol_parts(lay.so.text)
+        if sym is not None:
+            d = lay.date_value
+            date = (d.day, d.month, d.year) if d else (None, None, lay.date_year or 0)
+            own = Citation(lay.so, lay.doc_type.name, number if number.isdigit() else "", sym.upper(), date)
+    kem = citations(lay.kem_theo)
+    ref = own
+    for c in kem:
+        if ref is None:
+            ref = c
+            continue
+        if ref is own and c.type_name.lower() not in (own.type_name.lower(), "văn bản"):
+            continue  # cites some other document
+        if (c.number and ref.number and c.number != ref.number) or c.symbol != ref.symbol \
+                or not _same_date(c.date, ref.date):
+            whose = "văn bản này là" if ref is own else "dòng trước ghi"
+            yield _at("CITE-MISMATCH", c.seg, f"Dòng «kèm theo» ghi {c.describe()}, nhưng {whose} "
+                                              f"{ref.describe()}: cùng một văn bản phải ghi cùng số, ký hiệu và ngày.")
+    # 2. Anywhere: one number and symbol cited with two dates.
+    seen: dict[tuple[str, str, str], Citation] = {}
+    if own is not None and own.number:
+        seen[(own.type_name.lower(), own.number.lstrip("0"), own.symbol)] = own
+    flagged = {id(c.seg) for c in kem}
+    for c in citations(lay.segments):
+        if not c.number:
+            continue
+        key = (c.type_name.lower(), c.number.lstrip("0"), c.symbol)
+        first = seen.setdefault(key, c)
+        if first is not c and not _same_date(first.date, c.date) and id(c.seg) not in flagged:
+            where = "văn bản này là" if first is own else f"ở đoạn {first.seg.para.index + 1} ghi"
+            yield _at("CITE-MISMATCH", c.seg, f"{c.describe()} ở đây, nhưng {where} {first.describe()}: "
+                                              "cùng một văn bản phải ghi cùng ngày.")
+
+
+# ------------------------------------------------------------------------ table totals
+
+_TOTAL = re.compile(r"^(tổng\s+cộng|tổng\s+số|tổng|cộng)\b\s*:?", re.IGNORECASE)
+_ROMAN = re.compile(r"^[IVXLC]+\.?$")
+_ARABIC = re.compile(r"^\d+\.?$")
+_DOTTED = re.compile(r"^\d+(\.\d+)+\.?$")
+_LETTER = re.compile(r"^[a-zđ]\)?$")
+_NOT_ADDITIVE = re.compile(r"%|tỷ\s*lệ|tỉ\s*lệ|đơn\s*giá|bình\s*quân|trung\s*bình|đvt|đơn\s*vị\s*tính|mã\s",
+                           re.IGNORECASE)
+
+
+def _number(text: str) -> Decimal | None:
+    t = norm(text).replace(" ", "")
+    if not t or not re.fullmatch(r"[-−–]?\d[\d.,]*", t):
+        return None
+    try:
+        return parse_number(t)
+    except ValueError:
+        return None
+
+
+def _level(label: str) -> int | None:
+    t = norm(label)
+    if _TOTAL.match(t):
+        return 0
+    if _ROMAN.match(t):
+        return 1
+    if _ARABIC.match(t):
+        return 2
+    if _DOTTED.match(t):
+        return 2 + t.rstrip(".").count(".")
+    if _LETTER.match(t):
+        return 6
+    if t in ("-", "+"):
+        return 7 if t == "-" else 8
+    return None
+
+
+@dataclass
+class _Grid:
+    table: Table
+    cells: dict[tuple[int, int], Cell]  # (row, grid col) → cell covering it (first col only)
+    header_rows: int
+    levels: dict[int, int | None]
+
+    def value(self, row: int, col: int) -> Decimal | None:
+        c = self.cells.get((row, col))
+        if c is None or c.continues_merge:
+            return None
+        return _number(c.text)
+
+    def column_name(self, col: int) -> str:
+        names = []
+        for r in range(self.header_rows):
+            for c in self.table.rows[r]:
+                if c.grid_col <= col < c.grid_col + c.span and c.text.strip() and not c.continues_merge:
+                    if norm(c.text) not in names:
+                        names.append(norm(c.text))
+        return " / ".join(names) or f"cột {col + 1}"
+
+    def row_name(self, row: int) -> str:
+        texts = [norm(c.text) for c in self.table.rows[row] if norm(c.text)]
+        return texts[0] if texts else f"hàng {row + 1}"
+
+    def location(self, row: int, col: int) -> Location:
+        c = self.cells[(row, col)]
+        index = c.paragraphs[0] if c.paragraphs else None
+        return Location("cell", index, c.text, self.table.index, row, c.col)
+
+
+def _grid(table: Table) -> _Grid | None:
+    if len(table.rows) < 3 or table.ncols < 3:
+        return None
+    cells = {(r, c.grid_col): c for r, row in enumerate(table.rows) for c in row}
+    levels: dict[int, int | None] = {}
+    header_rows = None
+    for r, row in enumerate(table.rows):
+        first = next((c for c in row if norm(c.text) and not c.continues_merge), None)
+        label = norm(row[0].text) if row and not row[0].continues_merge else ""
+        lv = _level(label) if label else None
+        if lv is None and first is not None and _TOTAL.match(norm(first.text)):
+            lv = 0
+        numbers = any(_number(c.text) is not None for c in row[1:] if not c.continues_merge)
+        if header_rows is None and (numbers or lv == 0):
+            header_rows = r
+        levels[r] = lv
+    if not header_rows:
+        return None
+    return _Grid(table, cells, header_rows, {r: lv for r, lv in levels.items() if r >= header_rows})
+
+
+def _additive_columns(g: _Grid) -> list[int]:
+    out = []
+    for col in range(1, g.table.ncols):
+        if _NOT_ADDITIVE.search(g.column_name(col)):
+            continue
+        if any(g.value(r, col) is not None for r in g.levels):
+            out.append(col)
+    return out
+
+
+def _fmt(n: Decimal) -> str:
+    return format_number(n)
+
+
+def _sum_findings(g: _Grid, row: int, col: int, parts: list[tuple[str, Decimal]], total: Decimal,
+                  rule_id: str, what: str) -> Finding | None:
+    got = sum((v for _, v in parts), Decimal(0))
+    if got == total:
+        return None
+    shown = " + ".join(_fmt(v) for _, v in parts[:12]) + (" + …" if len(parts) > 12 else "")
+    return _at(rule_id, g.location(row, col),
+               f"{what} ghi {_fmt(total)} nhưng {shown} = {_fmt(got)} (cột «{g.column_name(col)}»).")
+
+
+@rule("TABLE-TOTAL", ERROR, "Dòng, cột «Tổng cộng» của bảng bằng tổng các số hạng", "Appendices (phụ lục)")
+def table_total(lay: Layout) -> Iterator[Finding]:
+    for table in lay.doc.tables:
+        g = _grid(table)
+        if g is None:
+            continue
+        cols = _additive_columns(g)
+        data = [r for r, lv in g.levels.items() if lv not in (None, 0)]
+        top = min((g.levels[r] for r in data), default=None)
+        for r, lv in g.levels.items():
+            if lv != 0 or top is None:
+                continue
+            members = [x for x in data if g.levels[x] == top]
+            for col in cols:
+                total = g.value(r, col)
+                parts = [(g.row_name(x), v) for x in members if (v := g.value(x, col)) is not None]
+                if total is None or not parts:
+                    continue
+                f = _sum_findings(g, r, col, parts, total, "TABLE-TOTAL", f"Dòng «{g.row_name(r)}»")
+                if f:
+                    yield f
+        yield from _total_columns(g, cols)
+
+
+def _total_columns(g: _Grid, cols: list[int]) -> Iterator[Finding]:
+    """A header cell «Tổng cộng» beside groups of the same width (years…): row sums."""
+    for hr in range(g.header_rows):
+        row = g.table.rows[hr]
+        for i, cell in enumerate(row):
+            if not _TOTAL.match(norm(cell.text)) or cell.continues_merge:
+                continue
+            groups = []
+            for prev in reversed(row[:i]):
+                if prev.span != cell.span or not any(c in cols for c in range(prev.grid_col, prev.grid_col + prev.span)):
+                    break
+                groups.append(prev.grid_col)
+            if len(groups) < 2:
+                continue
+            for r in g.levels:
+                for k in range(cell.span):
+                    col = cell.grid_col + k
+                    total = g.value(r, col)
+                    parts = [(str(gc), v) for gc in reversed(groups) if (v := g.value(r, gc + k)) is not None]
+                    if total is None or not parts:
+                        continue
+                    f = _sum_findings(g, r, col, parts, total, "TABLE-TOTAL",
+                                      f"Cột «{norm(cell.text)}» ở dòng «{g.row_name(r)}»")
+                    if f:
+                        yield f
+
+
+@rule("TABLE-SUBTOTAL", WARNING, "Dòng của một mục (I, II…) bằng tổng các dòng con", "Appendices (phụ lục)")
+def table_subtotal(lay: Layout) -> Iterator[Finding]:
+    for table in lay.doc.tables:
+        g = _grid(table)
+        if g is None:
+            continue
+        cols = _additive_columns(g)
+        rows = list(g.levels)
+        for i, r in enumerate(rows):
+            lv = g.levels[r]
+            if lv in (None, 0):
+                continue
+            children = []
+            for x in rows[i + 1:]:
+                lx = g.levels[x]
+                if lx is not None and lx <= lv:
+                    break
+                if lx is not None:
+                    children.append(x)
+            if not children:
+                continue
+            top = min(g.levels[x] for x in children)
+            direct = [x for x in children if g.levels[x] == top]
+            for col in cols:
+                total = g.value(r, col)
+                parts = [(g.row_name(x), v) for x in direct if (v := g.value(x, col)) is not None]
+                if total is None or not parts:
+                    continue
+                f = _sum_findings(g, r, col, parts, total, "TABLE-SUBTOTAL", f"Dòng mục «{g.row_name(r)}»")
+                if f:
+                    yield f
+
+
+# ------------------------------------------------------------------------ catalogue helpers
+
+
+def catalogue() -> list[Rule]:
+    return list(RULES.values())
+
+
+__all__ = ["RULES", "Rule", "check_document", "check_layout", "is_administrative", "catalogue",
+           "citations", "excerpt"]
