@@ -65,7 +65,7 @@ STYLES = [
     ("DrQuocHieu", "Quốc hiệu", _ppr(), _rpr(12, bold=True)),
     ("DrTieuNgu", "Tiêu ngữ", _ppr(), _rpr(13, bold=True)),
     ("DrRule", "Đường kẻ", _ppr(before=30, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
-    ("DrRuleTitle", "Đường kẻ dưới trích yếu", _ppr(before=30, after=240, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
+    ("DrRuleTitle", "Đường kẻ dưới trích yếu", _ppr(before=80, after=240, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
     ("DrSoKyHieu", "Số, ký hiệu", _ppr(before=120), _rpr(13)),
     ("DrDiaDanh", "Địa danh, ngày tháng", _ppr(before=120), _rpr(13, italic=True)),
     ("DrVv", "Trích yếu công văn", _ppr(before=120), _rpr(12)),
@@ -323,7 +323,7 @@ def appendix_block() -> str:
         + p("DrPhuLuc", "{{ pl.label }}")
         + p("DrPhuLucTitle", "{{ pl.title }}")
         + p("DrKemTheo", "{{ pl.reference }}")
-        + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRule").xml
+        + tag("DrEmpty", "{{p pl.rule }}")  # centred on the appendix's own (maybe landscape) width
         + tag("DrDonViTinh", "{%p if pl.unit_line %}")
         + p("DrDonViTinh", "{{ pl.unit_line }}")
         + tag("DrDonViTinh", "{%p endif %}")

@@ -77,6 +77,7 @@ def _appendices(apps: tuple[Appendix, ...], sections: Sections | None) -> list[d
             "label": a.label,
             "title": a.title,
             "reference": a.reference,
+            "rule": rule_paragraph(layout.TITLE_RULE, width, style="DrRuleTitle"),
             "unit_line": a.unit_line,
             "table": table_markup(a.grid, width) if a.grid is not None else "",
             "words": list(a.words),
