@@ -76,6 +76,7 @@ STYLES = [
     ("DrKemTheo", "Ban hành kèm theo", _ppr(keep_next=True), _rpr(14, italic=True)),
     ("DrKinhGui", "Kính gửi", _ppr(jc="left", before=240, after=L.BODY_AFTER, extra=f'<w:ind w:left="{L.KINH_GUI_LEFT}"/>'), _rpr(14)),
     ("DrKinhGuiItem", "Kính gửi - dòng", _ppr(jc="left", after=0, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), _rpr(14)),
+    ("DrKinhGuiLast", "Kính gửi - dòng cuối", _ppr(jc="left", after=L.BODY_AFTER, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), _rpr(14)),
     ("DrBody", "Nội dung", _ppr(**BODY_PPR), _rpr(14)),
     ("DrBodyLast", "Nội dung - đoạn cuối", _ppr(**BODY_PPR, keep_next=True), _rpr(14)),
     ("DrSection", "Nội dung - mục", _ppr(**BODY_PPR, keep_next=True), _rpr(14, bold=True)),
@@ -253,7 +254,7 @@ def cong_van_body() -> str:
         + tag("DrKinhGui", "{%p else %}")
         + p("DrKinhGui", "Kính gửi:")
         + tag("DrKinhGuiItem", "{%p for line in doc.kinh_gui.lines %}")
-        + p("DrKinhGuiItem", "{{ line }}")
+        + p("{{ 'DrKinhGuiLast' if loop.last else 'DrKinhGuiItem' }}", "{{ line }}")  # air before the body
         + tag("DrKinhGuiItem", "{%p endfor %}")
         + tag("DrKinhGui", "{%p endif %}")
     )
@@ -279,7 +280,7 @@ def van_ban_body() -> str:
         + tag("DrKinhGui", "{%p else %}")
         + p("DrKinhGui", "Kính gửi:")
         + tag("DrKinhGuiItem", "{%p for line in doc.kinh_gui.lines %}")
-        + p("DrKinhGuiItem", "{{ line }}")
+        + p("{{ 'DrKinhGuiLast' if loop.last else 'DrKinhGuiItem' }}", "{{ line }}")  # air before the body
         + tag("DrKinhGuiItem", "{%p endfor %}")
         + tag("DrKinhGui", "{%p endif %}")
         + tag("DrKinhGui", "{%p endif %}")

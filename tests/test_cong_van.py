@@ -124,6 +124,9 @@ def test_kinh_gui_lines(doc):
         "- Ban Quản lý các khu công nghiệp tỉnh.",
     ]
     assert doc.find("Kính gửi:").size == 14
+    # Lines sit close together; the last one leaves a paragraph's space before the body.
+    assert not doc.find("- Ủy ban nhân dân các xã, phường;").after
+    assert doc.find("- Ban Quản lý các khu công nghiệp tỉnh.").after == 120
 
 
 def test_body_paragraphs(doc):
