@@ -35,7 +35,7 @@ from .locate import (
     locate,
     norm,
 )
-from .model import DOCUMENT, ERROR, WARNING, Finding, Location, excerpt
+from .model import DOCUMENT, ERROR, WARNING, Finding, Location
 from .reader import Cell, DocView, Table
 
 # ------------------------------------------------------------------------ registry
@@ -744,18 +744,15 @@ class Citation:
 
 
 def _parse_cited_date(text: str) -> tuple[int | None, int | None, int]:
-    nums = re.findall(r"\d+", text)
-    year = int(nums[-1])
-    rest = [int(n) for n in nums[:-1]]
+    """`27/12/2017`, `27 tháng 12 năm 2017`, or with blanks for day and month."""
+    year = int(re.findall(r"\d+", text)[-1])
     if "/" in text:
         parts = [p.strip() for p in text.split("/")]
-        d = int(parts[0]) if parts[0].isdigit() else None
-        m = int(parts[1]) if parts[1].isdigit() else None
-        return d, m, year
-    m1 = re.search(r"(\d{1,2})\s*tháng", text)
-    m2 = re.search(r"tháng\s*(\d{1,2})", text)
-    del rest
-    return (int(m1.group(1)) if m1 else None, int(m2.group(1)) if m2 else None, year)
+        return (int(parts[0]) if parts[0].isdigit() else None,
+                int(parts[1]) if parts[1].isdigit() else None, year)
+    d = re.search(r"(\d{1,2})\s*tháng", text)
+    m = re.search(r"tháng\s*(\d{1,2})", text)
+    return (int(d.group(1)) if d else None, int(m.group(1)) if m else None, year)
 
 
 def citations(segs: Iterable[Segment]) -> list[Citation]:
@@ -1020,4 +1017,4 @@ def catalogue() -> list[Rule]:
 
 
 __all__ = ["RULES", "Rule", "check_document", "check_layout", "is_administrative", "catalogue",
-           "citations", "excerpt"]
+           "citations"]
