@@ -82,8 +82,8 @@ def draft_text(
             "# Các điều: mỗi mục là một Điều; drafter tự đánh 'Điều 1.', 'Điều 2.'…",
             "dieu:" + _list([
                 "Ban hành kèm theo Quyết định này …",
-                "Quyết định này có hiệu lực kể từ ngày ký",
-                "Chánh Văn phòng và các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này",
+                "Quyết định này có hiệu lực kể từ ngày ký.",
+                "Chánh Văn phòng và các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.",
             ]),
             "",
         ]

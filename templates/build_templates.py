@@ -242,10 +242,6 @@ def document_xml(body: str) -> str:
     )
 
 
-def page_break() -> str:
-    return '<w:p><w:pPr><w:pStyle w:val="DrEmpty"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>'
-
-
 def cong_van_body() -> str:
     vv = p("DrVv", "{{ doc.vv }}")
     kinh_gui = (
@@ -300,7 +296,7 @@ def attached_block() -> str:
     the "(Ban hành kèm theo …)" line, body, signature repeated."""
     return (
         tag("DrEmpty", "{%p for att in doc.attached %}")
-        + page_break()
+        + tag("DrEmpty", "{{p att.section_break }}")  # a section of its own: numbering from 1
         + header_table("att.header", second_row=None)
         + p("DrTenLoai", "{{ att.type_name }}")
         + p("DrTrichYeu", "{{ att.trich_yeu }}")

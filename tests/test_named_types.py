@@ -178,8 +178,13 @@ def test_seed_004_quyet_dinh_with_programme(tmp_path):
     assert len(doc.tables()) == 4  # header, signature, header again, signature again
     assert doc.cell_texts(doc.tables()[2], 0, 0) == ["ỦY BAN NHÂN DÂN", "TỈNH HƯNG YÊN"]
     assert doc.cell_texts(doc.tables()[3], 0, 1)[-1] == "Nguyễn Minh Quang"
-    breaks = doc.body.findall(".//w:br[@w:type='page']", NS)
-    assert len(breaks) == 1
+    # The programme is a section of its own: new page, numbered from 1, no number on
+    # its first page (the decision's section ends on the paragraph before it).
+    sects = list(doc.body.iter(q("sectPr")))
+    assert len(sects) == 3  # decision | programme | appendix
+    ended = sects[1]
+    assert ended.find("w:pgNumType", NS).get(q("start")) == "1" and ended.find("w:titlePg", NS) is not None
+    assert not doc.body.findall(".//w:br[@w:type='page']", NS)
     assert texts[texts.index("I. MỤC TIÊU")] and doc.find("I. MỤC TIÊU").bold
 
 

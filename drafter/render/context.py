@@ -13,7 +13,7 @@ from ..derive import Appendix, Article, Attached, Document, Header, Signing
 from ..rules import body as body_rules
 from ..rules import inline, textwidth
 from . import layout
-from .ooxml import framed_paragraph, rule_paragraph, runs
+from .ooxml import Markup, framed_paragraph, rule_paragraph, runs
 from .sections import Sections
 from .table_xml import table_markup
 
@@ -54,8 +54,12 @@ def _signing(s: Signing) -> dict[str, Any]:
     return {"noi_nhan": list(s.noi_nhan), "authority": list(s.authority), "name": s.name}
 
 
-def _attached(a: Attached, header: dict[str, Any]) -> dict[str, Any]:
+_PAGE_BREAK = Markup('<w:p><w:pPr><w:pStyle w:val="DrEmpty"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
+
+
+def _attached(a: Attached, header: dict[str, Any], section_break: Markup) -> dict[str, Any]:
     return {
+        "section_break": section_break,
         "header": header,
         "type_name": a.type_name,
         "trich_yeu": a.trich_yeu,
@@ -65,9 +69,17 @@ def _attached(a: Attached, header: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _appendices(apps: tuple[Appendix, ...], sections: Sections | None) -> list[dict[str, Any]]:
+def _attached_breaks(count: int, sections: Sections | None) -> list[Markup]:
+    """Each attached document is a section of its own: a new page, its pages numbered
+    from 1 and no number on its first page, like any document (FORMAT.md)."""
+    if sections is None:
+        return [_PAGE_BREAK] * count
+    return [sections.break_before(previous_landscape=False, previous_is_main=i == 0) for i in range(count)]
+
+
+def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_main: bool = True) -> list[dict[str, Any]]:
     out = []
-    previous_landscape, previous_main = False, True
+    previous_landscape, previous_main = False, after_main
     for a in apps:
         width = layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W
         out.append({
@@ -103,12 +115,15 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
             "articles": [_article(a) for a in doc.articles],
             "body": _paras(doc.body),
             "signing": _signing(doc.signing),
-            "attached": [_attached(a, header) for a in doc.attached],
-            "appendices": _appendices(doc.appendices, sections),
+            "attached": [_attached(a, header, br) for a, br in
+                         zip(doc.attached, _attached_breaks(len(doc.attached), sections))],
+            "appendices": _appendices(doc.appendices, sections, after_main=not doc.attached),
         }
     }
-    if doc.appendices and sections is not None:
-        ctx["final_sect_pr"] = sections.sect_pr(landscape=doc.appendices[-1].landscape, restart=True)
+    if sections is not None and (doc.appendices or doc.attached):
+        # The body's final sectPr describes the last section: an appendix or an attached document.
+        last_landscape = doc.appendices[-1].landscape if doc.appendices else False
+        ctx["final_sect_pr"] = sections.sect_pr(landscape=last_landscape, restart=True)
     return ctx
 
 
