@@ -417,15 +417,25 @@ def _command():
         else:
             if result.data_note:
                 click.echo(result.data_note, err=True)
-            failures = list(iter_failures(result))
-            for o in failures[:SHOWN_FAILURES]:
-                click.echo(f"{data or '--units'}: hàng {o.row}: lỗi: {o.message}", err=True)
-            if len(failures) > SHOWN_FAILURES:
-                click.echo(f"… và {len(failures) - SHOWN_FAILURES} hàng lỗi khác (xem manifest.csv).", err=True)
-            rate = len(result.outcomes) / result.seconds if result.seconds else 0
+            # One mistake in the draft fails every row the same way: say it once.
+            by_message: dict[str, list[int]] = {}
+            for o in iter_failures(result):
+                by_message.setdefault(o.message, []).append(o.row)
+            shown = 0
+            for message, rows_failed in by_message.items():
+                if shown >= SHOWN_FAILURES:
+                    break
+                where = (f"hàng {rows_failed[0]}" if len(rows_failed) == 1 else
+                         f"{len(rows_failed)} hàng ({_row_list(rows_failed)})")
+                click.echo(f"{data or '--units'}: {where}: lỗi: {message}", err=True)
+                shown += 1
+            if len(by_message) > shown:
+                rest = sum(len(r) for m, r in list(by_message.items())[shown:])
+                click.echo(f"… và {rest} hàng lỗi khác (xem manifest.csv).", err=True)
+            rate = f" ({result.ok / result.seconds:.0f} văn bản/giây)" if result.ok and result.seconds else ""
             click.echo(
                 f"Xong: {result.ok} văn bản, {result.failed} hàng lỗi, {result.skipped} bỏ qua "
-                f"trong {result.seconds:.1f} giây ({rate:.0f} văn bản/giây). "
+                f"trong {result.seconds:.1f} giây{rate}. "
                 f"Danh sách: {display_path(result.out_dir / MANIFEST_CSV)}"
             )
             if result.pdfs:
@@ -440,6 +450,11 @@ def _command():
             sys.exit(1)
 
     return batch_command
+
+
+def _row_list(rows: list[int], limit: int = 6) -> str:
+    head = ", ".join(map(str, rows[:limit]))
+    return head + (", …" if len(rows) > limit else "")
 
 
 batch_command = _command()

@@ -117,6 +117,16 @@ def test_cli_exit_codes_and_summary(setup):
     assert data["ok"] and data["done"] == 2
 
 
+def test_a_draft_mistake_is_reported_once_for_all_rows(setup):
+    (setup / "draft.yaml").write_text(DRAFT.replace("luu: [VT, KT]", "luu: [VT, KT]\nnoi_dungg: x"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["batch", str(setup / "draft.yaml"), str(setup / "data.csv"), "-o", str(setup / "out")])
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if "noi_dungg" in ln]
+    # Row 4 also has an impossible date, so its message differs; the other three share one line.
+    assert len(lines) == 1 and "3 hàng (2, 3, 5)" in lines[0]
+    assert "Xong: 0 văn bản, 4 hàng lỗi" in r.output and "văn bản/giây" not in r.output
+
+
 def test_names_are_safe_and_unique(setup):
     rows = [dict(ROWS[0], ten=t) for t in ["../../etc/passwd", "CON", "a/b\\c:d*e?f", "Xã A", "XÃ A", "xã a", " . ", "x" * 300]]
     write_csv(setup / "names.csv", rows)
