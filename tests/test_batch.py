@@ -123,7 +123,7 @@ def test_a_draft_mistake_is_reported_once_for_all_rows(setup):
     assert r.exit_code == 1
     lines = [ln for ln in r.output.splitlines() if "noi_dungg" in ln]
     # Row 4 also has an impossible date, so its message differs; the other three share one line.
-    assert len(lines) == 1 and "3 hàng (2, 3, 5)" in lines[0]
+    assert len(lines) == 2 and "3 hàng (2, 3, 5)" in lines[0] and ": hàng 4: lỗi:" in lines[1]
     assert "Xong: 0 văn bản, 4 hàng lỗi" in r.output and "văn bản/giây" not in r.output
 
 
