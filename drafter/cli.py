@@ -72,26 +72,27 @@ def _warn(problems) -> None:
         click.echo(p.format(), err=True)
 
 
-# Commands that live beside the code they drive; loaded only when named (or for --help).
+# Commands that live beside the code they drive; loaded only when named. Their one-line
+# help is kept here so that `drafter --help` imports none of them (a test keeps the two
+# in step with each command's own docstring).
 LAZY_COMMANDS = {
-    "presets": "drafter.presets_cli:presets",
-    "check": "drafter.check.command:check",
-    "pdf": "drafter.pdf:pdf_command",
-    "preview": "drafter.pdf:preview_command",
-    "batch": "drafter.batch:batch_command",
-    "appendix": "drafter.appendix:appendix_command",
+    "presets": ("drafter.presets_cli:presets",
+                "Các mẫu dùng chung (cơ quan, người ký, nhóm nơi nhận): xem, kiểm tra, sao chép."),
+    "check": ("drafter.check.command:check",
+              "Kiểm tra thể thức các văn bản Word (.docx) theo Nghị định 30/2020/NĐ-CP."),
+    "pdf": ("drafter.pdf:pdf_command", "Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice."),
+    "preview": ("drafter.pdf:preview_command", "Xem trước BẢN_THẢO.yaml: mỗi trang văn bản thành một ảnh PNG."),
+    "batch": ("drafter.batch:batch_command",
+              "Tạo một văn bản cho mỗi hàng của DỮ_LIỆU (hoặc mỗi xã, phường với --units)."),
+    "appendix": ("drafter.appendix:appendix_command",
+                 "Tạo lại các bảng phụ lục trong VĂN_BẢN.docx (do drafter tạo, đã sửa bằng Word) "
+                 "theo số liệu mới của BẢN_THẢO.yaml."),
 }
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
-        return sorted({*super().list_commands(ctx), *self._available()})
-
-    def _available(self):
-        import importlib.util
-
-        return [n for n, target in LAZY_COMMANDS.items()
-                if importlib.util.find_spec(target.split(":")[0]) is not None]
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
     def get_command(self, ctx, name):
         cmd = super().get_command(ctx, name)
@@ -99,11 +100,26 @@ class LazyGroup(click.Group):
             return cmd
         import importlib
 
-        module, _, attr = LAZY_COMMANDS[name].partition(":")
-        try:
-            return getattr(importlib.import_module(module), attr)
-        except ModuleNotFoundError:
-            return None
+        module, _, attr = LAZY_COMMANDS[name][0].partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx, formatter):
+        """click's command list, with the static one-line helps: no lazy module is imported."""
+        from click.utils import make_default_short_help
+
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            cmd = super().get_command(ctx, name)
+            if cmd is not None:
+                rows.append((name, cmd.get_short_help_str(limit)))
+            else:
+                rows.append((name, make_default_short_help(LAZY_COMMANDS[name][1], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT)
