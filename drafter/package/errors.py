@@ -79,6 +79,11 @@ REASON_CODES: dict[str, tuple[str, str]] = {
         "dùng kiểu nén mà drafter không hỗ trợ",
         _RESAVE,
     ),
+    "bad-limit": (
+        "chưa được mở vì một giới hạn đặt bằng biến môi trường không hợp lệ",
+        "Hãy sửa hoặc xóa biến môi trường DRAFTER_MAX_... đó rồi chạy lại "
+        "(xem docs/limits.md).",
+    ),
     "unreadable": (
         "không mở được để đọc",
         "Hãy kiểm tra lại tên và đường dẫn tệp, và quyền đọc tệp.",
@@ -88,7 +93,7 @@ REASON_CODES: dict[str, tuple[str, str]] = {
 
 # Reasons about the package as a whole: the message names the file, not the part.
 _FILE_SUBJECT = {"unsafe-name", "missing-part", "too-many-parts", "encrypted", "not-zip",
-                 "truncated", "unreadable"}
+                 "truncated", "unreadable", "bad-limit"}
 
 
 def _subject(path: str | None, part: str | None) -> str:
@@ -107,7 +112,7 @@ class PackageError(Exception):
     Attributes:
         reason_code: one of :data:`REASON_CODES` ("not-zip", "truncated", "corrupt",
             "too-large", "too-many-parts", "unsafe-name", "missing-part", "bad-xml",
-            "entity", "encrypted", "unsupported", "unreadable").
+            "entity", "encrypted", "unsupported", "unreadable", "bad-limit").
         path: the package file as the caller named it (``None`` for bytes).
         part: the part name concerned, if any (e.g. ``word/document.xml``).
         message: the Vietnamese message shown to the user (also ``str(error)``).

@@ -448,18 +448,29 @@ def _main_document_from_rels(root: etree._Element, has: object, path: str | None
 
 def open_package(
     source: str | os.PathLike[str] | bytes | bytearray | memoryview,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
     *,
     name: str | None = None,
 ) -> Package:
     """Open and validate a .docx package without inflating any part.
 
     ``source`` is a file path or the package bytes. ``name`` is how messages call
-    the package (defaults to the path). Raises :class:`PackageError` with reason
-    ``unreadable``, ``not-zip``, ``truncated``, ``corrupt``, ``too-large``,
-    ``too-many-parts``, ``unsafe-name``, ``encrypted`` or ``unsupported``.
+    the package (defaults to the path). ``limits`` defaults to the built-in limits as
+    raised or lowered by the ``DRAFTER_MAX_*`` environment variables
+    (:meth:`Limits.from_env`), so every command honours them; an invalid variable
+    raises ``bad-limit``. Raises :class:`PackageError` with reason ``unreadable``,
+    ``not-zip``, ``truncated``, ``corrupt``, ``too-large``, ``too-many-parts``,
+    ``unsafe-name``, ``encrypted`` or ``unsupported``.
     """
-    if isinstance(source, (bytes, bytearray, memoryview)):
+    in_memory = isinstance(source, (bytes, bytearray, memoryview))
+    if limits is None:
+        try:
+            limits = Limits.from_env()
+        except ValueError as exc:
+            label = name if name is not None or in_memory else os.fspath(source)  # type: ignore[arg-type]
+            raise PackageError("bad-limit", path=label, why=f"chưa được mở: {str(exc).rstrip('.')}",
+                               detail=str(exc)) from None
+    if in_memory:
         label = name
         src: _Source = _BytesSource(source)
     else:
