@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from . import figures as figure_refs
+from typing import TYPE_CHECKING
+
 from .model import Draft, Ky
 from .rules import body, date_line, doctypes, inline, numbering, recipients, signature, so_ky_hieu
-from .tables import compute as table_compute
-from .tables import grid as table_grid
-from .tables import readers as table_readers
-from .tables.model import TableError
+
+if TYPE_CHECKING:  # tables and figure references load only for drafts that have them
+    from .tables import compute as table_compute
+    from .tables import grid as table_grid
+    from .tables.model import TableError
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,11 @@ def appendices(draft: Draft, *, base_dir: Path | None = None, today: dt.date | N
     items = draft.phu_luc or []
     reading = dict(zero_tens=draft.tuy_chon.doc_so_linh, four=draft.tuy_chon.doc_so_tu)
     out = []
+    if items:
+        from .tables import compute as table_compute
+        from .tables import grid as table_grid
+        from .tables import readers as table_readers
+        from .tables.model import TableError
     for i, pl in enumerate(items):
         table = grid = None
         words: tuple[str, ...] = ()
@@ -222,6 +229,8 @@ def appendices(draft: Draft, *, base_dir: Path | None = None, today: dt.date | N
 def _quote(text: str | None, figs: list, path: tuple) -> str | None:
     if not text or "{{" not in text:
         return text
+    from . import figures as figure_refs
+
     try:
         return figure_refs.fill(text, figs)
     except figure_refs.FigureError as exc:

@@ -15,7 +15,6 @@ from ..rules import inline, textwidth
 from . import layout
 from .ooxml import Markup, framed_paragraph, rule_paragraph, runs
 from .sections import Sections
-from .table_xml import table_markup
 
 ISSUER_SIZE = 12
 MARK_SIZE = 13
@@ -79,6 +78,8 @@ def _attached_breaks(count: int, sections: Sections | None) -> list[Markup]:
 
 def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_main: bool = True) -> list[dict[str, Any]]:
     out = []
+    if apps:
+        from .table_xml import table_markup  # the tables package loads only for appendices
     previous_landscape, previous_main = False, after_main
     for a in apps:
         width = layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W

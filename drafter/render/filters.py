@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import pass_context
 
-from ..rules import numbers, words
+from ..rules import numbers
 
 
 class FilterError(ValueError):
@@ -55,12 +55,16 @@ def amount_words(value: Any, currency: str = "đồng", *, zero_tens: str = "lin
         from ..tables.compute import words_for  # tables are only loaded when used
 
         return words_for(number, unit, zero_tens=zero_tens, four=four)
+    from ..rules import words  # num2words loads only when a number is read
+
     return words.amount_in_words(number, currency=currency, zero_tens=zero_tens, four=four)
 
 
 def number_words(value: Any, *, zero_tens: str = "linh", four: str = "tư") -> str:
     number, _ = _value(value)
     zero_tens, four = getattr(value, "_reading", None) or (zero_tens, four)
+    from ..rules import words
+
     return words.read_number(number, zero_tens=zero_tens, four=four)
 
 
