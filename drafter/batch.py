@@ -44,6 +44,8 @@ class Job:
     number: int  # the row number as the sheet shows it (header = 1)
     values: dict[str, Any]
     stem: str
+    refused: str = ""  # why the row gets no document (e.g. a formula cell), Vietnamese
+    refused_key: str | None = None
 
 
 @dataclass
@@ -113,6 +115,8 @@ class Plan:
         return hashlib.sha256(f"{self._base_digest}|{t}|{row}".encode()).hexdigest()[:32]
 
     def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
+        if job.refused:
+            return Outcome(job.number, None, FAILED, job.refused, key=job.refused_key)
         path = self.out_dir / f"{job.stem}.docx"
         try:
             data = self.rows.apply(job.values)
@@ -172,8 +176,18 @@ def _work(job: Job) -> Outcome:
 
 # --- inputs -------------------------------------------------------------------------
 
-def read_data(data: Path | None, units: str | None, max_rows: int) -> tuple[list[str], list[tuple[int, dict]], str, str]:
-    """Columns, (row number, values) pairs, a display name and a note about the data."""
+# Cell issues that leave a value out: a document made from that row would miss it.
+REFUSING_ISSUES = {"formula", "error-value"}
+
+
+def read_data(data: Path | None, units: str | None, max_rows: int,
+              refused: dict[int, tuple[str, str]] | None = None,
+              ) -> tuple[list[str], list[tuple[int, dict]], str, str]:
+    """Columns, (row number, values) pairs, a display name and a note about the data.
+
+    Rows with a cell whose value was left out (a formula, an error value) are put in
+    ``refused`` (row number -> (column, Vietnamese reason)): they get no document.
+    """
     if units:
         from . import units as unit_data
 
@@ -191,7 +205,17 @@ def read_data(data: Path | None, units: str | None, max_rows: int) -> tuple[list
         sheet = sheets.read_rows(data, max_rows=max_rows)
     except sheets.SheetError as exc:
         raise DrafterError(Problem(exc.message, Position(display_path(data), exc.row), key=exc.column)) from None
-    note = "; ".join(f"hàng {w.row}: {w.message}" if w.row else w.message for w in sheet.warnings[:20])
+    notes = []
+    for w in sheet.warnings:
+        if w.code in REFUSING_ISSUES and w.row is not None and refused is not None:
+            column, reason = refused.get(w.row, (w.column or "", ""))
+            refused[w.row] = (column, f"{reason} {w.message}".strip())
+        else:
+            notes.append(w)
+    for number, (column, reason) in (refused or {}).items():
+        refused[number] = (column, reason + " Hàng này không được tạo văn bản để văn bản không bị thiếu "
+                                             "giá trị; sửa ô rồi chạy lại (có thể dùng --resume).")
+    note = "; ".join(f"hàng {w.row}: {w.message}" if w.row else w.message for w in notes[:20])
     return sheet.columns, [(r.number, r.values) for r in sheet.rows], display_path(data), note
 
 
@@ -271,8 +295,13 @@ def run(
                                    key="DATA"))
     draft_path = Path(draft)
     loaded = api.load(draft_path)
-    columns, rows, data_name, note = read_data(Path(data) if data else None, units,
-                                               max_rows or sheets.default_max_rows())
+    if max_rows is None:
+        try:
+            max_rows = sheets.default_max_rows()
+        except ValueError as exc:
+            raise DrafterError(Problem(str(exc), key=sheets.MAX_ROWS_ENV)) from None
+    refused: dict[int, tuple[str, str]] = {}
+    columns, rows, data_name, note = read_data(Path(data) if data else None, units, max_rows, refused)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -283,7 +312,10 @@ def run(
     for stem in stems:  # belt and braces: nothing is ever written outside DIR
         ensure_inside(out, out / f"{stem}.docx")
     plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force)
-    job_list = [Job(n, v, s) for (n, v), s in zip(rows, stems)]
+    job_list = []
+    for (n, v), s in zip(rows, stems):
+        column, reason = refused.get(n, (None, ""))
+        job_list.append(Job(n, v, s, refused=reason, refused_key=column))
     previous = read_manifest(out)
     _PLAN = plan
     _STATE.update(previous=previous, resume=resume)
@@ -365,7 +397,7 @@ def _command():
     @click.option("--resume", is_flag=True, help="Bỏ qua các hàng đã có tệp và không đổi dữ liệu.")
     @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
     @click.option("--units", default=None, metavar="TỈNH", help="Chạy cho mọi xã, phường của tỉnh (không cần tệp dữ liệu).")
-    @click.option("--max-rows", default=None, type=int, metavar="N", help="Số hàng tối đa (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
+    @click.option("--max-rows", default=None, type=click.IntRange(min=1), metavar="N", help="Số hàng tối đa (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
     @click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh mỗi văn bản (cần LibreOffice).")
     @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
     @handle_errors

@@ -215,6 +215,15 @@ def _rels_target_dotdot(ctx) -> bytes:
     return package(rels=root_rels("../../../../../../" + str(ctx.secret).lstrip("/")), main=False)
 
 
+def _corrupt_deflate(ctx) -> bytes:
+    # the first deflate block of the main part has the reserved type 3: zlib raises
+    # "invalid block type" before any CRC could be checked
+    data = bytearray(minimal_docx())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    data[info.header_offset + 30 + len(info.filename.encode())] = 0b111
+    return bytes(data)
+
+
 KINDS: dict[str, tuple] = {
     "not-a-zip": (lambda ctx: "Đây là thư điện tử, không phải tệp Word.\n".encode() * 50,
                   "không phải là tệp Word"),
@@ -223,6 +232,7 @@ KINDS: dict[str, tuple] = {
     "legacy-doc": (lambda ctx: bytes.fromhex("d0cf11e0a1b11ae1") + bytes(2048), "kiểu cũ (.doc)"),
     "truncated": (lambda ctx: ctx.good[: len(ctx.good) // 2], "bị cắt cụt"),
     "cut-central-directory": (lambda ctx: ctx.good[:-30], "bị cắt cụt"),
+    "corrupt-deflate": (_corrupt_deflate, "dữ liệu nén sai"),
     "zip-bomb-ratio": (_zip_bomb_ratio, "bom nén"),
     "zip-bomb-declared": (_zip_bomb_declared, "DRAFTER_MAX_PART_MB"),
     "zip-bomb-lying-header": (_zip_bomb_lying, "khai man"),
@@ -477,3 +487,395 @@ def test_explicit_limits_are_not_overridden_by_the_environment(monkeypatch):
     with pytest.raises(PackageError) as err:
         open_package(minimal_docx(), name="x.docx")
     assert err.value.reason_code == "bad-limit" and "x.docx" in str(err.value)
+
+
+@pytest.mark.slow
+def test_the_memory_measurement_sees_a_bomb_when_limits_are_raised(room):
+    """Control for the test above: with the limits raised, the same bomb is inflated
+    and the measured peak goes far past PEAK_LIMIT, so that bound means something."""
+    doc = room.root / "in" / "van-ban-den.docx"
+    doc.write_bytes(KINDS["zip-bomb-declared"][0](room))
+    raised = {"DRAFTER_MAX_PART_MB": "400", "DRAFTER_MAX_TOTAL_MB": "1000", "DRAFTER_MAX_RATIO": "100000"}
+    code, output, _, peak = run_measured(["check", doc.name], room.root / "in", env=raised)
+    assert code == 1 and "Traceback" not in output, output  # 300 MiB of spaces: no XML at all
+    assert peak > 2 * PEAK_LIMIT, f"peak RSS {peak / MiB:.0f} MiB"
+
+
+# --------------------------------------------------------------------------- sheets for `drafter batch`
+
+BATCH_DRAFT = """
+loai: cong-van
+dung: [ubnd-tinh-ha-tinh]
+don_vi_soan: KT
+trich_yeu: phân bổ kinh phí năm 2026 cho {{ hang.ten }}
+noi_dung: |
+  Kinh phí phân bổ cho {{ hang.ten }} là {{ hang.kinh_phi }} triệu đồng.
+noi_nhan: [Như trên]
+luu: [VT, KT]
+ky: {tm: ỦY BAN NHÂN DÂN, kt: CHỦ TỊCH, chuc_vu: PHÓ CHỦ TỊCH, ho_ten: Dương Tất Thắng}
+"""
+HEADER = ["so", "ngay", "ten", "kinh_gui", "kinh_phi"]
+GOOD_ROWS = [
+    ["12", "2026-01-15", "Xã Cẩm Xuyên", "UBND xã Cẩm Xuyên", "120"],
+    ["13", "2026-01-16", "Phường Thành Sen", "UBND phường Thành Sen", "1.250,5"],
+]
+
+
+@pytest.fixture
+def desk(tmp_path, monkeypatch):
+    """A folder with the batch draft; commands run from it."""
+    (tmp_path / "draft.yaml").write_text(BATCH_DRAFT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def csv_text(rows: list[list[str]], sep: str = ",") -> str:
+    return "\r\n".join(sep.join(r) for r in rows) + "\r\n"
+
+
+def batch(desk: Path, data: str, *extra: str):
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["batch", "draft.yaml", data, "-o", "out", *extra])
+    elapsed = time.monotonic() - start
+    assert "Traceback" not in result.output and "Lỗi nội bộ" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result, elapsed
+
+
+def texts(path: Path) -> str:
+    return "\n".join(DocView(path).texts())
+
+
+def documents(desk: Path) -> dict[str, str]:
+    return {p.name: texts(p) for p in sorted((desk / "out").glob("*.docx"))}
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """As Vietnamese Windows saves "CSV (Comma delimited)": base letters, then tone marks."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in _TONES)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)) + tones)
+    return "".join(out).encode("cp1258")
+
+
+def test_batch_cp1258_csv_gives_proper_vietnamese(desk):
+    raw = to_cp1258(csv_text([HEADER, *GOOD_ROWS]))
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    (desk / "ansi.csv").write_bytes(raw)
+    before = (desk / "ansi.csv").read_bytes()
+    result, _ = batch(desk, "ansi.csv")
+    assert result.exit_code == 0, result.output
+    assert "Windows-1258" in result.output and "CSV UTF-8" in result.output  # said, with the fix
+    docs = documents(desk)
+    assert len(docs) == 2
+    assert "Kinh phí phân bổ cho Xã Cẩm Xuyên là 120 triệu đồng" in "\n".join(docs.values())
+    assert "UBND phường Thành Sen" in "\n".join(docs.values())
+    assert (desk / "ansi.csv").read_bytes() == before
+
+
+def test_batch_tcvn3_csv_is_converted_or_flagged(desk):
+    """A sheet typed with a TCVN3 (.VnTime) font and saved as ANSI CSV: the raw TCVN3
+    bytes. Words drafter can tell apart are converted; the run always says the file is
+    not UTF-8, so nobody mails out unchecked mojibake without a warning."""
+    from drafter.rules import text as legacy
+
+    def tcvn3(text: str) -> bytes:
+        return legacy._encode_legacy(text, legacy.TCVN3).encode("latin-1")
+
+    rows = [[c.encode() for c in HEADER],
+            [b"12", b"2026-01-15", tcvn3("Xã Cẩm Xuyên"), tcvn3("Phường Thành Sen"), b"120"]]
+    (desk / "tcvn3.csv").write_bytes(b"\r\n".join(b",".join(r) for r in rows) + b"\r\n")
+    result, _ = batch(desk, "tcvn3.csv")
+    assert result.exit_code == 0, result.output
+    assert "không phải UTF-8" in result.output
+    assert "TCVN3" in result.output  # the legacy text was recognised and named
+    (doc,) = documents(desk).values()
+    assert "Kinh phí phân bổ cho Xã Cẩm Xuyên là 120 triệu đồng" in doc
+    assert "Kính gửi: Phường Thành Sen" in doc
+
+
+def test_batch_csv_with_bom_and_semicolons(desk):
+    (desk / "bom.csv").write_bytes(b"\xef\xbb\xbf" + csv_text([HEADER, *GOOD_ROWS], ";").encode("utf-8"))
+    result, _ = batch(desk, "bom.csv", "--name", "{so}")
+    assert result.exit_code == 0, result.output
+    assert sorted(documents(desk)) == ["12.docx", "13.docx"]  # header 'so' read without the BOM
+    assert "\ufeff" not in "".join(documents(desk).values())
+
+
+def test_batch_ragged_rows(desk):
+    rows = [HEADER,
+            GOOD_ROWS[0] + ["thừa", "", "cũng thừa"],  # cells beyond the header: kept out, said
+            ["14", "2026-01-17", "Xã Kỳ Anh"],  # short: no Kính gửi, no amount
+            GOOD_ROWS[1]]
+    (desk / "ragged.csv").write_text(csv_text(rows), encoding="utf-8")
+    result, _ = batch(desk, "ragged.csv", "--name", "{so}")
+    assert result.exit_code == 1, result.output
+    assert "hàng 2" in result.output and "ngoài các cột có tiêu đề" in result.output
+    assert "hàng 3" in result.output and "kinh_gui" in result.output  # the short row is refused
+    docs = documents(desk)
+    assert sorted(docs) == ["12.docx", "13.docx"]
+    assert "thừa" not in docs["12.docx"]
+
+
+FORMULAS = ['=HYPERLINK("http://x","bấm")', "=cmd|' /C calc'!A0"]
+
+
+def test_batch_xlsx_formula_cells_refuse_their_row(desk):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(["12", "2026-01-15", FORMULAS[0], "UBND xã Cẩm Xuyên", 120])
+    ws.append(["13", "2026-01-16", "Phường Thành Sen", "UBND phường Thành Sen", FORMULAS[1]])
+    ws.append(["14", "2026-01-17", "Xã Kỳ Anh", "UBND xã Kỳ Anh", 7])
+    wb.save(desk / "data.xlsx")
+    assert {c.data_type for c in openpyxl.load_workbook(desk / "data.xlsx")["Sheet"]["C"][1:2]} == {"f"}
+    before = (desk / "data.xlsx").read_bytes()
+    result, _ = batch(desk, "data.xlsx", "--name", "{so}")
+    assert result.exit_code == 1, result.output
+    assert "hàng 2" in result.output and "Ô C2 (ten)" in result.output and "công thức" in result.output
+    assert "hàng 3" in result.output and "Ô E3 (kinh_phi)" in result.output
+    assert "Hàng này không được tạo văn bản" in result.output
+    docs = documents(desk)
+    assert sorted(docs) == ["14.docx"]  # rows with a formula get no document with a hole in it
+    for name in docs:
+        xml = zipfile.ZipFile(desk / "out" / name).read("word/document.xml").decode()
+        for needle in ("HYPERLINK", "http://x", "calc", "cmd", "instrText", "fldSimple", "w:hyperlink"):
+            assert needle not in xml
+    assert (desk / "data.xlsx").read_bytes() == before
+    manifest = json.loads((desk / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(r["row"], r["status"], r["key"]) for r in manifest["rows"]] == [
+        (2, "loi", "ten"), (3, "loi", "kinh_phi"), (4, "ok", None)]
+
+
+def test_batch_csv_formula_text_is_shown_literally(desk):
+    """In CSV a leading '=' is only a character: the document shows it as typed, and it
+    becomes neither a field nor a hyperlink."""
+    import csv as csvmod
+
+    buf = io.StringIO()
+    w = csvmod.writer(buf)
+    w.writerow(HEADER)
+    w.writerow(["12", "2026-01-15", FORMULAS[0], "UBND xã A", "5"])
+    w.writerow(["13", "2026-01-16", FORMULAS[1], "UBND xã B", "6"])
+    (desk / "f.csv").write_text(buf.getvalue(), encoding="utf-8")
+    result, _ = batch(desk, "f.csv", "--name", "{so}")
+    assert result.exit_code == 0, result.output
+    docs = documents(desk)
+    assert f"Kinh phí phân bổ cho {FORMULAS[0]} là 5 triệu đồng" in docs["12.docx"]
+    assert f"Kinh phí phân bổ cho {FORMULAS[1]} là 6 triệu đồng" in docs["13.docx"]
+    for name in docs:
+        xml = zipfile.ZipFile(desk / "out" / name).read("word/document.xml").decode()
+        assert "instrText" not in xml and "fldSimple" not in xml and "<w:hyperlink" not in xml
+
+
+@pytest.mark.slow
+def test_batch_100k_row_csv_is_refused_quickly_with_the_way_to_raise_it(desk):
+    """Measured here: about 8 s, nearly all of it the legacy-text check of the 50,000
+    rows read before the limit is hit (rules/text.py scores every accented word)."""
+    lines = [",".join(HEADER)] + [f"{i},2026-01-15,Xã số {i},UBND xã số {i},{i}" for i in range(100_000)]
+    (desk / "lon.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, elapsed = batch(desk, "lon.csv")
+    assert result.exit_code == 1, result.output
+    assert "50.000" in result.output and "--max-rows" in result.output and "DRAFTER_MAX_ROWS" in result.output
+    assert "lon.csv" in result.output
+    assert elapsed < 20, elapsed
+    assert not (desk / "out").exists()  # refused before anything was made
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nhiều"])
+def test_batch_bad_row_limits_are_usage_errors_not_crashes(desk, monkeypatch, value):
+    (desk / "d.csv").write_text(csv_text([HEADER, GOOD_ROWS[0]]), encoding="utf-8")
+    result, _ = batch(desk, "d.csv", "--max-rows", value)
+    assert result.exit_code == 2 and "--max-rows" in result.output, result.output
+    monkeypatch.setenv("DRAFTER_MAX_ROWS", value)
+    result, _ = batch(desk, "d.csv")
+    assert result.exit_code == 1 and "DRAFTER_MAX_ROWS" in result.output, result.output
+    assert not (desk / "out").exists()
+
+
+def test_batch_raised_row_limit_for_a_trusted_run(desk, monkeypatch):
+    rows = [HEADER] + [[str(i), "2026-01-15", f"Xã {i}", f"UBND xã {i}", "1"] for i in range(1, 4)]
+    (desk / "d.csv").write_text(csv_text(rows), encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_MAX_ROWS", "2")
+    result, _ = batch(desk, "d.csv")
+    assert result.exit_code == 1 and "vượt giới hạn 2 dòng" in result.output, result.output
+    result, _ = batch(desk, "d.csv", "--max-rows", "3")  # the option wins over the variable
+    assert result.exit_code == 0, result.output
+    assert len(documents(desk)) == 3
+
+
+@pytest.mark.parametrize("kind", ["empty-csv", "blank-lines-csv", "empty-xlsx", "header-only-csv"])
+def test_batch_empty_sheet(desk, kind):
+    import openpyxl
+
+    if kind == "empty-xlsx":
+        openpyxl.Workbook().save(desk / "trong.xlsx")
+        name = "trong.xlsx"
+    else:
+        name = "trong.csv"
+        content = {"empty-csv": "", "blank-lines-csv": "\r\n,,\r\n\r\n",
+                   "header-only-csv": ",".join(HEADER) + "\r\n"}[kind]
+        (desk / name).write_text(content, encoding="utf-8")
+    result, _ = batch(desk, name)
+    assert result.exit_code == 1, result.output
+    assert name in result.output
+    assert ("Bảng trống" in result.output) if kind != "header-only-csv" else ("chỉ có dòng tiêu đề" in result.output)
+    assert not (desk / "out").exists()
+
+
+# --------------------------------------------------------------------------- fuzzing a real document
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+class Rendered:
+    def __init__(self, folder: Path):
+        from drafter import api
+
+        self.folder = folder
+        self.drafts = {}
+        self.docs = {}
+        for key, sample in (("cv", CV_SAMPLE), ("qd", QD_SAMPLE)):
+            draft = folder / sample.name
+            shutil.copy(sample, draft)
+            out = folder / f"{key}.docx"
+            api.render_file(draft, out, force=True)
+            self.drafts[key] = draft
+            self.docs[key] = out.read_bytes()
+            self.parts = None
+        self.check_skip = None
+        try:
+            from drafter.check.api import check_file
+
+            report = check_file(folder / "cv.docx")
+            if report.errors:
+                self.check_skip = f"drafter check reports errors on a clean sample: {report.findings}"
+        except Exception as exc:  # noqa: BLE001 - any failure means: not ready, skip that half
+            self.check_skip = f"drafter check is not usable here: {type(exc).__name__}: {exc}"
+        # One render per draft, reused by every example (the fuzzed thing is the .docx).
+        self.prepared = {str(d): api.prepare(d) for d in self.drafts.values()}
+        self.fresh = {str(d): api.render_bytes(self.prepared[str(d)], d.parent) for d in self.drafts.values()}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    return Rendered(tmp_path_factory.mktemp("fuzz"))
+
+
+MUTATIONS = ["flip", "insert", "delete", "truncate", "xml-flip", "xml-insert", "xml-delete", "xml-truncate"]
+PARTS = ["word/document.xml", "word/styles.xml", "_rels/.rels", "word/_rels/document.xml.rels",
+         "[Content_Types].xml"]
+SNIPPETS = [b"<", b">", b"&", b"&amp;", b"&#0;", b"]]>", b"<!DOCTYPE x>", b"<!ENTITY e 'x'>", b"\x00",
+            b"\xff\xfe", b'"', b"<w:p>", b"</w:p>", b"</w:tc>", b"<w:sdt>", b"</w:sdtContent>", b"<w:tbl>",
+            b'w:val="-1"', b'w:w="99999999999"', b"drafter:phu-luc:1", b"PK\x03\x04", b"PK\x05\x06"]
+
+mutation = st.tuples(
+    st.sampled_from(MUTATIONS),
+    st.integers(min_value=0, max_value=1 << 30),  # position, taken modulo the length
+    st.integers(min_value=1, max_value=64),  # length of a deletion, value of a flip
+    st.one_of(st.sampled_from(SNIPPETS), st.binary(min_size=1, max_size=12)),
+    st.sampled_from(PARTS),
+)
+
+
+def mutate(data: bytes, steps: list[tuple]) -> bytes:
+    for kind, pos, n, snippet, part in steps:
+        if kind.startswith("xml-"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    entries = [(i, z.read(i)) for i in z.infolist()]
+            except Exception:  # noqa: BLE001 - an earlier step broke the zip: mutate raw bytes instead
+                entries = None
+            if entries is not None:
+                out = io.BytesIO()
+                with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                    for info, content in entries:
+                        if info.filename == part:
+                            content = mutate(content, [(kind[4:], pos, n, snippet, part)])
+                        z.writestr(info, content)
+                data = out.getvalue()
+                continue
+            kind = kind[4:]
+        at = pos % (len(data) + 1)
+        if kind == "flip" and data:
+            at = pos % len(data)
+            data = data[:at] + bytes([data[at] ^ (n & 0xFF or 1)]) + data[at + 1:]
+        elif kind == "insert":
+            data = data[:at] + snippet + data[at:]
+        elif kind == "delete":
+            data = data[:at] + data[at + n:]
+        elif kind == "truncate":
+            data = data[:at]
+    return data
+
+
+def assert_clean_error(exc: DrafterError) -> None:
+    assert exc.problems, "a DrafterError without a problem"
+    for problem in exc.problems:
+        assert problem.message.strip(), problem
+        assert "Traceback" not in problem.message
+
+
+@settings(max_examples=400, deadline=5000, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sample=st.sampled_from(["cv", "qd"]), steps=st.lists(mutation, min_size=1, max_size=3))
+def test_fuzzed_docx_ends_in_success_or_a_clean_error(rendered, sample, steps):
+    from drafter import api, appendix
+
+    data = mutate(rendered.docs[sample], steps)
+    doc = rendered.folder / "mutated.docx"
+    out = rendered.folder / "ra.docx"
+    doc.write_bytes(data)
+    out.unlink(missing_ok=True)
+    draft = rendered.drafts[sample]
+    with mock.patch.object(api, "prepare", lambda path, **_: rendered.prepared[str(path)]), \
+            mock.patch.object(api, "render_bytes", lambda prepared, *_: rendered.fresh[str(draft)]):
+        try:
+            result = appendix.regenerate(draft, doc, out)
+        except DrafterError as exc:
+            assert_clean_error(exc)
+            assert not out.exists()
+        else:
+            assert result.output == out and out.stat().st_size > 0
+    assert doc.read_bytes() == data  # the input is never touched
+
+    if rendered.check_skip is None:
+        from drafter.check.api import check_file
+
+        try:
+            check_file(doc)
+        except DrafterError as exc:
+            assert_clean_error(exc)
+
+
+def test_fuzz_check_half_is_active_or_says_why(rendered):
+    """The fuzz test above skips its check half only for a stated reason."""
+    if rendered.check_skip is not None:
+        pytest.skip(rendered.check_skip)
+    from drafter.check.api import check_file
+
+    assert check_file(rendered.folder / "cv.docx").errors == 0
+
+
+def test_fuzz_mutations_do_what_they_say(rendered):
+    good = rendered.docs["qd"]
+    assert mutate(good, [("truncate", 100, 1, b"", PARTS[0])]) == good[:100]
+    assert mutate(good, [("insert", 5, 1, b"<", PARTS[0])]) == good[:5] + b"<" + good[5:]
+    inner = mutate(good, [("xml-insert", 0, 1, b"<!DOCTYPE x>", "word/document.xml")])
+    assert zipfile.ZipFile(io.BytesIO(inner)).read("word/document.xml").startswith(b"<!DOCTYPE x>")
+    with pytest.raises(DrafterError):
+        from drafter import appendix
+
+        (rendered.folder / "bad.docx").write_bytes(inner)
+        appendix.regenerate(rendered.drafts["qd"], rendered.folder / "bad.docx", rendered.folder / "x.docx")

@@ -284,7 +284,13 @@ class Package:
         """
         entry = self.entry(name)
         self._check_open()
-        return _inflate(self._iter_raw(entry), entry, self.limits, self.path)
+        try:
+            return _inflate(self._iter_raw(entry), entry, self.limits, self.path)
+        except zlib.error as exc:  # a damaged deflate stream: bad block type, distance too far…
+            raise PackageError(
+                "corrupt", path=self.path, part=entry.name,
+                why="bị hỏng: dữ liệu nén sai, không giải nén được", detail=f"zlib: {exc}",
+            ) from None
 
     def read_xml(self, name: str) -> etree._Element:
         """A part parsed with :func:`parse_xml`."""
