@@ -938,15 +938,20 @@ def table_total(lay: Layout) -> Iterator[Finding]:
             if lv != 0 or top is None:
                 continue
             members = [x for x in data if g.levels[x] == top]
-            for col in cols:
-                total = g.value(r, col)
-                parts = [(g.row_name(x), v) for x in members if (v := g.value(x, col)) is not None]
-                if total is None or not parts:
-                    continue
-                f = _sum_findings(g, r, col, parts, total, "TABLE-TOTAL", f"Dòng «{g.row_name(r)}»")
-                if f:
-                    yield f
+            yield from _row_sums(g, r, members, cols, "TABLE-TOTAL", f"Dòng «{g.row_name(r)}»")
         yield from _total_columns(g, cols)
+
+
+def _row_sums(g: _Grid, r: int, members: list[int], cols: list[int], rule_id: str, label: str) -> Iterator[Finding]:
+    """Row `r` against the sum of the `members` rows, column by column."""
+    for col in cols:
+        total = g.value(r, col)
+        parts = [(g.row_name(x), v) for x in members if (v := g.value(x, col)) is not None]
+        if total is None or not parts:
+            continue
+        f = _sum_findings(g, r, col, parts, total, rule_id, label)
+        if f:
+            yield f
 
 
 def _total_columns(g: _Grid, cols: list[int]) -> Iterator[Finding]:
@@ -999,14 +1004,7 @@ def table_subtotal(lay: Layout) -> Iterator[Finding]:
                 continue
             top = min(g.levels[x] for x in children)
             direct = [x for x in children if g.levels[x] == top]
-            for col in cols:
-                total = g.value(r, col)
-                parts = [(g.row_name(x), v) for x in direct if (v := g.value(x, col)) is not None]
-                if total is None or not parts:
-                    continue
-                f = _sum_findings(g, r, col, parts, total, "TABLE-SUBTOTAL", f"Dòng mục «{g.row_name(r)}»")
-                if f:
-                    yield f
+            yield from _row_sums(g, r, direct, cols, "TABLE-SUBTOTAL", f"Dòng mục «{g.row_name(r)}»")
 
 
 # ------------------------------------------------------------------------ catalogue helpers

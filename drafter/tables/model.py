@@ -306,8 +306,8 @@ class CotDau(_Model):
         return "ĐVT" if v is True else v
 
 
-class Nhom(_Model):
-    """A column group (a year, a district). Written as text or ``{ma, ten}``."""
+class _Named(_Model):
+    """A name shown in the table and a code to refer to it (derived from the name)."""
 
     ten: Text
     ma: str | None = None
@@ -322,7 +322,11 @@ class Nhom(_Model):
             self.ma = slug(self.ten)
 
 
-class ChiTieu(_Model):
+class Nhom(_Named):
+    """A column group (a year, a district). Written as text or ``{ma, ten}``."""
+
+
+class ChiTieu(_Named):
     """A measure shown in every group (Số lượng, Kinh phí).
 
     ``cong``: summed down the rows (section subtotals, the Tổng cộng row). Default:
@@ -332,20 +336,12 @@ class ChiTieu(_Model):
     the table's unit for a summed measure, the row's ĐVT otherwise).
     """
 
-    ten: Text
-    ma: str | None = None
     cong: bool | None = None
     cong_ngang: bool = True
     dvt: Text | None = None
 
-    @field_validator("ma")
-    @classmethod
-    def _ma(cls, v: str | None) -> str | None:
-        return _check_ma(v)
-
     def model_post_init(self, __context: Any) -> None:
-        if self.ma is None:
-            self.ma = slug(self.ten)
+        super().model_post_init(__context)  # ma from ten
         if self.cong is None:
             self.cong = is_money_name(self.ten)
 
