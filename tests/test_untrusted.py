@@ -733,6 +733,50 @@ def test_batch_empty_sheet(desk, kind):
     assert not (desk / "out").exists()
 
 
+def test_appendix_table_sheets_honour_the_row_limit_variable(tmp_path, monkeypatch):
+    """A budget table read from a sheet (phu_luc: bang: {tep: …}) obeys DRAFTER_MAX_ROWS
+    like drafter batch, as the limit message says; a bad value is a table error."""
+    from drafter.tables.model import TableError
+    from drafter.tables.readers import read_table
+
+    rows = ["STT,Nội dung,Kinh phí"] + [f"{i},Mục {i},{i}000" for i in range(1, 6)]
+    (tmp_path / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    read_table(tmp_path / "bang.csv")  # 5 rows: fine by default
+    monkeypatch.setenv("DRAFTER_MAX_ROWS", "3")
+    with pytest.raises(TableError) as err:
+        read_table(tmp_path / "bang.csv")
+    assert "vượt giới hạn 3 dòng" in str(err.value)
+    monkeypatch.setenv("DRAFTER_MAX_ROWS", "ba")
+    with pytest.raises(TableError) as err:
+        read_table(tmp_path / "bang.csv")
+    assert "DRAFTER_MAX_ROWS" in str(err.value)
+
+
+def test_limits_doc_matches_the_code():
+    """docs/limits.md names every limit variable the code reads, with the code's default."""
+    import csv as csvmod
+
+    from drafter.inputs import sheets
+    from drafter.package.limits import DEFAULT_LIMITS, ENV_VARS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text(encoding="utf-8")
+
+    def vn(n: float) -> str:
+        return f"{n:,.0f}".replace(",", ".")
+
+    expected = {}
+    for field, (var, unit) in ENV_VARS.items():
+        value = getattr(DEFAULT_LIMITS, field)
+        expected[var] = "256" if value is None else (f"{vn(value / unit)} MB" if unit == MiB else vn(value))
+    for var, default in expected.items():
+        line = next((ln for ln in doc.splitlines() if ln.startswith("|") and f"`{var}`" in ln), None)
+        assert line is not None, f"{var} missing from docs/limits.md"
+        assert default in line, (var, default, line)
+    rows_line = next(ln for ln in doc.splitlines() if ln.startswith("|") and f"`{sheets.MAX_ROWS_ENV}`" in ln)
+    assert vn(sheets.DEFAULT_MAX_ROWS) in rows_line and "--max-rows" in rows_line
+    assert vn(csvmod.field_size_limit()) in doc
+
+
 # --------------------------------------------------------------------------- fuzzing a real document
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

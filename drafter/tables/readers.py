@@ -108,13 +108,16 @@ def read_table(
     max_rows: int | None = None,
 ) -> Bang:
     """Read a budget table from a CSV/XLSX file (layouts in the module docstring)."""
-    from drafter.inputs.sheets import DEFAULT_MAX_ROWS, SheetError, read_rows
+    from drafter.inputs.sheets import SheetError, default_max_rows, read_rows
 
     path = Path(path)
     spec = spec or BangTep(tep=str(path))
     sheet = sheet or spec.trang
-    limit = max_rows or DEFAULT_MAX_ROWS
     file = str(path)
+    try:
+        limit = max_rows or default_max_rows()  # DRAFTER_MAX_ROWS, as for drafter batch
+    except ValueError as exc:
+        raise TableError(TableProblem(str(exc), file=file)) from None
     notes: list[str] = []
     formulas: set[tuple[int, int]] = set()  # (row, column index) of formula cells
     try:
