@@ -65,9 +65,12 @@ def cell_text(value: Any) -> str:
         return numbers.format_number(value)
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
+    text = str(value)
+    if "{{" not in text:
+        return text
     from ..figures import neutralise
 
-    return neutralise(str(value))
+    return neutralise(text)
 
 
 _TOKEN = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)

@@ -30,7 +30,7 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("zero").enable(["emphasis"])
 
 
-@lru_cache(maxsize=4096)  # a batch parses the same untemplated lines in every document
+@lru_cache(maxsize=256)  # a batch parses the same untemplated lines in every document
 def parse(line: str) -> tuple[Span, ...]:
     """Spans of one paragraph, adjacent spans of equal style merged."""
     if "*" not in line and "_" not in line:

@@ -612,6 +612,8 @@ def clean(text: str) -> tuple[str, list[TextWarning]]:
 
     ``clean`` is idempotent: ``clean(clean(x)[0])[0] == clean(x)[0]``.
     """
+    if text.isascii() and text.isprintable():
+        return text, []  # nothing to normalise, strip or convert (legacy text needs bytes > 0x7F)
     text = _NEWLINES.sub("\n", normalize(text))
     # Keep U+00AD for detection; drop every other invisible character first.
     soft_hyphen = "\u00ad"

@@ -39,7 +39,7 @@ def _base(ch: str) -> str:
     return unicodedata.normalize("NFD", ch)[0]
 
 
-@lru_cache(maxsize=8192)  # a batch measures the same labels in every document
+@lru_cache(maxsize=2048)  # a batch measures the same labels in every document
 def width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
     table = _BOLD if bold else _REGULAR
     units = sum(table.get(_base(ch), _FALLBACK) for ch in text)

@@ -156,7 +156,7 @@ def figure_text(value: Decimal | None) -> str:
     return format_number(value)
 
 
-@lru_cache(maxsize=8192)  # a batch lays out the same item texts in every document
+@lru_cache(maxsize=2048)  # a batch lays out the same item texts in every document
 def _widest_word(text: str, size: float, bold: bool) -> int:
     return max((width_twips(w, size, bold=bold) for w in text.split()), default=0)
 

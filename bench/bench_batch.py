@@ -1,0 +1,185 @@
+"""Batch speed: drafter's compiled path against plain docxtpl, in one run.
+
+    python bench/bench_batch.py [--rows 3321] [--jobs 2] [--baseline-rows N] [--out DIR]
+
+Renders one công văn per commune (all 3,321 communes of the 2025 reorganisation,
+from vietnam-provinces), each with a 10-row appendix table taking its figures from
+the row, with `drafter batch` (the compiled template, untouched package parts
+copied) and then the same documents with plain docxtpl as users write it (a new
+DocxTemplate per row, render, save). Prints ms/document, documents/s and peak
+memory for both, and the ratio; also peak memory at 300 rows for the flatness check.
+Each measurement runs in a fresh subprocess so peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+ITEMS = ["Đào tạo nghề", "Tập huấn khởi sự doanh nghiệp", "Hỗ trợ máy móc thiết bị", "Mô hình trình diễn",
+         "Sản xuất sạch hơn", "Sản phẩm tiêu biểu", "Hội chợ triển lãm", "Bản tin khuyến công",
+         "Tư vấn đầu tư", "Tham quan học tập"]
+
+DRAFT = """
+loai: cong-van
+dung: [ubnd-tinh-ha-tinh]
+so: 120
+don_vi_soan: KT
+ngay: 2026-01-15
+trich_yeu: phân bổ kinh phí khuyến công năm 2026 cho {{ hang.ten_day_du }}
+kinh_gui: Ủy ban nhân dân {{ hang.ten_day_du }}
+noi_dung: |
+  Căn cứ dự toán ngân sách năm 2026, Ủy ban nhân dân tỉnh phân bổ kinh phí khuyến công cho {{ hang.ten_day_du }} ({{ hang.tinh }}) như Phụ lục kèm theo.
+  Tổng kinh phí: {{ phu_luc[0].tong.kinh_phi }} triệu đồng ({{ phu_luc[0].tong.kinh_phi.chu }}).
+  1. Ủy ban nhân dân {{ hang.ten_day_du }} sử dụng kinh phí đúng mục đích, thanh quyết toán theo quy định.
+  2. Sở Tài chính, Sở Công Thương hướng dẫn, kiểm tra việc thực hiện.
+noi_nhan: [Như trên, Sở Tài chính, Sở Công Thương]
+luu: [VT, KT]
+ky: {tm: ỦY BAN NHÂN DÂN, kt: CHỦ TỊCH, chuc_vu: PHÓ CHỦ TỊCH, ho_ten: Dương Tất Thắng}
+phu_luc:
+  - tieu_de: PHÂN BỔ KINH PHÍ KHUYẾN CÔNG NĂM 2026
+    don_vi_tinh: triệu đồng
+    bang:
+      chi_tieu: [{ma: kinh_phi, ten: Kinh phí, cong: true}]
+      dong:
+{rows}
+      tong_cong: true
+      bang_chu: kinh_phi
+"""
+
+
+def draft_text() -> str:
+    rows = "\n".join(
+        f"        - {{noi_dung: {name}, dvt: Đề án, so_lieu: {{kinh_phi: \"{{{{ hang.kp{i} }}}}\"}}}}"
+        for i, name in enumerate(ITEMS))
+    return DRAFT.replace("{rows}", rows)
+
+
+def make_data(folder: Path, n: int) -> Path:
+    from drafter import units
+
+    rng = random.Random(2026)
+    communes = units.all_communes()
+    rows = []
+    for i in range(n):
+        c = communes[i % len(communes)]
+        row = {"ma": c.code, "ten": c.name, "ten_day_du": c.full_name, "tinh": c.province_name}
+        row.update({f"kp{k}": str(rng.randint(5, 400)) for k in range(len(ITEMS))})
+        rows.append(row)
+    path = folder / f"data-{n}.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def child_drafter(folder: str, data: str, jobs: int) -> dict:
+    from drafter import batch
+
+    out = Path(folder) / f"out-drafter-{Path(data).stem}-j{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    t = time.perf_counter()
+    r = batch.run(Path(folder) / "draft.yaml", data, out, name="{ma}-{ten}", jobs=jobs)
+    dt = time.perf_counter() - t
+    assert r.failed == 0, [o.message for o in r.outcomes if o.status != "ok"][:3]
+    return {"docs": r.ok, "seconds": dt}
+
+
+def child_docxtpl(folder: str, data: str, limit: int) -> dict:
+    """Plain docxtpl as users write it: a new DocxTemplate per row, render, save."""
+    from docxtpl import DocxTemplate
+
+    from drafter import api
+    from drafter.inputs import rows as row_tpl
+    from drafter.inputs.sheets import read_rows
+    from drafter.inputs.yamlfile import Loaded
+    from drafter.render import context as ctx_mod
+    from drafter import model
+
+    loaded = api.load(Path(folder) / "draft.yaml")
+    sheet = read_rows(data)
+    tpl_rows = row_tpl.RowTemplate(loaded.data, sheet.columns, set(model.Draft.model_fields))
+    out = Path(folder) / "out-docxtpl"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    template = None
+    rows = sheet.rows[:limit]
+    t = time.perf_counter()
+    for row in rows:
+        prepared = api.prepare_loaded(Loaded(loaded.file, tpl_rows.apply(row.values), loaded.origins, []))
+        template = template or api.find_template(prepared.document.doc_type.layout, Path(folder))
+        doc = DocxTemplate(str(template))
+        doc.render(ctx_mod.build(prepared.document), autoescape=True)
+        doc.save(out / f"{row.values['ma']}.docx")
+    return {"docs": len(rows), "seconds": time.perf_counter() - t}
+
+
+def measure(args: list[str]) -> dict:
+    """Run one measurement in a fresh interpreter; add its peak RSS (children included)."""
+    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(r.stderr)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=3321)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--baseline-rows", type=int, default=None, help="rows for plain docxtpl (default: all)")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, folder, data, n = args.child
+        res = child_drafter(folder, data, int(n)) if kind == "drafter" else child_docxtpl(folder, data, int(n))
+        rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        res["peak_mib"] = round(max(rss_self, rss_children) / 1024, 1)
+        print(json.dumps(res))
+        return
+    folder = args.out or Path(tempfile.mkdtemp(prefix="drafter-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "draft.yaml").write_text(draft_text(), encoding="utf-8")
+    big = make_data(folder, args.rows)
+    small = make_data(folder, min(300, args.rows))
+    base_rows = args.baseline_rows or args.rows
+    print(f"machine: {os.cpu_count()} cores; folder {folder}")
+    results = {}
+    for label, child in [
+        (f"drafter -j {args.jobs}, {args.rows} rows", ["drafter", str(folder), str(big), str(args.jobs)]),
+        ("drafter -j 1", ["drafter", str(folder), str(big), "1"]),
+        (f"drafter -j {args.jobs}, 300 rows", ["drafter", str(folder), str(small), str(args.jobs)]),
+        (f"plain docxtpl, {base_rows} rows", ["docxtpl", str(folder), str(big), str(base_rows)]),
+    ]:
+        r = measure(["--child", *child])
+        results[label] = r
+        ms = 1000 * r["seconds"] / r["docs"]
+        print(f"{label:<34} {r['docs']:>5} docs  {r['seconds']:7.2f} s  {ms:7.2f} ms/doc  "
+              f"{r['docs'] / r['seconds']:8.1f} docs/s  peak {r['peak_mib']:7.1f} MiB")
+    fast = results[f"drafter -j {args.jobs}, {args.rows} rows"]
+    one = results["drafter -j 1"]
+    plain = results[f"plain docxtpl, {base_rows} rows"]
+    small_r = results[f"drafter -j {args.jobs}, 300 rows"]
+    plain_ms = plain["seconds"] / plain["docs"]
+    print(f"speed-up vs plain docxtpl: {plain_ms / (fast['seconds'] / fast['docs']):.1f}x with -j {args.jobs}, "
+          f"{plain_ms / (one['seconds'] / one['docs']):.1f}x on one core")
+    print(f"peak memory {args.rows} rows / 300 rows: {fast['peak_mib'] / small_r['peak_mib']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
