@@ -563,3 +563,32 @@ def test_clean_text_fast_path_matches_clean():
 
 def test_issue_str():
     assert str(SheetIssue(5, "Tên", "formula", "Ô B5 (Tên): …")) == "dòng 5: Ô B5 (Tên): …"
+
+
+def test_xlsx_zip_bomb_is_refused_before_openpyxl(tmp_path, monkeypatch):
+    """An .xlsx is a zip: its parts are inflated through drafter's bounded reader first
+    (docs/limits.md), so a sheet part that inflates past the part limit is refused."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["ma", "ten"])
+    wb.active.append(["1", "Xã A"])
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (3 * 1024 * 1024))
+            dst.writestr(item.filename, data)
+    monkeypatch.setenv("DRAFTER_MAX_PART_MB", "1")
+    assert sheets.read_rows(good).rows  # a normal sheet still reads under the lowered limit
+    with pytest.raises(sheets.SheetError) as err:
+        sheets.read_rows(bomb)
+    assert "xl/worksheets/sheet1.xml" in str(err.value) or "giải nén" in str(err.value)
+    monkeypatch.setenv("DRAFTER_MAX_PART_MB", "8")
+    monkeypatch.setenv("DRAFTER_MAX_RATIO", "2000")
+    assert sheets.read_rows(bomb).rows[0].values["ten"] == "Xã A"  # raised for a trusted file

@@ -560,6 +560,22 @@ def _text_cell(text: str) -> _Cell:
 # --------------------------------------------------------------------------- Excel
 
 
+def _vet_package(path: Path) -> None:
+    """An .xlsx is a zip like a .docx: inflate every part once through drafter's bounded
+    reader (part size, total size, number of parts, names: docs/limits.md) before
+    openpyxl, which has no such bounds, opens it. A zip bomb stops here."""
+    from ..package import PackageError
+    from ..package.reader import open_package
+
+    try:
+        with open_package(path) as pkg:
+            for name in pkg.names():
+                if not name.endswith("/"):
+                    pkg.read(name)
+    except PackageError as exc:
+        raise SheetError(path, f"{exc.message} {_SAVE_AS_HINT}") from None
+
+
 def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> SheetData:
     import zipfile
     import zlib
@@ -568,6 +584,7 @@ def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> SheetData:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _vet_package(path)
     with _warnings.catch_warnings():
         # openpyxl warns about workbook features it ignores (data validation,
         # conditional formatting extensions…); none of them matter for values.
