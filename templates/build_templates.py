@@ -242,9 +242,9 @@ def document_xml(body: str) -> str:
     )
 
 
-def cong_van_body() -> str:
-    vv = p("DrVv", "{{ doc.vv }}")
-    kinh_gui = (
+def kinh_gui_block() -> str:
+    """"Kính gửi: X." on one line, or "Kính gửi:" and one line per recipient."""
+    return (
         tag("DrKinhGui", "{%p if doc.kinh_gui.inline %}")
         + p("DrKinhGui", "Kính gửi: {{ doc.kinh_gui.inline }}")
         + tag("DrKinhGui", "{%p else %}")
@@ -254,8 +254,12 @@ def cong_van_body() -> str:
         + tag("DrKinhGuiItem", "{%p endfor %}")
         + tag("DrKinhGui", "{%p endif %}")
     )
+
+
+def cong_van_body() -> str:
+    vv = p("DrVv", "{{ doc.vv }}")
     return (
-        header_table("doc.header", second_row=vv) + kinh_gui + body_loop("doc.body")
+        header_table("doc.header", second_row=vv) + kinh_gui_block() + body_loop("doc.body")
         + signature_table("doc.signing") + appendix_block()
     )
 
@@ -269,17 +273,8 @@ def title_block(ctx: str) -> str:
 
 
 def van_ban_body() -> str:
-    kinh_gui = (
-        tag("DrKinhGui", "{%p if doc.kinh_gui %}")
-        + tag("DrKinhGui", "{%p if doc.kinh_gui.inline %}")
-        + p("DrKinhGui", "Kính gửi: {{ doc.kinh_gui.inline }}")
-        + tag("DrKinhGui", "{%p else %}")
-        + p("DrKinhGui", "Kính gửi:")
-        + tag("DrKinhGuiItem", "{%p for line in doc.kinh_gui.lines %}")
-        + p("{{ 'DrKinhGuiLast' if loop.last else 'DrKinhGuiItem' }}", "{{ line }}")  # air before the body
-        + tag("DrKinhGuiItem", "{%p endfor %}")
-        + tag("DrKinhGui", "{%p endif %}")
-        + tag("DrKinhGui", "{%p endif %}")
+    kinh_gui = (  # named types take Kính gửi only where the type does
+        tag("DrKinhGui", "{%p if doc.kinh_gui %}") + kinh_gui_block() + tag("DrKinhGui", "{%p endif %}")
     )
     return (
         header_table("doc.header", second_row="")
