@@ -170,3 +170,34 @@ def test_bang_chu_filter_in_the_body_reads_the_table_unit(tmp_path):
     p.write_text(text, encoding="utf-8")
     api.render_file(p, tmp_path / "f.docx")
     assert any("(bằng chữ: Tám tỷ ba trăm bảy mươi tư triệu đồng)" in t for t in DocView(tmp_path / "f.docx").texts())
+
+
+def test_a_preset_chooses_le_and_bon_for_every_reading(tmp_path):
+    """`tuy_chon` in a preset (linh/lẻ, tư/bốn) reaches the Bằng chữ lines and the
+    quoted words; without it the defaults (linh, tư) apply."""
+    (tmp_path / "presets").mkdir()
+    (tmp_path / "presets" / "doc-so.yaml").write_text(
+        "tuy_chon: {doc_so_linh: lẻ, doc_so_tu: bốn}\n", encoding="utf-8")
+    table = """
+  - tieu_de: Bảng {n}
+    don_vi_tinh: triệu đồng
+    bang:
+      chi_tieu: [{{ma: kinh_phi, ten: Kinh phí, cong: true}}]
+      bang_chu: kinh_phi
+      dong:
+        - {{noi_dung: Một, so_lieu: 1000}}
+        - {{noi_dung: Hai, so_lieu: {b}}}
+"""
+    draft = ("loai: cong-van\ndung: [demo@EXTRA]\ntrich_yeu: thử\nkinh_gui: Sở Tài chính\n"
+             "noi_dung: |\n  Tổng: {{ phu_luc[0].tong.kinh_phi.chu }}; {{ phu_luc[1].tong.kinh_phi.chu }}.\n"
+             "phu_luc:" + table.format(n=1, b=24) + table.format(n=2, b=5))
+    for extra, four, zero in ((", doc-so", "bốn", "lẻ"), ("", "tư", "linh")):
+        p = tmp_path / f"d{len(extra)}.yaml"
+        p.write_text(draft.replace("@EXTRA", extra), encoding="utf-8")
+        out = tmp_path / f"d{len(extra)}.docx"
+        api.render_file(p, out)
+        texts = DocView(out).texts()
+        assert f"Bằng chữ: Một tỷ không trăm hai mươi {four} triệu đồng." in texts
+        assert f"Bằng chữ: Một tỷ không trăm {zero} năm triệu đồng." in texts
+        assert any(t.startswith(f"Tổng: Một tỷ không trăm hai mươi {four} triệu đồng; Một tỷ không trăm {zero} năm")
+                   for t in texts)
