@@ -503,17 +503,8 @@ def test_the_memory_measurement_sees_a_bomb_when_limits_are_raised(room):
 
 # --------------------------------------------------------------------------- sheets for `drafter batch`
 
-BATCH_DRAFT = """
-loai: cong-van
-dung: [ubnd-tinh-ha-tinh]
-don_vi_soan: KT
-trich_yeu: phân bổ kinh phí năm 2026 cho {{ hang.ten }}
-noi_dung: |
-  Kinh phí phân bổ cho {{ hang.ten }} là {{ hang.kinh_phi }} triệu đồng.
-noi_nhan: [Như trên]
-luu: [VT, KT]
-ky: {tm: ỦY BAN NHÂN DÂN, kt: CHỦ TỊCH, chuc_vu: PHÓ CHỦ TỊCH, ho_ten: Dương Tất Thắng}
-"""
+from test_batch import DRAFT as BATCH_DRAFT  # noqa: E402  (the same draft as the batch tests)
+
 HEADER = ["so", "ngay", "ten", "kinh_gui", "kinh_phi"]
 GOOD_ROWS = [
     ["12", "2026-01-15", "Xã Cẩm Xuyên", "UBND xã Cẩm Xuyên", "120"],
