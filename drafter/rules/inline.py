@@ -25,7 +25,7 @@ class Span:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt  # loaded only for lines with * or _
+    from markdown_it import MarkdownIt  # loaded only for lines with *
 
     return MarkdownIt("zero").enable(["emphasis"])
 
@@ -33,7 +33,9 @@ def _parser() -> MarkdownIt:
 @lru_cache(maxsize=256)  # a batch parses the same untemplated lines in every document
 def parse(line: str) -> tuple[Span, ...]:
     """Spans of one paragraph, adjacent spans of equal style merged."""
-    if "*" not in line and "_" not in line:
+    if "*" not in line:
+        # Only `*` makes emphasis: a line without it is printed as typed (underscores
+        # included), so markdown-it is not needed (quoted-figure marks carry `phu_luc`).
         return (Span(line),) if line else ()
     blocks = _parser().parseInline(line)
     bold = italic = 0
