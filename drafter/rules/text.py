@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import syllables
 
@@ -214,6 +215,7 @@ _SYLLABLE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def _is_syllable(word: str) -> bool:
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = [c for c in decomposed if c in _TONE_MARKS]
@@ -267,21 +269,29 @@ class _Score:
         return self.against_syllable + self.against_unicode
 
 
+@lru_cache(maxsize=16384)  # a sheet repeats its words (Xã, Phường, Hà Tĩnh…) in every row
+def _word_evidence(word: str, encoding: str) -> tuple[float, float, float]:
+    """What one word says: (votes for ``encoding``, against as a syllable, against as Unicode)."""
+    if _UNICODE_ONLY.search(word):
+        return 0.0, 0.0, 1.0
+    converted = _convert_word(word, encoding)
+    if converted == word:
+        return 0.0, 0.0, 0.0
+    before, after = _plausible(word), _plausible(converted)
+    if after and not before and len(word) > 1:
+        return (1.0 if len(converted) >= 3 else 0.5), 0.0, 0.0
+    if before and not after:
+        return 0.0, 1.0, 0.0
+    return 0.0, 0.0, 0.0
+
+
 def _score(text: str, encoding: str) -> _Score:
     score = _Score()
     for match in _WORD[encoding].finditer(text):
-        word = match.group()
-        if _UNICODE_ONLY.search(word):
-            score.against_unicode += 1
-            continue
-        converted = _convert_word(word, encoding)
-        if converted == word:
-            continue
-        before, after = _plausible(word), _plausible(converted)
-        if after and not before and len(word) > 1:
-            score.votes_for += 1.0 if len(converted) >= 3 else 0.5
-        elif before and not after:
-            score.against_syllable += 1
+        votes, syllable, unicode = _word_evidence(match.group(), encoding)
+        score.votes_for += votes
+        score.against_syllable += syllable
+        score.against_unicode += unicode
     return score
 
 
