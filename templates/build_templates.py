@@ -311,7 +311,7 @@ def appendix_block() -> str:
         tag("DrEmpty", "{%p for pl in doc.appendices %}")
         + tag("DrEmpty", "{{p pl.section_break }}")
         + '<w:sdt><w:sdtPr><w:alias w:val="drafter: phụ lục (tạo lại bằng drafter appendix)"/>'
-        + '<w:tag w:val="drafter:phu-luc:{{ pl.number }}"/></w:sdtPr><w:sdtContent>'
+        + '<w:tag w:val="drafter:phu-luc:{{ pl.number|int }}"/></w:sdtPr><w:sdtContent>'
         + p("DrPhuLuc", "{{ pl.label }}")
         + p("DrPhuLucTitle", "{{ pl.title }}")
         + p("DrKemTheo", "{{ pl.reference }}")

@@ -147,12 +147,24 @@ def test_json_errors(tmp_path):
     assert data["ok"] is False and data["problems"][0]["key"] == "so" and data["problems"][0]["line"] == 5
 
 
-def test_broken_xml_from_a_template_is_never_written(tmp_path, monkeypatch):
-    """An agency's own template that renders to broken XML: a clear message, no file."""
-    from drafter.render import engine
+def test_broken_xml_from_a_template_is_never_written(tmp_path):
+    """An agency's own template that prints a value unescaped (`|safe`) cannot be
+    proven well-formed, so each document is parsed: `<` in the subject makes broken
+    XML, and the result is a clear message and no file."""
+    import zipfile
 
-    real = engine.CompiledTemplate.render_xml
-    monkeypatch.setattr(engine.CompiledTemplate, "render_xml",
-                        lambda self, *a, **k: real(self, *a, **k).replace("</w:body>", "<w:p></w:body>"))
-    result = run(tmp_path, (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8"))
+    from drafter import resources
+
+    own = tmp_path / "templates" / "cong-van.docx"
+    own.parent.mkdir()
+    with zipfile.ZipFile(resources.templates_dir() / "cong-van.docx") as src, zipfile.ZipFile(own, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                assert b"{{ doc.vv }}" in data
+                data = data.replace(b"{{ doc.vv }}", b"{{ doc.vv|safe }}")
+            dst.writestr(item, data)
+    text = (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith("trich_yeu:"))
+    result = run(tmp_path, text.replace(line, "trich_yeu: chỉ số PM2.5 <25 µg/m3"))
     assert_clean_failure(tmp_path, result, "XML hỏng", "cong-van.docx")

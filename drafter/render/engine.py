@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
 from ..package import PackageTemplate
-from . import filters
+from . import filters, wellformed
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -53,7 +53,10 @@ class CompiledTemplate:
         patched = tpl.patch_xml(tpl.get_xml())
         # The same pre-step as docxtpl's render_xml_part, done once instead of per document.
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
-        self._template = jinja_env().from_string(source)
+        env = jinja_env()
+        self._template = env.from_string(source)
+        # Judged once: a proven template cannot print broken XML, whatever the data.
+        self.proven = wellformed.proven(env, source)
         self._resolve_listing = tpl.resolve_listing
 
     def render_xml(self, context: dict[str, Any], final_sect_pr: str | None = None) -> str:
@@ -75,7 +78,7 @@ class CompiledTemplate:
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
         data = self.render_xml(context, context.get("final_sect_pr")).encode("utf-8")
-        if check:
+        if check and not self.proven:
             # A document Word cannot open is never written: parse before packaging.
             # expat only checks well-formedness (no tree): half the time of lxml here.
             parser = expat.ParserCreate()
