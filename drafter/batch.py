@@ -98,12 +98,14 @@ class Plan:
         base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
         self._base_digest = hashlib.sha256(base.encode()).hexdigest()
         self._template_digests: dict[str, str] = {}
-        self._templates: dict[str, Path] = {}
+        self._templates: dict[str, tuple[Path, engine.CompiledTemplate]] = {}
 
-    def template_for(self, layout: str) -> Path:
+    def template_for(self, layout: str) -> tuple[Path, engine.CompiledTemplate]:
+        """Found and compiled once per layout for the whole batch (no look-up per row)."""
         found = self._templates.get(layout)
         if found is None:
-            found = self._templates[layout] = api.find_template(layout, self.draft_dir)
+            path = api.find_template(layout, self.draft_dir)
+            found = self._templates[layout] = (path, engine.compiled(path))
         return found
 
     def digest(self, values: dict, template: Path) -> str:
@@ -122,11 +124,10 @@ class Plan:
             data = self.rows.apply(job.values)
             loaded = Loaded(self.loaded.file, data, self.loaded.origins, [])
             prepared = api.prepare_loaded(loaded, base_dir=self.draft_dir)
-            template = self.template_for(prepared.document.doc_type.layout)
+            template, compiled = self.template_for(prepared.document.doc_type.layout)
             digest = self.digest(job.values, template)
             if resume and path.exists() and previous and previous.get(job.number, {}).get("digest") == digest:
                 return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
-            compiled = engine.compiled(template)
             payload = compiled.render(render_context.build(prepared.document, compiled.sections))
             atomic_write_bytes(path, payload, force=self.force or resume, durable=False)
             return Outcome(job.number, path.name, OK, digest=digest)
