@@ -147,10 +147,8 @@ def test_json_errors(tmp_path):
     assert data["ok"] is False and data["problems"][0]["key"] == "so" and data["problems"][0]["line"] == 5
 
 
-def test_broken_xml_from_a_template_is_never_written(tmp_path):
-    """An agency's own template that prints a value unescaped (`|safe`) cannot be
-    proven well-formed, so each document is parsed: `<` in the subject makes broken
-    XML, and the result is a clear message and no file."""
+def agency_template(tmp_path, old: bytes, new: bytes) -> None:
+    """An agency's own cong-van.docx beside the draft: the built-in one, edited."""
     import zipfile
 
     from drafter import resources
@@ -161,10 +159,29 @@ def test_broken_xml_from_a_template_is_never_written(tmp_path):
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "word/document.xml":
-                assert b"{{ doc.vv }}" in data
-                data = data.replace(b"{{ doc.vv }}", b"{{ doc.vv|safe }}")
+                assert old in data
+                data = data.replace(old, new)
             dst.writestr(item, data)
+
+
+def test_broken_xml_from_a_template_is_never_written(tmp_path):
+    """An agency's own template that prints a value unescaped (`|safe`) cannot be
+    proven well-formed, so each document is parsed: `<` in the subject makes broken
+    XML, and the result is a clear message and no file."""
+    agency_template(tmp_path, b"{{ doc.vv }}", b"{{ doc.vv|safe }}")
     text = (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8")
     line = next(ln for ln in text.splitlines() if ln.startswith("trich_yeu:"))
     result = run(tmp_path, text.replace(line, "trich_yeu: chỉ số PM2.5 <25 µg/m3"))
     assert_clean_failure(tmp_path, result, "XML hỏng", "cong-van.docx")
+
+
+@pytest.mark.parametrize("tag, needle", [
+    (b"{{ doc.vv ", "có thẻ viết sai"),  # a tag left open
+    (b"{{ doc.vv.so.trang }}", "dùng giá trị không có"),  # reads what is not there
+    (b"{{ doc.vv.__class__.__mro__ }}", "dùng giá trị không có"),  # the sandbox refuses
+])
+def test_agency_template_mistakes_are_named(tmp_path, tag, needle):
+    agency_template(tmp_path, b"{{ doc.vv }}", tag)
+    result = run(tmp_path, (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8"))
+    assert_clean_failure(tmp_path, result, needle, "cong-van.docx")
+    assert "Lỗi nội bộ" not in result.output

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
@@ -50,30 +51,34 @@ class CompiledTemplate:
         body = whole[start:end]
         last = body.rfind("<w:sectPr")
         self.sections = Sections(body[last:body.index("</w:sectPr>", last) + len("</w:sectPr>")])
-        patched = tpl.patch_xml(tpl.get_xml())
-        # The same pre-step as docxtpl's render_xml_part, done once instead of per document.
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+        source = _once_for_all(tpl.patch_xml(tpl.get_xml()))
         env = jinja_env()
-        self._template = env.from_string(source)
+        try:
+            self._template = env.from_string(source)
+        except TemplateError as exc:
+            raise TemplateRenderError(Problem(
+                f"Mẫu trình bày {self.path.name} có thẻ viết sai ({exc.message or exc}); chưa tạo được văn bản nào. "
+                "Hãy sửa các thẻ {{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
         # Judged once: a proven template cannot print broken XML, whatever the data.
         self.proven = wellformed.proven(env, source)
         self._resolve_listing = tpl.resolve_listing
 
     def render_xml(self, context: dict[str, Any], final_sect_pr: str | None = None) -> str:
-        xml = self._template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        try:
+            xml = self._template.render(context)
+        except TemplateError as exc:  # an agency's template reading what is not there
+            raise TemplateRenderError(Problem(
+                f"Mẫu trình bày {self.path.name} dùng giá trị không có ({exc.message or exc}); văn bản không được tạo. "
+                "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
         # step); skip its whole-document regex pass when no value carries one.
-        if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
+        if _LISTING.search(xml):
             xml = self._resolve_listing(xml)
         if final_sect_pr:
             # The body's last sectPr describes the last section (a landscape appendix).
             i = xml.rfind("<w:sectPr")
             j = xml.index("</w:sectPr>", i) + len("</w:sectPr>")
             xml = xml[:i] + final_sect_pr + xml[j:]
-        # docxtpl leaves an empty run where a `{{r …}}` tag stood; drop it.
-        xml = xml.replace('<w:r><w:t xml:space="preserve"></w:t></w:r>', "").replace("<w:r><w:t></w:t></w:r>", "")
         return self._prefix + xml + self._suffix
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
@@ -90,6 +95,26 @@ class CompiledTemplate:
                     "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # zlib level 1: a third of level 6's time for a few hundred more bytes per document.
         return self.package.build({MAIN_PART: data}, level=1)
+
+
+_LISTING = re.compile("[\n\t\a\f]")
+_BRACES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+_EMPTY_RUNS = ('<w:r><w:t xml:space="preserve"></w:t></w:r>', "<w:r><w:t></w:t></w:r>")
+
+
+def _once_for_all(patched: str) -> str:
+    """What docxtpl does to each rendered document, done to the template once.
+
+    Its escaped braces (`{_{` for a literal `{{`…) become constants Jinja prints as
+    they are, and the empty runs its `{{r …}}` tags leave behind are dropped. (docxtpl
+    also puts a line break before each `<w:p` for its error messages' line numbers
+    and takes it out again after rendering: not needed here.)
+    """
+    for empty in _EMPTY_RUNS:
+        patched = patched.replace(empty, "")
+    for escaped, literal in _BRACES:
+        patched = patched.replace(escaped, "{{ %r }}" % literal)
+    return patched
 
 
 @lru_cache(maxsize=32)
