@@ -286,13 +286,13 @@ def _word_evidence(word: str, encoding: str) -> tuple[float, float, float]:
 
 
 def _score(text: str, encoding: str) -> _Score:
-    score = _Score()
-    for match in _WORD[encoding].finditer(text):
-        votes, syllable, unicode = _word_evidence(match.group(), encoding)
-        score.votes_for += votes
-        score.against_syllable += syllable
-        score.against_unicode += unicode
-    return score
+    votes = syllable = unicode = 0.0
+    for word in _WORD[encoding].findall(text):
+        v, s, u = _word_evidence(word, encoding)
+        votes += v
+        syllable += s
+        unicode += u
+    return _Score(votes, syllable, unicode)
 
 
 # An encoding is detected with at least this much evidence…
