@@ -27,7 +27,7 @@ from . import api, model
 from .errors import DrafterError, Position, Problem, display_path
 from .inputs import rows as row_tpl
 from .inputs.yamlfile import Loaded
-from .package.atomic import atomic_write_bytes, atomic_writer, ensure_inside
+from .package.atomic import atomic_write_bytes, atomic_writer, ensure_plain_name
 from .render import context as render_context
 from .render import engine
 from .rules import filenames
@@ -237,7 +237,7 @@ def plan_names(pattern: str | None, columns: list[str], rows: list[tuple[int, di
     width = len(str(max((n for n, _ in rows), default=1)))
     stems = []
     for number, values in rows:
-        shown = {k: row_tpl.cell_text(v) for k, v in values.items()}
+        shown = {k: row_tpl.cell_text(values.get(k)) for k in used if k != "_hang"}
         shown["_hang"] = str(number).zfill(width)
         stems.append(unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx"))
     return stems
@@ -321,7 +321,7 @@ def run(
                                    Position(display_path(out)))) from None
     stems = plan_names(name, columns, rows)
     for stem in stems:  # belt and braces: nothing is ever written outside DIR
-        ensure_inside(out, out / f"{stem}.docx")
+        ensure_plain_name(out, f"{stem}.docx")
     plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force)
     job_list = []
     for (n, v), s in zip(rows, stems):

@@ -810,3 +810,28 @@ def test_ensure_inside(tmp_path: Path) -> None:
         ensure_inside(base, "link/escape.docx")
     assert isinstance(ei.value, ValueError)
     assert "nằm ngoài thư mục" in str(ei.value)
+
+
+def test_ensure_plain_name(tmp_path: Path) -> None:
+    from drafter.package.atomic import ensure_plain_name
+
+    for good in ["a.docx", "01-Xã Kỳ Anh.docx", "..a.docx", "a..docx"]:
+        ensure_plain_name(tmp_path, good)
+    for bad in ["", " ", ".", "..", "a/b.docx", "../x.docx", "/etc/passwd", "a\x00b", os.sep + "x"]:
+        with pytest.raises(UnsafePathError):
+            ensure_plain_name(tmp_path, bad)
+
+
+def test_a_symlink_at_a_plain_name_is_replaced_not_followed(tmp_path: Path) -> None:
+    """Why a plain name needs no resolving: the writer never writes through a link."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    base = tmp_path / "out"
+    base.mkdir()
+    (base / "a.docx").symlink_to(outside)
+    atomic_write_bytes(base / "a.docx", b"new", force=True)
+    assert outside.read_text() == "keep" and not (base / "a.docx").is_symlink()
+    (base / "b.docx").symlink_to(outside)
+    with pytest.raises(OutputExistsError):
+        atomic_write_bytes(base / "b.docx", b"new")
+    assert outside.read_text() == "keep"

@@ -30,6 +30,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_writer",
     "ensure_inside",
+    "ensure_plain_name",
     "OutputExistsError",
     "OutputWriteError",
     "UnsafePathError",
@@ -180,3 +181,16 @@ def ensure_inside(base_dir: str | os.PathLike[str], candidate: str | os.PathLike
     if norm_res == norm_base or common != norm_base:
         raise UnsafePathError(base_dir, candidate)
     return resolved
+
+
+def ensure_plain_name(base_dir: str | os.PathLike[str], name: str) -> None:
+    """``name`` names an entry directly inside ``base_dir``: no separator, no drive,
+    not ``.`` or ``..``. Raises :class:`UnsafePathError`.
+
+    A string test, no file system look-ups, for a batch's thousands of names: a
+    symlink already at such an entry is replaced by the writer, never followed, so
+    nothing resolved could lead elsewhere.
+    """
+    if (not name.strip() or name in (".", "..") or "\x00" in name or "/" in name or os.sep in name
+            or (os.altsep and os.altsep in name) or os.path.splitdrive(name)[0]):
+        raise UnsafePathError(base_dir, name)

@@ -11,15 +11,24 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from functools import lru_cache
 
 MAX_BYTES = 120  # the stem, in UTF-8; leaves room for suffixes and the folder path
 _BAD = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_SPACES = re.compile(r"\s+")
+_DOTS = re.compile(r"\.{2,}")
+_DASHES = re.compile(r"-{2,}")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 FALLBACK = "van-ban"
 
 
 class PatternError(ValueError):
     pass
+
+
+@lru_cache(maxsize=64)  # a batch fills the same pattern for every row
+def _fields(pattern: str) -> tuple[str, ...]:
+    return tuple(fields(pattern))
 
 
 def fields(pattern: str) -> list[str]:
@@ -44,7 +53,7 @@ def fields(pattern: str) -> list[str]:
 
 
 def fill(pattern: str, values: dict) -> str:
-    fields(pattern)
+    _fields(pattern)
     return string.Formatter().vformat(pattern, (), {k: "" if v is None else v for k, v in values.items()})
 
 
@@ -59,9 +68,9 @@ def format(name: str) -> str:
     """A safe file stem for `name` (no extension)."""
     s = unicodedata.normalize("NFC", str(name))
     s = _BAD.sub("-", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    s = re.sub(r"\.{2,}", ".", s)
-    s = re.sub(r"-{2,}", "-", s)
+    s = _SPACES.sub(" ", s).strip()
+    s = _DOTS.sub(".", s)
+    s = _DASHES.sub("-", s)
     s = _truncate_utf8(s, MAX_BYTES)
     s = s.strip(" .-")
     if not s:
