@@ -648,3 +648,15 @@ def test_no_unit_column_when_no_row_has_a_unit():
     assert [c.text for c in grid.rows[0].cells] == ["TT", "Nội dung", "Kinh phí"]
     assert [c.text for c in grid.rows[-1].cells] == ["Tổng cộng", "7,5"]
     assert not grid.needs_landscape
+
+
+def test_figure_text_keeps_each_amounts_own_digits():
+    """figure_text caches by the amount's text: 5 and 5.0 are equal Decimals but print
+    differently, whichever comes first."""
+    from decimal import Decimal
+
+    from drafter.tables.grid import figure_text
+
+    assert [figure_text(Decimal(t)) for t in ("5", "5.0", "5.00", "5")] == ["5", "5,0", "5,00", "5"]
+    assert figure_text(Decimal("0.0")) == "" and figure_text(None) == ""
+    assert figure_text(Decimal("1E+3")) == "1.000" and figure_text(Decimal("-1234.50")) == "-1.234,50"

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal
+from typing import NamedTuple
 
 from drafter.render.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
 from drafter.rules.numbers import format_number
@@ -51,8 +52,9 @@ CONTENT_MAX_SHARE = 0.5  # beyond half the width, give the surplus to the figure
 _SLACK = 40  # rounding of the width estimate; Word and LibreOffice differ by a few twips
 
 
-@dataclass(frozen=True)
-class Cell:
+# Named tuples, not frozen dataclasses: a table makes one per cell, and a batch makes
+# tables by the thousand (a frozen dataclass's __init__ costs several times more).
+class Cell(NamedTuple):
     text: str = ""
     align: str = "left"  # "left" | "center" | "right"
     bold: bool = False
@@ -61,8 +63,7 @@ class Cell:
     rowspan: int = 1
 
 
-@dataclass(frozen=True)
-class GridRow:
+class GridRow(NamedTuple):
     cells: tuple[Cell, ...]
     kind: str  # "header" | "muc" | "dong" | "tong"
     header: bool = False  # repeated at the top of every page
@@ -153,7 +154,13 @@ def figure_text(value: Decimal | None) -> str:
     """A figure as printed in a cell: blank for zero or absent."""
     if value is None or value == 0:
         return ""
-    return format_number(value)
+    return _figure_text(str(value))
+
+
+@lru_cache(maxsize=8192)  # the same amounts recur across rows and documents
+def _figure_text(text: str) -> str:
+    # Keyed by the Decimal's own text, not the Decimal: 5 == 5.0, but 5.0 prints "5,0".
+    return format_number(Decimal(text))
 
 
 @lru_cache(maxsize=2048)  # a batch lays out the same item texts in every document
