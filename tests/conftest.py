@@ -12,6 +12,14 @@ REPO = HERE.parent
 SAMPLES = REPO / "samples"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache_dir(tmp_path_factory):
+    # Prepared templates go to a cache of the test session's own, never the user's.
+    import os
+
+    os.environ["DRAFTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dir(tmp_path_factory, monkeypatch):
     # A user's own presets folder must not leak into tests.

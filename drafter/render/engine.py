@@ -2,7 +2,8 @@
 
 docxtpl prepares the template (its tag clean-up, `{%p %}`/`{{r }}` handling), and
 the prepared XML is compiled by Jinja once per template, with autoescaping and a
-sandbox. Each document is then one Jinja render plus a zip write that copies the
+sandbox; what that makes is kept in the user's cache (template_cache), so a later
+command neither imports docxtpl nor prepares the template again. Each document is then one Jinja render plus a zip write that copies the
 untouched parts' compressed bytes as they are. `drafter render` and `drafter batch`
 share this path, so what a batch writes is what a single render writes.
 """
@@ -15,13 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import FunctionLoader, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
 from ..package import PackageTemplate
-from . import filters, wellformed
+from . import filters, template_cache, wellformed
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -50,30 +50,60 @@ def jinja_env() -> SandboxedEnvironment:
 class CompiledTemplate:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        tpl = DocxTemplate(str(self.path))
-        tpl.init_docx()
         # docxtpl renders the <w:body> element only; keep the document's own start and
         # end tags (with their namespace declarations) to wrap each rendered body.
         self.package = PackageTemplate.from_file(self.path)
-        whole = self.package.read(MAIN_PART).decode("utf-8")
+        raw = self.package.read(MAIN_PART)
+        whole = raw.decode("utf-8")
         start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
         self._prefix, self._suffix = whole[:start], whole[end:]
         body = whole[start:end]
         last = body.rfind("<w:sectPr")
         self.sections = Sections(body[last:body.index("</w:sectPr>", last) + len("</w:sectPr>")])
-        source = _once_for_all(tpl.patch_xml(tpl.get_xml()))
         env = jinja_env()
+        name = template_cache.key(raw)
+        entry = template_cache.load(name)
+        if entry is None:
+            from docxtpl import DocxTemplate  # only when the template is not prepared yet
+
+            tpl = DocxTemplate(str(self.path))
+            tpl.init_docx()
+            source = _once_for_all(tpl.patch_xml(tpl.get_xml()))
+            self._template = self._compile(env, source, name)
+            # Judged once: a proven template cannot print broken XML, whatever the data.
+            entry = {"source": source, "proven": wellformed.proven(env, source)}
+            template_cache.store(name, entry)
+        else:
+            self._template = self._compile(env, entry["source"], name)
+        self.proven: bool = entry["proven"]
+
+    def _compile(self, env: SandboxedEnvironment, source: str, name: str):
         try:
-            self._template = env.from_string(source)
+            bcc = template_cache.bytecode_cache()
+            if bcc is None:
+                return env.from_string(source)
+            # Through a loader, so Jinja keeps the compiled code in its bytecode cache.
+            env.bytecode_cache = bcc
+            env.loader = FunctionLoader(lambda n: (source, None, lambda: True) if n == name else None)
+            try:
+                return env.get_template(name)
+            except TemplateError:
+                raise
+            except Exception:  # a damaged cache file: compile without it
+                env.bytecode_cache = None
+                return env.from_string(source)
         except TemplateError as exc:
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} có thẻ viết sai ({exc.message or exc}); chưa tạo được văn bản nào. "
                 "Hãy sửa các thẻ {{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
-        # Judged once: a proven template cannot print broken XML, whatever the data.
-        self.proven = wellformed.proven(env, source)
-        self._resolve_listing = tpl.resolve_listing
 
     def render_xml(self, context: dict[str, Any], final_sect_pr: str | None = None) -> str:
+        return self._render(context, final_sect_pr)[0]
+
+    def _render(self, context: dict[str, Any], final_sect_pr: str | None) -> tuple[str, bool]:
+        """The document part, and whether the proof does not cover it: a value with \\a
+        or \\f (which drafter's text cleaning removes) makes docxtpl's listing step close
+        and open paragraphs the proof never saw."""
         try:
             xml = self._template.render(context)
         except TemplateError as exc:  # an agency's template reading what is not there
@@ -82,18 +112,20 @@ class CompiledTemplate:
                 "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
         # step); skip its whole-document regex pass when no value carries one.
-        if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:  # memchr: far faster than a regex
-            xml = self._resolve_listing(xml)
+        unproven = "\a" in xml or "\f" in xml
+        if unproven or "\n" in xml or "\t" in xml:  # memchr: far faster than a regex
+            xml = _resolve_listing(xml)
         if final_sect_pr:
             # The body's last sectPr describes the last section (a landscape appendix).
             i = xml.rfind("<w:sectPr")
             j = xml.index("</w:sectPr>", i) + len("</w:sectPr>")
             xml = xml[:i] + final_sect_pr + xml[j:]
-        return self._prefix + xml + self._suffix
+        return self._prefix + xml + self._suffix, unproven
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
-        data = self.render_xml(context, context.get("final_sect_pr")).encode("utf-8")
-        if check and not self.proven:
+        xml, unproven = self._render(context, context.get("final_sect_pr"))
+        data = xml.encode("utf-8")
+        if check and (unproven or not self.proven):
             # A document Word cannot open is never written: parse before packaging.
             # expat only checks well-formedness (no tree): half the time of lxml here.
             parser = expat.ParserCreate()
@@ -105,6 +137,12 @@ class CompiledTemplate:
                     "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # zlib level 1: a third of level 6's time for a few hundred more bytes per document.
         return self.package.build({MAIN_PART: data}, level=1)
+
+
+def _resolve_listing(xml: str) -> str:
+    from docxtpl import DocxTemplate  # loaded only when a value holds a line break or tab
+
+    return DocxTemplate.resolve_listing(None, xml)  # uses nothing of the instance
 
 
 _BRACES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
