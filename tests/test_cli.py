@@ -43,3 +43,32 @@ def test_help_lists_every_command_without_importing_them():
 def test_unknown_command_exits_2_with_click_message():
     r = CliRunner().invoke(main, ["renderr"])
     assert r.exit_code == 2 and "No such command" in r.output
+
+
+@pytest.mark.parametrize("args, code, out, err", [
+    (["words", "1005"], 0, "một nghìn không trăm linh năm\n", ""),
+    (["render", "khong-co.yaml"], 1, "", "Không tìm thấy tệp"),
+    (["khong-co-lenh"], 2, "", "No such command"),
+    (["--version"], 0, "drafter", ""),
+])
+def test_console_script_exit_codes_and_output(tmp_path, args, code, out, err):
+    """`entry` (the installed script) ends with os._exit: the exit code and every line
+    written must still come out whole."""
+    r = subprocess.run([sys.executable, "-c", "from drafter.cli import entry; entry()", *args],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == code, r.stderr
+    assert out in r.stdout and err in r.stderr
+
+
+def test_console_script_writes_the_document_before_leaving(tmp_path):
+    from conftest import SAMPLES
+
+    draft = tmp_path / "d.yaml"
+    draft.write_text((SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", "from drafter.cli import entry; entry()", "render", "d.yaml"],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0 and "d.docx" in r.stdout
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "d.docx") as z:
+        assert z.testzip() is None and "word/document.xml" in z.namelist()
