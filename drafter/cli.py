@@ -105,8 +105,6 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx, formatter):
         """click's command list, with the static one-line helps: no lazy module is imported."""
-        from click.utils import make_default_short_help
-
         names = self.list_commands(ctx)
         if not names:
             return
@@ -117,7 +115,8 @@ class LazyGroup(click.Group):
             if cmd is not None:
                 rows.append((name, cmd.get_short_help_str(limit)))
             else:
-                rows.append((name, make_default_short_help(LAZY_COMMANDS[name][1], limit)))
+                # A stand-in command shortens the static help exactly as click shortens any.
+                rows.append((name, click.Command(name, help=LAZY_COMMANDS[name][1]).get_short_help_str(limit)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
