@@ -98,14 +98,10 @@ def _fail() -> bool:
 
 
 def _plain_text(expr: nodes.Expr) -> bool:
+    """Prints as text whatever the data (escaped): safe inside a tag too."""
     if isinstance(expr, nodes.Const):
         return isinstance(expr.value, (str, int)) or expr.value is None
-    if isinstance(expr, nodes.CondExpr):
-        _condition(expr.test)
-        return _plain_text(expr.expr1) and (expr.expr2 is None or _plain_text(expr.expr2))
-    if isinstance(expr, nodes.Filter):
-        return expr.name in TEXT_FILTERS and expr.node is not None and _keeps(expr.node) and _literal_args(expr)
-    return False
+    return _composed(expr, TEXT_FILTERS, _plain_text)
 
 
 def _keeps(expr: nodes.Expr) -> bool:
@@ -116,11 +112,16 @@ def _keeps(expr: nodes.Expr) -> bool:
         return _keeps(expr.node)
     if isinstance(expr, nodes.Getitem):
         return isinstance(expr.arg, nodes.Const) and isinstance(expr.arg.value, (str, int)) and _keeps(expr.node)
+    return _composed(expr, KEEPING_FILTERS, _keeps)
+
+
+def _composed(expr: nodes.Expr, filters: frozenset[str], judge) -> bool:
+    """A choice between two values, or a filter on one: as good as its parts."""
     if isinstance(expr, nodes.CondExpr):
         _condition(expr.test)
-        return _keeps(expr.expr1) and (expr.expr2 is None or _keeps(expr.expr2))
+        return judge(expr.expr1) and (expr.expr2 is None or judge(expr.expr2))
     if isinstance(expr, nodes.Filter):
-        return expr.name in KEEPING_FILTERS and expr.node is not None and _keeps(expr.node) and _literal_args(expr)
+        return expr.name in filters and expr.node is not None and _keeps(expr.node) and _literal_args(expr)
     return False
 
 
