@@ -592,3 +592,32 @@ def test_xlsx_zip_bomb_is_refused_before_openpyxl(tmp_path, monkeypatch):
     monkeypatch.setenv("DRAFTER_MAX_PART_MB", "8")
     monkeypatch.setenv("DRAFTER_MAX_RATIO", "2000")
     assert sheets.read_rows(bomb).rows[0].values["ten"] == "Xã A"  # raised for a trusted file
+
+
+COMMUNES = ["Xã Kỳ Anh", "Phường Thành Sen", "Xã Cẩm Xuyên", "Phường Hà Huy Tập", "Xã Đức Thọ", "Xã Nghi Xuân"]
+
+
+@pytest.mark.parametrize("encoding", ["TCVN3", "VNI"])
+def test_csv_saved_in_an_old_fonts_bytes_is_read_through_its_table(tmp_path, encoding):
+    """A sheet typed with .VnTime (TCVN3) or VNI fonts, saved as CSV: its bytes are the
+    fonts' letter codes. Every cell is converted (not garbled through Windows-1258:
+    "Kỳ" once came out "Kú"), with one note naming the encoding."""
+    from drafter.rules.text import _encode_legacy
+
+    text = "ma,ten,kinh_phi\n" + "".join(f"{i},{n},{i * 5}\n" for i, n in enumerate(COMMUNES, 1))
+    p = tmp_path / "old.csv"
+    p.write_bytes(_encode_legacy(text, encoding).encode("latin-1"))
+    data = read_rows(p)
+    assert [r.values["ten"] for r in data.rows] == COMMUNES
+    assert data.columns == ["ma", "ten", "kinh_phi"]
+    assert [w.code for w in data.warnings] == ["encoding"]
+    assert {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI Windows"}[encoding] in data.warnings[0].message
+
+
+def test_a_windows_1258_csv_is_not_taken_for_an_old_font(tmp_path):
+    text = "ma,ten\n" + "".join(f"{i},{n}\n" for i, n in enumerate(COMMUNES, 1))
+    p = tmp_path / "ansi.csv"
+    p.write_bytes(to_cp1258(text))
+    data = read_rows(p)
+    assert [r.values["ten"] for r in data.rows] == COMMUNES
+    assert "Windows-1258" in data.warnings[0].message

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from drafter.rules import text as text_rules
 from drafter.rules.text import TextWarning
 from drafter.rules.text import clean as clean_text
 
@@ -455,7 +456,17 @@ def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
             # UTF-8 Vietnamese with a damaged byte somewhere: re-reading the whole
             # file as cp1258 would garble every accented letter. Say where instead.
             raise _bad_bytes_error(path, "utf-8") from None
-    # Not UTF-8: a file saved by Excel on Vietnamese Windows ("CSV (Comma delimited)")
+    # Not UTF-8. A sheet typed with the old .VnTime (TCVN3) or VNI fonts holds those
+    # fonts' codes, one byte a letter: read every cell through that table.
+    legacy = _legacy_font_bytes(head)
+    if legacy:
+        note = SheetIssue(
+            None, None, "encoding",
+            f"Tệp không phải UTF-8 mà gõ bằng bảng mã cũ {text_rules.ENCODING_LABELS[legacy]}; drafter đã chuyển mọi ô sang "
+            "Unicode. Hãy kiểm tra chữ có dấu (nhất là chữ hoa), và nên lưu lại dạng “CSV UTF-8”.",
+        )
+        return _read_csv_as(path, head, "latin-1", max_rows, [note], legacy=legacy)
+    # Otherwise a file saved by Excel on Vietnamese Windows ("CSV (Comma delimited)")
     # is in the ANSI code page, cp1258, whose tone marks are combining characters
     # (NFC composes them). cp1252 is the fallback for the few bytes cp1258 lacks.
     for encoding, label in (("cp1258", "Windows-1258 (tiếng Việt)"), ("cp1252", "Windows-1252")):
@@ -469,6 +480,22 @@ def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
         except UnicodeDecodeError:
             continue
     raise SheetError(path, "Không nhận ra bảng mã của tệp. Hãy lưu lại dạng CSV UTF-8.")
+
+
+def _legacy_font_bytes(head: bytes) -> str | None:
+    """TCVN3 or VNI when the file's bytes are an old font's letter codes, else None.
+
+    Their codes sit in the Latin-1 range; read that way, the text is detected as
+    legacy, and its conversion must make more Vietnamese words than the Windows-1258
+    reading of the same bytes (so a real cp1258 file is never taken for TCVN3).
+    """
+    as_latin1 = head.decode("latin-1")
+    encoding = text_rules.detect_legacy(as_latin1)
+    if encoding is None:
+        return None
+    converted = text_rules.convert_legacy(as_latin1, encoding)
+    native = head.decode("cp1258", errors="replace")
+    return encoding if text_rules.syllable_count(converted) > text_rules.syllable_count(native) else None
 
 
 def _sniff_delimiter(sample: str, complete: bool) -> str:
@@ -495,9 +522,10 @@ def _sniff_delimiter(sample: str, complete: bool) -> str:
 
 
 def _read_csv_as(
-    path: Path, head: bytes, encoding: str, max_rows: int, issues: list[SheetIssue]
+    path: Path, head: bytes, encoding: str, max_rows: int, issues: list[SheetIssue], legacy: str | None = None
 ) -> SheetData:
-    """Parse with one encoding; UnicodeDecodeError propagates so the caller can decide."""
+    """Parse with one encoding (and, for an old font's file, its letter table);
+    UnicodeDecodeError propagates so the caller can decide."""
     # Sniff from the first bytes already read; strict decoding happens while parsing.
     sample = head.decode(encoding, errors="replace")
     complete = len(head) < _SNIFF_BYTES
@@ -515,10 +543,10 @@ def _read_csv_as(
         reader = csv.reader(f, delimiter=delimiter, strict=True)
         if skip_first:
             next(reader, None)
-        return _collect(path, _csv_records(path, reader), max_rows, issues)
+        return _collect(path, _csv_records(path, reader, legacy), max_rows, issues)
 
 
-def _csv_records(path: Path, reader) -> Iterator[tuple[int, list[_Cell]]]:
+def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[tuple[int, list[_Cell]]]:
     # One CSV record is one spreadsheet row, even when a quoted field spans lines;
     # a blank line is an (empty) row too, so counting records gives Excel's numbers.
     number = 0
@@ -543,6 +571,8 @@ def _csv_records(path: Path, reader) -> Iterator[tuple[int, list[_Cell]]]:
             if not text:
                 cells.append(_EMPTY)
                 continue
+            if legacy:
+                text = text_rules.convert_legacy(text, legacy)
             # Deliberately no formula check: "=1+1", "+84 912…", "-5", "@x" are data here.
             cells.append(_text_cell(text))
         yield number, cells

@@ -46,6 +46,7 @@ __all__ = [
     "is_nfc",
     "detect_legacy",
     "convert_legacy",
+    "syllable_count",
     "clean",
     "refuse_legacy",
 ]
@@ -464,6 +465,15 @@ def convert_legacy(text: str, encoding: str) -> str:
     apart (``ñy ban`` stays ``ủy ban``).
     """
     return _convert(text, encoding)[0]
+
+
+def syllable_count(text: str) -> int:
+    """How many words of ``text`` are Vietnamese syllables (in lower, UPPER or Title
+    case): the better of two readings of the same bytes has more."""
+    return sum(1 for w in _LETTERS.findall(normalize(text)) if _plausible(w))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 # ---------------------------------------------------------------------------
