@@ -3,18 +3,18 @@
 docxtpl prepares the template (its tag clean-up, `{%p %}`/`{{r }}` handling), and
 the prepared XML is compiled by Jinja once per template, with autoescaping and a
 sandbox; what that makes is kept in the user's cache (template_cache), so a later
-command neither imports docxtpl nor prepares the template again. Each document is then one Jinja render plus a zip write that copies the
-untouched parts' compressed bytes as they are. `drafter render` and `drafter batch`
+command neither imports docxtpl nor prepares the template again. Each document is
+then one Jinja render plus a zip write that copies the untouched parts' compressed
+bytes as they are. `drafter render` and `drafter batch`
 share this path, so what a batch writes is what a single render writes.
 """
 
 from __future__ import annotations
 
-import re
-from xml.parsers import expat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from jinja2 import FunctionLoader, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -79,19 +79,7 @@ class CompiledTemplate:
 
     def _compile(self, env: SandboxedEnvironment, source: str, name: str):
         try:
-            bcc = template_cache.bytecode_cache()
-            if bcc is None:
-                return env.from_string(source)
-            # Through a loader, so Jinja keeps the compiled code in its bytecode cache.
-            env.bytecode_cache = bcc
-            env.loader = FunctionLoader(lambda n: (source, None, lambda: True) if n == name else None)
-            try:
-                return env.get_template(name)
-            except TemplateError:
-                raise
-            except Exception:  # a damaged cache file: compile without it
-                env.bytecode_cache = None
-                return env.from_string(source)
+            return _jinja_template(env, source, name)
         except TemplateError as exc:
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} có thẻ viết sai ({exc.message or exc}); chưa tạo được văn bản nào. "
@@ -137,6 +125,22 @@ class CompiledTemplate:
                     "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # zlib level 1: a third of level 6's time for a few hundred more bytes per document.
         return self.package.build({MAIN_PART: data}, level=1)
+
+
+def _jinja_template(env: SandboxedEnvironment, source: str, name: str):
+    """``source`` compiled; through a loader when there is a cache folder, so Jinja keeps
+    the compiled code in its bytecode cache."""
+    bcc = template_cache.bytecode_cache()
+    if bcc is not None:
+        env.bytecode_cache = bcc
+        env.loader = FunctionLoader(lambda n: (source, None, lambda: True) if n == name else None)
+        try:
+            return env.get_template(name)
+        except TemplateError:
+            raise
+        except Exception:  # a damaged cache file: compile without it
+            env.bytecode_cache = None
+    return env.from_string(source)
 
 
 def _resolve_listing(xml: str) -> str:
