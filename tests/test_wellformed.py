@@ -33,7 +33,7 @@ def test_builtin_templates_are_proven(name):
     "{% if a %}<w:p/>{% elif b %}<w:p></w:p>{% else %}{% endif %}",
     '<w:pStyle w:val="{{ \'A\' if loop.last else \'B\' }}"/>',  # constants inside a tag
     '<w:tag w:val="drafter:phu-luc:{{ pl.number|int }}"/>',
-    P.format("{{ x|bang_chu }} {{ y|default('') }} {{ doc['a'][0] }}"),
+    P.format("{{ x|bang_chu }} {{ y|default('') }} {{ doc['a']['b'] }}"),
     "{% set t = doc.title %}" + P.format("{{ t }}"),
 ])
 def test_proven(source):
@@ -43,6 +43,7 @@ def test_proven(source):
 @pytest.mark.parametrize("source, why", [
     (P.format("{{ doc.vv|safe }}"), "unescaped"),
     (P.format("{{ doc.table[:40] }}"), "a slice can cut a fragment"),
+    ("{{ doc.table[0] }}", "an index into a fragment is one character of it"),
     (P.format("{{ doc.table.split('<')[0] }}"), "a call"),
     (P.format("{{ doc.vv|truncate(9) }}"), "a filter that cuts"),
     (P.format("{{ doc.vv|upper }}"), "upper turns &amp; into &AMP;"),

@@ -5,8 +5,9 @@ to make sure costs as much as rendering it; instead the compiled template is jud
 once, and it is *proven* when:
 
 * every value it prints is escaped text or a fragment the XML layer built (runs,
-  rules, tables: balanced by construction): it only reads names, attributes, items and
-  constants, through filters that keep that so — no calls, no slices, no `safe`;
+  rules, tables: balanced by construction): it only reads names, attributes, keys and
+  constants, through filters that keep that so — no calls, no indexes or slices (one
+  character of a fragment is not balanced), no `safe`;
 * a value that may be such a fragment stands where an element may stand; inside a
   tag only provably plain text is printed (a constant, a number);
 * the body of every `if` branch and `for` loop is balanced on its own, so whichever
@@ -111,7 +112,8 @@ def _keeps(expr: nodes.Expr) -> bool:
     if isinstance(expr, nodes.Getattr):
         return _keeps(expr.node)
     if isinstance(expr, nodes.Getitem):
-        return isinstance(expr.arg, nodes.Const) and isinstance(expr.arg.value, (str, int)) and _keeps(expr.node)
+        # A key, not an index: an index into a fragment is one character of it (`<`).
+        return isinstance(expr.arg, nodes.Const) and isinstance(expr.arg.value, str) and _keeps(expr.node)
     return _composed(expr, KEEPING_FILTERS, _keeps)
 
 
