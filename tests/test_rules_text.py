@@ -405,3 +405,13 @@ def test_clean_is_idempotent_on_converted_seeds(path, encoding):
 def test_module_source_is_nfc():
     source = Path(T.__file__).read_text(encoding="utf-8")
     assert is_nfc(source)
+
+
+def test_invisible_characters_are_never_printable():
+    """clean() skips its per-character pass for printable text: that is exact only if no
+    control (Cc) or format (Cf) character counts as printable in this Python's Unicode."""
+    import sys
+    import unicodedata
+
+    assert not [hex(c) for c in range(sys.maxunicode + 1)
+                if unicodedata.category(chr(c)) in ("Cc", "Cf") and chr(c).isprintable()]

@@ -257,7 +257,7 @@ def _convert_word(word: str, encoding: str) -> str:
     return converted
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Score:
     votes_for: float = 0.0
     # words that are Vietnamese as typed and would stop being so once converted
@@ -286,6 +286,7 @@ def _word_evidence(word: str, encoding: str) -> tuple[float, float, float]:
     return 0.0, 0.0, 0.0
 
 
+@lru_cache(maxsize=1024)  # clean() scores a one-line text as a whole, as a line and for pasted phrases
 def _score(text: str, encoding: str) -> _Score:
     votes = syllable = unicode = 0.0
     for word in _WORD[encoding].findall(text):
@@ -553,6 +554,8 @@ def _c1_to_cp1252(char: str) -> str:
 
 
 def _strip_invisible(text: str) -> str:
+    if text.isprintable():
+        return text  # Cc and Cf characters are never printable: nothing to strip
     out = []
     for char in text:
         category = unicodedata.category(char)
