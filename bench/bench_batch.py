@@ -94,6 +94,7 @@ def child_drafter(folder: str, data: str, jobs: int) -> dict:
 
     out = Path(folder) / f"out-drafter-{Path(data).stem}-j{jobs}"
     shutil.rmtree(out, ignore_errors=True)
+    os.sync()  # the previous run's files are gone before the clock starts, not during the run
     t = time.perf_counter()
     r = batch.run(Path(folder) / "draft.yaml", data, out, name="{ma}-{ten}", jobs=jobs)
     dt = time.perf_counter() - t
@@ -117,6 +118,7 @@ def child_docxtpl(folder: str, data: str, limit: int) -> dict:
     tpl_rows = row_tpl.RowTemplate(loaded.data, sheet.columns, set(model.Draft.model_fields))
     out = Path(folder) / "out-docxtpl"
     shutil.rmtree(out, ignore_errors=True)
+    os.sync()
     out.mkdir()
     template = None
     rows = sheet.rows[:limit]

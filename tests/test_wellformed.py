@@ -80,11 +80,13 @@ HOSTILE = st.lists(
 @given(subject=HOSTILE, body=HOSTILE, recipient=HOSTILE, cell=HOSTILE)
 def test_proven_templates_print_wellformed_xml_for_hostile_text(subject, body, recipient, cell, tmp_path_factory):
     """What the proof lets through without a parse is parsed here, on text built to
-    break XML; every kind of document, with an appendix table."""
+    break XML; each built-in template (công văn, quyết định, a named type), with an
+    appendix table."""
     from drafter import api
 
     for kind, extra in (("cong-van", {"kinh_gui": [recipient, "Sở Tài chính"]}),
-                        ("quyet-dinh", {"dieu": [body, "Điều khoản thi hành."], "can_cu": [recipient]})):
+                        ("quyet-dinh", {"dieu": [body, "Điều khoản thi hành."], "can_cu": [recipient]}),
+                        ("chi-thi", {})):
         data = {
             "loai": kind, "so": 12, "ngay": "2026-03-02", "trich_yeu": subject, "noi_dung": body,
             "co_quan": {"ten": "Ủy ban nhân dân tỉnh Hà Tĩnh", "viet_tat": "UBND", "dia_danh": "Hà Tĩnh"},
