@@ -6,7 +6,7 @@ was expected and what was found, and how to fix it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ERROR = "error"
@@ -42,6 +42,11 @@ class Problem:
         hint = f"\n    → {self.hint}" if self.hint else ""
         return f"{self.position}: {label}{key}: {self.message}{hint}"
 
+    def at(self, position: Position, key: str | None = None) -> "Problem":
+        """The same problem, placed. Rules and derive say what is wrong (and at which
+        key of the draft); the validation stage, which knows the files, says where."""
+        return replace(self, position=position, key=self.key if key is None else key)
+
     def as_dict(self) -> dict:
         return {
             "severity": self.severity,
@@ -52,6 +57,22 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def warning(message: str, key: str | None = None, hint: str | None = None) -> Problem:
+    return Problem(message, key=key, hint=hint, severity=WARNING)
+
+
+def ordered(problems: list[Problem], files: list[str] | None = None) -> list[Problem]:
+    """Errors before warnings, each group by position: the files in the order given
+    (the draft, then its presets and sheets), then line and column."""
+    rank = {f: i for i, f in enumerate(files or [])}
+
+    def key(p: Problem):
+        pos = p.position
+        return (p.severity != ERROR, rank.get(pos.file, len(rank)), pos.file or "", pos.line or 0, pos.column or 0)
+
+    return sorted(problems, key=key)
 
 
 class DrafterError(Exception):
