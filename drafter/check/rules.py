@@ -473,32 +473,18 @@ def so_format(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ date line
 
 
-def _date_parts(text: str) -> tuple[str, str] | None:
-    m = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+\d{4}", text)
-    return (m.group(1), m.group(2)) if m else None
-
-
 @rule("DATE-ZERO", ERROR, "Ngày dưới 10 và tháng 1, 2 có số 0 đứng trước; tháng khác thì không", "Elements")
 def date_zero(lay: Layout) -> Iterator[Finding]:
-    if lay.date is None or (parts := _date_parts(lay.date.text)) is None:
-        return
-    d, m = parts
-    if d != date_line.day(int(d)):
-        yield _at("DATE-ZERO", lay.date, f"Ngày phải viết «ngày {date_line.day(int(d))}» thay cho «ngày {d}» "
-                                         "(ngày dưới 10 có số 0 đứng trước).")
-    if 1 <= int(m) <= 12 and m != date_line.month(int(m)):
-        yield _at("DATE-ZERO", lay.date, f"Tháng phải viết «tháng {date_line.month(int(m))}» thay cho "
-                                         f"«tháng {m}» (chỉ tháng 1, 2 có số 0 đứng trước).")
+    if lay.date is not None:
+        for problem in date_line.validate_zeros(lay.date.text):
+            yield _at("DATE-ZERO", lay.date, problem.message)
 
 
 @rule("DATE-FORMAT", ERROR, "Dòng địa danh, ngày tháng năm đúng mẫu, ngày có thật", "Elements")
 def date_format(lay: Layout) -> Iterator[Finding]:
-    if lay.date is None:
-        return
-    for problem in date_line.validate(lay.date.text):
-        if "số 0 đứng trước" in problem or problem.startswith("Tháng phải viết"):
-            continue  # DATE-ZERO
-        yield _at("DATE-FORMAT", lay.date, problem)
+    if lay.date is not None:
+        for problem in date_line.validate_pattern(lay.date.text):
+            yield _at("DATE-FORMAT", lay.date, problem.message)
 
 
 @rule("DATE-ITALIC", ERROR, "Dòng địa danh, ngày tháng năm chữ in thường, nghiêng", "Elements")

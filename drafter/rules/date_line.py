@@ -2,12 +2,26 @@
 
 Days 1-9 and the months 1 and 2 take a leading zero; no other month does. With no
 date the day and month stay blank for the signing day.
+
+>>> import datetime as dt
+>>> format("Hà Tĩnh", dt.date(2020, 1, 6))
+'Hà Tĩnh, ngày 06 tháng 01 năm 2020'
+>>> format("Hà Nội", dt.date(2019, 12, 13))
+'Hà Nội, ngày 13 tháng 12 năm 2019'
+>>> validate("Hà Tĩnh, ngày 06 tháng 01 năm 2020")
+[]
+>>> [p.message for p in validate("Hà Nội, ngày 5 tháng 03 năm 2020")]
+["Ngày phải viết 'ngày 05' thay cho 'ngày 5' (ngày dưới 10 có số 0 đứng trước).", "Tháng phải viết 'tháng 3' thay cho 'tháng 03' (chỉ tháng 1, 2 có số 0 đứng trước)."]
+>>> [p.message for p in validate("Hà Nội, ngày 30 tháng 02 năm 2020")]
+['Ngày 30/02/2020 không có thật.']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+from ..errors import Problem
 
 BLANK = "\u00a0" * 6
 
@@ -39,24 +53,45 @@ _LINE = re.compile(
 )
 
 
-def validate(line: str) -> list[str]:
-    """Problems of a date line as read in a document, in Vietnamese."""
+def validate(line: str) -> list[Problem]:
+    """Problems of a date line as read in a document: its pattern, a real date, then
+    the leading zeros (only checked on a real date)."""
+    return validate_pattern(line) or validate_zeros(line)
+
+
+def validate_pattern(line: str) -> list[Problem]:
+    """The line follows `Địa danh, ngày dd tháng mm năm yyyy` and names a real day; a
+    draft's blank date (`ngày   tháng   năm 2026`) passes."""
     m = _LINE.match(line.strip())
     if not m:
         if re.search(r"ngày\s+tháng\s+năm", line.replace("\u00a0", " ")):
             return []  # a draft's blank date
-        return [f"Dòng địa danh, ngày tháng không đúng mẫu 'Hà Nội, ngày 05 tháng 01 năm 2020': '{line}'."]
+        return [Problem(f"Dòng địa danh, ngày tháng không đúng mẫu 'Hà Nội, ngày 05 tháng 01 năm 2020': '{line}'.")]
     d, mth, y = m.group("d"), m.group("m"), m.group("y")
-    problems = []
     try:
         dt.date(int(y), int(mth), int(d))
     except ValueError:
-        problems.append(f"Ngày {d}/{mth}/{y} không có thật.")
-        return problems
+        return [Problem(f"Ngày {d}/{mth}/{y} không có thật.")]
+    return []
+
+
+_PHRASE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+\d{4}")
+
+
+def validate_zeros(text: str) -> list[Problem]:
+    """The leading-zero rule on the first `ngày d tháng m năm yyyy` found in `text`
+    (the checker asks it of a line that may not match the whole pattern)."""
+    m = _PHRASE.search(text)
+    if not m:
+        return []
+    d, mth = m.groups()
+    problems = []
     if d != day(int(d)):
-        problems.append(f"Ngày dưới 10 phải có số 0 đứng trước: 'ngày {day(int(d))}' thay cho 'ngày {d}'.")
-    if mth != month(int(mth)):
-        problems.append(f"Tháng phải viết 'tháng {month(int(mth))}' thay cho 'tháng {mth}'.")
+        problems.append(Problem(f"Ngày phải viết 'ngày {day(int(d))}' thay cho 'ngày {d}' "
+                                "(ngày dưới 10 có số 0 đứng trước)."))
+    if 1 <= int(mth) <= 12 and mth != month(int(mth)):
+        problems.append(Problem(f"Tháng phải viết 'tháng {month(int(mth))}' thay cho 'tháng {mth}' "
+                                "(chỉ tháng 1, 2 có số 0 đứng trước)."))
     return problems
 
 
