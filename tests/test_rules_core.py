@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from drafter.errors import ERROR, Position
 from drafter.rules import body, date_line, doctypes, inline, recipients, signature, so_ky_hieu
 
 NB = "\u00a0"
@@ -115,9 +116,25 @@ def test_noi_nhan_lines():
 
 
 def test_validate_noi_nhan():
-    assert recipients.validate_noi_nhan(["- Như trên;", "- Lưu: VT, KT."]) == []
-    assert len(recipients.validate_noi_nhan(["- Như trên", "- Lưu: VT, KT."])) == 1
-    assert len(recipients.validate_noi_nhan(["- Như trên;", "- Lưu: KT."])) == 1
+    assert recipients.validate(noi_nhan=["- Như trên;", "- Lưu: VT, KT."]) == []
+    assert len(recipients.validate(noi_nhan=["- Như trên", "- Lưu: VT, KT."])) == 1
+    assert len(recipients.validate(noi_nhan=["- Như trên;", "- Lưu: KT."])) == 1
+
+
+def test_validate_kinh_gui():
+    assert recipients.validate(kinh_gui=["- Sở Tài chính;", "- Sở Nội vụ."]) == []
+    (problem,) = recipients.validate(kinh_gui=["- Sở Tài chính,", "- Sở Nội vụ."])
+    assert "';'" in problem.message and problem.position == Position() and problem.severity == ERROR
+    assert len(recipients.validate(kinh_gui=["Sở Tài chính;", "- Sở Nội vụ;"])) == 2
+
+
+@pytest.mark.parametrize("item,last,line", [
+    ("Sở Tài chính", False, "- Sở Tài chính;"), ("- Sở Tài chính;", False, "- Sở Tài chính;"),
+    ("Sở Nội vụ,", True, "- Sở Nội vụ."), ("+ UBND các xã.", True, "- UBND các xã."),
+])
+def test_recipient_line_format(item, last, line):
+    assert recipients.format(item, last=last) == line
+    assert recipients.validate(kinh_gui=[line] if last else [line, "- X."]) == []
 
 
 @pytest.mark.parametrize("kwargs,key", [

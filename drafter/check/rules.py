@@ -561,7 +561,8 @@ def kinh_gui_punct(lay: Layout) -> Iterator[Finding]:
     if len(lay.kinh_gui_items) == 1:
         return  # one recipient on its own line: the rules ask nothing more
     lines = [it.text for it in lay.kinh_gui_items]
-    yield from _route(lay.kinh_gui_items, recipients.validate_kinh_gui(lines), "KG-PUNCT")
+    problems = [p.message for p in recipients.validate(kinh_gui=lines)]
+    yield from _route(lay.kinh_gui_items, problems, "KG-PUNCT")
 
 
 @rule("NN-STYLE", ERROR, "Chữ «Nơi nhận:» in nghiêng, đậm", "Elements")
@@ -583,8 +584,8 @@ def _noi_nhan_lines(lay: Layout) -> list[str]:
 def noi_nhan_punct(lay: Layout) -> Iterator[Finding]:
     if lay.noi_nhan is None or not lay.noi_nhan_items:
         return
-    problems = [p for p in recipients.validate_noi_nhan(_noi_nhan_lines(lay))
-                if p.startswith("Dòng nơi nhận")]
+    problems = [p.message for p in recipients.validate(noi_nhan=_noi_nhan_lines(lay))
+                if p.message.startswith("Dòng nơi nhận")]
     yield from _route(lay.noi_nhan_items, problems, "NN-PUNCT")
 
 
@@ -595,8 +596,8 @@ def noi_nhan_luu(lay: Layout) -> Iterator[Finding]:
     if not lay.noi_nhan_items:
         yield _at("NN-LUU", lay.noi_nhan, "Dưới «Nơi nhận:» không có danh sách nơi nhận; dòng cuối phải là «- Lưu: VT, …».")
         return
-    problems = [p for p in recipients.validate_noi_nhan(_noi_nhan_lines(lay))
-                if not p.startswith("Dòng nơi nhận")]
+    problems = [p.message for p in recipients.validate(noi_nhan=_noi_nhan_lines(lay))
+                if not p.message.startswith("Dòng nơi nhận")]
     yield from _route(lay.noi_nhan_items, problems, "NN-LUU")
 
 

@@ -2,12 +2,30 @@
 
 Each item is stored bare; its leading "- " and its ending ";" or "." are derived, so
 a typed "- Sở Tài chính;" and a typed "Sở Tài chính" give the same line.
+
+>>> format("Sở Tài chính;")
+'- Sở Tài chính;'
+>>> format("- Sở Nội vụ", last=True)
+'- Sở Nội vụ.'
+>>> kinh_gui(["Sở Tài chính", "Sở Nội vụ."]).all_lines
+('Kính gửi:', '- Sở Tài chính;', '- Sở Nội vụ.')
+>>> noi_nhan_lines(["Bộ Công Thương"], ["KT1"], first="Như trên")
+['- Như trên;', '- Bộ Công Thương;', '- Lưu: VT, KT1.']
+
+:func:`validate` reads the lists of a document (the checker's Kính gửi and Nơi nhận):
+
+>>> validate(kinh_gui=["- Sở Tài chính;", "- Sở Nội vụ."], noi_nhan=["- Như trên;", "- Lưu: VT, KT1."])
+[]
+>>> [p.message for p in validate(noi_nhan=["- Như trên", "- Lưu: KT1."])]
+["Dòng nơi nhận phải kết thúc bằng ';': '- Như trên'.", "Dòng cuối của nơi nhận phải là '- Lưu: VT, …': '- Lưu: KT1.'."]
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ..errors import Problem
 
 _LEAD = re.compile(r"^\s*[-–—+•]\s*")
 _TRAIL = re.compile(r"\s*[;,.:]\s*$")
@@ -19,6 +37,16 @@ def bare(item: str) -> str:
     if text.endswith(("...", "…")):
         return text  # an ellipsis is content, not end punctuation
     return _TRAIL.sub("", text).strip()
+
+
+def format(item: str, *, last: bool = False) -> str:
+    """One line of a recipient list: `- …;`, or `- ….` for the last line of Kính gửi."""
+    return _line(bare(item), last)
+
+
+def _line(bare_item: str, last: bool = False) -> str:
+    # Items already bare are not stripped twice: "Sở X.;" keeps its "." as typed.
+    return f"- {bare_item}{'.' if last else ';'}"
 
 
 @dataclass(frozen=True)
@@ -40,7 +68,7 @@ def kinh_gui(recipients: str | list[str] | None) -> KinhGui | None:
         return None
     if len(items) == 1:
         return KinhGui(inline=f"{items[0]}.", lines=())
-    lines = tuple(f"- {b};" for b in items[:-1]) + (f"- {items[-1]}.",)
+    lines = tuple(_line(b) for b in items[:-1]) + (_line(items[-1], last=True),)
     return KinhGui(inline=None, lines=lines)
 
 
@@ -80,37 +108,46 @@ def noi_nhan_lines(
     if first:
         bares = [b for b in bares if b.casefold() != first.casefold()]
         bares.insert(0, first)
-    return [f"- {b};" for b in bares] + [f"- {luu_line(luu, unit=unit)}"]
+    return [_line(b) for b in bares] + [f"- {luu_line(luu, unit=unit)}"]
 
 
-def validate_noi_nhan(lines: list[str]) -> list[str]:
-    """Problems in Nơi nhận lines as read from a document (for the checker)."""
-    problems = []
-    real = [ln.strip() for ln in lines if ln.strip()]
-    if not real:
-        return ["Thiếu danh sách nơi nhận."]
-    for ln in real[:-1]:
-        if not ln.startswith("-"):
-            problems.append(f"Dòng nơi nhận phải bắt đầu bằng '- ': '{ln}'.")
-        elif not ln.endswith(";"):
-            problems.append(f"Dòng nơi nhận phải kết thúc bằng ';': '{ln}'.")
-    last = real[-1]
-    if not re.match(r"^-\s*Lưu\s*:\s*VT\b", last):
-        problems.append(f"Dòng cuối của nơi nhận phải là '- Lưu: VT, …': '{last}'.")
-    elif not last.rstrip().endswith("."):
-        problems.append(f"Dòng '- Lưu: …' phải kết thúc bằng dấu chấm: '{last}'.")
+def validate(*, kinh_gui: list[str] | None = None, noi_nhan: list[str] | None = None) -> list[Problem]:
+    """Problems of the lists as read from a document: a multi-line Kính gửi (each line
+    `- …;`, the last `- ….`) and the Nơi nhận lines (the last `- Lưu: VT, ….`).
+    A list not given is not checked."""
+    problems: list[Problem] = []
+    if kinh_gui is not None:
+        problems += _kinh_gui_problems(kinh_gui)
+    if noi_nhan is not None:
+        problems += _noi_nhan_problems(noi_nhan)
     return problems
 
 
-def validate_kinh_gui(lines: list[str]) -> list[str]:
-    """Problems in a multi-line Kính gửi list as read from a document."""
+def _noi_nhan_problems(lines: list[str]) -> list[Problem]:
+    real = [ln.strip() for ln in lines if ln.strip()]
+    if not real:
+        return [Problem("Thiếu danh sách nơi nhận.")]
+    problems = []
+    for ln in real[:-1]:
+        if not ln.startswith("-"):
+            problems.append(Problem(f"Dòng nơi nhận phải bắt đầu bằng '- ': '{ln}'."))
+        elif not ln.endswith(";"):
+            problems.append(Problem(f"Dòng nơi nhận phải kết thúc bằng ';': '{ln}'."))
+    last = real[-1]
+    if not re.match(r"^-\s*Lưu\s*:\s*VT\b", last):
+        problems.append(Problem(f"Dòng cuối của nơi nhận phải là '- Lưu: VT, …': '{last}'."))
+    elif not last.rstrip().endswith("."):
+        problems.append(Problem(f"Dòng '- Lưu: …' phải kết thúc bằng dấu chấm: '{last}'."))
+    return problems
+
+
+def _kinh_gui_problems(lines: list[str]) -> list[Problem]:
     problems = []
     items = [ln.strip() for ln in lines if ln.strip()]
     for i, ln in enumerate(items):
-        last = i == len(items) - 1
         if not ln.startswith("-"):
-            problems.append(f"Dòng kính gửi phải bắt đầu bằng '- ': '{ln}'.")
-        end = "." if last else ";"
+            problems.append(Problem(f"Dòng kính gửi phải bắt đầu bằng '- ': '{ln}'."))
+        end = "." if i == len(items) - 1 else ";"
         if not ln.endswith(end):
-            problems.append(f"Dòng kính gửi phải kết thúc bằng '{end}': '{ln}'.")
+            problems.append(Problem(f"Dòng kính gửi phải kết thúc bằng '{end}': '{ln}'."))
     return problems
