@@ -17,18 +17,14 @@ This module must import quickly: the CLI loads it lazily for ``drafter pdf`` and
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import click
 
 ENV_SOFFICE = "DRAFTER_SOFFICE"
 
@@ -402,6 +398,22 @@ def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | No
     return convert_result(docx_paths, None, timeout=timeout)
 
 
+@dataclass
+class BesideResult:
+    written: list[Path]
+    errors: list[str]  # one Vietnamese sentence per failure, ready to print
+
+
+def pdfs_beside(docx_paths: list[Path] | list[str]) -> BesideResult:
+    """`render_pdf_beside` for documents just written: raises nothing for the PDFs
+    (the .docx files stay whatever happens to them), every failure is a sentence."""
+    try:
+        conv = render_pdf_beside(docx_paths)
+    except PdfError as exc:
+        return BesideResult([], [f"Văn bản Word đã tạo, nhưng chưa tạo được PDF: {exc}"])
+    return BesideResult(conv.written, [f"Không tạo được PDF cho {p}: {why}" for p, why in conv.failed.items()])
+
+
 # --------------------------------------------------------------------------- reading PDFs
 
 
@@ -526,106 +538,3 @@ def preview(draft_path: Path | str, out_dir: Path | str | None = None, *, dpi: i
         images = to_png(pdf, folder, draft_path.stem, dpi=dpi, timeout=timeout)
     return Preview(folder, images, prepared.warnings)
 
-
-# --------------------------------------------------------------------------- commands
-
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _fail(exc: Exception, as_json: bool) -> None:
-    if as_json:
-        problem = {"severity": "error", "file": None, "line": None, "column": None,
-                   "key": None, "message": str(exc), "hint": None}
-        click.echo(json.dumps({"ok": False, "problems": [problem]}, ensure_ascii=False, indent=2))
-    else:
-        click.echo(str(exc), err=True)
-    sys.exit(1)
-
-
-def _shown(path: Path) -> str:
-    from .errors import display_path
-
-    return display_path(path)
-
-
-def _handle_errors(fn):
-    from .cli import handle_errors
-
-    return handle_errors(fn)
-
-
-@click.command("pdf", context_settings=_CONTEXT)
-@click.argument("files", nargs=-1, required=True, metavar="TỆP.docx…")
-@click.option("-o", "--output-dir", "out_dir", default=None, metavar="THƯ_MỤC",
-              type=click.Path(file_okay=False), help="Ghi PDF vào THƯ_MỤC (mặc định: cạnh từng tệp .docx).")
-@click.option("--timeout", default=300.0, show_default=True, metavar="GIÂY", type=click.FloatRange(min=1),
-              help="Dừng LibreOffice nếu quá số giây này.")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@_handle_errors
-def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, as_json: bool) -> None:
-    """Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice.
-
-    Mọi tệp được chuyển trong một lần chạy LibreOffice (nhanh hơn nhiều so với từng
-    tệp). PDF nằm cạnh tệp .docx, cùng tên; PDF cũ cùng tên được thay.
-    Cần LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2).
-    """
-    try:
-        result = convert_result([Path(f) for f in files], out_dir, timeout=timeout)
-    except PdfError as exc:
-        _fail(exc, as_json)
-    fonts = font_report() if result.written else None
-    if as_json:
-        click.echo(json.dumps({
-            "ok": result.ok,
-            "pdf": [str(p) for p in result.written],
-            "failed": [{"docx": str(p), "reason": why} for p, why in result.failed.items()],
-            "seconds": round(result.seconds, 2),
-            "font": fonts,
-        }, ensure_ascii=False, indent=2))
-    else:
-        if fonts and fonts["warning"]:
-            click.echo(f"cảnh báo: {fonts['warning']}", err=True)
-        for p in result.written:
-            click.echo(f"Đã tạo PDF: {_shown(p)}")
-        for p, why in result.failed.items():
-            click.echo(f"Không tạo được PDF cho {_shown(p)}: {why}", err=True)
-        if result.failed:
-            click.echo(f"{len(result.failed)}/{len(result.failed) + len(result.written)} tệp chưa chuyển được.",
-                       err=True)
-    if result.failed:
-        sys.exit(1)
-
-
-@click.command("preview", context_settings=_CONTEXT)
-@click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
-@click.option("-o", "--output-dir", "out_dir", default=None, metavar="THƯ_MỤC", type=click.Path(file_okay=False),
-              help="Thư mục ghi ảnh (mặc định: thư mục <tên>-xem-truoc cạnh bản thảo).")
-@click.option("--dpi", default=80, show_default=True, type=click.IntRange(20, 600),
-              help="Độ phân giải ảnh (điểm ảnh mỗi inch).")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@_handle_errors
-def preview_command(draft: str, out_dir: str | None, dpi: int, as_json: bool) -> None:
-    """Xem trước BẢN_THẢO.yaml: mỗi trang văn bản thành một ảnh PNG.
-
-    Không ghi tệp .docx hay .pdf nào cạnh bản thảo; ảnh là <tên>-1.png, <tên>-2.png…
-    Cần LibreOffice và pdftoppm (Debian/Ubuntu: sudo apt-get install
-    libreoffice-writer-nogui fonts-liberation2 poppler-utils).
-    """
-    try:
-        result = preview(draft, out_dir, dpi=dpi)
-    except PdfError as exc:
-        _fail(exc, as_json)
-    if as_json:
-        click.echo(json.dumps({"ok": True, "folder": str(result.folder),
-                               "images": [str(p) for p in result.images],
-                               "warnings": [w.as_dict() for w in result.warnings]},
-                              ensure_ascii=False, indent=2))
-        return
-    for w in result.warnings:
-        click.echo(w.format(), err=True)
-    fonts = font_report()
-    if fonts["warning"]:
-        click.echo(f"cảnh báo: {fonts['warning']}", err=True)
-    click.echo(f"Đã tạo {len(result.images)} ảnh xem trước trong {_shown(result.folder)}:")
-    for p in result.images:
-        click.echo(f"  {_shown(p)}")

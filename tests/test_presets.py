@@ -145,7 +145,7 @@ def test_presets_appear_in_help(cli):
 
 def test_module_imports_fast():
     code = (
-        "import sys, drafter.presets_cli\n"
+        "import sys, drafter.cli.presets, drafter.inputs.preset_files\n"
         "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'docxtpl', 'lxml', 'openpyxl', 'drafter.model')"
         " if m in sys.modules]\n"
         "assert not heavy, heavy\n"

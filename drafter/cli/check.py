@@ -16,11 +16,11 @@ import json
 
 import click
 
-from drafter.cli import CONTEXT, handle_errors
+from .output import CONTEXT, handle_errors
 
 
 def _line(file: str, finding) -> str:
-    from .model import SEVERITY_LABELS
+    from ..check.model import SEVERITY_LABELS
 
     loc = finding.location
     where = loc.describe()
@@ -41,9 +41,8 @@ def check(files: tuple[str, ...], as_json: bool) -> None:
     trong bảng, số và ngày của văn bản được trích dẫn. Mã thoát 1 khi có lỗi.
     Danh mục quy tắc: docs/check-rules.md.
     """
-    from drafter.errors import DrafterError
-
-    from .api import check_file
+    from ..check.api import check_file
+    from ..errors import DrafterError
 
     results: list[dict] = []
     errors = warnings = unreadable = 0

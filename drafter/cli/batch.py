@@ -1,0 +1,116 @@
+"""`drafter batch`: one document per row, with a progress bar, a summary of the failed
+rows and optional PDFs. The work is drafter.batch.run; this module prints its result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+
+import click
+
+from .output import CONTEXT, handle_errors
+
+
+@click.command("batch", context_settings=CONTEXT)
+@click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
+@click.argument("data", metavar="[DỮ_LIỆU.csv|.xlsx]", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", required=True, metavar="THƯ_MỤC", help="Thư mục ghi các văn bản.")
+@click.option("--name", default=None, metavar="MẪU",
+              help="Tên tệp từ các cột, ví dụ \"{ma}-{ten}\" (mặc định: số hàng và cột chữ đầu tiên).")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình chạy song song.")
+@click.option("--resume", is_flag=True, help="Bỏ qua các hàng đã có tệp và không đổi dữ liệu.")
+@click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
+@click.option("--units", default=None, metavar="TỈNH", help="Chạy cho mọi xã, phường của tỉnh (không cần tệp dữ liệu).")
+@click.option("--max-rows", default=None, type=click.IntRange(min=1), metavar="N", help="Số hàng tối đa (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
+@click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh mỗi văn bản (cần LibreOffice).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_rows, pdf, as_json):
+    """Tạo một văn bản cho mỗi hàng của DỮ_LIỆU (hoặc mỗi xã, phường với --units).
+
+    Trong bản thảo, {{ hang.TEN_COT }} lấy giá trị của cột; cột trùng tên khóa
+    (so, ngay, kinh_gui…) đặt khóa đó cho hàng. Hàng lỗi được ghi lại, các hàng
+    khác vẫn chạy; manifest.csv và manifest.json trong THƯ_MỤC liệt kê kết quả.
+    """
+    from .. import batch
+    from ..errors import display_path
+
+    show = sys.stderr.isatty() and not as_json
+    bar = None
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("Đang tạo văn bản"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("còn"), TimeRemainingColumn(), transient=False)
+    task = None
+
+    def progress(done, total):
+        nonlocal task
+        if bar is None:
+            return
+        if task is None:
+            bar.start()
+            task = bar.add_task("batch", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        result = batch.run(draft, data, out_dir, name=name, jobs=jobs, resume=resume, force=force, units=units,
+                           max_rows=max_rows, progress=progress)
+    finally:
+        if bar is not None and task is not None:
+            bar.stop()
+    pdf_errors: list[str] = []
+    if pdf and result.ok:
+        from .. import pdf as pdf_mod
+
+        docs = [result.out_dir / o.file for o in sorted(result.outcomes, key=lambda o: o.row)
+                if o.status == batch.OK and o.file]
+        beside = pdf_mod.pdfs_beside(docs)
+        result.pdfs, pdf_errors = beside.written, beside.errors
+    if as_json:
+        click.echo(json.dumps({
+            "ok": result.failed == 0 and not result.interrupted and not pdf_errors, "done": result.ok, "failed": result.failed,
+            "skipped": result.skipped, "seconds": round(result.seconds, 3), "out_dir": str(result.out_dir),
+            "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
+            "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
+        }, ensure_ascii=False, indent=1))
+    else:
+        if result.data_note:
+            click.echo(result.data_note, err=True)
+        # One mistake in the draft fails every row the same way: say it once.
+        by_message: dict[str, list[int]] = {}
+        for o in batch.iter_failures(result):
+            by_message.setdefault(o.message, []).append(o.row)
+        shown = 0
+        for message, rows_failed in by_message.items():
+            if shown >= batch.SHOWN_FAILURES:
+                break
+            where = (f"hàng {rows_failed[0]}" if len(rows_failed) == 1 else
+                     f"{len(rows_failed)} hàng ({_row_list(rows_failed)})")
+            click.echo(f"{data or '--units'}: {where}: lỗi: {message}", err=True)
+            shown += 1
+        if len(by_message) > shown:
+            rest = sum(len(r) for m, r in list(by_message.items())[shown:])
+            click.echo(f"… và {rest} hàng lỗi khác (xem manifest.csv).", err=True)
+        rate = f" ({result.ok / result.seconds:.0f} văn bản/giây)" if result.ok and result.seconds else ""
+        click.echo(
+            f"Xong: {result.ok} văn bản, {result.failed} hàng lỗi, {result.skipped} bỏ qua "
+            f"trong {result.seconds:.1f} giây{rate}. "
+            f"Danh sách: {display_path(result.out_dir / batch.MANIFEST_CSV)}"
+        )
+        if result.pdfs:
+            click.echo(f"Đã tạo {len(result.pdfs)} tệp PDF cạnh các văn bản.")
+        for e in pdf_errors:
+            click.echo(e, err=True)
+        if result.interrupted:
+            click.echo("Đã dừng giữa chừng: các tệp đã xong vẫn nguyên vẹn; chạy lại với --resume để làm tiếp.", err=True)
+    if result.interrupted:
+        sys.exit(130)
+    if result.failed or pdf_errors:
+        sys.exit(1)
+
+
+def _row_list(rows: list[int], limit: int = 6) -> str:
+    head = ", ".join(map(str, rows[:limit]))
+    return head + (", …" if len(rows) > limit else "")

@@ -1,0 +1,84 @@
+"""What every command shares: click's context settings, printing problems, and turning
+errors into Vietnamese messages and exit codes.
+
+Exit codes: 0 success; 1 a problem in the user's input or files (printed in
+Vietnamese with file, line and key); 2 wrong command-line usage (click's own);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from functools import wraps
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def print_problems(problems) -> None:
+    """Each problem on its own line(s) of stderr, as Problem.format() words it."""
+    for p in problems:
+        click.echo(p.format(), err=True)
+
+
+def handle_errors(fn):
+    """Turn DrafterError into its Vietnamese messages and exit code 1, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        # drafter.errors is imported here, not at the top: `drafter --help` loads no library module.
+        from ..errors import DrafterError
+
+        try:
+            return fn(*args, **kwargs)
+        except DrafterError as exc:
+            if kwargs.get("as_json"):
+                click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
+                                      ensure_ascii=False, indent=2))
+            else:
+                print_problems(exc.problems)
+                n = len(exc.errors)
+                click.echo(f"Có {n} lỗi; chưa tạo được văn bản." if n > 1 else "Chưa tạo được văn bản.", err=True)
+            sys.exit(1)
+        except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
+            sys.stderr.close()
+            sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("Đã dừng theo yêu cầu.", err=True)
+            sys.exit(130)
+        except click.exceptions.ClickException:
+            raise
+        except Exception as exc:  # an unexpected fault: say so plainly, keep the detail for us
+            if os.environ.get("DRAFTER_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"Lỗi nội bộ của drafter ({type(exc).__name__}: {exc}). "
+                "Hãy gửi tệp bản thảo cho người quản trị; chạy lại với DRAFTER_DEBUG=1 để xem chi tiết.",
+                err=True,
+            )
+            sys.exit(1)
+
+    return wrapper
+
+
+def fail(message: str, as_json: bool) -> None:
+    """A failure that is no DrafterError (a PdfError, say): its message as one problem
+    without position, in JSON or on stderr; exit 1."""
+    if as_json:
+        problem = {"severity": "error", "file": None, "line": None, "column": None,
+                   "key": None, "message": message, "hint": None}
+        click.echo(json.dumps({"ok": False, "problems": [problem]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(message, err=True)
+    sys.exit(1)
+
+
+def shown(path) -> str:
+    """A path as the user would type it (relative to the current folder when inside it)."""
+    from ..errors import display_path
+
+    return display_path(path)

@@ -1,0 +1,114 @@
+"""The commands loaded with the group: new, render, types, words. Their library
+modules are imported inside each command so that `drafter --help` stays quick."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .output import CONTEXT, handle_errors, print_problems
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("loai", metavar="LOẠI")
+@click.option("--preset", "-p", default=None, metavar="TÊN",
+              help="Mẫu dùng chung của cơ quan (mặc định: mẫu minh họa 'demo'). Xem: drafter presets.")
+@click.option("-o", "--output", "name", default=None, metavar="TÊN",
+              help="Tên tệp (không đuôi): ghi TÊN.yaml và TÊN.docx. Mặc định: tên loại văn bản.")
+@click.option("--no-input", is_flag=True, help="Không hỏi gì (dùng trong kịch bản tự động).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: bool, as_json: bool) -> None:
+    """Tạo bản thảo mới LOẠI (cong-van, quyet-dinh, chi-thi…) và văn bản Word của nó.
+
+    Ghi TÊN.yaml (bản thảo có sẵn ghi chú từng khóa) và TÊN.docx. Trên màn hình
+    lệnh, drafter hỏi trích yếu và nơi nhận; --no-input để không hỏi.
+    """
+    from .. import newdraft
+    from ..errors import display_path
+
+    interactive = not no_input and sys.stdin.isatty() and not as_json
+    answers = newdraft.ask(loai, click.prompt) if interactive else {}
+    result = newdraft.create(loai, preset=preset, name=name, force=force, **answers)
+    if as_json:
+        click.echo(json.dumps({"ok": True, "draft": str(result.draft), "docx": str(result.output),
+                               "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
+        return
+    print_problems(result.warnings)
+    click.echo(f"Đã tạo bản thảo: {display_path(result.draft)}")
+    click.echo(f"Đã tạo văn bản: {display_path(result.output)}")
+    click.echo(f"Sửa {display_path(result.draft)} rồi chạy: drafter render {display_path(result.draft)} --force")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None, metavar="TỆP.docx", help="Tệp kết quả (mặc định: cạnh bản thảo, đuôi .docx).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp kết quả đã có.")
+@click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh văn bản (cần LibreOffice).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def render(draft: str, output: str | None, force: bool, pdf: bool, as_json: bool) -> None:
+    """Tạo văn bản Word từ BẢN_THẢO.yaml (sau khi sửa bản thảo)."""
+    from .. import api
+
+    result = api.render_file(draft, output, force=force)
+    pdfs, pdf_errors = [], []
+    if pdf:
+        from .. import pdf as pdf_mod
+
+        beside = pdf_mod.pdfs_beside([result.output])
+        pdfs, pdf_errors = beside.written, beside.errors
+    if as_json:
+        click.echo(json.dumps({"ok": not pdf_errors, "docx": str(result.output), "pdf": [str(p) for p in pdfs],
+                               "pdf_errors": pdf_errors,
+                               "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
+    else:
+        print_problems(result.warnings)
+        click.echo(f"Đã tạo văn bản: {result.output}")
+        for p in pdfs:
+            click.echo(f"Đã tạo PDF: {p}")
+        for e in pdf_errors:
+            click.echo(e, err=True)
+    if pdf_errors:
+        sys.exit(1)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="In danh sách dạng JSON.")
+def types(as_json: bool) -> None:
+    """Liệt kê các loại văn bản: mã dùng trong bản thảo, tên loại, chữ viết tắt."""
+    from ..rules import doctypes
+
+    rows = [{"loai": t.slug, "ten": t.name, "viet_tat": t.abbr or "", "mau": t.layout} for t in doctypes.TYPES]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max(len(r["loai"]) for r in rows)
+    for r in rows:
+        click.echo(f"{r['loai']:<{width}}  {r['viet_tat'] or '—':<4}  {r['ten']}")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("number", metavar="SỐ")
+@click.option("--dong/--no-dong", default=False, help="Đọc thành số tiền: 'Bằng chữ: … đồng.'")
+@click.option("--le", "zero_tens", flag_value="lẻ", default=None, help="Đọc số 0 hàng chục là 'lẻ' (mặc định 'linh').")
+@click.option("--bon", "four", flag_value="bốn", default=None, help="Đọc số 4 hàng đơn vị là 'bốn' (mặc định 'tư').")
+@handle_errors
+def words(number: str, dong: bool, zero_tens: str | None, four: str | None) -> None:
+    """In cách đọc SỐ bằng chữ: 8374000000, 8.374.000.000, 12,5, -5."""
+    from ..errors import DrafterError, Problem
+    from ..rules import numbers, words as w
+
+    try:
+        value = numbers.parse_number(number)
+    except ValueError as exc:
+        raise DrafterError(Problem(str(exc), key="SỐ")) from None
+    opts = {"zero_tens": zero_tens or "linh", "four": four or "tư"}
+    try:
+        text = w.amount_in_words(value, **opts) + "." if dong else w.read_number(value, **opts)
+    except ValueError as exc:
+        raise DrafterError(Problem(str(exc), key="SỐ")) from None
+    click.echo(f"Bằng chữ: {text}" if dong else text)
