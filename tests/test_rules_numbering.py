@@ -2,6 +2,8 @@
 
 import pytest
 
+from drafter.errors import ERROR, Position
+
 from drafter.rules.numbering import (
     VIETNAMESE_LETTERS,
     diem_label,
@@ -9,8 +11,27 @@ from drafter.rules.numbering import (
     khoan_label,
     roman,
     section_label,
-    validate_diem_sequence,
+    validate,
 )
+from drafter.rules import numbering
+
+
+def validate_diem_sequence(labels):
+    """The messages of the problems, which carry no position and are errors."""
+    problems = validate(labels)
+    assert all(p.severity == ERROR and p.position == Position() for p in problems)
+    return [p.message for p in problems]
+
+
+@pytest.mark.parametrize("n,level,label", [(1, "a", "a)"), (5, "a", "đ)"), (7, "a", "g)"),
+                                           (3, "1", "3."), (14, "I", "XIV."), (2, "I", "II.")])
+def test_format(n, level, label):
+    assert numbering.format(n, level) == label
+
+
+def test_format_unknown_level():
+    with pytest.raises(ValueError, match="Cấp đánh số"):
+        numbering.format(1, "A")
 
 
 def test_letters():

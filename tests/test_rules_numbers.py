@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from drafter.rules.numbers import format_number, parse_number, validate_number
+from drafter.errors import ERROR, Position
+from drafter.rules import numbers
+from drafter.rules.numbers import format_number, parse_number, validate
 
 
 @pytest.mark.parametrize(
@@ -156,9 +158,14 @@ def test_round_trip(value):
 
 
 def test_validate_number():
-    assert validate_number("8.374") == []
-    assert validate_number("1.234.567,89") == []
-    problems = validate_number("12.5")
-    assert len(problems) == 1 and "12,5" in problems[0]
-    assert validate_number("abc") and "abc" in validate_number("abc")[0]
-    assert validate_number(None)
+    assert validate("8.374") == []
+    assert validate("1.234.567,89") == []
+    problems = validate("12.5")
+    assert len(problems) == 1 and "12,5" in problems[0].message
+    assert problems[0].severity == ERROR and problems[0].position == Position()
+    assert validate("abc") and "abc" in validate("abc")[0].message
+    assert validate(None)
+
+
+def test_format_is_format_number():
+    assert numbers.format(Decimal("1234567.891"), 2) == format_number(Decimal("1234567.891"), 2) == "1.234.567,89"

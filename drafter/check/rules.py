@@ -435,7 +435,7 @@ def so_type(lay: Layout) -> Iterator[Finding]:
     if not sym:
         return
     first = sym.split("-")[0].strip()
-    known = doctypes.ABBREVIATIONS | doctypes.COPY_ABBREVIATIONS
+    known = doctypes.SYMBOL_ABBREVIATIONS
     t = lay.doc_type
     if t is not None and t.abbr:
         if first != t.abbr:

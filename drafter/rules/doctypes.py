@@ -3,12 +3,30 @@
 Each type says its name, its abbreviation inside số ký hiệu, which layout (Mẫu) it
 uses, and whether it usually carries "Kính gửi". Nothing else in the code branches
 on a type's slug: it asks this table.
+
+>>> format("quyet-dinh")
+'QUYẾT ĐỊNH'
+>>> format("cong-van")  # a công văn has no tên loại
+''
+>>> get("to-trinh").abbr
+'TTr'
+>>> validate("ke-hoach")
+[]
+>>> (problem,) = validate("ke-hoac")
+>>> problem.message, problem.key
+("Loại văn bản 'ke-hoac' không có trong danh mục.", 'loai')
+>>> problem.hint
+'Có phải ý bạn là: ke-hoach, de-an? Xem danh sách bằng lệnh: drafter types'
+>>> sorted(a for a in SYMBOL_ABBREVIATIONS if a.startswith("T"))
+['TB', 'TC', 'TTr', 'TrS']
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import get_close_matches
+
+from ..errors import Problem
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,8 @@ ABBREVIATIONS: frozenset[str] = frozenset(t.abbr for t in TYPES if t.abbr)
 # Copies (Bản sao y / trích sao / sao lục) are not drafted from scratch, but their
 # abbreviations are valid in a số ký hiệu that the checker reads.
 COPY_ABBREVIATIONS: frozenset[str] = frozenset({"SY", "TrS", "SL"})
+# Every abbreviation a số ký hiệu may open with (writer and checker alike).
+SYMBOL_ABBREVIATIONS: frozenset[str] = ABBREVIATIONS | COPY_ABBREVIATIONS
 
 
 class UnknownTypeError(ValueError):
@@ -78,12 +98,20 @@ def get(slug: str) -> DocType:
     try:
         return BY_SLUG[slug]
     except KeyError:
-        near = get_close_matches(slug, list(BY_SLUG), n=3, cutoff=0.5)
-        hint = f" Có phải ý bạn là: {', '.join(near)}?" if near else ""
-        raise UnknownTypeError(
-            f"Loại văn bản '{slug}' không có trong danh mục.{hint} "
-            "Xem danh sách bằng lệnh: drafter types"
-        ) from None
+        raise UnknownTypeError(" ".join(_unknown(slug))) from None
+
+
+def _unknown(slug: str) -> tuple[str, str]:
+    """What is wrong with an unknown slug, and the hint (near slugs, the types command)."""
+    near = get_close_matches(slug, list(BY_SLUG), n=3, cutoff=0.5)
+    hint = f"Có phải ý bạn là: {', '.join(near)}? " if near else ""
+    return f"Loại văn bản '{slug}' không có trong danh mục.", f"{hint}Xem danh sách bằng lệnh: drafter types"
+
+
+def format(slug: str) -> str:
+    """The tên loại line (ô 5a) of a type, in capitals; "" for a công văn, which has none."""
+    t = get(slug)
+    return t.caps_name if t.has_type_name else ""
 
 
 def by_abbr(abbr: str) -> DocType | None:
@@ -93,9 +121,9 @@ def by_abbr(abbr: str) -> DocType | None:
     return None
 
 
-def validate(slug: str) -> list[str]:
-    try:
-        get(slug)
-    except UnknownTypeError as exc:
-        return [str(exc)]
-    return []
+def validate(slug: str) -> list[Problem]:
+    """A slug not in the table, at the draft key `loai`, with the near slugs as hint."""
+    if slug in BY_SLUG:
+        return []
+    message, hint = _unknown(slug)
+    return [Problem(message, key="loai", hint=hint)]

@@ -4,6 +4,17 @@ A name must be valid on Windows and Linux: no separators or reserved characters,
 no `..`, no reserved device names (CON, PRN, AUX, NUL, COM1–9, LPT1–9), no trailing
 dot or space, bounded length; and unique case-insensitively within a batch (Windows
 and macOS file systems ignore case).
+
+>>> format("Báo cáo 12/2025?")
+'Báo cáo 12-2025'
+>>> format("CON")
+'_CON'
+>>> validate("bao-cao-2025")
+[]
+>>> [p.message for p in validate("a/b")]
+["Tên tệp 'a/b' không an toàn; dùng 'a-b'."]
+>>> fill("{ma}-{ten}", {"ma": "01", "ten": "Sở Y tế"})
+'01-Sở Y tế'
 """
 
 from __future__ import annotations
@@ -12,6 +23,8 @@ import re
 import string
 import unicodedata
 from functools import lru_cache
+
+from ..errors import Problem
 
 MAX_BYTES = 120  # the stem, in UTF-8; leaves room for suffixes and the folder path
 _BAD = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -80,8 +93,10 @@ def format(name: str) -> str:
     return s
 
 
-def validate(name: str) -> list[str]:
-    return [] if format(name) == name else [f"Tên tệp '{name}' không an toàn; dùng '{format(name)}'."]
+def validate(name: str) -> list[Problem]:
+    """A name that :func:`format` would change is not safe as it is."""
+    safe = format(name)
+    return [] if safe == name else [Problem(f"Tên tệp '{name}' không an toàn; dùng '{safe}'.")]
 
 
 class UniqueNames:

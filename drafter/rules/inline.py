@@ -3,6 +3,15 @@
 markdown-it-py with only its emphasis rule parses the markers, so `R&D`, `<`, `{{`,
 `%`, `&amp;` and backslashes stay literal text. Underscore emphasis is not ours:
 `_x_` is printed as typed.
+
+>>> parse("Kính gửi **Sở Tài chính** và *các huyện*")
+(Span(text='Kính gửi ', bold=False, italic=False), Span(text='Sở Tài chính', bold=True, italic=False), Span(text=' và ', bold=False, italic=False), Span(text='các huyện', bold=False, italic=True))
+>>> format("**Điều 1.** Ban hành kèm theo R&D_2025")
+'Điều 1. Ban hành kèm theo R&D_2025'
+>>> validate("**Điều 1.** Ban hành")
+[]
+>>> [p.message for p in validate("**Điều 1. Ban hành")]
+["Dòng '**Điều 1. Ban hành' có dấu ** không thành cặp nên sẽ in ra nguyên dạng; chữ đậm viết giữa hai cặp dấu, như **Điều 1.**"]
 """
 
 from __future__ import annotations
@@ -11,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from typing import TYPE_CHECKING
+
+from ..errors import Problem, warning
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -68,5 +79,18 @@ def parse(line: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def plain(line: str) -> str:
+def format(line: str) -> str:
+    """The line as printed, without its emphasis markers."""
     return "".join(s.text for s in parse(line))
+
+
+def validate(line: str) -> list[Problem]:
+    """A bold marker left unpaired (`**` still in the printed text) is printed as typed.
+
+    A single `*` is not judged: `(*)` and `5 * 3` are common literal uses.
+    """
+    if "**" not in format(line):
+        return []
+    shown = line if len(line) <= 60 else line[:59].rstrip() + "…"
+    return [warning(f"Dòng '{shown}' có dấu ** không thành cặp nên sẽ in ra nguyên dạng; "
+                    "chữ đậm viết giữa hai cặp dấu, như **Điều 1.**")]

@@ -6,12 +6,23 @@ Khoản are ``1.``, ``2.``; điểm are ``a)``, ``b)`` in the Vietnamese alphabe
 Decision: there are only 23 điểm letters. Nothing in Nghị định 30 or in practice
 continues past ``y)`` (``aa)`` would be an invention), so asking for a 24th điểm
 raises ValueError telling the drafter to split the khoản.
+
+>>> [format(n, "a") for n in (1, 4, 5, 6, 7)]
+['a)', 'd)', 'đ)', 'e)', 'g)']
+>>> format(4, "I"), format(12, "1")
+('IV.', '12.')
+>>> validate(["a)", "b)", "c)", "d)", "đ)", "e)", "g)"])
+[]
+>>> [p.message for p in validate(["a)", "c)"])]
+['Điểm thứ 2 "c)": bỏ sót "b)"; ở vị trí này cần "b)".']
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from ..errors import Problem
 
 __all__ = [
     "VIETNAMESE_LETTERS",
@@ -21,7 +32,9 @@ __all__ = [
     "roman",
     "khoan_label",
     "section_label",
-    "validate_diem_sequence",
+    "LEVELS",
+    "format",
+    "validate",
 ]
 
 VIETNAMESE_LETTERS = (
@@ -83,20 +96,34 @@ def section_label(n: int) -> str:
     return f"{roman(n)}."
 
 
-def validate_diem_sequence(labels: list[str]) -> list[str]:
-    """Vietnamese messages for a typed sequence of điểm labels (empty when right).
+# The markers a draft uses to ask for a generated number (`[I]`, `[1]`, `[a]`), each
+# with its label: a section (Roman), a khoản, a điểm.
+LEVELS = {"I": section_label, "1": khoan_label, "a": diem_label}
+
+
+def format(n: int, level: str = "1") -> str:
+    """The label of the n-th item of a level: "I" section, "1" khoản, "a" điểm."""
+    try:
+        label = LEVELS[level]
+    except KeyError:
+        raise ValueError(f"Cấp đánh số '{level}' không có; dùng một trong: {', '.join(LEVELS)}.") from None
+    return label(n)
+
+
+def validate(labels: list[str]) -> list[Problem]:
+    """Problems of a typed sequence of điểm labels (empty when right).
 
     Each label is checked against the letter expected at its place. After a
     skipped or repeated valid letter the check continues from the letter typed,
     so one skip gives one message rather than one per following điểm.
     """
-    problems: list[str] = []
+    messages: list[str] = []
     expected = 0  # index into VIETNAMESE_LETTERS of the letter due next
     latin = False  # a forbidden letter was typed
     for place, raw in enumerate(labels, start=1):
         label = unicodedata.normalize("NFC", str(raw)).strip()
         if expected >= len(VIETNAMESE_LETTERS):
-            problems.append(
+            messages.append(
                 f'Điểm thứ {place} "{label}": sau "y)" không còn chữ cái để đánh số điểm '
                 "(một khoản có tối đa 23 điểm); hãy tách thành nhiều khoản."
             )
@@ -107,14 +134,14 @@ def validate_diem_sequence(labels: list[str]) -> list[str]:
         if letter == VIETNAMESE_LETTERS[expected]:
             expected += 1
         elif letter in FORBIDDEN_LETTERS:
-            problems.append(
+            messages.append(
                 f'Điểm thứ {place} "{label}": chữ "{letter}" không dùng để đánh số điểm '
                 f'(bảng chữ cái tiếng Việt không có f, j, w, z); cần "{want}".'
             )
             expected += 1  # the label stands in the expected place
             latin = True
         elif letter is None:
-            problems.append(
+            messages.append(
                 f'Điểm thứ {place} "{label}" không đúng dạng nhãn điểm '
                 f'(một chữ cái thường và dấu ")", ví dụ "a)"); cần "{want}".'
             )
@@ -123,18 +150,18 @@ def validate_diem_sequence(labels: list[str]) -> list[str]:
             typed = VIETNAMESE_LETTERS.index(letter)
             if typed > expected:
                 missing = ", ".join(f'"{c})"' for c in VIETNAMESE_LETTERS[expected:typed])
-                problems.append(
+                messages.append(
                     f'Điểm thứ {place} "{label}": bỏ sót {missing}; ở vị trí này cần "{want}".'
                 )
             else:
-                problems.append(
+                messages.append(
                     f'Điểm thứ {place} "{label}" bị lặp hoặc sai thứ tự; cần "{want}".'
                 )
             expected = typed + 1  # resume from the letter typed
     if latin:
         # One hint for the usual cause, so the messages above read as one mistake.
-        problems.append(
+        messages.append(
             "Dãy điểm có vẻ đánh theo bảng chữ cái tiếng Anh; thứ tự đúng là "
             "a), b), c), d), đ), e), g), h), i), k)… (không có f), j), w), z))."
         )
-    return problems
+    return [Problem(message) for message in messages]

@@ -3,6 +3,17 @@
 Thousands are separated by ``.`` and the decimal mark is ``,`` (accounting law):
 ``8.374``, ``1.234.567,89``. Only ``int`` and ``Decimal`` are accepted: a float
 cannot hold most money amounts exactly, so it is refused rather than rounded.
+
+>>> format(8374000000)
+'8.374.000.000'
+>>> format(Decimal("1234567.891"), decimals=2)
+'1.234.567,89'
+>>> parse_number("1.234.567,89")
+Decimal('1234567.89')
+>>> validate("8.374")
+[]
+>>> [p.message for p in validate("12.5")]
+['Số "12.5" không hợp lệ: dấu "." là dấu phân cách hàng nghìn (mỗi nhóm đúng 3 chữ số); nếu là số thập phân, hãy viết "12,5".']
 """
 
 from __future__ import annotations
@@ -10,7 +21,9 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-__all__ = ["format_number", "parse_number", "validate_number", "to_decimal"]
+from ..errors import Problem
+
+__all__ = ["format", "format_number", "parse_number", "validate", "to_decimal"]
 
 # Minus signs seen in pasted text: ASCII hyphen-minus, U+2212 MINUS SIGN,
 # and the en dash that word processors substitute for a typed "-".
@@ -62,7 +75,7 @@ def format_number(value: int | Decimal, decimals: int | None = None) -> str:
         with localcontext() as ctx:
             ctx.prec = max(28, digits_needed + decimals + 2)
             number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = format(number.copy_abs(), "f")  # "f" never produces an exponent
+    text = f"{number.copy_abs():f}"  # "f" never produces an exponent; not the builtin format(), shadowed here
     integer, _, fraction = text.partition(".")
     sign = "-" if number.is_signed() and number != 0 else ""  # no "-0"
     result = sign + _group_thousands(integer)
@@ -126,10 +139,14 @@ def parse_number(text: str) -> Decimal:
     return result
 
 
-def validate_number(text: str) -> list[str]:
-    """Return Vietnamese problem messages for ``text`` (empty when it parses)."""
+# The module's surface, as in every rules module; format_number stays for its many callers.
+format = format_number
+
+
+def validate(text: str) -> list[Problem]:
+    """Problems of ``text`` as a number written the Vietnamese way (empty when it parses)."""
     try:
         parse_number(text)
     except (ValueError, TypeError) as error:
-        return [str(error)]
+        return [Problem(str(error))]
     return []
