@@ -255,6 +255,17 @@ def test_word_between_unicode_and_legacy_is_refused_not_guessed():
     assert "Chuyển mã" in message and "gõ lại" in message
 
 
+def test_validate_gives_clean_warnings_as_problems():
+    # A text drafter cannot read safely is an error; one it converted, a warning.
+    (unresolved,) = T.validate(f"Phòng Công {LEGACY_PHRASE}")
+    assert unresolved.severity == "error" and "“Cụng”" in unresolved.message
+    (converted,) = T.validate(LEGACY_PHRASE)
+    assert converted.severity == "warning" and "TCVN3 (ABC)" in converted.message
+    assert T.format(LEGACY_PHRASE) == "Hướng dẫn công tác"
+    assert T.validate("Hướng dẫn công tác") == [] and T.format("Hướng dẫn") == "Hướng dẫn"
+    assert all(p.position.file is None and p.key is None for p in (unresolved, converted))
+
+
 def test_known_syllables():
     from drafter.rules import syllables
 

@@ -1,5 +1,6 @@
 """Amounts in words, checked against FORMAT.md's reading rules (expected text written out)."""
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -231,3 +232,16 @@ def test_num2words_is_wrong_for_vietnamese():
 def test_fraction_too_long():
     with pytest.raises(ValueError, match="quá dài"):
         read_number(Decimal("0." + "1" * 19))
+
+
+def test_format_and_validate():
+    from drafter.rules import words
+
+    assert words.format(1005, zero_tens="lẻ") == read_number(1005, zero_tens="lẻ") == "một nghìn không trăm lẻ năm"
+    assert words.validate(10**18 - 1) == [] and words.validate(Decimal("-0.05")) == []
+    for bad in (10**18, -(10**18), 1.5, "5"):
+        (problem,) = words.validate(bad)
+        assert problem.severity == "error" and problem.position.file is None
+        with pytest.raises((ValueError, TypeError), match=re.escape(problem.message)):
+            read_number(bad)
+    assert "tư, bốn" in words.validate(24, four="four")[0].message

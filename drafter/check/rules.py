@@ -381,9 +381,9 @@ def district_issuer(lay: Layout) -> Iterator[Finding]:
         issuer = bold
     else:
         parent, issuer = None, [s.text for s in lay.issuer]
-    for message in reform2025.district_warnings(issuer_lines=issuer, parent=parent,
-                                                date=lay.date_value, year=lay.date_year):
-        yield _at("DISTRICT-2025", lay.issuer[-1], message)
+    for problem in reform2025.validate(issuer_lines=issuer, parent=parent,
+                                       date=lay.date_value, year=lay.date_year):
+        yield _at("DISTRICT-2025", lay.issuer[-1], problem.message)
 
 
 # ------------------------------------------------------------------------ số, ký hiệu

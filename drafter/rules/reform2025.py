@@ -10,6 +10,19 @@ Only the header lines count: "UBND các huyện" in the body or in Kính gửi i
 "THÀNH PHỐ" is ambiguous: "THÀNH PHỐ HÀ NỘI" is a province-level unit (one of the six
 centrally-run cities), "THÀNH PHỐ HÀ TĨNH" was a district-level one. Only the latter
 warns.
+
+The reform changes no written form, so there is no format(): :func:`validate` judges
+the header of a dated document.
+
+>>> import datetime as dt
+>>> validate(issuer_lines=["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"], parent=None, date=dt.date(2025, 8, 1), year=2025)
+[]
+>>> (p,) = validate(issuer_lines=["ỦY BAN NHÂN DÂN", "HUYỆN CẨM XUYÊN"], parent="TỈNH HÀ TĨNH",
+...                 date=dt.date(2025, 8, 1), year=2025)
+>>> p.severity, p.key, p.message[:60]
+('warning', 'co_quan.ten', "Cơ quan ban hành 'ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN' là đơn vị")
+>>> validate(issuer_lines=["ỦY BAN NHÂN DÂN", "HUYỆN CẨM XUYÊN"], parent=None, date=dt.date(2025, 6, 30), year=2025)
+[]
 """
 
 from __future__ import annotations
@@ -19,7 +32,9 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["REFORM_DATE", "district_warnings", "district_unit"]
+from ..errors import Problem, warning
+
+__all__ = ["REFORM_DATE", "district_warnings", "district_unit", "validate"]
 
 REFORM_DATE = dt.date(2025, 7, 1)
 
@@ -89,7 +104,15 @@ def _applies(date: dt.date | None, year: int) -> bool:
 def district_warnings(
     *, issuer_lines: list[str], parent: str | None, date: dt.date | None, year: int
 ) -> list[str]:
-    """Vietnamese warnings when a document of the two-tier era names a district issuer.
+    """The messages of :func:`validate` (kept for callers that take plain text)."""
+    return [p.message for p in validate(issuer_lines=issuer_lines, parent=parent, date=date, year=year)]
+
+
+def validate(
+    *, issuer_lines: list[str], parent: str | None, date: dt.date | None, year: int
+) -> list[Problem]:
+    """Warnings when a document of the two-tier era names a district issuer, at the
+    draft key of the line that names it (`co_quan.ten`, `co_quan.chu_quan`).
 
     `issuer_lines` are the lines of tên cơ quan ban hành (joined with spaces before
     matching, since "ỦY BAN NHÂN DÂN" / "THÀNH PHỐ HÀ TĨNH" reads as one name), and
@@ -105,9 +128,9 @@ def district_warnings(
     else:
         when = f"năm {year} (chưa ghi ngày)"
     out = []
-    for role, text in (
-        ("Cơ quan ban hành", " ".join(line for line in issuer_lines if line)),
-        ("Cơ quan chủ quản", parent or ""),
+    for role, key, text in (
+        ("Cơ quan ban hành", "co_quan.ten", " ".join(line for line in issuer_lines if line)),
+        ("Cơ quan chủ quản", "co_quan.chu_quan", parent or ""),
     ):
         if not text.strip():
             continue
@@ -118,10 +141,11 @@ def district_warnings(
         if unit == "THÀNH PHỐ":
             kind = (f"thành phố thuộc tỉnh, không phải một trong {len(_central_cities())} "
                     "thành phố trực thuộc trung ương")
-        out.append(
+        out.append(warning(
             f"{role} '{_upper(text)}' là đơn vị cấp huyện ({kind}), nhưng văn bản đề {when}: "
             "từ ngày 01/7/2025 chính quyền địa phương chỉ còn hai cấp (tỉnh và xã, phường, "
             "đặc khu), cấp huyện không còn ban hành văn bản. Hãy kiểm tra lại tên cơ quan "
-            "(ví dụ đổi sang Ủy ban nhân dân xã, phường mới) hoặc ngày của văn bản."
-        )
+            "(ví dụ đổi sang Ủy ban nhân dân xã, phường mới) hoặc ngày của văn bản.",
+            key=key,
+        ))
     return out

@@ -25,6 +25,15 @@ its own, and converts the clearly legacy words of a Unicode line when they reach
 votes and twice the votes of words that converting would spoil. English or French
 accents (``café``, ``naïve``), ``R&D``, ``<``, ``{{``, ``%``, typographic dashes and
 quotes never form a Vietnamese syllable when converted, so they give nothing.
+
+>>> format("Ho\\u0300a ho\\u0323p") == "Hòa họp"  # decomposed (NFD) letters become precomposed
+True
+>>> format("H\xadíng dÉn thùc hiÖn")  # TCVN3 read as Windows-1252
+'Hướng dẫn thực hiện'
+>>> validate("Hướng dẫn thực hiện")
+[]
+>>> [(p.severity, p.message[:49]) for p in validate("H\xadíng dÉn thùc hiÖn")]
+[('warning', 'Văn bản có vẻ được gõ bằng bảng mã TCVN3 (ABC) cũ')]
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..errors import ERROR, WARNING, Problem
 from . import syllables
 
 __all__ = [
@@ -49,6 +59,8 @@ __all__ = [
     "syllable_count",
     "clean",
     "refuse_legacy",
+    "format",
+    "validate",
 ]
 
 TCVN3 = "TCVN3"
@@ -486,6 +498,10 @@ class TextWarning:
     message: str
     encoding: str | None = None
 
+    def as_problem(self) -> Problem:
+        """The warning as a problem; a mixed line drafter cannot read safely is an error."""
+        return Problem(self.message, severity=ERROR if self.code == LEGACY_UNRESOLVED else WARNING)
+
 
 def _excerpt(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
@@ -695,3 +711,13 @@ def refuse_legacy(text: str) -> str:
             encoding, "\n".join(lines[i] for i, enc in plan if enc == encoding)
         )
     return text
+
+
+def format(text: str) -> str:
+    """``text`` as drafter stores it: :func:`clean` without its warnings."""
+    return clean(text)[0]
+
+
+def validate(text: str) -> list[Problem]:
+    """What :func:`clean` changed or could not settle in ``text``, as problems."""
+    return [w.as_problem() for w in clean(text)[1]]

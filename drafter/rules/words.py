@@ -26,6 +26,17 @@ here. Reading decisions:
   read as a number, each leading zero read "không" (0,05 "không phẩy không
   năm", 1,25 "một phẩy hai mươi lăm"). Trailing zeros of the fraction do not
   change the value and are not read (12,50 "mười hai phẩy năm"; 12,00 "mười hai").
+
+>>> format(1005)
+'một nghìn không trăm linh năm'
+>>> format(24, four="bốn")
+'hai mươi bốn'
+>>> amount_in_words(8374000000)
+'Tám tỷ ba trăm bảy mươi tư triệu đồng'
+>>> validate(145001000)
+[]
+>>> [p.message for p in validate(10**18)]
+['Số quá lớn để đọc thành chữ (giới hạn dưới 10^18): 1000000000000000000.']
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ from decimal import Decimal
 
 from num2words import num2words
 
+from drafter.errors import Problem
 from drafter.rules.numbers import to_decimal
 
 __all__ = [
@@ -43,6 +55,8 @@ __all__ = [
     "LIMIT",
     "read_number",
     "amount_in_words",
+    "format",
+    "validate",
 ]
 
 ZERO_TENS_CHOICES = ("linh", "lẻ")
@@ -157,7 +171,7 @@ def read_number(n: int | Decimal, *, zero_tens: str = "linh", four: str = "tư")
     magnitude = number.copy_abs()
     if magnitude >= LIMIT:
         raise ValueError(f"Số quá lớn để đọc thành chữ (giới hạn dưới 10^18): {n}.")
-    integer_text, _, fraction_text = format(magnitude, "f").partition(".")
+    integer_text, _, fraction_text = f"{magnitude:f}".partition(".")  # not the builtin format(), shadowed here
     fraction_text = fraction_text.rstrip("0")  # 12,50 has the value of 12,5
     words = _read_integer(int(integer_text), zero_tens=zero_tens, four=four)
     if fraction_text:
@@ -187,3 +201,16 @@ def amount_in_words(
     if chan and to_decimal(n) == to_decimal(n).to_integral_value():
         words = f"{words} chẵn"
     return words[0].upper() + words[1:]
+
+
+# The module's surface, as in every rules module; read_number stays for its callers.
+format = read_number
+
+
+def validate(n: int | Decimal, *, zero_tens: str = "linh", four: str = "tư") -> list[Problem]:
+    """Why ``n`` cannot be read in words (a float, |n| >= 10^18, an unknown option)."""
+    try:
+        read_number(n, zero_tens=zero_tens, four=four)
+    except (ValueError, TypeError) as error:
+        return [Problem(str(error))]
+    return []
