@@ -1,6 +1,10 @@
 """Tables that office staff keep: CSV and Excel (.xlsx) sheets, read safely.
 
-Used for batch drafting (one document per row) and for appendix tables.
+Used for batch drafting (one document per row) and for appendix tables. One reader
+serves both: :func:`read_records` gives every non-empty row as read (its row number,
+its typed cells, the problems of its cells), for a caller that interprets the header
+itself (appendix tables, whose header may span merged rows); :func:`read_rows` builds
+on it the header row and one named row per data row (batch data).
 
 What this module promises:
 
@@ -40,23 +44,29 @@ import io
 import os
 import unicodedata
 import warnings as _warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
+
 from drafter.rules import text as text_rules
 from drafter.rules.text import TextWarning
 from drafter.rules.text import clean as clean_text
 
 __all__ = [
+    "CellIssue",
     "CellValue",
     "DEFAULT_MAX_ROWS",
     "MAX_ROWS_ENV",
+    "Record",
     "Row",
     "SheetData",
     "SheetError",
     "SheetIssue",
+    "SheetRecords",
     "default_max_rows",
+    "read_records",
     "read_rows",
 ]
 
@@ -110,6 +120,62 @@ class SheetData:
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
     warnings: list[SheetIssue] = field(default_factory=list)
+
+
+class CellIssue(NamedTuple):
+    """A problem with one cell of a :class:`Record`. A refused cell ("formula",
+    "error-value") holds ``None``; a converted one ("time-dropped", a text code) holds
+    the converted value."""
+
+    index: int  # 0-based column
+    code: str
+    message: str  # Vietnamese, without the cell's name (the caller knows the column)
+
+    @property
+    def letter(self) -> str:
+        return _column_letter(self.index)
+
+
+@dataclass(slots=True)
+class Record:
+    """One non-empty sheet row as read: the row number Excel/LibreOffice shows and the
+    typed cells left to right (``None`` for an empty cell; a short row is not padded)."""
+
+    number: int
+    cells: list[CellValue]
+    issues: tuple[CellIssue, ...] = ()
+
+    def sheet_issue(self, issue: CellIssue, name: str | None = None) -> SheetIssue:
+        """``issue`` as the user reads it: "Ô C4 (name): …", ``column`` the name (or the
+        column letter when the caller has no name for it)."""
+        cell = f"Ô {issue.letter}{self.number}"
+        if name:
+            cell += f" ({name})"
+        return SheetIssue(self.number, name or issue.letter, issue.code, f"{cell}: {issue.message}")
+
+
+@dataclass
+class SheetRecords:
+    """Every non-empty row of a sheet (:func:`read_records`); ``warnings`` are about the
+    whole file (encoding, an ignored sheet name), cell problems sit in their record."""
+
+    path: Path
+    records: list[Record]
+    warnings: list[SheetIssue]
+    max_rows: int
+
+    def check_data_rows(self, header_rows: int) -> None:
+        """Once the caller knows its header is the first ``header_rows`` records: no data
+        row after it, or more than ``max_rows``, is the error :func:`read_rows` gives."""
+        data = len(self.records) - header_rows
+        if data > self.max_rows:
+            raise _too_many_rows(self.path, self.max_rows, self.records[header_rows + self.max_rows].number)
+        if data <= 0:
+            raise SheetError(
+                self.path,
+                "Bảng chỉ có dòng tiêu đề, không có dòng dữ liệu nào.",
+                row=self.records[-1].number,
+            )
 
 
 class SheetError(Exception):
@@ -175,8 +241,65 @@ def read_rows(
     with a warning, for CSV. More than ``max_rows`` data rows is an error.
     """
     path = Path(path)
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows <= 0:
-        raise ValueError(f"max_rows must be a positive integer, got {max_rows!r}")
+    # The header is checked as soon as it is read: a bad one stops before the rest.
+    header: list[list[str]] = []
+    data = _read_records(path, sheet, max_rows, 1, lambda record: header.append(_build_header(path, record)))
+    data.check_data_rows(1)
+    columns = header[-1]
+    width = len(columns)
+    issues = data.warnings
+    rows: list[Row] = []
+    for record in data.records[1:]:
+        cells = record.cells
+        if len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
+        for issue in record.issues:
+            if issue.index < width:
+                issues.append(record.sheet_issue(issue, columns[issue.index]))
+        if len(cells) > width:
+            refused = {issue.index for issue in record.issues}
+            extra = [_column_letter(i) for i in range(width, len(cells)) if cells[i] is not None or i in refused]
+            if extra:
+                issues.append(
+                    SheetIssue(
+                        record.number, extra[0], "extra-cells",
+                        f"Dòng có dữ liệu ngoài các cột có tiêu đề (ô {', '.join(extra)}); "
+                        "phần này bị bỏ qua. Hãy thêm tên cột hoặc xóa các ô đó.",
+                    )
+                )
+        rows.append(Row(record.number, dict(zip(columns, cells))))
+    return SheetData(path=data.path, columns=columns, rows=rows, warnings=issues)
+
+
+def read_records(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    header_rows: int = 1,
+) -> SheetRecords:
+    """Read a CSV or .xlsx sheet as it is: every non-empty row, in order, as a :class:`Record`.
+
+    Same decoding, cell values and refusals as :func:`read_rows`, with no header
+    interpreted. The caller's header is at most ``header_rows`` rows: more than
+    ``max_rows`` records after them stops the reading with the row-limit error (once
+    the header is known, :meth:`SheetRecords.check_data_rows` applies the exact limit).
+    A sheet with no non-empty row is an error.
+    """
+    return _read_records(Path(path), sheet, max_rows, header_rows)
+
+
+def _read_records(
+    path: Path,
+    sheet: str | None,
+    max_rows: int,
+    header_rows: int,
+    on_first: Callable[[Record], object] | None = None,
+) -> SheetRecords:
+    for name, value in (("max_rows", max_rows), ("header_rows", header_rows)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    collect = functools.partial(_collect, path, max_rows=max_rows, header_rows=header_rows, on_first=on_first)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise SheetError(path, f"Tệp .xls (Excel 97–2003) không được hỗ trợ. {_SAVE_AS_HINT}")
@@ -205,14 +328,14 @@ def read_rows(
     if suffix in XLSX_SUFFIXES:
         if not head.startswith(_ZIP_MAGIC):
             raise SheetError(path, f"Tệp không phải bảng Excel .xlsx hợp lệ. {_SAVE_AS_HINT}")
-        return _read_xlsx(path, sheet, max_rows)
+        return _read_xlsx(path, sheet, collect)
     if head.startswith(_ZIP_MAGIC):
         raise SheetError(
             path,
             f"Tệp mang đuôi {suffix} nhưng thực ra là bảng Excel (.xlsx): hãy đổi đuôi tệp "
             "thành .xlsx hoặc lưu lại dạng CSV UTF-8.",
         )
-    data = _read_csv(path, head, max_rows)
+    data = _read_csv(path, head, collect)
     if sheet is not None:
         data.warnings.insert(
             0,
@@ -249,10 +372,11 @@ def _header_text(value: str) -> str:
 
 # --------------------------------------------------------------------------- core
 
-# A cell as the readers hand it to the core: its value and, when the value was
-# refused, a (code, message) pair. Empty cell: (None, None).
+# A cell as the CSV and Excel readers see it: its value and, when the value was
+# refused or converted, a (code, message) pair. Empty cell: (None, None).
 _Cell = tuple[CellValue, "tuple[str, str] | None"]
 _EMPTY: _Cell = (None, None)
+_NO_ISSUES: tuple[CellIssue, ...] = ()
 
 
 def _column_letter(index: int) -> str:
@@ -265,26 +389,46 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _is_empty(cell: _Cell) -> bool:
-    return cell[0] is None and cell[1] is None
+def _record(number: int, cells: list[_Cell]) -> Record | None:
+    """One row's cells → a :class:`Record`, or None for a row with nothing in it (a
+    refused formula is something: the row is kept so the refusal is reported)."""
+    values = [value for value, _ in cells]
+    issues = tuple(CellIssue(i, *problem) for i, (_, problem) in enumerate(cells) if problem is not None)
+    if not issues and all(value is None for value in values):
+        return None
+    return Record(number, values, issues or _NO_ISSUES)
 
 
 def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _build_header(path: Path, number: int, cells: list[_Cell]) -> list[str]:
-    width = max(i for i, c in enumerate(cells) if not _is_empty(c)) + 1
+def _too_many_rows(path: Path, max_rows: int, number: int) -> SheetError:
+    return SheetError(
+        path,
+        f"Bảng có hơn {_fmt_int(max_rows)} dòng dữ liệu, vượt giới hạn "
+        f"{_fmt_int(max_rows)} dòng. Nếu đúng là cần nhiều hơn, hãy tăng giới hạn bằng "
+        f"tùy chọn --max-rows hoặc biến môi trường {MAX_ROWS_ENV} "
+        f"(ví dụ {MAX_ROWS_ENV}={max_rows * 2}).",
+        row=number,
+    )
+
+
+def _build_header(path: Path, record: Record) -> list[str]:
+    number, cells = record.number, record.cells
+    if record.issues:
+        # The first refused or converted cell, left to right: names must be typed text.
+        issue = record.issues[0]
+        raise SheetError(
+            path,
+            f"Ô tiêu đề {issue.letter}{number}: {issue.message} Tên cột phải là chữ gõ trực tiếp.",
+            row=number, column=issue.letter,
+        )
+    width = max(i for i, value in enumerate(cells) if value is not None) + 1
     names: list[str] = []
     empty: list[str] = []
-    for i, (value, problem) in enumerate(cells[:width]):
+    for i, value in enumerate(cells[:width]):
         letter = _column_letter(i)
-        if problem is not None:
-            raise SheetError(
-                path,
-                f"Ô tiêu đề {letter}{number}: {problem[1]} Tên cột phải là chữ gõ trực tiếp.",
-                row=number, column=letter,
-            )
         if value is None:
             empty.append(letter)
             names.append("")
@@ -325,60 +469,25 @@ def _build_header(path: Path, number: int, cells: list[_Cell]) -> list[str]:
 
 def _collect(
     path: Path,
-    records: Iterable[tuple[int, list[_Cell]]],
-    max_rows: int,
+    records: Iterable[Record],
     issues: list[SheetIssue],
-) -> SheetData:
-    """Header from the first non-empty record, then data rows; shared by CSV and Excel."""
-    columns: list[str] | None = None
-    header_number = 0
-    width = 0
-    rows: list[Row] = []
-    for number, cells in records:
-        if all(_is_empty(c) for c in cells):
-            continue
-        if columns is None:
-            columns = _build_header(path, number, cells)
-            header_number = number
-            width = len(columns)
-            continue
-        if len(rows) >= max_rows:
-            raise SheetError(
-                path,
-                f"Bảng có hơn {_fmt_int(max_rows)} dòng dữ liệu, vượt giới hạn "
-                f"{_fmt_int(max_rows)} dòng. Nếu đúng là cần nhiều hơn, hãy tăng giới hạn bằng "
-                f"tùy chọn --max-rows hoặc biến môi trường {MAX_ROWS_ENV} "
-                f"(ví dụ {MAX_ROWS_ENV}={max_rows * 2}).",
-                row=number,
-            )
-        values: dict[str, CellValue] = {}
-        for i, name in enumerate(columns):
-            value, problem = cells[i] if i < len(cells) else _EMPTY
-            if problem is not None:
-                code, message = problem
-                issues.append(
-                    SheetIssue(number, name, code, f"Ô {_column_letter(i)}{number} ({name}): {message}")
-                )
-            values[name] = value
-        extra = [_column_letter(i) for i in range(width, len(cells)) if not _is_empty(cells[i])]
-        if extra:
-            issues.append(
-                SheetIssue(
-                    number, extra[0], "extra-cells",
-                    f"Dòng có dữ liệu ngoài các cột có tiêu đề (ô {', '.join(extra)}); "
-                    "phần này bị bỏ qua. Hãy thêm tên cột hoặc xóa các ô đó.",
-                )
-            )
-        rows.append(Row(number, values))
-    if columns is None:
+    *,
+    max_rows: int,
+    header_rows: int,
+    on_first: Callable[[Record], object] | None,
+) -> SheetRecords:
+    """The non-empty records, stopping at the one past the limit; shared by CSV and Excel."""
+    limit = max_rows + header_rows
+    out: list[Record] = []
+    for record in records:
+        if not out and on_first is not None:
+            on_first(record)
+        if len(out) >= limit:
+            raise _too_many_rows(path, max_rows, record.number)
+        out.append(record)
+    if not out:
         raise SheetError(path, "Bảng trống: không có dòng tiêu đề và dữ liệu.")
-    if not rows:
-        raise SheetError(
-            path,
-            "Bảng chỉ có dòng tiêu đề, không có dòng dữ liệu nào.",
-            row=header_number,
-        )
-    return SheetData(path=path, columns=columns, rows=rows, warnings=issues)
+    return SheetRecords(path=path, records=out, warnings=issues, max_rows=max_rows)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -434,13 +543,13 @@ def _bad_bytes_error(path: Path, encoding: str) -> SheetError:
     )
 
 
-def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
+def _read_csv(path: Path, head: bytes, collect: Callable[..., SheetRecords]) -> SheetRecords:
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             # The codec consumes the BOM. A file that is not valid in the encoding
             # its own BOM announces is damaged, not "legacy": no guessing.
             try:
-                return _read_csv_as(path, head, encoding, max_rows, [])
+                return _read_csv_as(path, head, encoding, collect, [])
             except UnicodeDecodeError:
                 raise _bad_bytes_error(path, encoding) from None
     if b"\x00" in head:
@@ -450,7 +559,7 @@ def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
             + _SAVE_AS_HINT,
         )
     try:
-        return _read_csv_as(path, head, "utf-8", max_rows, [])
+        return _read_csv_as(path, head, "utf-8", collect, [])
     except UnicodeDecodeError:
         if _looks_utf8(head):
             # UTF-8 Vietnamese with a damaged byte somewhere: re-reading the whole
@@ -465,7 +574,7 @@ def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
             f"Tệp không phải UTF-8 mà gõ bằng bảng mã cũ {text_rules.ENCODING_LABELS[legacy]}; drafter đã chuyển mọi ô sang "
             "Unicode. Hãy kiểm tra chữ có dấu (nhất là chữ hoa), và nên lưu lại dạng “CSV UTF-8”.",
         )
-        return _read_csv_as(path, head, "latin-1", max_rows, [note], legacy=legacy)
+        return _read_csv_as(path, head, "latin-1", collect, [note], legacy=legacy)
     # Otherwise a file saved by Excel on Vietnamese Windows ("CSV (Comma delimited)")
     # is in the ANSI code page, cp1258, whose tone marks are combining characters
     # (NFC composes them). cp1252 is the fallback for the few bytes cp1258 lacks.
@@ -476,7 +585,7 @@ def _read_csv(path: Path, head: bytes, max_rows: int) -> SheetData:
             "và nên lưu lại dạng “CSV UTF-8”.",
         )
         try:
-            return _read_csv_as(path, head, encoding, max_rows, [note])
+            return _read_csv_as(path, head, encoding, collect, [note])
         except UnicodeDecodeError:
             continue
     raise SheetError(path, "Không nhận ra bảng mã của tệp. Hãy lưu lại dạng CSV UTF-8.")
@@ -522,8 +631,13 @@ def _sniff_delimiter(sample: str, complete: bool) -> str:
 
 
 def _read_csv_as(
-    path: Path, head: bytes, encoding: str, max_rows: int, issues: list[SheetIssue], legacy: str | None = None
-) -> SheetData:
+    path: Path,
+    head: bytes,
+    encoding: str,
+    collect: Callable[..., SheetRecords],
+    issues: list[SheetIssue],
+    legacy: str | None = None,
+) -> SheetRecords:
     """Parse with one encoding (and, for an old font's file, its letter table);
     UnicodeDecodeError propagates so the caller can decide."""
     # Sniff from the first bytes already read; strict decoding happens while parsing.
@@ -543,10 +657,10 @@ def _read_csv_as(
         reader = csv.reader(f, delimiter=delimiter, strict=True)
         if skip_first:
             next(reader, None)
-        return _collect(path, _csv_records(path, reader, legacy), max_rows, issues)
+        return collect(_csv_records(path, reader, legacy), issues)
 
 
-def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[tuple[int, list[_Cell]]]:
+def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[Record]:
     # One CSV record is one spreadsheet row, even when a quoted field spans lines;
     # a blank line is an (empty) row too, so counting records gives Excel's numbers.
     number = 0
@@ -575,7 +689,9 @@ def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[tupl
                 text = text_rules.convert_legacy(text, legacy)
             # Deliberately no formula check: "=1+1", "+84 912…", "-5", "@x" are data here.
             cells.append(_text_cell(text))
-        yield number, cells
+        record = _record(number, cells)
+        if record is not None:
+            yield record
 
 
 def _text_cell(text: str) -> _Cell:
@@ -606,7 +722,7 @@ def _vet_package(path: Path) -> None:
         raise SheetError(path, f"{exc.message} {_SAVE_AS_HINT}") from None
 
 
-def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> SheetData:
+def _read_xlsx(path: Path, sheet: str | None, collect: Callable[..., SheetRecords]) -> SheetRecords:
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
@@ -633,9 +749,8 @@ def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> SheetData:
             # Do not trust the <dimension> recorded in the file: some programs write
             # A1:XFD1048576, which would pad every row to 16,384 cells.
             ws.reset_dimensions()
-            issues: list[SheetIssue] = []
             try:
-                return _collect(path, _xlsx_records(ws), max_rows, issues)
+                return collect(_xlsx_records(ws), [])
             except (ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
                 # The sheet's XML is parsed lazily, so a damaged file fails here.
                 raise SheetError(
@@ -661,10 +776,12 @@ def _pick_sheet(path: Path, worksheets: list, name: str | None):
     raise SheetError(path, f"Không có trang tính “{name}”. Các trang tính có trong tệp: {names}.")
 
 
-def _xlsx_records(ws) -> Iterator[tuple[int, list[_Cell]]]:
+def _xlsx_records(ws) -> Iterator[Record]:
     # Missing rows come back as empty tuples, so counting keeps Excel's numbers.
     for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
-        yield number, [_xlsx_cell(cell) for cell in row]
+        record = _record(number, [_xlsx_cell(cell) for cell in row])
+        if record is not None:
+            yield record
 
 
 def _xlsx_cell(cell) -> _Cell:
