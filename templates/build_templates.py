@@ -19,20 +19,22 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from drafter.oxml import APPENDIX_ALIAS, APPENDIX_TAG, CT, NS, RT, WORD_COMPAT_URI  # noqa: E402
+from drafter.oxml import half_points as hp  # noqa: E402
+from drafter.oxml import line_value, twips_from_pt  # noqa: E402
 from drafter.render import layout  # noqa: E402
-from drafter.render.ooxml import W_NS, R_NS, rule_paragraph  # noqa: E402
+from drafter.render.ooxml import rule_paragraph  # noqa: E402
+from drafter.rules import geometry as G  # noqa: E402
 from drafter.rules import textwidth  # noqa: E402
 
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
-
-
-def hp(pt: float) -> int:
-    return round(pt * 2)
+W_NS, R_NS = NS["w"], NS["r"]
 
 
 # --- styles -----------------------------------------------------------------------
 
 def _ppr(jc="center", before=0, after=0, line=240, ind_first=None, keep_next=False, keep_lines=False, extra=""):
+    """Paragraph properties; before, after and line in twips (w:spacing's units)."""
     ind = f'<w:ind w:firstLine="{ind_first}"/>' if ind_first else ""
     kn = "<w:keepNext/>" if keep_next else ""
     kl = "<w:keepLines/>" if keep_lines else ""
@@ -56,44 +58,59 @@ def pstyle(sid, name, ppr, rpr, based="Normal"):
 
 
 L = layout
-BODY_PPR = dict(jc="both", before=0, after=L.BODY_AFTER, line=L.BODY_LINE, ind_first=L.BODY_INDENT)
+
+
+def spaced(e: G.Element, **kw) -> str:
+    """The pPr of an element: its space above and below from the geometry."""
+    return _ppr(before=twips_from_pt(e.before), after=twips_from_pt(e.after), **kw)
+
+
+def sized(e: G.Element, **kw) -> str:
+    return _rpr(e.pt, **kw)
+
+
+BODY_PPR = dict(jc="both", after=L.BODY_AFTER, line=L.BODY_LINE, ind_first=L.BODY_INDENT)
+RULE_LINE = line_value(G.RULE_LINE)
+_RULE_BORDER = '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'
+_FRAME = ('<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/><w:left w:val="single" w:sz="6" w:space="4" w:color="000000"/>'
+          '<w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/><w:right w:val="single" w:sz="6" w:space="4" w:color="000000"/></w:pBdr>')
 
 STYLES = [
     # id, name, pPr, rPr  — names shown in Word's style gallery
-    ("DrCoQuanChuQuan", "Cơ quan chủ quản", _ppr(), _rpr(12)),
-    ("DrCoQuan", "Tên cơ quan ban hành", _ppr(), _rpr(12, bold=True)),
-    ("DrQuocHieu", "Quốc hiệu", _ppr(), _rpr(12, bold=True)),
-    ("DrTieuNgu", "Tiêu ngữ", _ppr(), _rpr(13, bold=True)),
-    ("DrRule", "Đường kẻ", _ppr(before=30, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
-    ("DrRuleTitle", "Đường kẻ dưới trích yếu", _ppr(before=80, after=240, line=40, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>'), _rpr(2)),
-    ("DrSoKyHieu", "Số, ký hiệu", _ppr(before=120), _rpr(13)),
-    ("DrDiaDanh", "Địa danh, ngày tháng", _ppr(before=120), _rpr(13, italic=True)),
-    ("DrVv", "Trích yếu công văn", _ppr(before=120), _rpr(12)),
-    ("DrMark", "Độ khẩn, độ mật", _ppr(before=120, extra='<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/><w:left w:val="single" w:sz="6" w:space="4" w:color="000000"/><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/><w:right w:val="single" w:sz="6" w:space="4" w:color="000000"/></w:pBdr>'), _rpr(13, bold=True)),
-    ("DrTenLoai", "Tên loại văn bản", _ppr(before=360, keep_next=True), _rpr(14, bold=True)),
-    ("DrTrichYeu", "Trích yếu", _ppr(keep_next=True), _rpr(14, bold=True)),
-    ("DrThamQuyen", "Thẩm quyền ban hành", _ppr(before=240, after=240, keep_next=True), _rpr(14, bold=True)),
-    ("DrKemTheo", "Ban hành kèm theo", _ppr(keep_next=True), _rpr(14, italic=True)),
-    ("DrKinhGui", "Kính gửi", _ppr(jc="left", before=240, after=L.BODY_AFTER, extra=f'<w:ind w:left="{L.KINH_GUI_LEFT}"/>'), _rpr(14)),
-    ("DrKinhGuiItem", "Kính gửi - dòng", _ppr(jc="left", after=0, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), _rpr(14)),
-    ("DrKinhGuiLast", "Kính gửi - dòng cuối", _ppr(jc="left", after=L.BODY_AFTER, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), _rpr(14)),
-    ("DrBody", "Nội dung", _ppr(**BODY_PPR), _rpr(14)),
-    ("DrBodyLast", "Nội dung - đoạn cuối", _ppr(**BODY_PPR, keep_next=True), _rpr(14)),
-    ("DrSection", "Nội dung - mục", _ppr(**BODY_PPR, keep_next=True), _rpr(14, bold=True)),
-    ("DrChapter", "Chương, phần", _ppr(before=120, after=120, keep_next=True), _rpr(14, bold=True)),
-    ("DrCanCu", "Căn cứ", _ppr(**BODY_PPR), _rpr(14, italic=True)),
-    ("DrDecision", "Quyết định:", _ppr(before=120, after=240, keep_next=True), _rpr(14, bold=True)),
-    ("DrNoiNhanLabel", "Nơi nhận:", _ppr(jc="left", before=240), _rpr(12, bold=True, italic=True)),
-    ("DrNoiNhan", "Nơi nhận - dòng", _ppr(jc="left"), _rpr(11)),
-    ("DrAuthority", "Thẩm quyền ký", _ppr(keep_next=True), _rpr(14, bold=True)),
-    ("DrAuthorityFirst", "Thẩm quyền ký - dòng đầu", _ppr(before=240, keep_next=True), _rpr(14, bold=True)),
-    ("DrSigner", "Họ tên người ký", _ppr(before=L.SIGNATURE_SPACE), _rpr(14, bold=True)),
-    ("DrPageNumber", "Số trang", _ppr(), _rpr(14)),
-    ("DrPhuLuc", "Phụ lục", _ppr(keep_next=True), _rpr(14, bold=True)),
-    ("DrPhuLucTitle", "Tên phụ lục", _ppr(keep_next=True), _rpr(14, bold=True)),
-    ("DrDonViTinh", "Đơn vị tính", _ppr(jc="right", after=60, keep_next=True), _rpr(13, italic=True)),
-    ("DrBangChu", "Bằng chữ", _ppr(jc="left", before=120), _rpr(13, italic=True)),
-    ("DrEmpty", "Đoạn trống", _ppr(line=240), _rpr(6)),
+    ("DrCoQuanChuQuan", "Cơ quan chủ quản", spaced(G.CHU_QUAN), sized(G.CHU_QUAN)),
+    ("DrCoQuan", "Tên cơ quan ban hành", spaced(G.ISSUER), sized(G.ISSUER, bold=True)),
+    ("DrQuocHieu", "Quốc hiệu", spaced(G.QUOC_HIEU), sized(G.QUOC_HIEU, bold=True)),
+    ("DrTieuNgu", "Tiêu ngữ", spaced(G.TIEU_NGU), sized(G.TIEU_NGU, bold=True)),
+    ("DrRule", "Đường kẻ", spaced(G.RULE, line=RULE_LINE, extra=_RULE_BORDER), sized(G.RULE)),
+    ("DrRuleTitle", "Đường kẻ dưới trích yếu", spaced(G.RULE_TITLE, line=RULE_LINE, extra=_RULE_BORDER), sized(G.RULE_TITLE)),
+    ("DrSoKyHieu", "Số, ký hiệu", spaced(G.SO_KY_HIEU), sized(G.SO_KY_HIEU)),
+    ("DrDiaDanh", "Địa danh, ngày tháng", spaced(G.DATE_LINE), sized(G.DATE_LINE, italic=True)),
+    ("DrVv", "Trích yếu công văn", spaced(G.VV), sized(G.VV)),
+    ("DrMark", "Độ khẩn, độ mật", spaced(G.MARK, extra=_FRAME), sized(G.MARK, bold=True)),
+    ("DrTenLoai", "Tên loại văn bản", spaced(G.TEN_LOAI, keep_next=True), sized(G.TEN_LOAI, bold=True)),
+    ("DrTrichYeu", "Trích yếu", spaced(G.TRICH_YEU, keep_next=True), sized(G.TRICH_YEU, bold=True)),
+    ("DrThamQuyen", "Thẩm quyền ban hành", spaced(G.AUTHORITY_LINE, keep_next=True), sized(G.AUTHORITY_LINE, bold=True)),
+    ("DrKemTheo", "Ban hành kèm theo", spaced(G.KEM_THEO, keep_next=True), sized(G.KEM_THEO, italic=True)),
+    ("DrKinhGui", "Kính gửi", spaced(G.KINH_GUI, jc="left", extra=f'<w:ind w:left="{L.KINH_GUI_LEFT}"/>'), sized(G.KINH_GUI)),
+    ("DrKinhGuiItem", "Kính gửi - dòng", _ppr(jc="left", after=0, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), sized(G.KINH_GUI)),
+    ("DrKinhGuiLast", "Kính gửi - dòng cuối", _ppr(jc="left", after=L.BODY_AFTER, line=L.BODY_LINE, extra=f'<w:ind w:left="{L.KINH_GUI_ITEM_LEFT}"/>'), sized(G.KINH_GUI)),
+    ("DrBody", "Nội dung", _ppr(**BODY_PPR), sized(G.BODY)),
+    ("DrBodyLast", "Nội dung - đoạn cuối", _ppr(**BODY_PPR, keep_next=True), sized(G.BODY)),
+    ("DrSection", "Nội dung - mục", _ppr(**BODY_PPR, keep_next=True), sized(G.SECTION, bold=True)),
+    ("DrChapter", "Chương, phần", spaced(G.CHAPTER, keep_next=True), sized(G.CHAPTER, bold=True)),
+    ("DrCanCu", "Căn cứ", _ppr(**BODY_PPR), sized(G.CAN_CU, italic=True)),
+    ("DrDecision", "Quyết định:", spaced(G.DECISION_WORD, keep_next=True), sized(G.DECISION_WORD, bold=True)),
+    ("DrNoiNhanLabel", "Nơi nhận:", spaced(G.NOI_NHAN, jc="left"), sized(G.NOI_NHAN, bold=True, italic=True)),
+    ("DrNoiNhan", "Nơi nhận - dòng", spaced(G.NOI_NHAN_ITEMS, jc="left"), sized(G.NOI_NHAN_ITEMS)),
+    ("DrAuthority", "Thẩm quyền ký", spaced(G.AUTHORITY, keep_next=True), sized(G.AUTHORITY, bold=True)),
+    ("DrAuthorityFirst", "Thẩm quyền ký - dòng đầu", _ppr(before=twips_from_pt(G.AUTHORITY_FIRST_BEFORE_PT), keep_next=True), sized(G.AUTHORITY, bold=True)),
+    ("DrSigner", "Họ tên người ký", _ppr(before=L.SIGNATURE_SPACE), sized(G.SIGNER, bold=True)),
+    ("DrPageNumber", "Số trang", spaced(G.PAGE_NUMBER), sized(G.PAGE_NUMBER)),
+    ("DrPhuLuc", "Phụ lục", spaced(G.PHU_LUC, keep_next=True), sized(G.PHU_LUC, bold=True)),
+    ("DrPhuLucTitle", "Tên phụ lục", spaced(G.PHU_LUC_TITLE, keep_next=True), sized(G.PHU_LUC_TITLE, bold=True)),
+    ("DrDonViTinh", "Đơn vị tính", spaced(G.DON_VI_TINH, jc="right", keep_next=True), sized(G.DON_VI_TINH, italic=True)),
+    ("DrBangChu", "Bằng chữ", spaced(G.BANG_CHU, jc="left"), sized(G.BANG_CHU, italic=True)),
+    ("DrEmpty", "Đoạn trống", spaced(G.EMPTY), sized(G.EMPTY)),
 ]
 
 
@@ -101,7 +118,7 @@ def styles_xml() -> str:
     fonts = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="Times New Roman"/>'
     defaults = (
         f"<w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:color w:val=\"000000\"/>"
-        f"<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>"
+        f"<w:sz w:val=\"{hp(G.BODY.pt)}\"/><w:szCs w:val=\"{hp(G.BODY.pt)}\"/><w:lang w:val=\"vi-VN\" w:eastAsia=\"vi-VN\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault>"
         "<w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>"
     )
     base = (
@@ -109,8 +126,9 @@ def styles_xml() -> str:
         f"<w:rPr>{fonts}</w:rPr></w:style>"
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
-        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+        f'<w:left w:w="{L.CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+        f'<w:right w:w="{L.CELL_MARGIN}" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
         '<w:style w:type="table" w:customStyle="1" w:styleId="DrTable"><w:name w:val="Bảng số liệu"/><w:basedOn w:val="TableNormal"/>'
         '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -158,7 +176,7 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 def header_table(ctx: str, *, second_row: str | None) -> str:
     """The two-column header: issuer block left, national block right (ô 1, 2, 3, 4)."""
     left_w, right_w = L.HEADER_LEFT, L.HEADER_RIGHT
-    tn_rule = rule_paragraph(textwidth.width_twips(TIEU_NGU, 13, bold=True), right_w - 2 * L.CELL_MARGIN).xml
+    tn_rule = rule_paragraph(textwidth.width_twips(TIEU_NGU, G.TIEU_NGU.pt, bold=True), right_w - 2 * L.CELL_MARGIN).xml
     left1 = (
         tag("DrCoQuanChuQuan", f"{{%p if {ctx}.chu_quan %}}")
         + p("DrCoQuanChuQuan", f"{{{{ {ctx}.chu_quan }}}}")
@@ -310,8 +328,8 @@ def appendix_block() -> str:
     return (
         tag("DrEmpty", "{%p for pl in doc.appendices %}")
         + tag("DrEmpty", "{{p pl.section_break }}")
-        + '<w:sdt><w:sdtPr><w:alias w:val="drafter: phụ lục (tạo lại bằng drafter appendix)"/>'
-        + '<w:tag w:val="drafter:phu-luc:{{ pl.number|int }}"/></w:sdtPr><w:sdtContent>'
+        + f'<w:sdt><w:sdtPr><w:alias w:val="{APPENDIX_ALIAS}"/>'
+        + f'<w:tag w:val="{APPENDIX_TAG}{{{{ pl.number|int }}}}"/></w:sdtPr><w:sdtContent>'
         + p("DrPhuLuc", "{{ pl.label }}")
         + p("DrPhuLucTitle", "{{ pl.title }}")
         + p("DrKemTheo", "{{ pl.reference }}")
@@ -358,7 +376,8 @@ def quyet_dinh_body() -> str:
 def header_part(number: bool) -> str:
     inner = ""
     if number:
-        r = '<w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+        size = hp(G.PAGE_NUMBER.pt)
+        r = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
         inner = (
             f'<w:r>{r}<w:fldChar w:fldCharType="begin"/></w:r><w:r>{r}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
             f'<w:r>{r}<w:fldChar w:fldCharType="separate"/></w:r><w:r>{r}<w:t>2</w:t></w:r><w:r>{r}<w:fldChar w:fldCharType="end"/></w:r>'
@@ -369,23 +388,46 @@ def header_part(number: bool) -> str:
     )
 
 
-CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<Types xmlns="{NS["ct"]}"><Default Extension="rels" ContentType="{CT.RELS}"/>'
+    f'<Default Extension="xml" ContentType="{CT.XML}"/>'
+    + "".join(f'<Override PartName="{name}" ContentType="{ct}"/>' for name, ct in (
+        ("/word/document.xml", CT.MAIN), ("/word/styles.xml", CT.STYLES), ("/word/settings.xml", CT.SETTINGS),
+        ("/word/header1.xml", CT.HEADER), ("/word/header2.xml", CT.HEADER),
+        ("/docProps/core.xml", CT.CORE_PROPERTIES), ("/docProps/app.xml", CT.EXTENDED_PROPERTIES),
+    ))
+    + "</Types>"
+)
 
-ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"""
 
-DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdHeaderDefault" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdHeaderFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/></Relationships>"""
+def rels_xml(rels: list[tuple[str, str, str]]) -> str:
+    """A relationships part: (Id, type, target) each."""
+    body = "".join(f'<Relationship Id="{rid}" Type="{typ}" Target="{target}"/>' for rid, typ, target in rels)
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{NS["pr"]}">{body}</Relationships>'
+
+
+ROOT_RELS = rels_xml([
+    ("rId1", RT.OFFICE_DOCUMENT, "word/document.xml"),
+    ("rId2", RT.CORE_PROPERTIES, "docProps/core.xml"),
+    ("rId3", RT.EXTENDED_PROPERTIES, "docProps/app.xml"),
+])
+
+DOC_RELS = rels_xml([
+    ("rIdStyles", RT.STYLES, "styles.xml"),
+    ("rIdSettings", RT.SETTINGS, "settings.xml"),
+    ("rIdHeaderDefault", RT.HEADER, "header1.xml"),
+    ("rIdHeaderFirst", RT.HEADER, "header2.xml"),
+])
 
 SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="vi-VN"/></w:settings>"""
+<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="{WORD_COMPAT_URI}" w:val="15"/></w:compat><w:themeFontLang w:val="vi-VN"/></w:settings>"""
 
-CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title><dc:creator>drafter</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>"""
+CORE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="{NS['cp']}" xmlns:dc="{NS['dc']}" xmlns:dcterms="{NS['dcterms']}" xmlns:xsi="{NS['xsi']}"><dc:title>{{title}}</dc:title><dc:creator>drafter</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>"""
 
-APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>drafter</Application></Properties>"""
+APP = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="{NS['ep']}"><Application>drafter</Application></Properties>"""
 
 TEMPLATES = {
     "cong-van.docx": ("Công văn (Mẫu 1.5)", cong_van_body),

@@ -10,20 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from ..derive import Appendix, Article, Attached, Document, Header, Signing
+from ..oxml import twips_from_pt
 from ..rules import body as body_rules
+from ..rules import geometry as G
 from ..rules import inline, textwidth
 from . import layout
 from .ooxml import Markup, framed_paragraph, rule_paragraph, runs
 from .sections import Sections
 
-ISSUER_SIZE = 12
-MARK_SIZE = 13
+ISSUER_SIZE = G.ISSUER.pt
+MARK_SIZE = G.MARK.pt
+_MARK_PADDING = twips_from_pt(G.MARK_PADDING_PT)
 
 
 def issuer_rule_length(lines: tuple[str, ...]) -> int:
     """About 40% of the issuer name's longest line (FORMAT.md: 1/3 to 1/2)."""
     widest = max((textwidth.width_twips(ln, ISSUER_SIZE, bold=True) for ln in lines), default=0)
-    return max(round(widest * 0.4), 600)
+    return max(round(widest * G.ISSUER_RULE.value), twips_from_pt(G.ISSUER_RULE_MIN_PT))
 
 
 def _header(h: Header) -> dict[str, Any]:
@@ -34,7 +37,7 @@ def _header(h: Header) -> dict[str, Any]:
         "so_ky_hieu": h.so_ky_hieu,
         "date_line": h.date_line,
         "marks": [
-            framed_paragraph(m, textwidth.width_twips(m, MARK_SIZE, bold=True) + 240, layout.HEADER_LEFT_INNER)
+            framed_paragraph(m, textwidth.width_twips(m, MARK_SIZE, bold=True) + _MARK_PADDING, layout.HEADER_LEFT_INNER)
             for m in h.marks
         ],
     }

@@ -1,6 +1,6 @@
 """WordprocessingML snippets: runs, rule paragraphs, framed marks.
 
-This is the XML layer. It knows element names and units (twips, half-points), not
+This is the XML layer. It knows element names and units (from :mod:`drafter.oxml`), not
 the format rules: callers pass lengths and texts the rules already derived. Objects
 returned implement `__html__`, so Jinja's autoescaping inserts them as markup while
 every plain string value is escaped.
@@ -11,18 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-# A4 and the default margins of FORMAT.md, in twips (1/20 pt; 1 mm = 56.7 twips).
-MM = 56.6929
-
-
-def mm(v: float) -> int:
-    return round(v * MM)
-
-
-PAGE_W, PAGE_H = mm(210), mm(297)
+from drafter.oxml import FIGURE_CLOSE, FIGURE_MID, FIGURE_OPEN, figure_tag, half_points
 
 
 @dataclass(frozen=True)
@@ -47,20 +36,16 @@ def run_xml(text: str, *, bold: bool = False, italic: bool = False, size_pt: flo
     if italic:
         props += "<w:i/><w:iCs/>"
     if size_pt:
-        hp = round(size_pt * 2)
+        hp = half_points(size_pt)
         props += f'<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f"<w:r>{rpr}{text_xml(text)}</w:r>"
 
 
-FIGURE_OPEN, FIGURE_MID, FIGURE_CLOSE = "\ue000", "\ue001", "\ue002"
-FIGURE_TAG = "drafter:so-lieu:"
-
-
 def figure_xml(reference: str, value: str, *, bold: bool = False, italic: bool = False) -> str:
     """A quoted figure as an inline content control tagged with its reference."""
     return (
-        f'<w:sdt><w:sdtPr><w:tag w:val="{escape(FIGURE_TAG + reference, {chr(34): "&quot;"})}"/></w:sdtPr>'
+        f'<w:sdt><w:sdtPr><w:tag w:val="{escape(figure_tag(reference), {chr(34): "&quot;"})}"/></w:sdtPr>'
         f"<w:sdtContent>{run_xml(value, bold=bold, italic=italic)}</w:sdtContent></w:sdt>"
     )
 

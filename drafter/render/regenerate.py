@@ -31,15 +31,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .ooxml import FIGURE_TAG, W_NS
-
-APPENDIX_TAG = "drafter:phu-luc:"
-_APPENDIX_RE = re.compile(r"drafter:phu-luc:(\d{1,4})")
-
-
-def w(name: str) -> str:
-    return f"{{{W_NS}}}{name}"
-
+from drafter.oxml import ALIAS_PREFIX, APPENDIX_TAG, appendix_number, figure_reference, local_name, qn
 
 class SpliceError(Exception):
     """Problems that stop the regeneration; nothing has been changed."""
@@ -61,40 +53,40 @@ class SpliceResult:
 
 
 def _tag(sdt: etree._Element) -> str | None:
-    el = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+    el = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
     if el is None:
         return None
-    value = el.get(w("val"))
+    value = el.get(qn("w:val"))
     return value.strip() if value is not None else None
 
 
 def appendix_controls(root: etree._Element) -> dict[int, list[etree._Element]]:
     """Appendix content controls by number (a list, to see duplicates)."""
     found: dict[int, list[etree._Element]] = {}
-    for sdt in root.iter(w("sdt")):
+    for sdt in root.iter(qn("w:sdt")):
         tag = _tag(sdt)
         if not tag:
             continue
-        m = _APPENDIX_RE.fullmatch(tag)
-        if m:
-            found.setdefault(int(m.group(1)), []).append(sdt)
+        number = appendix_number(tag)
+        if number is not None:
+            found.setdefault(number, []).append(sdt)
     return found
 
 
 def figure_controls(root: etree._Element) -> list[tuple[str, etree._Element]]:
     """Quoted-figure content controls in document order, with their references."""
     out = []
-    for sdt in root.iter(w("sdt")):
-        tag = _tag(sdt)
-        if tag and tag.startswith(FIGURE_TAG):
-            out.append((tag[len(FIGURE_TAG):].strip(), sdt))
+    for sdt in root.iter(qn("w:sdt")):
+        ref = figure_reference(_tag(sdt) or "")
+        if ref is not None:
+            out.append((ref, sdt))
     return out
 
 
 def has_drafter_alias(root: etree._Element) -> bool:
     """A control that still carries drafter's alias but lost its tag (LibreOffice does that)."""
-    for alias in root.iter(w("alias")):
-        if (alias.get(w("val")) or "").startswith("drafter:"):
+    for alias in root.iter(qn("w:alias")):
+        if (alias.get(qn("w:val")) or "").startswith(ALIAS_PREFIX):
             return True
     return False
 
@@ -112,22 +104,22 @@ def _section_after(sdt: etree._Element, following: etree._Element | None) -> etr
             started = True
         elif el is following:
             return None
-        elif started and el.tag == w("sectPr"):
+        elif started and el.tag == qn("w:sectPr"):
             parent = el.getparent()
-            if parent is not None and parent.tag == w("sectPrChange"):
+            if parent is not None and parent.tag == qn("w:sectPrChange"):
                 continue  # a tracked change's old properties: history, not the section
             return el
     return None
 
 
 def _is_landscape(sect: etree._Element) -> bool | None:
-    pg = sect.find(w("pgSz"))
+    pg = sect.find(qn("w:pgSz"))
     if pg is None:
         return None
-    if pg.get(w("orient")) == "landscape":
+    if pg.get(qn("w:orient")) == "landscape":
         return True
     try:
-        return int(pg.get(w("w"), "0")) > int(pg.get(w("h"), "0"))
+        return int(pg.get(qn("w:w"), "0")) > int(pg.get(qn("w:h"), "0"))
     except ValueError:
         return None
 
@@ -138,14 +130,14 @@ def _turn(sect: etree._Element, fresh: etree._Element) -> bool:
     have = _is_landscape(sect)
     if want is None or have == want:
         return False
-    pg = sect.find(w("pgSz"))
+    pg = sect.find(qn("w:pgSz"))
     if pg is None or have is None:
-        new = copy.deepcopy(fresh.find(w("pgSz")))
+        new = copy.deepcopy(fresh.find(qn("w:pgSz")))
         if pg is None:
             # pgSz goes after the header/footer references and footnote/endnote props.
             anchor = None
             for child in sect:
-                if etree.QName(child).localname in ("headerReference", "footerReference", "footnotePr",
+                if local_name(child) in ("headerReference", "footerReference", "footnotePr",
                                                      "endnotePr", "type"):
                     anchor = child
             if anchor is None:
@@ -155,13 +147,13 @@ def _turn(sect: etree._Element, fresh: etree._Element) -> bool:
         else:
             sect.replace(pg, new)
         return True
-    width, height = pg.get(w("w")), pg.get(w("h"))
-    pg.set(w("w"), height)
-    pg.set(w("h"), width)
+    width, height = pg.get(qn("w:w")), pg.get(qn("w:h"))
+    pg.set(qn("w:w"), height)
+    pg.set(qn("w:h"), width)
     if want:
-        pg.set(w("orient"), "landscape")
-    elif w("orient") in pg.attrib:
-        del pg.attrib[w("orient")]
+        pg.set(qn("w:orient"), "landscape")
+    elif qn("w:orient") in pg.attrib:
+        del pg.attrib[qn("w:orient")]
     return True
 
 
@@ -169,13 +161,13 @@ def _turn(sect: etree._Element, fresh: etree._Element) -> bool:
 
 
 def _inside_paragraph(el: etree._Element) -> bool:
-    return any(a.tag == w("p") for a in el.iterancestors())
+    return any(a.tag == qn("w:p") for a in el.iterancestors())
 
 
 def _content(sdt: etree._Element) -> etree._Element:
-    content = sdt.find(w("sdtContent"))
+    content = sdt.find(qn("w:sdtContent"))
     if content is None:
-        content = etree.SubElement(sdt, w("sdtContent"))
+        content = etree.SubElement(sdt, qn("w:sdtContent"))
     return content
 
 
@@ -183,20 +175,20 @@ def _replace_appendix(sdt: etree._Element, fresh: etree._Element) -> bool:
     """Put the fresh control's content into `sdt`; True if a section break had to be
     moved out of it (it then follows the control, as a paragraph of its own)."""
     content = _content(sdt)
-    breaks = [copy.deepcopy(s) for s in content.iter(w("sectPr"))
-              if s.getparent() is not None and s.getparent().tag == w("pPr")]
+    breaks = [copy.deepcopy(s) for s in content.iter(qn("w:sectPr"))
+              if s.getparent() is not None and s.getparent().tag == qn("w:pPr")]
     for child in list(content):
         content.remove(child)
     for child in _content(fresh):
         content.append(copy.deepcopy(child))
-    sdt_pr = sdt.find(w("sdtPr"))
+    sdt_pr = sdt.find(qn("w:sdtPr"))
     if sdt_pr is not None:
-        for ph in sdt_pr.findall(w("showingPlcHdr")):
+        for ph in sdt_pr.findall(qn("w:showingPlcHdr")):
             sdt_pr.remove(ph)
     anchor = sdt
     for sect in breaks:
-        p = etree.Element(w("p"))
-        ppr = etree.SubElement(p, w("pPr"))
+        p = etree.Element(qn("w:p"))
+        ppr = etree.SubElement(p, qn("w:pPr"))
         ppr.append(sect)
         anchor.addnext(p)
         anchor = p
@@ -205,23 +197,23 @@ def _replace_appendix(sdt: etree._Element, fresh: etree._Element) -> bool:
 
 def _set_figure(sdt: etree._Element, value: str) -> None:
     content = _content(sdt)
-    texts = [t for t in content.iter(w("t"))]
+    texts = [t for t in content.iter(qn("w:t"))]
     if texts:
         first = texts[0]
         first.text = value
-        first.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        first.set(qn("xml:space"), "preserve")
         for t in texts[1:]:
             t.getparent().remove(t)
     else:
         for child in list(content):
             content.remove(child)
-        r = etree.SubElement(content, w("r"))
-        t = etree.SubElement(r, w("t"))
+        r = etree.SubElement(content, qn("w:r"))
+        t = etree.SubElement(r, qn("w:t"))
         t.text = value
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    sdt_pr = sdt.find(w("sdtPr"))
+        t.set(qn("xml:space"), "preserve")
+    sdt_pr = sdt.find(qn("w:sdtPr"))
     if sdt_pr is not None:
-        for ph in sdt_pr.findall(w("showingPlcHdr")):
+        for ph in sdt_pr.findall(qn("w:showingPlcHdr")):
             sdt_pr.remove(ph)
 
 
@@ -323,9 +315,9 @@ def used_styles(elements) -> set[str]:
     ids = set()
     for el in elements:
         for name in _STYLE_REFS:
-            for ref in el.iter(w(name)):
-                if ref.get(w("val")):
-                    ids.add(ref.get(w("val")))
+            for ref in el.iter(qn("w:" + name)):
+                if ref.get(qn("w:val")):
+                    ids.add(ref.get(qn("w:val")))
     return ids
 
 
@@ -336,8 +328,8 @@ def appendix_elements(root: etree._Element) -> list[etree._Element]:
 def copy_missing_styles(edited_styles: etree._Element, fresh_styles: etree._Element, ids: set[str]) -> list[str]:
     """Copy into `edited_styles` the definitions of `ids` it lacks (with the styles they
     are based on, link to or are followed by, if also missing). Returns the ids copied."""
-    have = {s.get(w("styleId")) for s in edited_styles.iter(w("style"))}
-    fresh_by_id = {s.get(w("styleId")): s for s in fresh_styles.iter(w("style"))}
+    have = {s.get(qn("w:styleId")) for s in edited_styles.iter(qn("w:style"))}
+    fresh_by_id = {s.get(qn("w:styleId")): s for s in fresh_styles.iter(qn("w:style"))}
     copied: list[str] = []
     todo = sorted(ids)
     while todo:
@@ -349,9 +341,9 @@ def copy_missing_styles(edited_styles: etree._Element, fresh_styles: etree._Elem
         have.add(sid)
         copied.append(sid)
         for name in ("basedOn", "link", "next"):
-            ref = style.find(w(name))
-            if ref is not None and ref.get(w("val")) and ref.get(w("val")) not in have:
-                todo.append(ref.get(w("val")))
+            ref = style.find(qn("w:" + name))
+            if ref is not None and ref.get(qn("w:val")) and ref.get(qn("w:val")) not in have:
+                todo.append(ref.get(qn("w:val")))
     return copied
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .layout import PAGE_H, PAGE_W
 from .ooxml import Markup
 
 _PGSZ = re.compile(r"<w:pgSz\b[^>]*/>")
@@ -23,8 +24,8 @@ class Sections:
     def __init__(self, template_sect_pr: str):
         self.base = template_sect_pr
         m = _PGSZ.search(template_sect_pr)
-        w = int(re.search(r'w:w="(\d+)"', m.group(0)).group(1)) if m else 11906
-        h = int(re.search(r'w:h="(\d+)"', m.group(0)).group(1)) if m else 16838
+        w = int(re.search(r'w:w="(\d+)"', m.group(0)).group(1)) if m else PAGE_W
+        h = int(re.search(r'w:h="(\d+)"', m.group(0)).group(1)) if m else PAGE_H
         self.short, self.long = min(w, h), max(w, h)
 
     def sect_pr(self, *, landscape: bool, restart: bool) -> str:

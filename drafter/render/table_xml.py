@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
+from drafter.oxml import half_points
 from drafter.tables.grid import Cell, Grid
 
 from .ooxml import Markup, run_xml
@@ -33,10 +34,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CELL_SPACING = 'w:before="20" w:after="20" w:line="240" w:lineRule="auto"'
 
 
-def _half_points(size_pt: float) -> int:
-    return round(size_pt * 2)
-
-
 def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> str:
     if cell is None:
         return _paragraph_xml("", False, False, None, size_pt, keep_next)
@@ -45,7 +42,7 @@ def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> st
 
 @lru_cache(maxsize=1024)  # headers, labels and units repeat across a batch's documents (figures rarely)
 def _paragraph_xml(text: str, bold: bool, italic: bool, align: str | None, size_pt: float, keep_next: bool) -> str:
-    hp = _half_points(size_pt)
+    hp = half_points(size_pt)
     jc = _JC.get(align, "left") if align else "left"
     mark = f'<w:rPr><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
     ppr = (
