@@ -6,23 +6,22 @@ read inputs → merge presets → validate → derive → render → write, one 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derive, model, resources
-from .errors import DrafterError, Position, Problem, WARNING, display_path
-from .inputs import presets, yamlfile
+from . import derive, model, resources, validation
+from .errors import DrafterError, Position, Problem, display_path
+from .inputs import appendix_sheets, presets, yamlfile
 from .inputs.yamlfile import Loaded
 from .package.atomic import atomic_write_bytes
 from .render import context as render_context
 from .render import engine
-from .rules import reform2025, signature
 
 
 @dataclass
 class Prepared:
-    """A draft read, merged and validated, with the document it derives."""
+    """A draft read, merged and validated, with the document it derives and the
+    warnings found on the way (placed, in order)."""
 
     loaded: Loaded
     draft: model.Draft
@@ -48,62 +47,20 @@ def find_template(layout_name: str, draft_dir: Path | None) -> Path:
 
 
 def load(path: str | Path) -> Loaded:
-    """Read a draft and merge the presets it names (draft wins)."""
-    loaded = yamlfile.load(path)
-    return presets.resolve(loaded, Path(path).resolve().parent)
+    """Read a draft, merge the presets it names (draft wins) and read the sheets its
+    appendices name: every file the document needs, read once."""
+    folder = Path(path).resolve().parent
+    return appendix_sheets.read(presets.resolve(yamlfile.load(path), folder), folder)
 
 
-def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None, base_dir: Path | None = None) -> Prepared:
-    draft = model.validate(loaded)
-    try:
-        doc = derive.document(draft, today=today, base_dir=base_dir)
-    except derive.AppendixError as exc:
-        raise DrafterError([_table_problem(loaded, exc.index, p) for p in exc.error.problems]) from None
-    except derive.QuoteError as exc:
-        raise DrafterError(Problem(str(exc), loaded.position(exc.path), key=yamlfile.key_name(exc.path))) from None
-    except signature.SignatureError as exc:
-        path = tuple(exc.key.split("."))
-        raise DrafterError(Problem(str(exc), loaded.position(path), key=exc.key)) from None
-    except ValueError as exc:
-        key = "so_ky_hieu" if draft.so_ky_hieu else None
-        pos = loaded.position((key,)) if key else loaded.position(())
-        raise DrafterError(Problem(str(exc), pos, key=key)) from None
-    warnings = list(loaded.warnings)
-    warnings += [
-        Problem(w, loaded.position(("ky", "chuc_vu")), key="ky.chuc_vu", severity=WARNING)
-        for w in doc.warnings
-    ]
-    warnings += _district_warnings(loaded, draft, doc, today)
-    return Prepared(loaded, draft, doc, warnings)
-
-
-def _district_warnings(loaded: Loaded, draft: model.Draft, doc: derive.Document, today: dt.date | None) -> list[Problem]:
-    """FORMAT.md "Since 2025": a district-level issuer on a two-tier-era draft."""
-    year = (today or dt.date.today()).year
-    texts = reform2025.district_warnings(
-        issuer_lines=list(doc.header.co_quan), parent=doc.header.chu_quan, date=draft.ngay, year=year
-    )
-    return [Problem(t, loaded.position(("co_quan",)), key="co_quan", severity=WARNING) for t in texts]
-
-
-def _table_problem(loaded: Loaded, index: int, p) -> Problem:
-    """A table problem at its place: a line of the draft, or a row of the sheet."""
-    where = f"Phụ lục {index + 1}"
-    detail = p.message
-    if p.row:
-        detail = f"dòng {p.row}: {detail}"
-    if p.expected is not None and p.found is not None:
-        from .rules.numbers import format_number
-
-        detail += f" (đúng là {format_number(p.expected)}, bảng ghi {format_number(p.found)})"
-    if p.file:
-        return Problem(f"{where}: {detail}", Position(p.file, p.line), key=p.column or p.key)
-    path = ("phu_luc", index, "bang", *p.path)
-    return Problem(f"{where}: {detail}", loaded.position(path), key=yamlfile.key_name(path))
+def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None) -> Prepared:
+    """Validate (every problem at once, or DrafterError) and derive the document."""
+    valid = validation.validate(loaded, today=today)
+    return Prepared(loaded, valid.draft, derive.document(valid, today=today), list(valid.warnings))
 
 
 def prepare(path: str | Path, *, today: dt.date | None = None) -> Prepared:
-    return prepare_loaded(load(path), today=today, base_dir=Path(path).resolve().parent)
+    return prepare_loaded(load(path), today=today)
 
 
 def render_bytes(prepared: Prepared, draft_dir: Path | None = None) -> bytes:
@@ -154,7 +111,3 @@ def write_output(out: Path, data: bytes, *, force: bool) -> None:
         raise DrafterError(
             Problem(f"Không ghi được tệp: {exc.strerror or exc}.", Position(display_path(out)))
         ) from None
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0", "false", "no")

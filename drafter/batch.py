@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import api, model
-from .errors import DrafterError, Position, Problem, display_path
+from .errors import ERROR, DrafterError, Position, Problem, display_path, ordered
+from .inputs import appendix_sheets
 from .inputs import rows as row_tpl
 from .inputs.yamlfile import Loaded
 from .package.atomic import atomic_write_bytes, atomic_writer, ensure_plain_name
@@ -66,6 +67,7 @@ class BatchResult:
     data_note: str = ""
     pdfs: list[Path] = field(default_factory=list)
     interrupted: bool = False
+    warnings: list[Problem] = field(default_factory=list)  # the draft's own, shown once
 
     @property
     def ok(self) -> int:
@@ -98,6 +100,7 @@ class Plan:
         base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
         self._base_digest = hashlib.sha256(base.encode()).hexdigest()
         self._template_digests: dict[str, str] = {}
+        self.sheets: appendix_sheets.Cache = {}
         self._templates: dict[str, tuple[Path, engine.CompiledTemplate]] = {}
 
     def template_for(self, layout: str) -> tuple[Path, engine.CompiledTemplate]:
@@ -121,9 +124,14 @@ class Plan:
             return Outcome(job.number, None, FAILED, job.refused, key=job.refused_key)
         path = self.out_dir / f"{job.stem}.docx"
         try:
-            data = self.rows.apply(job.values)
-            loaded = Loaded(self.loaded.file, data, self.loaded.origins, [])
-            prepared = api.prepare_loaded(loaded, base_dir=self.draft_dir)
+            # The draft's own load problems were dealt with once for the whole batch;
+            # a sheet a row's column names is read once too (the plan's cache).
+            loaded = Loaded(self.loaded.file, self.rows.apply(job.values), self.loaded.origins, [])
+            loaded = appendix_sheets.read(loaded, self.draft_dir, self.sheets)
+            errors = [p for p in loaded.problems if p.severity == ERROR]
+            if errors:
+                raise DrafterError(errors)
+            prepared = api.prepare_loaded(loaded)
             template, compiled = self.template_for(prepared.document.doc_type.layout)
             digest = self.digest(job.values, template)
             if resume and path.exists() and previous and previous.get(job.number, {}).get("digest") == digest:
@@ -306,6 +314,9 @@ def run(
                                    key="DATA"))
     draft_path = Path(draft)
     loaded = api.load(draft_path)
+    # What render refuses in the draft itself, batch refuses for every row, up front.
+    if any(p.severity == ERROR for p in loaded.problems):
+        raise DrafterError(ordered(loaded.problems, [loaded.file]))
     if max_rows is None:
         try:
             max_rows = sheets.default_max_rows()
@@ -374,7 +385,8 @@ def run(
         before = previous.get(o.row)
         if o.status == FAILED and before and before.get("digest") and (out / str(before.get("file"))).is_file():
             o.digest = before["digest"]
-    result = BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted)
+    result = BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted,
+                         warnings=ordered(loaded.problems, [loaded.file]))
     write_manifest(result, display_path(draft_path), data_name)
     return result
 

@@ -2,26 +2,26 @@
 
 The result is plain data (strings, tuples of spans) that a template only places:
 số ký hiệu, date line, recipient lines, signature lines, article labels, body
-paragraphs and the cross-reference lines of attached documents.
+paragraphs, the cross-reference lines of attached documents and appendices, the
+quoted figures. Pure and total: it takes a `ValidDraft` (every rule already
+checked it, its tables already computed), reads no file and raises nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-
-from pathlib import Path
-
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import Draft, Ky
-from .rules import body, date_line, doctypes, inline, numbering, recipients, signature, so_ky_hieu
+from .rules import appendices as appendix_rules
+from .rules import body, date_line, doctypes, inline, recipients, signature, so_ky_hieu
 
 if TYPE_CHECKING:  # tables and figure references load only for drafts that have them
     from .tables import compute as table_compute
     from .tables import grid as table_grid
-    from .tables.model import TableError
+    from .validation import ValidDraft
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,6 @@ class Appendix:
     landscape: bool
 
 
-class AppendixError(ValueError):
-    """A table that cannot be used, with the appendix it belongs to."""
-
-    def __init__(self, index: int, error: TableError):
-        super().__init__(str(error))
-        self.index = index
-        self.error = error
-
-
-class QuoteError(ValueError):
-    """A figure reference in a text value that cannot be resolved; `path` is its key."""
-
-    def __init__(self, path: tuple, message: str):
-        super().__init__(message)
-        self.path = path
-
-
 @dataclass(frozen=True)
 class Document:
     doc_type: doctypes.DocType
@@ -104,7 +87,6 @@ class Document:
     signing: Signing
     attached: tuple[Attached, ...] = ()
     appendices: tuple[Appendix, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
 
 
 def issuer_name_inline(draft: Draft) -> str:
@@ -190,65 +172,49 @@ def _end_articles(arts: tuple[Article, ...]) -> tuple[Article, ...]:
     return (*arts[:-1], Article(last.label, p.spans, ()))
 
 
-def appendices(draft: Draft, *, base_dir: Path | None = None, today: dt.date | None = None) -> tuple[Appendix, ...]:
+def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None) -> tuple[Appendix, ...]:
     items = draft.phu_luc or []
-    reading = dict(zero_tens=draft.tuy_chon.doc_so_linh, four=draft.tuy_chon.doc_so_tu)
     out = []
-    if items:
-        from .tables import compute as table_compute
+    if any(t is not None for t in tables):
         from .tables import grid as table_grid
-        from .tables import readers as table_readers
-        from .tables.model import TableError
-    for i, pl in enumerate(items):
-        table = grid = None
-        words: tuple[str, ...] = ()
-        if pl.bang is not None:
-            try:
-                bang = table_readers.load_table(pl.bang, base_dir=base_dir)
-                table = table_compute.compute(bang, unit=pl.don_vi_tinh, **reading)
-            except TableError as exc:
-                raise AppendixError(i, exc) from None
-            grid = table_grid.build_grid(table)
-            words = (table.bang_chu_line,) if table.bang_chu_line else ()
+    for i, (pl, table) in enumerate(zip(items, tables)):
+        grid = table_grid.build_grid(table) if table is not None else None
         landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
         unit = pl.don_vi_tinh or (table.unit if table else None)
         out.append(Appendix(
             number=i + 1,
-            label="Phụ lục" if len(items) == 1 else f"Phụ lục {numbering.roman(i + 1)}",
+            label=appendix_rules.format_label(i, len(items)),
             title=" ".join(pl.tieu_de.split()).upper(),
             reference=reference_line(draft, verb="Kèm theo", today=today, long_date=True),
             unit_line=f"Đơn vị tính: {unit}" if unit else None,
             table=table,
             grid=grid,
-            words=words,
+            words=(table.bang_chu_line,) if table is not None and table.bang_chu_line else (),
             landscape=landscape,
         ))
     return tuple(out)
 
 
-def _quote(text: str | None, figs: list, path: tuple) -> str | None:
+def _quote(text: str | None, figs: list) -> str | None:
     if not text or "{{" not in text:
         return text
     from . import figures as figure_refs
 
-    try:
-        return figure_refs.fill(text, figs)
-    except figure_refs.FigureError as exc:
-        raise QuoteError(path, str(exc)) from None
+    return figure_refs.fill(text, figs)  # validation resolved every reference already
 
 
-def document(draft: Draft, *, today: dt.date | None = None, base_dir: Path | None = None) -> Document:
+def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
+    draft = valid.draft
     t = draft.doc_type
     year = draft_year(draft, today)
-    apps = appendices(draft, base_dir=base_dir, today=today)
+    apps = appendices(draft, valid.tables, today=today)
     figs = [a.table.figures if a.table else None for a in apps]
     # Quoted figures are filled before anything reads the texts.
     draft = draft.model_copy(update={
-        "noi_dung": _quote(draft.noi_dung, figs, ("noi_dung",)),
-        "dieu": [_quote(d, figs, ("dieu", i)) for i, d in enumerate(draft.dieu)] if draft.dieu else draft.dieu,
+        "noi_dung": _quote(draft.noi_dung, figs),
+        "dieu": [_quote(d, figs) for d in draft.dieu] if draft.dieu else draft.dieu,
         "van_ban_kem_theo": [
-            a.model_copy(update={"noi_dung": _quote(a.noi_dung, figs, ("van_ban_kem_theo", i, "noi_dung"))})
-            for i, a in enumerate(draft.van_ban_kem_theo)
+            a.model_copy(update={"noi_dung": _quote(a.noi_dung, figs)}) for a in draft.van_ban_kem_theo
         ] if draft.van_ban_kem_theo else draft.van_ban_kem_theo,
     })
     header = Header(
@@ -318,20 +284,7 @@ def document(draft: Draft, *, today: dt.date | None = None, base_dir: Path | Non
         signing=signing,
         attached=attached,
         appendices=apps,
-        warnings=tuple(signature.title_warnings(draft.ky.chuc_vu)) + _appendix_warnings(draft, apps),
     )
-
-
-def _appendix_warnings(draft: Draft, apps: tuple[Appendix, ...]) -> tuple[str, ...]:
-    """The body must mention each appendix (FORMAT.md, Appendices)."""
-    if not apps:
-        return ()
-    texts = " ".join([draft.noi_dung or "", *(draft.dieu or []),
-                      *(a.noi_dung or "" for a in draft.van_ban_kem_theo or [])]).lower()
-    if "phụ lục" not in texts:
-        return ("Nội dung văn bản chưa nhắc đến phụ lục nào; hãy ghi rõ, ví dụ '(chi tiết tại Phụ lục kèm theo)'.",)
-    missing = [a.label for a in apps if len(apps) > 1 and a.label.lower() not in texts]
-    return tuple(f"Nội dung văn bản chưa nhắc đến {m}." for m in missing)
 
 
 def vv_line(trich_yeu: str) -> str:

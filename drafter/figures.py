@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .errors import Problem
 from .render import filters
 from .tables import compute
 
@@ -46,10 +47,6 @@ _ENV = _Env(autoescape=False, undefined=StrictUndefined)
 filters.install(_ENV)  # `{{ phu_luc[0].tong.kinh_phi | bang_chu }}`
 
 
-def has_reference(text: str) -> bool:
-    return _TOKEN.search(text) is not None
-
-
 def neutralise(text: str) -> str:
     """Row data that happens to contain `{{ phu_luc…` stays text: a word joiner between
     the braces keeps it from being read as a reference (batch rows are data)."""
@@ -69,23 +66,60 @@ def _compile(source: str):
     return _ENV.from_string(source)
 
 
-def fill(text: str, figures: list[Any]) -> str:
-    """`text` with every `{{ … }}` replaced by the figure it names, marked."""
-    if "{{" not in text:
-        return text
+_INDEX = re.compile(r"\s*phu_luc\s*\[\s*(\d+)\s*\]")
+
+
+def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) -> tuple[str, list[str]]:
+    """`text` with each reference replaced by its marked figure, and what went wrong
+    (every reference, not only the first). A reference into a table in `unknown`
+    (one that failed validation) is skipped: the table's own problems say enough."""
+    problems: list[str] = []
 
     def one(m: re.Match) -> str:
         expr = " ".join(m.group(1).split())
-        if not figures:
-            _compile(m.group(0))  # a malformed reference is reported as such first
-            raise FigureError(f"'{m.group(0)}' trích số liệu nhưng văn bản không có phụ lục (phu_luc).")
+        index = _INDEX.match(m.group(1))
         try:
-            value = _compile(m.group(0)).render(phu_luc=figures)
-        except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
-            raise FigureError(f"Không trích được số liệu '{m.group(0)}': {str(exc).rstrip('.')}.") from None
+            template = _compile(m.group(0))
+            if index and int(index.group(1)) in unknown:
+                return m.group(0)
+            if not figures:
+                raise FigureError(f"'{m.group(0)}' trích số liệu nhưng văn bản không có phụ lục (phu_luc).")
+            if index and int(index.group(1)) >= len(figures):
+                known = "phu_luc[0]" if len(figures) == 1 else f"phu_luc[0]…phu_luc[{len(figures) - 1}]"
+                raise FigureError(f"'{m.group(0)}' trích phụ lục thứ {int(index.group(1)) + 1}, nhưng văn bản "
+                                  f"chỉ có {len(figures)} phụ lục ({known}).")
+            if index and figures[int(index.group(1))] is None:
+                raise FigureError(f"'{m.group(0)}' trích số liệu của phụ lục thứ {int(index.group(1)) + 1}, "
+                                  "nhưng phụ lục này không có bảng (bang).")
+            try:
+                value = template.render(phu_luc=figures)
+            except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
+                raise FigureError(f"Không trích được số liệu '{m.group(0)}': {str(exc).rstrip('.')}.") from None
+        except FigureError as exc:
+            problems.append(str(exc))
+            return m.group(0)
         return f"{OPEN}{expr}{MID}{value}{CLOSE}"
 
-    return _TOKEN.sub(one, text)
+    return _TOKEN.sub(one, text), problems
+
+
+def validate(text: str, figures: list[Any], *, unknown: frozenset[int] | set[int] = frozenset()) -> list[Problem]:
+    """Every reference in `text` that cannot be resolved against the tables' figures
+    (None for an appendix without a table)."""
+    if "{{" not in text:
+        return []
+    return [Problem(m, hint="Xem cách trích số liệu trong docs/tables.md.") for m in _resolve(text, figures, unknown)[1]]
+
+
+def fill(text: str, figures: list[Any]) -> str:
+    """`text` with every `{{ … }}` replaced by the figure it names, marked; for a
+    text :func:`validate` accepted (FigureError otherwise)."""
+    if "{{" not in text:
+        return text
+    filled, problems = _resolve(text, figures, frozenset())
+    if problems:
+        raise FigureError(problems[0])
+    return filled
 
 
 def plain(text: str) -> str:

@@ -1,5 +1,7 @@
-"""The typed draft: SCHEMA.md in code. Validation turns a merged YAML mapping into a
-Draft or into problems that carry the file, line and key of the offending value."""
+"""The typed draft: the keys of docs/khoa-ban-thao.md in code. `parse` turns a merged
+YAML mapping into a Draft, or into problems that carry the file, line and key of each
+offending value. An appendix's `bang` stays as written here (an inline mapping, or the
+table read from its sheet while loading): drafter.validation types and computes it."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ import datetime as dt
 from difflib import get_close_matches
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import ERROR, DrafterError, Problem
+from .errors import Problem
 from .inputs.yamlfile import Loaded, key_name
 from .rules import date_line, doctypes
 
@@ -67,7 +69,9 @@ class PhuLuc(_Model):
 
     tieu_de: str
     don_vi_tinh: str | None = None
-    bang: dict[str, Any] | str | None = None
+    # An inline mapping, a sheet's name, or the table read from that sheet while
+    # loading: typed (and its sums checked) by drafter.validation.
+    bang: Any = None
     huong: Literal["doc", "ngang"] | None = None  # page orientation; default: by width
 
 
@@ -128,21 +132,6 @@ class Draft(_Model):
     def _mark(cls, v: Any) -> Any:
         # Accept any case: "KHẨN", "khẩn" → "Khẩn".
         return v.strip().capitalize() if isinstance(v, str) else v
-
-    @model_validator(mode="after")
-    def _by_type(self) -> "Draft":
-        t = doctypes.get(self.loai)
-        if t.layout != "quyet-dinh":
-            for key in ("can_cu", "xet_de_nghi", "tham_quyen", "dieu"):
-                if getattr(self, key):
-                    raise PydanticCustomError(
-                        "only_qd",
-                        "Khóa '{key}' chỉ dùng cho quyết định, nghị quyết; loại '{loai}' không có phần này.",
-                        {"key": key, "loai": self.loai},
-                    )
-        if t.layout == "cong-van" and not self.kinh_gui:
-            raise PydanticCustomError("kinh_gui", "Công văn cần nơi nhận sau 'Kính gửi:' (khóa kinh_gui).")
-        return self
 
     @property
     def doc_type(self) -> doctypes.DocType:
@@ -235,14 +224,10 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
     return unique
 
 
-def validate(loaded: Loaded) -> Draft:
-    """The typed draft, or every problem at once: text refused while loading (a
-    legacy-encoded line drafter cannot read safely) and every validation error."""
-    refused = [p for p in loaded.warnings if p.severity == ERROR]
+def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
+    """The typed draft, or None and every problem the model finds, each at its key.
+    (The rules' checks run on top of this, in drafter.validation.)"""
     try:
-        draft = Draft.model_validate(loaded.data)
+        return Draft.model_validate(loaded.data), []
     except ValidationError as exc:
-        raise DrafterError(refused + _problems(exc, loaded)) from None
-    if refused:
-        raise DrafterError(refused)
-    return draft
+        return None, _problems(exc, loaded)

@@ -74,7 +74,10 @@ def create(
             )
     from .inputs import yamlfile
 
-    given = presets.resolve(yamlfile.parse_text(f"dung: [{preset}]\n", "preset"), folder).data
+    chosen = presets.resolve(yamlfile.parse_text(f"dung: [{preset}]\n", "preset"), folder)
+    if chosen.problems:
+        raise DrafterError(chosen.problems)
+    given = chosen.data
     text = scaffold.draft_text(slug, preset=preset, trich_yeu=trich_yeu, kinh_gui=kinh_gui,
                                preset_keys=set(given))
     # Render from the text before writing anything, so a failure leaves no file behind.

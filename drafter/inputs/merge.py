@@ -70,7 +70,7 @@ def merge(base: Loaded, over: Loaded) -> Loaded:
     origins: dict[KeyPath, Position] = {}
     data = _merge(base.data, over.data, (), base.origins, over.origins, origins)
     origins[()] = over.origins.get((), Position(over.file))
-    return Loaded(over.file, data, origins, [*base.warnings, *over.warnings])
+    return Loaded(over.file, data, origins, [*base.problems, *over.problems])
 
 
 def strip_inherit(data: Any) -> Any:

@@ -94,9 +94,14 @@ def locate(name: str, draft_dir: Path | None) -> Path:
 
 def merged(path: Path, draft_dir: Path | None):
     """The preset at `path` with the presets of its own `dung` merged underneath."""
+    from ..errors import DrafterError
     from . import presets, yamlfile
 
-    return presets.resolve(yamlfile.load(path), draft_dir, (str(path.resolve()),))
+    resolved = presets.resolve(yamlfile.load(path), draft_dir, (str(path.resolve()),))
+    missing = [p for p in resolved.problems if (p.key or "").startswith("dung")]
+    if missing:
+        raise DrafterError(missing)
+    return resolved
 
 
 def _yaml_value(value):

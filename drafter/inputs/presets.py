@@ -79,18 +79,19 @@ def find(name: str, draft_dir: Path | None) -> Path | None:
     return None
 
 
-def _names(value, loaded: Loaded) -> list[str]:
+def _names(value, loaded: Loaded, problems: list[Problem]) -> list[str]:
     if value is None:
         return []
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise DrafterError(
+        problems.append(
             Problem(
                 "'dung' phải là tên một mẫu hoặc danh sách tên mẫu, ví dụ: dung: [ubnd-tinh-ha-tinh].",
                 loaded.position(("dung",)),
                 key="dung",
             )
         )
+        return []
     return names
 
 
@@ -103,10 +104,12 @@ def resolve(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...] = ()
 
 
 def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...]) -> Loaded:
-    """`loaded` over its presets, `...` kept so that a layer above can still splice."""
-    names = _names(loaded.data.get("dung"), loaded)
+    """`loaded` over its presets, `...` kept so that a layer above can still splice.
+    A preset that cannot be found (or that names itself) is a problem of the draft;
+    the others are merged, so validation still reports every other mistake."""
+    problems: list[Problem] = []
+    names = _names(loaded.data.get("dung"), loaded, problems)
     result: Loaded | None = None
-    problems = []
     for i, name in enumerate(names):
         path = find(name, draft_dir)
         if path is None:
@@ -127,7 +130,7 @@ def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...]) -> 
         key = str(path.resolve())
         if key in _stack:
             cycle = [*_stack[_stack.index(key):], key]
-            raise DrafterError(
+            problems.append(
                 Problem(
                     "Các mẫu dùng lẫn nhau thành vòng: " + " → ".join(cycle) + ".",
                     loaded.position(("dung", i)),
@@ -135,8 +138,9 @@ def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...]) -> 
                     hint="Bỏ tên mẫu khỏi 'dung' ở một trong các tệp trên.",
                 )
             )
+            continue
         preset = _layers(yamlfile.load(path), draft_dir, (*_stack, key))
         result = preset if result is None else merging.merge(result, preset)
     if problems:
-        raise DrafterError(problems)
+        loaded = Loaded(loaded.file, loaded.data, loaded.origins, [*loaded.problems, *problems])
     return loaded if result is None else merging.merge(result, loaded)

@@ -39,12 +39,13 @@ def _yaml() -> YAML:
 
 @dataclass
 class Loaded:
-    """Plain data (dict/list/str/int…) plus where each key path was written."""
+    """Plain data (dict/list/str/int…) plus where each key path was written, and the
+    problems found while reading it (text drafter cleaned or refused), each placed."""
 
     file: str
     data: Any
     origins: dict[KeyPath, Position] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def position(self, path: KeyPath) -> Position:
         return find_position(self.origins, path, self.file)
@@ -61,10 +62,25 @@ def find_position(origins: dict[KeyPath, Position], path: KeyPath, file: str | N
 
 
 def key_name(path: KeyPath) -> str:
+    """The key path as users read it: `phu_luc[0].bang`.
+
+    >>> key_name(("phu_luc", 0, "bang"))
+    'phu_luc[0].bang'
+    """
     out = ""
     for k in path:
         out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
     return out
+
+
+def key_path(name: str) -> KeyPath:
+    """The inverse of :func:`key_name`.
+
+    >>> key_path("van_ban_kem_theo[1].ky.chuc_vu")
+    ('van_ban_kem_theo', 1, 'ky', 'chuc_vu')
+    """
+    return tuple(int(part) if part.isdigit() else part
+                 for part in name.replace("[", ".").replace("]", "").split(".") if part)
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -83,7 +99,7 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
-def _plain(node: Any, path: KeyPath, file: str, origins: dict, warnings: list) -> Any:
+def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list) -> Any:
     from ..rules import text as text_rules
 
     if isinstance(node, CommentedMap):
@@ -95,7 +111,7 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, warnings: list) -
                 origins[kp] = Position(file, line + 1, col + 1)
             except (KeyError, TypeError):
                 pass
-            out[str(k)] = _plain(v, kp, file, origins, warnings)
+            out[str(k)] = _plain(v, kp, file, origins, problems)
         return out
     if isinstance(node, CommentedSeq):
         out = []
@@ -106,15 +122,15 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, warnings: list) -
                 origins[kp] = Position(file, line + 1, col + 1)
             except (KeyError, TypeError, IndexError):
                 pass
-            out.append(_plain(v, kp, file, origins, warnings))
+            out.append(_plain(v, kp, file, origins, problems))
         return out
     if isinstance(node, str):
         cleaned, notes = text_rules.clean(str(node))
         for note in notes:
             # A mixed line drafter cannot read safely is an error: kept with the
-            # warnings so that validation reports it with every other problem.
+            # problems so that validation reports it with every other problem.
             severity = ERROR if note.code == text_rules.LEGACY_UNRESOLVED else WARNING
-            warnings.append(
+            problems.append(
                 Problem(note.message, find_position(origins, path, file), key=key_name(path), severity=severity)
             )
         return cleaned
@@ -146,8 +162,8 @@ def parse_text(text: str, file: str) -> Loaded:
     except YAMLError as exc:
         raise DrafterError(Problem(f"Tệp YAML viết sai cú pháp: {exc}.", Position(file))) from None
     origins: dict[KeyPath, Position] = {(): Position(file, 1, 1)}
-    warnings: list[Problem] = []
-    data = _plain(doc, (), file, origins, warnings)
+    problems: list[Problem] = []
+    data = _plain(doc, (), file, origins, problems)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -157,7 +173,7 @@ def parse_text(text: str, file: str) -> Loaded:
                 Position(file, 1, 1),
             )
         )
-    return Loaded(file, data, origins, warnings)
+    return Loaded(file, data, origins, problems)
 
 
 def load(path: str | Path) -> Loaded:

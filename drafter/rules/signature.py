@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import ERROR, Problem, warning
+
 PREFIXES = ("TM.", "TL.", "TUQ.", "KT.", "Q.")
 
 # Words that open a deputy's title: KT. is only for a deputy signing for the head.
@@ -54,6 +56,49 @@ def _titles(chuc_vu: str | list[str] | None) -> list[str]:
     return [_up(v) for v in items if v and v.strip()]
 
 
+def validate(
+    *,
+    ho_ten: str | None,
+    chuc_vu: str | list[str] | None = None,
+    tm: str | None = None,
+    kt: str | None = None,
+    q: str | None = None,
+    tl: str | None = None,
+    tuq: str | None = None,
+) -> list[Problem]:
+    """Every forbidden combination of a signer's keys, each at its key (relative to
+    the `ky` mapping), then the titles that look like typing slips (warnings).
+
+    >>> [p.key for p in validate(ho_ten="Nguyễn Văn A", kt="CHỦ TỊCH", q="CHỦ TỊCH", chuc_vu="PHÓ CHỦ TỊCH")]
+    ['q']
+    >>> [(p.key, p.severity) for p in validate(ho_ten="TS. Trần B", chuc_vu="ĐIỀU CHỨC")]
+    [('ho_ten', 'error'), ('chuc_vu', 'warning')]
+    >>> validate(ho_ten="Nguyễn Văn A", tm="Ủy ban nhân dân", kt="Chủ tịch", chuc_vu="Phó Chủ tịch")
+    []
+    """
+    titles = _titles(chuc_vu)
+    out: list[Problem] = []
+    if tl and tuq:
+        out.append(Problem("Không dùng cùng lúc TL. (thừa lệnh) và TUQ. (thừa ủy quyền).", key="tuq"))
+    if kt and q:
+        out.append(Problem("Không dùng cùng lúc KT. (ký thay) và Q. (quyền).", key="q"))
+    if kt and not titles:
+        out.append(Problem("Ký thay (KT.) cần chức vụ của cấp phó đứng dưới, ví dụ 'PHÓ CHỦ TỊCH'.", key="chuc_vu"))
+    elif kt and not _DEPUTY.match(titles[-1]):
+        out.append(Problem(
+            f"Ký thay (KT.) chỉ dành cho cấp phó: chức vụ '{titles[-1]}' phải là chức vụ cấp phó "
+            "(PHÓ …, THỨ TRƯỞNG).", key="chuc_vu"))
+    elif not titles and not q:
+        out.append(Problem("Thiếu chức vụ của người ký (ky.chuc_vu).", key="chuc_vu"))
+    name = " ".join((ho_ten or "").split())
+    if not name:
+        out.append(Problem("Thiếu họ tên người ký (ky.ho_ten).", key="ho_ten"))
+    elif _ACADEMIC.match(name):
+        out.append(Problem(f"Không ghi học hàm, học vị trước tên người ký: '{name}'.", key="ho_ten"))
+    out += [warning(w, key="chuc_vu") for w in title_warnings(chuc_vu)]
+    return out
+
+
 def format(
     *,
     ho_ten: str,
@@ -64,31 +109,16 @@ def format(
     tl: str | None = None,
     tuq: str | None = None,
 ) -> Signature:
-    titles = _titles(chuc_vu)
-    if tl and tuq:
-        raise SignatureError("Không dùng cùng lúc TL. (thừa lệnh) và TUQ. (thừa ủy quyền).", "ky.tuq")
-    if kt and q:
-        raise SignatureError("Không dùng cùng lúc KT. (ký thay) và Q. (quyền).", "ky.q")
-    if kt:
-        if not titles:
-            raise SignatureError(
-                "Ký thay (KT.) cần chức vụ của cấp phó đứng dưới, ví dụ 'PHÓ CHỦ TỊCH'.", "ky.chuc_vu"
-            )
-        if not _DEPUTY.match(titles[-1]):
-            raise SignatureError(
-                f"Ký thay (KT.) chỉ dành cho cấp phó: chức vụ '{titles[-1]}' phải là chức vụ cấp phó "
-                "(PHÓ …, THỨ TRƯỞNG).",
-                "ky.chuc_vu",
-            )
-    if not titles and not q:
-        raise SignatureError("Thiếu chức vụ của người ký (ky.chuc_vu).", "ky.chuc_vu")
-    name = " ".join(ho_ten.split())
-    if not name:
-        raise SignatureError("Thiếu họ tên người ký (ky.ho_ten).", "ky.ho_ten")
-    if _ACADEMIC.match(name):
-        raise SignatureError(
-            f"Không ghi học hàm, học vị trước tên người ký: '{name}'.", "ky.ho_ten"
-        )
+    """The authority lines and the name; SignatureError for a combination
+    :func:`validate` refuses (the drafting flow validates first, so never raises).
+
+    >>> format(ho_ten=" Nguyễn  Văn A ", tm="ủy ban nhân dân", kt="chủ tịch", chuc_vu="phó chủ tịch")
+    Signature(authority=('TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'), name='Nguyễn Văn A')
+    """
+    errors = [p for p in validate(ho_ten=ho_ten, chuc_vu=chuc_vu, tm=tm, kt=kt, q=q, tl=tl, tuq=tuq)
+              if p.severity == ERROR]
+    if errors:
+        raise SignatureError(errors[0].message, f"ky.{errors[0].key}")
     lines: list[str] = []
     if tm:
         lines.append(f"TM. {_up(tm)}")
@@ -100,8 +130,8 @@ def format(
         lines.append(f"KT. {_up(kt)}")
     if q:
         lines.append(f"Q. {_up(q)}")
-    lines.extend(titles)
-    return Signature(authority=tuple(lines), name=name)
+    lines.extend(_titles(chuc_vu))
+    return Signature(authority=tuple(lines), name=" ".join(ho_ten.split()))
 
 
 def title_warnings(chuc_vu: str | list[str] | None) -> list[str]:
@@ -123,8 +153,12 @@ def head_title(kt: str | None, q: str | None, chuc_vu: str | list[str] | None) -
     return titles[-1] if titles else None
 
 
-def validate(lines: list[str]) -> list[str]:
-    """Problems of authority lines as read from a document (for the checker)."""
+def validate_lines(lines: list[str]) -> list[str]:
+    """Problems of authority lines as read from a document (for the checker).
+
+    >>> validate_lines(["KT CHỦ TỊCH"])
+    ["Sau chữ viết tắt thẩm quyền phải có dấu chấm: 'KT CHỦ TỊCH'."]
+    """
     problems = []
     order = {"TM.": 0, "TL.": 1, "TUQ.": 1, "KT.": 2, "Q.": 2}
     last = -1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import Problem
 from . import doctypes
 
 PREFIX = "Số:"
@@ -35,17 +36,43 @@ def symbol(*, type_abbr: str | None, issuer: str, unit: str | None = None) -> st
 def format(
     so: int | None, *, type_abbr: str | None, issuer: str, unit: str | None = None
 ) -> str:
-    """The whole line: `Số: 05/TB-UBND`, or `Số:` + blank + `/QĐ-UBND` for a draft."""
+    """The whole line: `Số: 05/TB-UBND`, or `Số:` + blank + `/QĐ-UBND` for a draft.
+
+    >>> format(5, type_abbr="TB", issuer="UBND")
+    'Số: 05/TB-UBND'
+    >>> format(8287, type_abbr=None, issuer="UBND", unit="KT1")
+    'Số: 8287/UBND-KT1'
+    """
     return f"{PREFIX} {format_number(so)}/{symbol(type_abbr=type_abbr, issuer=issuer, unit=unit)}"
 
 
+def _override_text(text: str) -> str:
+    return re.sub(r"^\s*Số\s*:\s*", "", text.strip())
+
+
+def validate_override(text: str) -> list[Problem]:
+    """Problems of a fully typed số ký hiệu (the draft's `so_ky_hieu`), with or
+    without its `Số:`.
+
+    >>> validate_override("3384/BCT-CTĐP")
+    []
+    >>> [p.message for p in validate_override("953UBND-CNXD")]
+    ["Số ký hiệu '953UBND-CNXD' thiếu dấu '/' giữa số và ký hiệu (viết như 8287/UBND-KT1)."]
+    """
+    return [Problem(m, key="so_ky_hieu") for m in validate_symbol_text(_override_text(text))]
+
+
 def format_override(text: str) -> str:
-    """A fully typed số ký hiệu (rare cases), checked and given its `Số: ` prefix."""
-    text = re.sub(r"^\s*Số\s*:\s*", "", text.strip())
-    problems = validate_symbol_text(text)
+    """A fully typed số ký hiệu (rare cases) with its `Số: ` prefix; ValueError for
+    one :func:`validate_override` refuses.
+
+    >>> format_override("Số:3384/BCT-CTĐP")
+    'Số: 3384/BCT-CTĐP'
+    """
+    problems = validate_override(text)
     if problems:
-        raise ValueError(" ".join(problems))
-    return f"{PREFIX} {text}"
+        raise ValueError(" ".join(p.message for p in problems))
+    return f"{PREFIX} {_override_text(text)}"
 
 
 def validate_symbol_text(text: str) -> list[str]:
@@ -74,9 +101,15 @@ def validate_symbol_text(text: str) -> list[str]:
     return problems
 
 
-def validate(line: str) -> list[str]:
-    """Problems of a whole line as read in a document (`Số: 14/CT-UBND`)."""
+def validate(line: str) -> list[Problem]:
+    """Problems of a whole line as read in a document (`Số: 14/CT-UBND`).
+
+    >>> validate("Số: 14/CT-UBND")
+    []
+    >>> [p.message for p in validate("Số: 5/QĐ-UBND")]
+    ['Số nhỏ hơn 10 phải có số 0 đứng trước: 05.']
+    """
     m = re.match(r"^\s*Số\s*:\s*(.*)$", line)
     if not m:
-        return [f"Dòng số ký hiệu phải bắt đầu bằng 'Số:': '{line}'."]
-    return validate_symbol_text(m.group(1).strip())
+        return [Problem(f"Dòng số ký hiệu phải bắt đầu bằng 'Số:': '{line}'.")]
+    return [Problem(t) for t in validate_symbol_text(m.group(1).strip())]

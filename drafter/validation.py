@@ -1,0 +1,231 @@
+"""The validation stage: a loaded draft becomes a `ValidDraft`, or every problem at once.
+
+The typed model (pydantic) checks types, keys and values; then each rule of the
+format checks the part of the draft it is about: the keys a type has, the số ký
+hiệu typed by hand, each signer's combination of TM./KT./Q./TL./TUQ., each appendix
+table (typed and its typed totals checked against the derived sums), each figure
+quoted in the text, and the warnings the rules give (a title that looks like a slip,
+an appendix the text does not mention, a district issuer after the 2025 reform).
+
+Every check runs whatever the others found: when the model refuses the draft, the
+rules still check the parts that are valid on their own (the signer, a table), so
+one run reports every mistake. Each problem is placed at its file, line, column and
+key, errors first, then by position. This stage and loading are the only ones that
+fail; what follows (derive, render) takes a ValidDraft and cannot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .errors import ERROR, DrafterError, Problem, ordered
+from .inputs.yamlfile import KeyPath, Loaded, key_name
+from .rules import appendices, doctypes, reform2025, signature, so_ky_hieu
+
+if TYPE_CHECKING:  # tables and figures load only for drafts that have them
+    from .tables.compute import ComputedTable
+
+
+@dataclass(frozen=True)
+class ValidDraft:
+    """A draft every check accepted: the typed draft, each appendix's typed and
+    computed table (None for an appendix without one), and the warnings, placed."""
+
+    draft: model.Draft
+    tables: tuple[ComputedTable | None, ...]
+    warnings: tuple[Problem, ...]
+
+
+# Keys only the quyết định layout (quyết định, nghị quyết) has.
+DECISION_KEYS = ("can_cu", "xet_de_nghi", "tham_quyen", "dieu")
+
+
+def validate(loaded: Loaded, *, today: dt.date | None = None) -> ValidDraft:
+    """The valid draft, or DrafterError carrying every problem, in order."""
+    valid, problems = check(loaded, today=today)
+    if valid is None:
+        raise DrafterError(problems)
+    return valid
+
+
+def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft | None, list[Problem]]:
+    """Every problem of `loaded`, and the valid draft when none is an error."""
+    data = loaded.data
+    problems = list(loaded.problems)
+    draft, model_problems = model.parse(loaded)
+    problems += model_problems
+    parts = _Parts(draft, data)
+    at = _Placer(loaded)
+
+    problems += at.all(_type_keys(data))
+    if isinstance(data.get("so_ky_hieu"), str) and data["so_ky_hieu"].strip():
+        problems += at.all(so_ky_hieu.validate_override(data["so_ky_hieu"]))
+    for path, ky in parts.signers():
+        problems += at.all(signature.validate(**ky.model_dump(include=_SIGNER_KEYS)), path)
+    tables, table_problems, failed = _tables(loaded, parts)
+    problems += table_problems
+    texts = parts.texts()
+    problems += _figures(at, texts, tables, failed)
+    if parts.phu_luc is not None:
+        mention_key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
+        if mention_key not in data:
+            mention_key = "phu_luc"
+        problems += at.all(appendices.validate(" ".join(t for _, t in texts), len(parts.phu_luc)),
+                           key=mention_key)
+    problems += _district(at, parts, today)
+
+    problems = ordered(problems, [loaded.file])
+    if draft is None or any(p.severity == ERROR for p in problems):
+        return None, problems
+    return ValidDraft(draft, tuple(tables), tuple(problems)), problems
+
+
+_SIGNER_KEYS = {"ho_ten", "chuc_vu", "tm", "kt", "q", "tl", "tuq"}
+
+
+class _Placer:
+    """Problems from rules (no position; a key relative to `path`) at their place."""
+
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
+
+    def all(self, problems: list[Problem], path: KeyPath = (), key: str | None = None) -> list[Problem]:
+        out = []
+        for p in problems:
+            full = path + tuple(_split(key or p.key))
+            out.append(p.at(self.loaded.position(full), key_name(full) or None))
+        return out
+
+
+def _split(key: str | None) -> KeyPath:
+    from .inputs.yamlfile import key_path
+
+    return key_path(key) if key else ()
+
+
+class _Parts:
+    """The parts of a draft the rules check: from the typed draft when the model
+    accepted it, else each part typed on its own (None where it is not valid)."""
+
+    def __init__(self, draft: model.Draft | None, data: Mapping):
+        self.draft = draft
+        self.data = data
+        if draft is not None:
+            self.ky = draft.ky
+            self.attached = draft.van_ban_kem_theo or []
+            self.phu_luc = draft.phu_luc
+            self.tuy_chon = draft.tuy_chon
+        else:
+            self.ky = _alone(model.Ky, data.get("ky"))
+            attached = data.get("van_ban_kem_theo")
+            self.attached = [_alone(model.VanBanKemTheo, a) for a in attached] if isinstance(attached, list) else []
+            items = data.get("phu_luc")
+            self.phu_luc = [_alone(model.PhuLuc, pl) for pl in items] if isinstance(items, list) and items else None
+            self.tuy_chon = _alone(model.TuyChon, data.get("tuy_chon", {})) or model.TuyChon()
+
+    def signers(self) -> list[tuple[KeyPath, model.Ky]]:
+        out = [(("ky",), self.ky)] if self.ky is not None else []
+        out += [(("van_ban_kem_theo", i, "ky"), a.ky) for i, a in enumerate(self.attached) if a is not None and a.ky]
+        return out
+
+    def texts(self) -> list[tuple[KeyPath, str]]:
+        """The texts that may quote figures, with their key paths."""
+        d = self.data
+        out: list[tuple[KeyPath, str]] = []
+        if isinstance(d.get("noi_dung"), str):
+            out.append((("noi_dung",), d["noi_dung"]))
+        if isinstance(d.get("dieu"), list):
+            out += [(("dieu", i), t) for i, t in enumerate(d["dieu"]) if isinstance(t, str)]
+        if isinstance(d.get("van_ban_kem_theo"), list):
+            out += [(("van_ban_kem_theo", i, "noi_dung"), a["noi_dung"]) for i, a in enumerate(d["van_ban_kem_theo"])
+                    if isinstance(a, Mapping) and isinstance(a.get("noi_dung"), str)]
+        return out
+
+
+def _alone(cls: type[BaseModel], value: Any) -> Any:
+    """`value` typed as `cls`, or None: its problems are the whole draft's already."""
+    if value is None:
+        return None
+    try:
+        return cls.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _type_keys(data: Mapping) -> list[Problem]:
+    """Keys the document type does not have, and the Kính gửi a công văn needs."""
+    try:
+        t = doctypes.get(data.get("loai")) if isinstance(data.get("loai"), str) else None
+    except doctypes.UnknownTypeError:
+        t = None  # the model reports the type itself
+    if t is None:
+        return []
+    out = []
+    if t.layout != "quyet-dinh":
+        out += [Problem(f"Khóa '{key}' chỉ dùng cho quyết định, nghị quyết; loại '{t.slug}' không có phần này.",
+                        key=key, hint="Xóa khóa này, hoặc đổi 'loai' nếu văn bản là quyết định.")
+                for key in DECISION_KEYS if data.get(key)]
+    if t.layout == "cong-van" and not data.get("kinh_gui"):
+        out.append(Problem("Công văn cần nơi nhận sau 'Kính gửi:' (khóa kinh_gui).", key="loai",
+                           hint="Thêm dòng 'kinh_gui: …' (một nơi nhận, hoặc danh sách)."))
+    return out
+
+
+def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int]]:
+    """Each appendix's table typed and computed; the problems and indices of those
+    that fail (or whose appendix is not valid)."""
+    if not parts.phu_luc:
+        return [], [], set()
+    from .inputs.appendix_sheets import is_sheet_reference, place
+    from .tables import compute
+    from .tables.model import Bang, TableError, parse_table
+
+    reading = dict(zero_tens=parts.tuy_chon.doc_so_linh, four=parts.tuy_chon.doc_so_tu)
+    tables: list = []
+    problems: list[Problem] = []
+    failed: set[int] = set()
+    for i, pl in enumerate(parts.phu_luc):
+        table = None
+        if pl is None or is_sheet_reference(pl.bang):
+            failed.add(i)  # not valid, or a sheet that could not be read (reported when loading)
+        elif pl.bang is not None:
+            try:
+                bang = pl.bang if isinstance(pl.bang, Bang) else parse_table(pl.bang)
+                table = compute.compute(bang, unit=pl.don_vi_tinh, **reading)
+            except TableError as exc:
+                problems += [place(loaded, i, p) for p in exc.problems]
+                failed.add(i)
+        tables.append(table)
+    return tables, problems, failed
+
+
+def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list, failed: set[int]) -> list[Problem]:
+    """Each quoted figure resolved; a reference into a table that failed is not
+    reported again (the table's own problems say what to fix)."""
+    quoting = [(path, text) for path, text in texts if "{{" in text]
+    if not quoting:
+        return []
+    from . import figures
+
+    figs = [t.figures if t is not None else None for t in tables]
+    return [p for path, text in quoting for p in at.all(figures.validate(text, figs, unknown=failed), path)]
+
+
+def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem]:
+    draft = parts.draft
+    if draft is None:
+        return []
+    texts = reform2025.district_warnings(
+        issuer_lines=[" ".join(line.split()).upper() for line in draft.co_quan.lines],
+        parent=" ".join(draft.co_quan.chu_quan.split()).upper() if draft.co_quan.chu_quan else None,
+        date=draft.ngay, year=(today or dt.date.today()).year,
+    )
+    from .errors import warning
+
+    return at.all([warning(t) for t in texts], key="co_quan.ten")
