@@ -12,6 +12,23 @@ of every syllable whose TCVN3 or VNI spelling is itself a listed word, adding th
 in use (``cụng``, ``khỏi``, ``ngồi``, ``sốt``…) so that both readings count as
 words and the line's context decides. It need not be complete: an unknown word
 falls back to the rules of syllable shape.
+
+No format() and no validate(): this is a word list, nothing is written from it, and
+its one check, :func:`known`, answers yes or no because an unknown word is no
+problem to report (the list is not complete).
+
+>>> known("Phòng"), known("PHÒNG"), known("Phũng")
+(True, True, False)
+
+What the data itself must hold: every entry is lower case, NFC, and a possible
+syllable by the shape rules of :mod:`drafter.rules.text`.
+
+>>> import unicodedata
+>>> from drafter.rules import text
+>>> [w for w in KNOWN if w != w.lower() or not unicodedata.is_normalized("NFC", w)]
+[]
+>>> [w for w in sorted(KNOWN) if not text._is_syllable(w)]
+[]
 """
 
 from __future__ import annotations

@@ -4,12 +4,24 @@ The header must keep the quốc hiệu, the tiêu ngữ and the date line on one
 the rules under the tiêu ngữ and the issuer have lengths tied to their text. Widths
 are the standard Times advance widths (1/1000 em); a Vietnamese letter takes the
 width of its base letter, since the marks sit above or below it.
+
+No format(): this measures text, it writes none. Its one check, :func:`validate`,
+is whether a line fits the room given to it.
+
+>>> width_twips("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
+5424
+>>> validate("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, 5500, bold=True)
+[]
+>>> [p.message for p in validate("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, 5000, bold=True)]
+["Dòng 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' rộng khoảng 9,6 cm, quá chỗ dành cho nó (8,8 cm): sẽ bị xuống dòng."]
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from ..errors import Problem, warning
 
 _REGULAR = dict(zip(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.,:;/()",
@@ -48,3 +60,20 @@ def width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
 
 def width_twips(text: str, size_pt: float, *, bold: bool = False) -> int:
     return round(width_pt(text, size_pt, bold=bold) * 20)
+
+
+_TWIPS_PER_CM = 1440 / 2.54
+
+
+def validate(text: str, size_pt: float, room_twips: int, *, bold: bool = False) -> list[Problem]:
+    """A warning when ``text`` set at ``size_pt`` is wider than ``room_twips``: it
+    would wrap where the format wants one line (quốc hiệu, tiêu ngữ, date line)."""
+    width = width_twips(text, size_pt, bold=bold)
+    if width <= room_twips:
+        return []
+
+    def cm(twips: float) -> str:
+        return f"{twips / _TWIPS_PER_CM:.1f}".replace(".", ",")
+
+    return [warning(f"Dòng '{text}' rộng khoảng {cm(width)} cm, quá chỗ dành cho nó "
+                    f"({cm(room_twips)} cm): sẽ bị xuống dòng.")]
