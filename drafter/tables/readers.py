@@ -21,18 +21,16 @@ skipped (derived). Excel formulas are never evaluated: a formula where drafter
 derives the figure anyway is ignored (with a note); a formula in a figure that only
 the sheet knows is an error asking to paste the value.
 
-The sheet is read by :func:`drafter.inputs.sheets.read_rows` (imported lazily). That
-reader wants one header row of distinct, non-empty names; a sheet whose header has
-merged cells is read here with the same rules (formulas refused, NFC text).
+The sheet is read by :func:`drafter.inputs.sheets.read_records` (imported lazily), the
+reader of ``drafter batch`` data too: the same encodings, old fonts, cell types, limits and
+refused formulas. This module only interprets its rows, header rows included.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -108,7 +106,7 @@ def read_table(
     max_rows: int | None = None,
 ) -> Bang:
     """Read a budget table from a CSV/XLSX file (layouts in the module docstring)."""
-    from drafter.inputs.sheets import SheetError, default_max_rows, read_rows
+    from drafter.inputs.sheets import SheetError, default_max_rows, read_records
 
     path = Path(path)
     spec = spec or BangTep(tep=str(path))
@@ -118,128 +116,41 @@ def read_table(
         limit = max_rows or default_max_rows()  # DRAFTER_MAX_ROWS, as for drafter batch
     except ValueError as exc:
         raise TableError(TableProblem(str(exc), file=file)) from None
-    notes: list[str] = []
-    formulas: set[tuple[int, int]] = set()  # (row, column index) of formula cells
     try:
-        data = read_rows(path, sheet=sheet, max_rows=limit)
+        data = read_records(path, sheet=sheet, max_rows=limit, header_rows=_MAX_HEADER_ROWS)
     except SheetError as exc:
-        if exc.row is None or exc.column is None:
-            raise TableError(TableProblem(exc.message, file=file, line=exc.row)) from None
-        # The header has empty or repeated names: merged header cells. Read it here.
-        return _Interpreter(file, spec, _raw_records(path, sheet, limit, file, notes, formulas),
-                            notes, formulas).run()
-    if _merged_header(data):
-        # A title merged over the groups reads as one short header row with cells beyond it.
-        return _Interpreter(file, spec, _raw_records(path, sheet, limit, file, notes, formulas),
-                            notes, formulas).run()
-    columns = list(data.columns)
-    first = data.rows[0].number if data.rows else 2
-    records = [(max(first - 1, 1), list(columns))]
-    records += [(r.number, [r.values.get(c) for c in columns]) for r in data.rows]
-    index = {c: i for i, c in enumerate(columns)}
-    for issue in data.warnings:
-        if issue.code in ("formula", "error-value") and issue.row is not None and issue.column in index:
-            formulas.add((issue.row, index[issue.column]))
-        else:
-            notes.append(str(issue))
-    return _Interpreter(file, spec, records, notes, formulas).run()
+        raise _table_error(exc, file) from None
+    notes = [str(issue) for issue in data.warnings]
+    formulas: set[tuple[int, int]] = set()  # (row, column index) of formula cells
+    header = data.records[0].cells
+    for record in data.records:
+        for issue in record.issues:
+            if issue.code in ("formula", "error-value"):
+                formulas.add((record.number, issue.index))
+            else:
+                notes.append(str(record.sheet_issue(issue, _header_name(header, issue.index))))
+
+    def check_rows(header_rows: int) -> None:
+        # The row limit counts data rows: known once the interpreter has found the header.
+        try:
+            data.check_data_rows(header_rows)
+        except SheetError as exc:
+            raise _table_error(exc, file) from None
+
+    records = [(r.number, r.cells) for r in data.records]
+    return _Interpreter(file, spec, records, notes, formulas, check_rows=check_rows).run()
 
 
-# --------------------------------------------------------------------------- raw reading
+def _table_error(exc: Any, file: str) -> TableError:
+    return TableError(TableProblem(exc.message, file=file, line=exc.row))
 
 
-def _merged_header(data: Any) -> bool:
-    """True when the one-row reading of a sheet missed header rows below the first."""
-    if any(issue.code == "extra-cells" for issue in data.warnings):
-        return True
-    if not data.rows or len(data.columns) < 3:
-        return False
-    first = [data.rows[0].values.get(c) for c in data.columns]
-    lead_empty = all(v is None for v in first[:2])
-    texts = [v for v in first[2:] if v is not None]
-    return lead_empty and bool(texts) and all(isinstance(v, str) and not _looks_numeric(v) for v in texts)
-
-
-def _looks_numeric(text: str) -> bool:
-    return bool(re.fullmatch(r"[-\u2212]?[0-9][0-9.,]*", text.strip()))
-
-
-def _clean(value: str) -> str | None:
-    from drafter.rules.text import clean
-
-    text, _ = clean(value)
-    text = text.strip()
-    return text or None
-
-
-def _raw_records(path: Path, sheet: str | None, limit: int, file: str, notes: list[str],
-                 formulas: set[tuple[int, int]]) -> list[tuple[int, list[Any]]]:
-    """All non-empty rows as (row number, cells), for a header with merged cells."""
-    suffix = path.suffix.lower()
-    rows: list[tuple[int, list[Any]]] = []
-    if suffix in (".xlsx", ".xlsm"):
-        import warnings
-
-        import openpyxl
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-            except Exception as exc:  # the first read already vetted the file; be safe
-                raise TableError(TableProblem(f"Không đọc được tệp Excel ({exc}).", file=file)) from None
-            try:
-                ws = wb.worksheets[0]
-                if sheet is not None:
-                    match = [w for w in wb.worksheets if norm_name(w.title) == norm_name(sheet)]
-                    if not match:
-                        raise TableError(TableProblem(f"Không có trang tính “{sheet}”.", file=file))
-                    ws = match[0]
-                ws.reset_dimensions()
-                for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
-                    cells = []
-                    for i, cell in enumerate(row):
-                        value = cell.value
-                        if getattr(cell, "data_type", None) in ("f", "e") or (
-                            isinstance(value, str) and value.startswith("=")
-                        ):
-                            formulas.add((number, i))
-                            value = None
-                        elif isinstance(value, bool):
-                            value = str(value)
-                        elif isinstance(value, float):
-                            # Excel stores a double; repr is what was typed (see sheets.py).
-                            value = int(value) if value.is_integer() else Decimal(repr(value))
-                        elif isinstance(value, str):
-                            value = _clean(value)
-                        elif value is not None and not isinstance(value, (int, Decimal)):
-                            value = str(value)
-                        cells.append(value)
-                    if any(c is not None for c in cells) or any(r == number for r, _ in formulas):
-                        rows.append((number, cells))
-                    if len(rows) > limit + _MAX_HEADER_ROWS:
-                        raise TableError(TableProblem(f"Bảng có hơn {limit} dòng.", file=file, line=number))
-            finally:
-                wb.close()
-        return rows
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1258", errors="replace")
-        notes.append("Tệp không phải UTF-8; đã đọc theo bảng mã Windows-1258. Hãy lưu lại dạng CSV UTF-8.")
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-        cells = [_clean(c) if c.strip() else None for c in record]
-        if any(c is not None for c in cells):
-            rows.append((number, cells))
-        if len(rows) > limit + _MAX_HEADER_ROWS:
-            raise TableError(TableProblem(f"Bảng có hơn {limit} dòng.", file=file, line=number))
-    return rows
+def _header_name(cells: list[Any], index: int) -> str | None:
+    """The first row's text over a column, to name the cell in a note (as drafter batch does)."""
+    value = cells[index] if index < len(cells) else None
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", str(value)).strip() or None
 
 
 # --------------------------------------------------------------------------- interpretation
@@ -255,8 +166,10 @@ class _Interpreter:
     """Sheet records → the mapping an inline table would be → :class:`Bang`."""
 
     def __init__(self, file: str, spec: BangTep, records: list[tuple[int, list[Any]]],
-                 notes: list[str], formulas: set[tuple[int, int]]):
+                 notes: list[str], formulas: set[tuple[int, int]],
+                 check_rows: Callable[[int], None] | None = None):
         self.file = file
+        self.check_rows = check_rows  # called with the number of header rows, once known
         self.spec = spec
         self.records = [(n, list(c)) for n, c in records if any(x is not None and x != "" for x in c)
                         or any(r == n for r, _ in formulas)]
@@ -362,6 +275,8 @@ class _Interpreter:
 
     def run(self) -> Bang:
         count, dvt_col, data_cols, pairs, title, note_col = self.header()
+        if self.check_rows is not None:
+            self.check_rows(count)
         self.stop()
         spec = self.spec
         given = spec.model_fields_set
