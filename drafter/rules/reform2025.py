@@ -33,6 +33,7 @@ import re
 import unicodedata
 
 from ..errors import Problem, warning
+from . import date_line
 
 __all__ = ["REFORM_DATE", "district_warnings", "district_unit", "validate"]
 
@@ -122,9 +123,8 @@ def validate(
     """
     if not _applies(date, year):
         return []
-    if date is not None:  # months 1 and 2 take a leading zero, as on the date line
-        month = f"{date.month:02d}" if date.month < 3 else str(date.month)
-        when = f"ngày {date.day:02d}/{month}/{date.year}"
+    if date is not None:  # day and month written as on the date line
+        when = f"ngày {date_line.day(date.day)}/{date_line.month(date.month)}/{date.year}"
     else:
         when = f"năm {year} (chưa ghi ngày)"
     out = []
