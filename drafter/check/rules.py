@@ -725,7 +725,7 @@ class Citation:
 
     def describe(self) -> str:
         d, m, y = self.date
-        day = f"{d:02d}" if d else "…"
+        day = date_line.day(d) if d else "…"
         month = date_line.month(m) if m else "…"
         return f"{self.type_name} số {self.number or '…'}/{self.symbol} ngày {day}/{month}/{y}"
 
