@@ -19,7 +19,6 @@ worked, is refused before anything is written.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import stat
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from . import figures as figure_refs
 from .errors import DrafterError, Position, Problem, display_path
+from .oxml import internal_rels, is_rel_type, rels_part_name
 from .package import (
     Limits,
     OutputExistsError,
@@ -39,11 +39,6 @@ from .package import (
 )
 from .render import regenerate as splice_xml
 
-STYLES_TYPES = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/styles",
-)
-_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 # The documented reference forms (docs/tables.md §3), and nothing else: a reference read
 # from a document someone else saved must not be able to run arbitrary expressions.
@@ -123,19 +118,12 @@ def _fingerprint(path: Path) -> tuple[int, int]:
 
 def _styles_part(package, main: str) -> str | None:
     """The styles part named by the main part's relationships, if any."""
-    folder, base = posixpath.split(main)
-    rels = posixpath.join(folder, "_rels", base + ".rels")
+    rels = rels_part_name(main)
     if not package.has(rels):
         return None
-    root = package.read_xml(rels)
-    for rel in root:
-        if rel.tag != f"{{{_RELS_NS}}}Relationship" or rel.get("Type") not in STYLES_TYPES:
-            continue
-        if (rel.get("TargetMode") or "Internal") == "External":
-            continue
-        target = posixpath.normpath(posixpath.join("/", folder, rel.get("Target") or "")).lstrip("/")
-        if package.has(target):
-            return target
+    for rel in internal_rels(package.read_xml(rels), main):
+        if is_rel_type(rel.type, "styles") and package.has(rel.part):
+            return rel.part
     return None
 
 

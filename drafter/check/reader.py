@@ -28,54 +28,32 @@ paragraph's style (ECMA-376 §17.7.3); direct formatting is absolute.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from drafter.oxml import MC, W, internal_rels, is_rel_type, pt_from_half_points, qn, rels_part_name, to_mm
+from drafter.oxml import local_name as _local
+from drafter.oxml import namespace as _ns
 from drafter.package.reader import Package, open_package
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-REL_STYLES = "/styles"
-REL_THEME = "/theme"
-REL_HEADER = "/header"
-REL_FOOTER = "/footer"
 
 SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
 _THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "cs": "cstheme", "eastAsia": "eastAsiaTheme"}
 
-TWIPS_PER_MM = 1440 / 25.4
 DEFAULT_SIZE_PT = 10.0  # Word's size when nothing sets w:sz
 
 
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def _ns(el: etree._Element) -> str:
-    return etree.QName(el).namespace if isinstance(el.tag, str) else ""
-
-
 def _wval(el: etree._Element | None, attr: str = "val") -> str | None:
-    return None if el is None else el.get(w(attr))
+    return None if el is None else el.get(qn("w:" + attr))
 
 
 def _flag(el: etree._Element | None) -> bool | None:
     """An OOXML on/off element: absent → None, present → True unless val is false/0/off."""
     if el is None:
         return None
-    return (el.get(w("val")) or "true").lower() not in ("0", "false", "off")
+    return (el.get(qn("w:val")) or "true").lower() not in ("0", "false", "off")
 
 
 def _int(value: str | None) -> int | None:
@@ -88,7 +66,7 @@ def _int(value: str | None) -> int | None:
 
 
 def mm(twips: int | None) -> float | None:
-    return None if twips is None else round(twips / TWIPS_PER_MM, 2)
+    return None if twips is None else round(to_mm(twips), 2)
 
 
 # ------------------------------------------------------------------------ model
@@ -225,18 +203,18 @@ class _Styles:
         self.theme = theme
         if root is None:
             return
-        self.default_rpr = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
-        self.default_ppr = root.find(f"{w('docDefaults')}/{w('pPrDefault')}/{w('pPr')}")
-        for st in root.iter(w("style")):
-            sid = st.get(w("styleId"))
+        self.default_rpr = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        self.default_ppr = root.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        for st in root.iter(qn("w:style")):
+            sid = st.get(qn("w:styleId"))
             if not sid:
                 continue
-            kind = st.get(w("type")) or "paragraph"
+            kind = st.get(qn("w:type")) or "paragraph"
             self.by_id[sid] = _Style(
-                sid, kind, _wval(st.find(w("name"))), _wval(st.find(w("basedOn"))),
-                st.find(w("pPr")), st.find(w("rPr")),
+                sid, kind, _wval(st.find(qn("w:name"))), _wval(st.find(qn("w:basedOn"))),
+                st.find(qn("w:pPr")), st.find(qn("w:rPr")),
             )
-            if kind == "paragraph" and _flag_attr(st.get(w("default"))):
+            if kind == "paragraph" and _flag_attr(st.get(qn("w:default"))):
                 self.default_para = sid
 
     def chain(self, sid: str | None) -> list[_Style]:
@@ -261,12 +239,12 @@ def _theme_fonts(root: etree._Element | None) -> dict[str, str | None]:
     if root is None:
         return out
     for group, prefix in (("majorFont", "major"), ("minorFont", "minor")):
-        el = next(root.iter(f"{{{A}}}{group}"), None)
+        el = next(root.iter(qn("a:" + group)), None)
         if el is None:
             continue
         faces = {}
         for tag in ("latin", "ea", "cs"):
-            f = el.find(f"{{{A}}}{tag}")
+            f = el.find(qn("a:" + tag))
             faces[tag] = (f.get("typeface") or None) if f is not None else None
         out[prefix + "HAnsi"] = out[prefix + "Ascii"] = faces["latin"]
         out[prefix + "EastAsia"] = faces["ea"]
@@ -283,8 +261,8 @@ class _Reader:
         self.label = label
         self.main = pkg.main_document_name()
         self.rels = self._rels(self.main)
-        theme_root = self._part_by_type(REL_THEME)
-        self.styles = _Styles(self._part_by_type(REL_STYLES), _theme_fonts(theme_root))
+        theme_root = self._part_by_type("theme")
+        self.styles = _Styles(self._part_by_type("styles"), _theme_fonts(theme_root))
         self.paragraphs: list[Paragraph] = []
         self.tables: list[Table] = []
         self.sections: list[Section] = []
@@ -294,30 +272,19 @@ class _Reader:
     # -- parts
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """rId → (type, part name) of a part's internal relationships."""
-        d, base = posixpath.split(part)
-        rels_name = posixpath.join(d, "_rels", base + ".rels")
+        rels_name = rels_part_name(part)
         if not self.pkg.has(rels_name):
             return {}
-        out = {}
-        for rel in self.pkg.read_xml(rels_name):
-            if _local(rel) != "Relationship" or (rel.get("TargetMode") or "") == "External":
-                continue
-            target = rel.get("Target") or ""
-            if target.startswith("/"):
-                name = posixpath.normpath(target).lstrip("/")
-            else:
-                name = posixpath.normpath(posixpath.join(d, target))
-            out[rel.get("Id") or ""] = (rel.get("Type") or "", name)
-        return out
+        return {rel.rid: (rel.type, rel.part) for rel in internal_rels(self.pkg.read_xml(rels_name), part)}
 
     def _part(self, name: str) -> etree._Element | None:
-        if name.startswith("..") or not self.pkg.has(name):
+        if not self.pkg.has(name):
             return None
         return self.pkg.read_xml(name)
 
-    def _part_by_type(self, suffix: str) -> etree._Element | None:
+    def _part_by_type(self, rel_name: str) -> etree._Element | None:
         for typ, name in self.rels.values():
-            if typ.endswith(suffix):
+            if is_rel_type(typ, rel_name):
                 return self._part(name)
         return None
 
@@ -338,14 +305,14 @@ class _Reader:
         for slot in SLOTS:
             value = None
             for lv in reversed(levels if rpr is None else levels + [rpr]):
-                rf = lv.find(w("rFonts"))
+                rf = lv.find(qn("w:rFonts"))
                 if rf is None:
                     continue
-                theme = rf.get(w(_THEME_ATTR[slot]))
+                theme = rf.get(qn("w:" + _THEME_ATTR[slot]))
                 if theme:
                     value = st.theme.get(theme) or None
                     break
-                name = rf.get(w(slot))
+                name = rf.get(qn("w:" + slot))
                 if name:
                     value = name
                     break
@@ -353,23 +320,23 @@ class _Reader:
 
         size = None
         for lv in reversed(levels if rpr is None else levels + [rpr]):
-            v = _int(_wval(lv.find(w("sz"))))
+            v = _int(_wval(lv.find(qn("w:sz"))))
             if v is not None:
-                size = v / 2
+                size = pt_from_half_points(v)
                 break
 
         def toggle(tag: str) -> bool:
-            direct = _flag(rpr.find(w(tag))) if rpr is not None else None
+            direct = _flag(rpr.find(qn("w:" + tag))) if rpr is not None else None
             if direct is not None:
                 return direct
             value = False
             for lv in [x for x in base_levels + para_levels if x is not None]:
-                f = _flag(lv.find(w(tag)))
+                f = _flag(lv.find(qn("w:" + tag)))
                 if f is not None:
                     value = f
             char = None
             for lv in [x for x in char_levels if x is not None]:
-                f = _flag(lv.find(w(tag)))
+                f = _flag(lv.find(qn("w:" + tag)))
                 if f is not None:
                     char = f
             return (not value) if char else value
@@ -391,7 +358,7 @@ class _Reader:
         levels += [s.ppr for s in self.styles.chain(pstyle)] + [ppr]
         for lv in reversed(levels):
             if lv is not None:
-                el = lv.find(w(tag))
+                el = lv.find(qn("w:" + tag))
                 if el is not None:
                     return el
         return None
@@ -399,12 +366,12 @@ class _Reader:
     # -- walking
     def read(self) -> DocView:
         root = self.pkg.read_xml(self.main)
-        body = root.find(w("body"))
+        body = root.find(qn("w:body"))
         if body is None:
-            body = etree.Element(w("body"))
+            body = etree.Element(qn("w:body"))
         self._sect_start = 0
         self._blocks(body, ctx={"container": "body", "tstyle": None})
-        final = body.find(w("sectPr"))
+        final = body.find(qn("w:sectPr"))
         self._close_section(final)
         for t in self.tables:
             for row in t.rows:
@@ -416,7 +383,7 @@ class _Reader:
         for child in parent:
             name, ns = _local(child), _ns(child)
             if ns == MC and name == "AlternateContent":
-                choice = child.find(f"{{{MC}}}Choice")
+                choice = child.find(qn("mc:Choice"))
                 if choice is not None:
                     self._blocks(choice, ctx)
                 continue
@@ -427,33 +394,33 @@ class _Reader:
             elif name == "tbl":
                 self._table(child, ctx)
             elif name == "sdt":
-                content = child.find(w("sdtContent"))
+                content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     self._blocks(content, ctx)
             elif name in ("customXml", "ins", "moveTo"):
                 self._blocks(child, ctx)
 
     def _table(self, tbl: etree._Element, ctx: dict) -> None:
-        tpr = tbl.find(w("tblPr"))
-        tstyle = _wval(tpr.find(w("tblStyle"))) if tpr is not None else None
-        borders = tpr.find(w("tblBorders")) if tpr is not None else None
+        tpr = tbl.find(qn("w:tblPr"))
+        tstyle = _wval(tpr.find(qn("w:tblStyle"))) if tpr is not None else None
+        borders = tpr.find(qn("w:tblBorders")) if tpr is not None else None
         borderless = borders is not None and all(
-            (b.get(w("val")) or "") in ("nil", "none") for b in borders
+            (b.get(qn("w:val")) or "") in ("nil", "none") for b in borders
         ) or (borders is None and tstyle is None)
         table = Table(len(self.tables), [], ctx.get("table"), borderless)
         self.tables.append(table)
         rows = [tr for tr in _children(tbl, "tr")]
         for r_i, tr in enumerate(rows):
-            trpr = tr.find(w("trPr"))
-            grid = _int(_wval(trpr.find(w("gridBefore")))) if trpr is not None else None
+            trpr = tr.find(qn("w:trPr"))
+            grid = _int(_wval(trpr.find(qn("w:gridBefore")))) if trpr is not None else None
             grid = grid or 0
             cells = list(_children(tr, "tc"))
             row_cells: list[Cell] = []
             for c_i, tc in enumerate(cells):
-                tcpr = tc.find(w("tcPr"))
-                span = (_int(_wval(tcpr.find(w("gridSpan")))) if tcpr is not None else None) or 1
-                vm = tcpr.find(w("vMerge")) if tcpr is not None else None
-                cont = vm is not None and (vm.get(w("val")) or "continue") == "continue"
+                tcpr = tc.find(qn("w:tcPr"))
+                span = (_int(_wval(tcpr.find(qn("w:gridSpan")))) if tcpr is not None else None) or 1
+                vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+                cont = vm is not None and (vm.get(qn("w:val")) or "continue") == "continue"
                 cell = Cell(r_i, c_i, grid, span, cont, [])
                 grid += span
                 start = len(self.paragraphs)
@@ -469,8 +436,8 @@ class _Reader:
             table.rows.append(row_cells)
 
     def _paragraph(self, p: etree._Element, ctx: dict) -> None:
-        ppr = p.find(w("pPr"))
-        pstyle = _wval(ppr.find(w("pStyle"))) if ppr is not None else None
+        ppr = p.find(qn("w:pPr"))
+        pstyle = _wval(ppr.find(qn("w:pStyle"))) if ppr is not None else None
         if pstyle is None or pstyle not in self.styles.by_id:
             pstyle = self.styles.default_para
         tstyle = ctx.get("tstyle")
@@ -503,7 +470,7 @@ class _Reader:
         for box in nested:
             self._blocks(box, dict(ctx, container="textbox"))
         if ctx["container"] == "body" and ppr is not None:
-            sect = ppr.find(w("sectPr"))
+            sect = ppr.find(qn("w:sectPr"))
             if sect is not None:
                 self._close_section(sect)
 
@@ -511,7 +478,7 @@ class _Reader:
         for child in parent:
             name, ns = _local(child), _ns(child)
             if ns == MC and name == "AlternateContent":
-                choice = child.find(f"{{{MC}}}Choice")
+                choice = child.find(qn("mc:Choice"))
                 if choice is not None:
                     self._inline(choice, pstyle, tstyle, runs, nested)
                 continue
@@ -523,13 +490,13 @@ class _Reader:
                           "dir", "bdo"):
                 self._inline(child, pstyle, tstyle, runs, nested)
             elif name == "sdt":
-                content = child.find(w("sdtContent"))
+                content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     self._inline(content, pstyle, tstyle, runs, nested)
 
     def _run(self, r, pstyle, tstyle, runs: list[Run], nested: list) -> None:
-        rpr = r.find(w("rPr"))
-        rstyle = _wval(rpr.find(w("rStyle"))) if rpr is not None else None
+        rpr = r.find(qn("w:rPr"))
+        rstyle = _wval(rpr.find(qn("w:rStyle"))) if rpr is not None else None
         props = self.run_props(rpr, rstyle, pstyle, tstyle)
         parts: list[str] = []
         for child in r:
@@ -558,27 +525,27 @@ class _Reader:
     def _close_section(self, sect: etree._Element | None) -> None:
         index = len(self.sections)
         prev = self.sections[-1] if self.sections else None
-        sz = sect.find(w("pgSz")) if sect is not None else None
-        mar = sect.find(w("pgMar")) if sect is not None else None
+        sz = sect.find(qn("w:pgSz")) if sect is not None else None
+        mar = sect.find(qn("w:pgMar")) if sect is not None else None
         pw, ph = _int(_wval(sz, "w")), _int(_wval(sz, "h"))
         if pw and ph:
             orientation = "landscape" if pw > ph else "portrait"
         else:
             orientation = "landscape" if _wval(sz, "orient") == "landscape" else "portrait"
         margins = {
-            side: (abs(v) / TWIPS_PER_MM if (v := _int(_wval(mar, side))) is not None else None)
+            side: (to_mm(abs(v)) if (v := _int(_wval(mar, side))) is not None else None)
             for side in ("top", "bottom", "left", "right")
         }
         margins = {k: (round(v, 2) if v is not None else None) for k, v in margins.items()}
-        title_pg = bool(_flag(sect.find(w("titlePg")))) if sect is not None else False
+        title_pg = bool(_flag(sect.find(qn("w:titlePg")))) if sect is not None else False
         headers = dict(prev.headers) if prev else {}
         footers = dict(prev.footers) if prev else {}
         if sect is not None:
-            for ref in sect.findall(w("headerReference")):
-                headers[ref.get(w("type")) or "default"] = self._header(ref.get(f"{{{R}}}id"))
-            for ref in sect.findall(w("footerReference")):
-                footers[ref.get(w("type")) or "default"] = self._header(ref.get(f"{{{R}}}id"))
-        pg = sect.find(w("pgNumType")) if sect is not None else None
+            for ref in sect.findall(qn("w:headerReference")):
+                headers[ref.get(qn("w:type")) or "default"] = self._header(ref.get(qn("r:id")))
+            for ref in sect.findall(qn("w:footerReference")):
+                footers[ref.get(qn("w:type")) or "default"] = self._header(ref.get(qn("r:id")))
+        pg = sect.find(qn("w:pgNumType")) if sect is not None else None
         self.sections.append(Section(
             index=index, page_w_mm=mm(pw), page_h_mm=mm(ph), orientation=orientation,
             margins=margins, title_pg=title_pg, headers=headers, footers=footers,
@@ -596,10 +563,10 @@ class _Reader:
         if root is None:
             return None
         instr = " ".join(
-            [el.get(w("instr")) or "" for el in root.iter(w("fldSimple"))]
-            + [el.text or "" for el in root.iter(w("instrText"))]
+            [el.get(qn("w:instr")) or "" for el in root.iter(qn("w:fldSimple"))]
+            + [el.text or "" for el in root.iter(qn("w:instrText"))]
         )
-        text = "".join(t.text or "" for t in root.iter(w("t")))
+        text = "".join(t.text or "" for t in root.iter(qn("w:t")))
         return HeaderPart(name, text, bool(re.search(r"\bPAGE\b", instr.upper())))
 
 
@@ -612,7 +579,7 @@ def _children(parent: etree._Element, tag: str):
         if name == tag:
             yield child
         elif name == "sdt":
-            content = child.find(w("sdtContent"))
+            content = child.find(qn("w:sdtContent"))
             if content is not None:
                 yield from _children(content, tag)
         elif name == "customXml":

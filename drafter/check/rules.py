@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from drafter.rules import date_line, doctypes, recipients, reform2025, signature, so_ky_hieu
+from drafter.rules import geometry as G
 from drafter.rules.numbers import format_number, parse_number
 
 from .locate import (
@@ -89,35 +90,8 @@ def _capped(rule_id: str, findings: list[Finding], what: str) -> list[Finding]:
 
 # ------------------------------------------------------------------------ data
 
-A4_MM = (210.0, 297.0)
-PAPER_TOLERANCE_MM = 1.0
-MARGINS_MM = {  # side: (min, max, Vietnamese name)
-    "top": (20.0, 25.0, "lề trên"),
-    "bottom": (20.0, 25.0, "lề dưới"),
-    "left": (30.0, 35.0, "lề trái"),
-    "right": (15.0, 20.0, "lề phải"),
-}
-MARGIN_TOLERANCE_MM = 0.5  # twips rounding: 15 mm is stored as 850 twips = 14.99 mm
-
-FONT = "Times New Roman"
-
-# Element: (smallest, largest size in pt, its name in messages). FORMAT.md "Elements".
-SIZES: dict[str, tuple[float, float, str]] = {
-    "quoc_hieu": (12, 13, "quốc hiệu"),
-    "tieu_ngu": (13, 14, "tiêu ngữ"),
-    "issuer": (12, 13, "tên cơ quan ban hành"),
-    "so": (13, 13, "số, ký hiệu"),
-    "date": (13, 14, "địa danh, ngày tháng năm"),
-    "ten_loai": (13, 14, "tên loại văn bản"),
-    "trich_yeu": (13, 14, "trích yếu"),
-    "vv": (12, 13, "trích yếu công văn (V/v)"),
-    "kinh_gui": (13, 14, "Kính gửi"),
-    "body": (13, 14, "nội dung văn bản"),
-    "authority": (13, 14, "thẩm quyền, chức vụ người ký"),
-    "signer": (13, 14, "họ tên người ký"),
-    "noi_nhan": (12, 12, "chữ «Nơi nhận:»"),
-    "noi_nhan_items": (11, 11, "danh sách nơi nhận"),
-}
+# Page and sizes: drafter.rules.geometry, the numbers drafter also writes with.
+FONT = G.FONT
 
 PREFIX_FORMS = {  # how prefixes are mistyped → the right form (signature.PREFIXES)
     "T/M": "TM.", "TM": "TM.", "K/T": "KT.", "KT": "KT.", "T/L": "TL.", "TL": "TL.",
@@ -163,10 +137,11 @@ def _pt(size: float) -> str:
 
 
 def _size_finding(seg: Segment, element: str) -> Finding | None:
-    lo, hi, name = SIZES[element]
-    bad = sorted(s for s in seg.sizes if not lo - 0.01 <= s <= hi + 0.01)
+    e = G.ELEMENTS[element]
+    bad = sorted(s for s in seg.sizes if not e.allowed.holds(s, G.SIZE_TOLERANCE_PT))
     if not bad:
         return None
+    lo, hi, name = e.allowed.lo, e.allowed.hi, e.name
     want = f"{_pt(lo)} pt" if lo == hi else f"{_pt(lo)}–{_pt(hi)} pt"
     found = ", ".join(f"{_pt(s)} pt" for s in bad)
     return _at("FONT-SIZE", seg, f"Cỡ chữ của {name} là {found}; đúng là {want}.")
@@ -197,29 +172,36 @@ def not_administrative(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ page
 
 
-@rule("PAGE-SIZE", ERROR, "Khổ giấy A4 (210 × 297 mm)", "Page")
+@rule("PAGE-SIZE", ERROR, f"Khổ giấy A4 ({G.PAPER_MM[0]} × {G.PAPER_MM[1]} mm)", "Page")
 def page_size(lay: Layout) -> Iterator[Finding]:
     for sec in lay.doc.sections:
         if sec.page_w_mm is None or sec.page_h_mm is None:
             continue
         dims = sorted((sec.page_w_mm, sec.page_h_mm))
-        if any(abs(a - b) > PAPER_TOLERANCE_MM for a, b in zip(dims, A4_MM)):
+        if any(abs(a - b) > G.PAPER_TOLERANCE_MM for a, b in zip(dims, G.PAPER_MM)):
             yield _at("PAGE-SIZE", Location("section", sec.index),
                       f"Khổ giấy {_pt(round(sec.page_w_mm))} × {_pt(round(sec.page_h_mm))} mm; "
-                      "văn bản hành chính dùng khổ A4 (210 × 297 mm).")
+                      f"văn bản hành chính dùng khổ A4 ({G.PAPER_MM[0]} × {G.PAPER_MM[1]} mm).")
         elif sec.index == 0 and sec.orientation == "landscape":
             yield _at("PAGE-SIZE", Location("section", sec.index),
                       "Trang đầu văn bản đặt khổ ngang; chỉ phụ lục có bảng rộng mới được đặt "
                       "ngang, phần chính đặt khổ dọc.", WARNING)
 
 
-@rule("PAGE-MARGIN", ERROR, "Lề trang: trên, dưới 20–25 mm; trái 30–35 mm; phải 15–20 mm", "Page")
+def _mm_range(side: str) -> str:
+    r = G.MARGINS[side].allowed
+    return f"{_pt(r.lo)}–{_pt(r.hi)} mm"
+
+
+@rule("PAGE-MARGIN", ERROR, f"Lề trang: trên, dưới {_mm_range('top')}; trái {_mm_range('left')}; "
+                            f"phải {_mm_range('right')}", "Page")
 def page_margins(lay: Layout) -> Iterator[Finding]:
     for sec in lay.doc.sections:
         wrong = []
-        for side, (lo, hi, name) in MARGINS_MM.items():
+        for side, m in G.MARGINS.items():
             v = sec.margins.get(side)
-            if v is not None and not lo - MARGIN_TOLERANCE_MM <= v <= hi + MARGIN_TOLERANCE_MM:
+            lo, hi, name = m.allowed.lo, m.allowed.hi, m.name
+            if v is not None and not m.allowed.holds(v, G.MARGIN_TOLERANCE_MM):
                 wrong.append(f"{name} {_pt(round(v, 1))} mm (đúng là {_pt(lo)}–{_pt(hi)} mm)")
         if wrong:
             yield _at("PAGE-MARGIN", Location("section", sec.index), "Lề trang sai: " + "; ".join(wrong) + ".")

@@ -23,7 +23,6 @@ parser that refuses any DOCTYPE (Word never writes one) before parsing.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import struct
 import threading
@@ -34,6 +33,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from ..oxml import internal_rels, is_rel_type
 from .errors import PackageError
 from .limits import DEFAULT_LIMITS, Limits
 
@@ -72,11 +72,6 @@ _MAX_NAME_BYTES = 1024
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file (.doc, encrypted .docx)
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
-_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_OFFICE_DOCUMENT_TYPES = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
-)
 
 
 def _mb(n: float) -> str:
@@ -415,17 +410,11 @@ def _inflate(
 
 def _main_document_from_rels(root: etree._Element, has: object, path: str | None) -> str:
     """Resolve the officeDocument relationship of a package-level .rels tree."""
-    for rel in root:
-        if not isinstance(rel.tag, str) or etree.QName(rel).localname != "Relationship":
+    for rel in internal_rels(root, ""):
+        if not is_rel_type(rel.type, "officeDocument"):
             continue
-        if rel.get("Type") not in _OFFICE_DOCUMENT_TYPES:
-            continue
-        if (rel.get("TargetMode") or "Internal") == "External":
-            continue
-        target = rel.get("Target") or ""
-        candidates = []
-        resolved = posixpath.normpath(posixpath.join("/", target)).lstrip("/")
-        candidates.append(resolved)
+        target, resolved = rel.target, rel.part
+        candidates = [resolved]
         unquoted = unquote(resolved)
         if unquoted != resolved:
             candidates.append(unquoted)
