@@ -621,3 +621,98 @@ def test_a_windows_1258_csv_is_not_taken_for_an_old_font(tmp_path):
     data = read_rows(p)
     assert [r.values["ten"] for r in data.rows] == COMMUNES
     assert "Windows-1258" in data.warnings[0].message
+
+
+# --------------------------------------------------------------------------- one reader, every file
+
+import sheet_files  # noqa: E402  (tests/ is on sys.path, as for conftest)
+
+BATCH_ROWS = [
+    ["ma", "ten", "kinh_phi", "ghi_chu"],
+    ["1", "Xã Kỳ Anh", "1.514,5", "đợt 1; hỗ trợ nghề"],
+    ["2", "Phường Thành Sen", "3.214", None],
+    [None, None, None, None],  # a blank row: skipped, numbers kept
+    ["3", "Xã Đức Thọ", "-5", '"trích" dẫn, có dấu phẩy'],
+]
+
+
+@pytest.mark.parametrize("encoding, delimiter", [v[1:] for v in sheet_files.variants()],
+                         ids=[v[0] for v in sheet_files.variants()])
+def test_the_same_batch_rows_saved_every_way_read_the_same(tmp_path, encoding, delimiter):
+    path = sheet_files.save(tmp_path, BATCH_ROWS, encoding, delimiter)
+    data = read_rows(path)
+    assert data.columns == ["ma", "ten", "kinh_phi", "ghi_chu"]
+    assert data.rows == [
+        Row(2, {"ma": "1", "ten": "Xã Kỳ Anh", "kinh_phi": "1.514,5", "ghi_chu": "đợt 1; hỗ trợ nghề"}),
+        Row(3, {"ma": "2", "ten": "Phường Thành Sen", "kinh_phi": "3.214", "ghi_chu": None}),
+        Row(5, {"ma": "3", "ten": "Xã Đức Thọ", "kinh_phi": "-5", "ghi_chu": '"trích" dẫn, có dấu phẩy'}),
+    ]
+    records = sheets.read_records(path)
+    # Every non-empty row as read (an .xlsx row ends at its last cell written).
+    padded = [(r.number, r.cells + [None] * (4 - len(r.cells)), r.issues) for r in records.records]
+    assert padded == [(n, BATCH_ROWS[n - 1], ()) for n in (1, 2, 3, 5)]
+    notes = {"cp1258": "Windows-1258", "tcvn3": "TCVN3"}
+    assert [w.code for w in data.warnings] == (["encoding"] if encoding in notes else [])
+    assert [w.message for w in records.warnings] == [w.message for w in data.warnings]
+    if encoding in notes:
+        assert notes[encoding] in data.warnings[0].message
+
+
+def test_read_records_keeps_types_numbers_and_cell_problems(tmp_path):
+    p = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["TT", "Nội dung", "Năm 2018", None])
+    ws.append([None, None, "Số lượng", "Kinh phí"])
+    ws.append([])
+    ws.append(["1", "Việc A", 3, 12.5])
+    ws.append([2, "Việc B", "=1+1", datetime.datetime(2019, 12, 13, 9, 30)])
+    ws.append([None, None, None, "#N/A"])
+    wb.save(p)
+    data = sheets.read_records(p, header_rows=2)
+    assert [r.number for r in data.records] == [1, 2, 4, 5, 6]
+    assert data.records[2].cells == ["1", "Việc A", 3, Decimal("12.5")]
+    assert type(data.records[3].cells[0]) is int
+    assert data.records[3].cells == [2, "Việc B", None, datetime.date(2019, 12, 13)]
+    assert [(i.index, i.letter, i.code) for i in data.records[3].issues] == [(2, "C", "formula"), (3, "D", "time-dropped")]
+    assert data.records[4].cells == [None, None, None, None]  # only an error value: kept, reported
+    assert [(i.letter, i.code) for i in data.records[4].issues] == [("D", "error-value")]
+    assert data.warnings == []
+    # A cell problem as drafter batch words it, with or without the column's name.
+    issue = data.records[3].issues[0]
+    assert str(data.records[3].sheet_issue(issue, "Số lượng")) == f"dòng 5: Ô C5 (Số lượng): {issue.message}"
+    assert data.records[3].sheet_issue(issue).column == "C"
+    # read_rows on the same sheet words its problems the same way.
+    rows = read_rows(p)
+    assert [w.message for w in rows.warnings if w.code == "formula"] == [
+        data.records[3].sheet_issue(issue, "Năm 2018").message
+    ]
+
+
+def test_read_records_limit_counts_rows_after_the_header(tmp_path):
+    p = tmp_path / "n.csv"
+    p.write_text("A\nB\n" + "".join(f"{i}\n" for i in range(5)), encoding="utf-8")
+    data = sheets.read_records(p, max_rows=5, header_rows=3)  # 7 records: within 5 + 3
+    data.check_data_rows(2)  # a two-row header: 5 data rows, at the limit
+    with pytest.raises(SheetError) as err:
+        data.check_data_rows(1)  # one header row: 6 data rows
+    assert err.value.row == 7 and "vượt giới hạn 5 dòng" in err.value.message
+    with pytest.raises(SheetError) as err:
+        sheets.read_records(p, max_rows=3, header_rows=2)  # stops at the 6th record
+    assert err.value.row == 6
+    with pytest.raises(SheetError) as err:
+        data.check_data_rows(7)
+    assert err.value.row == 7 and "chỉ có dòng tiêu đề" in err.value.message
+    with pytest.raises(ValueError):
+        sheets.read_records(p, header_rows=0)
+    (tmp_path / "e.csv").write_text("\n\n", encoding="utf-8")
+    with pytest.raises(SheetError, match="trống"):
+        sheets.read_records(tmp_path / "e.csv")
+
+
+def test_utf16_csv_reads_like_its_utf8_twin_through_read_records(tmp_path):
+    rows = [["TT", "Nội dung", "Năm 2018", None], [None, None, "Số lượng", "Kinh phí"], ["1", "Việc A", "3", "12,5"]]
+    a = sheets.read_records(sheet_files.write_csv(tmp_path / "a.csv", rows, "utf-8"), header_rows=2)
+    b = sheets.read_records(sheet_files.write_csv(tmp_path / "b.csv", rows, "utf-16-le-bom", "\t"), header_rows=2)
+    assert a.records == b.records
+    assert a.records[1].cells == [None, None, "Số lượng", "Kinh phí"]

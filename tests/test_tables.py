@@ -23,6 +23,8 @@ from drafter.tables.grid import build_grid
 from drafter.tables.model import TableError, parse_table, to_amount
 from drafter.tables.readers import load_table, read_table
 
+import sheet_files
+
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "004-quyet-dinh-hung-yen.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WORDS_8374 = "Tám tỷ ba trăm bảy mươi tư triệu đồng"
@@ -471,6 +473,88 @@ def test_xlsx_two_header_rows_and_a_formula_in_a_leaf_figure(tmp_path, sample):
         read_table(tmp_path / "kp.xlsx")
     [problem] = info.value.problems
     assert problem.line == 4 and "công thức" in problem.message
+
+
+def _seed_sheet(phu_luc: dict, header_rows: int) -> tuple[list[list], list[str]]:
+    """Seed 004 with its typed totals, under one header row ("Năm 2018 - Kinh phí") or
+    two (groups merged over their measures): (rows, the .xlsx merges)."""
+    groups, rows, measures, lead = _sheet_rows(phu_luc, with_totals=True)
+    if header_rows == 1:
+        return [lead + [f"{g} - {m}" for g in groups for m in measures]] + rows, []
+    top = lead + sum(([g] + [None] * (len(measures) - 1) for g in groups), [])
+    below = [None] * len(lead) + measures * len(groups)
+    merges = ["A1:A2", "B1:B2", "C1:C2"]
+    for i in range(len(groups)):
+        first = 4 + i * len(measures)
+        merges.append(f"{_col(first)}1:{_col(first + len(measures) - 1)}1")
+    return [top, below] + rows, merges
+
+
+def _col(n: int) -> str:
+    return chr(64 + n)
+
+
+@pytest.mark.parametrize("header_rows", [1, 2])
+@pytest.mark.parametrize("encoding, delimiter", [v[1:] for v in sheet_files.variants()],
+                         ids=[v[0] for v in sheet_files.variants()])
+def test_the_same_table_saved_every_way_reads_the_same(tmp_path, sample, seed, header_rows, encoding, delimiter):
+    """One reader for every file: UTF-8 (with or without BOM), UTF-16 LE/BE, Windows-1258,
+    TCVN3 font bytes, with any delimiter, or .xlsx; one header row or two merged ones.
+    (A UTF-16 CSV with two header rows once failed while its UTF-8 twin read.)"""
+    _, phu_luc = sample
+    rows, merges = _seed_sheet(phu_luc, header_rows)
+    path = sheet_files.save(tmp_path, rows, encoding, delimiter, merges)
+    bang = load_table({"tep": path.name, "bang_chu": "kinh_phi", "tieu_de_nhom": "Dự kiến kết quả đạt được"},
+                      base_dir=tmp_path)
+    assert bang.source_file == str(path)
+    assert _figures(compute(bang, unit="triệu đồng")) == _figures(seed)
+    assert bang.tong_cot == "Tổng cộng"
+    # Rows keep the sheet's row numbers, whatever the file type.
+    assert bang.source_line(("dong", 0)) == (header_rows + 1, None)
+    assert bang.source_line(("tong",))[0] == len(rows)
+    expected_notes = {"cp1258": "Windows-1258", "tcvn3": "TCVN3"}
+    if encoding in expected_notes:
+        [note] = bang.warnings
+        assert expected_notes[encoding] in note
+    else:
+        assert bang.warnings == []
+
+
+def test_a_two_row_header_table_counts_only_its_data_rows_against_the_limit(tmp_path, sample):
+    """docs/limits.md: the limit is on data rows, header rows not counted, for tables too."""
+    _, phu_luc = sample
+    rows, _ = _seed_sheet(phu_luc, 2)
+    data = len(rows) - 2
+    path = sheet_files.write_csv(tmp_path / "kp.csv", rows, "utf-16-le-bom", "\t")
+    assert _figures(compute(read_table(path, max_rows=data), unit="triệu đồng"))
+    with pytest.raises(TableError) as info:
+        read_table(path, max_rows=data - 1)
+    [problem] = info.value.problems
+    assert problem.file == str(path) and problem.line == len(rows)  # the first row past the limit
+    assert f"vượt giới hạn {data - 1} dòng" in problem.message
+    with pytest.raises(TableError) as info:
+        read_table(sheet_files.write_csv(tmp_path / "h.csv", rows[:2]))
+    [problem] = info.value.problems
+    assert problem.line == 2 and "chỉ có dòng tiêu đề" in problem.message
+
+
+def test_xlsx_two_header_rows_formula_and_error_cells_name_their_cell(tmp_path, sample):
+    """Formulas and error values refused by the sheet reader, under merged header rows:
+    a leaf figure is an error at its row and column; a derived figure only a note."""
+    _, phu_luc = sample
+    rows, merges = _seed_sheet(phu_luc, 2)
+    rows[3][4] = "=2*63"  # I.1, Năm 2018 - Kinh phí: only the sheet knows it
+    rows[5][5] = "#DIV/0!"  # II.1, Năm 2019 - Số lượng
+    rows[2][4] = "=SUM(E4:E4)"  # section I, Năm 2018 - Kinh phí: derived anyway
+    path = sheet_files.write_xlsx(tmp_path / "kp.xlsx", rows, merges)
+    with pytest.raises(TableError) as info:
+        read_table(path)
+    found = sorted((p.line, p.column) for p in info.value.problems)
+    assert found == [(4, "Năm 2018 - Kinh phí"), (6, "Năm 2019 - Số lượng")]
+    assert all("công thức" in p.message and str(p).startswith(f"{path}:") for p in info.value.problems)
+    rows[3][4], rows[5][5] = 126, 1
+    bang = read_table(sheet_files.write_xlsx(tmp_path / "kp2.xlsx", rows, merges))
+    assert bang.warnings == ["dòng 3, cột “Năm 2018 - Kinh phí”: ô công thức được bỏ qua; drafter tự cộng số này."]
 
 
 def test_sheet_problems_name_the_row(tmp_path):
