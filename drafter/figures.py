@@ -60,7 +60,9 @@ def _compile(source: str):
         ast = _ENV.parse(source)
         names = meta.find_undeclared_variables(ast)
     except TemplateError as exc:
-        raise FigureError(f"Tham chiếu số liệu '{source}' viết sai: {exc}.") from None
+        # Jinja's own words are English: say what a reference looks like instead.
+        raise FigureError(f"Tham chiếu số liệu '{source}' viết sai; viết như "
+                          "{{ phu_luc[0].tong.kinh_phi }} (xem docs/tables.md).") from None
     if names - {"phu_luc"}:
         raise FigureError(f"'{source}' không phải tham chiếu số liệu; chỉ dùng được phu_luc[…] (xem docs/tables.md).")
     return _ENV.from_string(source)

@@ -7,16 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 from difflib import get_close_matches
-from typing import Any, Literal, Union
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from .errors import Problem
 from .inputs.yamlfile import Loaded, key_name
-from .rules import date_line, doctypes
+from .rules import cells, date_line, doctypes
 
-StrList = Union[str, list[str]]
+
+def _as_text(value: Any) -> Any:
+    # A batch row's typed cell (an Excel number or date) where a text is wanted,
+    # written as a Vietnamese reader sees it in the sheet.
+    return cells.format(value) if isinstance(value, (Decimal, dt.date)) else value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+StrList = Union[Text, list[Text]]
 
 
 class _Model(BaseModel):
@@ -24,24 +33,24 @@ class _Model(BaseModel):
 
 
 class CoQuan(_Model):
-    chu_quan: str | None = None
+    chu_quan: Text | None = None
     ten: StrList
-    viet_tat: str
-    dia_danh: str
+    viet_tat: Text
+    dia_danh: Text
 
     @property
-    def lines(self) -> list[str]:
+    def lines(self) -> list[Text]:
         return [self.ten] if isinstance(self.ten, str) else list(self.ten)
 
 
 class Ky(_Model):
-    tm: str | None = None
-    kt: str | None = None
-    q: str | None = None
-    tl: str | None = None
-    tuq: str | None = None
+    tm: Text | None = None
+    kt: Text | None = None
+    q: Text | None = None
+    tl: Text | None = None
+    tuq: Text | None = None
     chuc_vu: StrList | None = None
-    ho_ten: str
+    ho_ten: Text
 
 
 class TuyChon(_Model):
@@ -52,10 +61,10 @@ class TuyChon(_Model):
 
 
 class VanBanKemTheo(_Model):
-    loai: str
-    ten_loai: str | None = None
-    trich_yeu: str
-    noi_dung: str | None = None
+    loai: Text
+    ten_loai: Text | None = None
+    trich_yeu: Text
+    noi_dung: Text | None = None
     ky: Ky | None = None
 
     @field_validator("loai")
@@ -67,8 +76,8 @@ class VanBanKemTheo(_Model):
 class PhuLuc(_Model):
     """One appendix: its title, unit and table (inline, or a .csv/.xlsx file)."""
 
-    tieu_de: str
-    don_vi_tinh: str | None = None
+    tieu_de: Text
+    don_vi_tinh: Text | None = None
     # An inline mapping, a sheet's name, or the table read from that sheet while
     # loading: typed (and its sums checked) by drafter.validation.
     bang: Any = None
@@ -76,22 +85,22 @@ class PhuLuc(_Model):
 
 
 class Draft(_Model):
-    loai: str
+    loai: Text
     dung: StrList | None = None
     co_quan: CoQuan
     so: int | None = None
-    don_vi_soan: str | None = None
-    so_ky_hieu: str | None = None
+    don_vi_soan: Text | None = None
+    so_ky_hieu: Text | None = None
     ngay: dt.date | None = None
     nam: int | None = Field(default=None, ge=1945, le=2200)
-    trich_yeu: str
+    trich_yeu: Text
     kinh_gui: StrList | None = None
-    can_cu: list[str] | None = None
-    xet_de_nghi: str | None = None
-    tham_quyen: str | None = None
-    noi_dung: str | None = None
-    dieu: list[str] | None = None
-    noi_nhan: list[str] | None = None
+    can_cu: list[Text] | None = None
+    xet_de_nghi: Text | None = None
+    tham_quyen: Text | None = None
+    noi_dung: Text | None = None
+    dieu: list[Text] | None = None
+    noi_nhan: list[Text] | None = None
     luu: StrList | None = None
     ky: Ky
     do_khan: Literal["Khẩn", "Thượng khẩn", "Hỏa tốc"] | None = None
@@ -186,13 +195,22 @@ def _model_in(ann: Any) -> Any:
 
 
 def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
-    problems = []
+    # A text-or-list key fails once per branch of its type: one problem names both.
+    wanted: dict[tuple, tuple[list[str], Any]] = {}  # loc → (what was wanted, what was found)
+    found_at: list[Problem | tuple] = []  # problems, and the locs of wrong types in order
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("str", "list[str]", "int", "date", "function-after", "function-before"))))
         key = key_name(loc)
         kind = err["type"]
         found = err.get("input")
         hint = None
+        if kind in _TYPE_WORDS and kind != "literal_error":
+            words, _ = wanted.setdefault(loc, ([], found))
+            if not words:
+                found_at.append(loc)
+            if _TYPE_WORDS[kind] not in words:
+                words.append(_TYPE_WORDS[kind])
+            continue
         if kind == "extra_forbidden":
             allowed = _allowed_keys(Draft, loc)
             near = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
@@ -202,26 +220,28 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
             )
         elif kind == "missing":
             msg = f"Thiếu khóa bắt buộc '{loc[-1]}'."
-            hint = f"Thêm dòng '{loc[-1]}: …' (xem SCHEMA trong tài liệu hướng dẫn)."
+            hint = f"Thêm dòng '{loc[-1]}: …' (xem docs/khoa-ban-thao.md)."
             # Position of the parent mapping: the key itself is not in the file.
-        elif kind in _TYPE_WORDS:
-            shown = found if not isinstance(found, (dict, list)) else type(found).__name__
-            msg = f"Giá trị của '{key}' sai kiểu: {_TYPE_WORDS[kind]}, nhưng gặp '{shown}'."
-            if kind == "literal_error":
-                msg = f"Giá trị '{found}' của '{key}' không hợp lệ; chỉ nhận: {err.get('ctx', {}).get('expected', '')}."
+        elif kind == "literal_error":
+            allowed = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
+            msg = f"Giá trị '{found}' của '{key}' không hợp lệ; chỉ nhận: {allowed}."
         else:
             msg = err["msg"]
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
-        problems.append(Problem(msg, loaded.position(loc), key=key or None, hint=hint))
-    # Several union branches report the same place; keep one message per key and text.
-    seen, unique = set(), []
-    for p in problems:
-        sig = (p.key, p.message)
-        if sig not in seen:
-            seen.add(sig)
-            unique.append(p)
-    return unique
+        found_at.append(Problem(msg, loaded.position(loc), key=key or None, hint=hint))
+    out, seen = [], set()
+    for item in found_at:
+        if isinstance(item, tuple):
+            words, found = wanted[item]
+            shown = found if not isinstance(found, (dict, list)) else type(found).__name__
+            wants = " hoặc ".join([words[0], *(w.removeprefix("cần ") for w in words[1:])])
+            item = Problem(f"Giá trị của '{key_name(item)}' sai kiểu: {wants}, nhưng gặp '{shown}'.",
+                           loaded.position(item), key=key_name(item) or None)
+        if (item.key, item.message) not in seen:
+            seen.add((item.key, item.message))
+            out.append(item)
+    return out
 
 
 def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .errors import ERROR, DrafterError, Problem, ordered
+from .errors import ERROR, DrafterError, Problem, ordered, warning
 from .inputs.yamlfile import KeyPath, Loaded, key_name
-from .rules import appendices, doctypes, reform2025, signature, so_ky_hieu
+from .rules import appendices, date_line, doctypes, reform2025, signature, so_ky_hieu
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
@@ -117,11 +117,13 @@ class _Parts:
         self.draft = draft
         self.data = data
         if draft is not None:
+            self.co_quan = draft.co_quan
             self.ky = draft.ky
             self.attached = draft.van_ban_kem_theo or []
             self.phu_luc = draft.phu_luc
             self.tuy_chon = draft.tuy_chon
         else:
+            self.co_quan = _alone(model.CoQuan, data.get("co_quan"))
             self.ky = _alone(model.Ky, data.get("ky"))
             attached = data.get("van_ban_kem_theo")
             self.attached = [_alone(model.VanBanKemTheo, a) for a in attached] if isinstance(attached, list) else []
@@ -218,14 +220,28 @@ def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list, failed
 
 
 def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem]:
-    draft = parts.draft
-    if draft is None:
+    """A district-level issuer after the 2025 reform; needs the issuer and the date
+    (an impossible date is its own error: then nothing is said here)."""
+    co_quan, ngay = parts.co_quan, parts.data.get("ngay")
+    if co_quan is None:
         return []
+    date = parts.draft.ngay if parts.draft is not None else None
+    if parts.draft is None and ngay not in (None, ""):
+        date = _alone_date(ngay)
+        if date is None:
+            return []
     texts = reform2025.district_warnings(
-        issuer_lines=[" ".join(line.split()).upper() for line in draft.co_quan.lines],
-        parent=" ".join(draft.co_quan.chu_quan.split()).upper() if draft.co_quan.chu_quan else None,
-        date=draft.ngay, year=(today or dt.date.today()).year,
+        issuer_lines=[" ".join(line.split()).upper() for line in co_quan.lines],
+        parent=" ".join(co_quan.chu_quan.split()).upper() if co_quan.chu_quan else None,
+        date=date, year=(today or dt.date.today()).year,
     )
-    from .errors import warning
-
     return at.all([warning(t) for t in texts], key="co_quan.ten")
+
+
+def _alone_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return date_line.parse_date(str(value))
+    except ValueError:
+        return None

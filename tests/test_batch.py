@@ -122,8 +122,11 @@ def test_a_draft_mistake_is_reported_once_for_all_rows(setup):
     r = CliRunner().invoke(main, ["batch", str(setup / "draft.yaml"), str(setup / "data.csv"), "-o", str(setup / "out")])
     assert r.exit_code == 1
     lines = [ln for ln in r.output.splitlines() if "noi_dungg" in ln]
-    # Row 4 also has an impossible date, so its message differs; the other three share one line.
-    assert len(lines) == 2 and "3 hàng (2, 3, 5)" in lines[0] and ": hàng 4: lỗi:" in lines[1]
+    # Row 4 also has an impossible date and row 5 no Kính gửi (every problem of a row is
+    # told at once), so their messages differ; rows 2 and 3 share one line.
+    assert len(lines) == 3 and "2 hàng (2, 3)" in lines[0]
+    assert ": hàng 4: lỗi:" in lines[1] and "ngay" in lines[1]
+    assert ": hàng 5: lỗi:" in lines[2] and "Kính gửi" in lines[2]
     assert "Xong: 0 văn bản, 4 hàng lỗi" in r.output and "văn bản/giây" not in r.output
 
 

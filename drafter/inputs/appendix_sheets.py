@@ -87,7 +87,10 @@ def place(loaded: Loaded, index: int, p) -> Problem:
         from ..rules.numbers import format_number
 
         detail += f" (đúng là {format_number(p.expected)}, bảng ghi {format_number(p.found)})"
-    if p.file:
+    if p.file and p.line:
         return Problem(f"{where}: {detail}", Position(p.file, p.line), key=p.column or p.key)
+    if p.file:  # the sheet as a whole (missing, unreadable): fixed where the draft names it
+        path = ("phu_luc", index, "bang")
+        return Problem(f"{where}: {p.file}: {detail}", loaded.position(path), key=key_name(path))
     path = ("phu_luc", index, "bang", *p.path)
     return Problem(f"{where}: {detail}", loaded.position(path), key=key_name(path))

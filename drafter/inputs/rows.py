@@ -5,12 +5,15 @@ Templating is sandboxed: a row's text is data, never code or markup. Only the
 columns of `hang` can be read — no attribute access, no imports, no filters with
 side effects — and whatever a cell says is inserted as text (the document renderer
 escapes it later).
+
+A row is typed data: a value that is `{{ hang.COT }}` alone, and a column named like
+a key, take the cell's own value (an Excel number stays a number, a date a date),
+which the model validates like any value of the draft; only a cell inside a longer
+text is written out, the Vietnamese way (`1.234,5`, `13/12/2019`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import re
@@ -18,7 +21,7 @@ import re
 from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..rules import numbers
+from ..rules import cells
 
 ROW_VAR = "hang"
 
@@ -54,23 +57,19 @@ class RowError(ValueError):
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text the draft model reads back exactly (Vietnamese numbers, dates)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return numbers.format_number(value)
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    text = str(value)
+    """A cell inside a text (Vietnamese numbers and dates); a cell's own `{{` stays text."""
+    text = cells.format(value)
     if "{{" not in text:
         return text
     from ..figures import neutralise
 
     return neutralise(text)
+
+
+def cell_value(value: Any) -> Any:
+    """A cell standing for a whole value: typed (int, Decimal, date) as the sheet gave
+    it, so the model reads the number or date itself; text as in :func:`cell_text`."""
+    return cell_text(value) if isinstance(value, str) or value is None else value
 
 
 _TOKEN = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)
@@ -88,7 +87,9 @@ class _Column:
         self.name = name
 
     def render(self, context: dict) -> str:
-        row = context[ROW_VAR]
+        return self.value(context[ROW_VAR])
+
+    def value(self, row: dict) -> Any:
         if self.name not in row:
             raise TemplateError(f"bảng dữ liệu không có cột '{self.name}'")
         return row[self.name]
@@ -169,6 +170,11 @@ class RowTemplate:
         context = {ROW_VAR: row}
         for p, parts in self.compiled.items():
             try:
+                if len(parts) == 1 and isinstance(parts[0], _Column):
+                    # `{{ hang.COT }}` alone is the cell's value itself (a number stays a
+                    # number): never written out as text to be parsed back.
+                    _set_cow(data, p, cell_value(parts[0].value(values)), copied)
+                    continue
                 _set_cow(data, p, "".join(x if isinstance(x, str) else x.render(context) for x in parts), copied)
             except (TemplateError, TypeError, ValueError) as exc:
                 raise RowError(
@@ -199,12 +205,10 @@ LIST_KEYS = {"kinh_gui", "noi_nhan", "luu", "can_cu", "dieu", "dung"}
 
 
 def _column_value(key: str, value: Any) -> Any:
+    """A column named like a key sets it to the cell's value, typed as the sheet gave
+    it; a list key takes one item per line of the cell."""
     if isinstance(value, str) and key in LIST_KEYS and "\n" in value:
         return [ln.strip() for ln in value.splitlines() if ln.strip()]
-    if isinstance(value, (int, Decimal)) and key != "so":
-        return cell_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
     return value
 
 

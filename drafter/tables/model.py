@@ -23,6 +23,7 @@ inside the ``bang`` mapping, so the caller can point at ``file:line``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from drafter.rules import cells
 from drafter.rules.numbers import format_number, parse_number
 from drafter.rules.words import read_number
 
@@ -247,8 +249,10 @@ def _text_value(value: Any) -> str:
         raise PydanticCustomError("text", "Cần một đoạn văn bản, không phải '{v}'.", {"v": value})
     if isinstance(value, float):
         raise PydanticCustomError("text", "Cần một đoạn văn bản; hãy đặt '{v}' trong ngoặc kép.", {"v": value})
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, int):
         value = str(value)
+    elif isinstance(value, (Decimal, dt.date)):  # a batch row's typed cell, as the sheet shows it
+        value = cells.format(value)
     if not isinstance(value, str):
         raise PydanticCustomError("text", "Cần một đoạn văn bản.")
     return " ".join(unicodedata.normalize("NFC", value).split())
