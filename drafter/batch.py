@@ -17,7 +17,6 @@ import io
 import json
 import os
 import signal
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path

@@ -260,7 +260,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
             type_name=(a.ten_loai or doctypes.get(a.loai).name).upper(),
             trich_yeu=" ".join(a.trich_yeu.split()),
             reference=reference_line(draft, today=today),
-            body=tuple(body.ensure_final_mark(body.paragraphs(a.noi_dung))),
+            body=tuple(body.format(a.noi_dung)),
             signing=Signing(
                 noi_nhan=(),
                 authority=(s := _ky_signing(a.ky or draft.ky)).authority,

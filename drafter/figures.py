@@ -59,7 +59,7 @@ def _compile(source: str):
     try:
         ast = _ENV.parse(source)
         names = meta.find_undeclared_variables(ast)
-    except TemplateError as exc:
+    except TemplateError:
         # Jinja's own words are English: say what a reference looks like instead.
         raise FigureError(f"Tham chiếu số liệu '{source}' viết sai; viết như "
                           "{{ phu_luc[0].tong.kinh_phi }} (xem docs/tables.md).") from None

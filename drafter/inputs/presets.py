@@ -26,7 +26,7 @@ from pathlib import Path
 import platformdirs
 
 from .. import resources
-from ..errors import DrafterError, Position, Problem
+from ..errors import Problem
 from . import merge as merging
 from . import yamlfile
 from .yamlfile import Loaded

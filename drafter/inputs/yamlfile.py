@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..errors import ERROR, DrafterError, Position, Problem, WARNING, display_path
+from ..errors import DrafterError, Position, Problem, display_path
 
 KeyPath = tuple  # of str keys and int list indices
 
@@ -126,13 +126,9 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list) -
         return out
     if isinstance(node, str):
         cleaned, notes = text_rules.clean(str(node))
-        for note in notes:
-            # A mixed line drafter cannot read safely is an error: kept with the
-            # problems so that validation reports it with every other problem.
-            severity = ERROR if note.code == text_rules.LEGACY_UNRESOLVED else WARNING
-            problems.append(
-                Problem(note.message, find_position(origins, path, file), key=key_name(path), severity=severity)
-            )
+        # A mixed line drafter cannot read safely is an error: kept with the problems
+        # so that validation reports it with every other problem.
+        problems += [note.as_problem().at(find_position(origins, path, file), key_name(path)) for note in notes]
         return cleaned
     return node
 
