@@ -376,7 +376,6 @@ def _header_text(value: str) -> str:
 # refused or converted, a (code, message) pair. Empty cell: (None, None).
 _Cell = tuple[CellValue, "tuple[str, str] | None"]
 _EMPTY: _Cell = (None, None)
-_NO_ISSUES: tuple[CellIssue, ...] = ()
 
 
 def _column_letter(index: int) -> str:
@@ -393,10 +392,10 @@ def _record(number: int, cells: list[_Cell]) -> Record | None:
     """One row's cells → a :class:`Record`, or None for a row with nothing in it (a
     refused formula is something: the row is kept so the refusal is reported)."""
     values = [value for value, _ in cells]
-    issues = tuple(CellIssue(i, *problem) for i, (_, problem) in enumerate(cells) if problem is not None)
-    if not issues and all(value is None for value in values):
-        return None
-    return Record(number, values, issues or _NO_ISSUES)
+    problems = [problem for _, problem in cells]
+    if problems.count(None) == len(problems):  # the usual row: counted in C, no Python loop
+        return Record(number, values) if values.count(None) != len(values) else None
+    return Record(number, values, tuple(CellIssue(i, *p) for i, p in enumerate(problems) if p is not None))
 
 
 def _fmt_int(n: int) -> str:
@@ -679,19 +678,25 @@ def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[Reco
                 row=number + 1,
             ) from None
         number += 1
-        cells: list[_Cell] = []
+        values: list[CellValue] = []
+        issues: list[CellIssue] | None = None
         for raw in record:
             text = raw.strip()
             if not text:
-                cells.append(_EMPTY)
+                values.append(None)
                 continue
             if legacy:
                 text = text_rules.convert_legacy(text, legacy)
             # Deliberately no formula check: "=1+1", "+84 912…", "-5", "@x" are data here.
-            cells.append(_text_cell(text))
-        record = _record(number, cells)
-        if record is not None:
-            yield record
+            value, problem = _text_cell(text)
+            if problem is not None:
+                issues = issues or []
+                issues.append(CellIssue(len(values), *problem))
+            values.append(value)
+        if issues:
+            yield Record(number, values, tuple(issues))
+        elif values.count(None) != len(values):
+            yield Record(number, values)
 
 
 def _text_cell(text: str) -> _Cell:
