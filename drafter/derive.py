@@ -87,6 +87,7 @@ class Document:
     signing: Signing
     attached: tuple[Attached, ...] = ()
     appendices: tuple[Appendix, ...] = ()
+    reading: tuple[str, str] = ("linh", "tư")  # tuy_chon: how numbers are read in words
 
 
 def issuer_name_inline(draft: Draft) -> str:
@@ -284,6 +285,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
         signing=signing,
         attached=attached,
         appendices=apps,
+        reading=(draft.tuy_chon.doc_so_linh, draft.tuy_chon.doc_so_tu),
     )
 
 

@@ -17,10 +17,12 @@ from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import Problem
+from .oxml import FIGURE_CLOSE as CLOSE
+from .oxml import FIGURE_MID as MID
+from .oxml import FIGURE_OPEN as OPEN
 from .render import filters
 from .tables import compute
 
-OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
 MARK = re.compile(f"{OPEN}([^{MID}]*){MID}([^{CLOSE}]*){CLOSE}")
 # Only `{{ phu_luc… }}` is a reference; any other `{{` is text, printed as typed.
 _TOKEN = re.compile(r"\{\{(\s*phu_luc\b.*?)\}\}", re.S)

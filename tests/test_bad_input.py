@@ -185,3 +185,16 @@ def test_agency_template_mistakes_are_named(tmp_path, tag, needle):
     result = run(tmp_path, (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8"))
     assert_clean_failure(tmp_path, result, needle, "cong-van.docx")
     assert "Lỗi nội bộ" not in result.output
+
+
+@pytest.mark.parametrize("options, words", [
+    ("", "một trăm linh bốn; hai mươi tư"),
+    ("tuy_chon: {doc_so_linh: lẻ, doc_so_tu: bốn}\n", "một trăm lẻ bốn; hai mươi bốn"),
+])
+def test_agency_template_filters_follow_the_drafts_reading(tmp_path, options, words):
+    agency_template(tmp_path, b"{{ doc.vv }}", b"{{ doc.vv }} {{ 104 | doc_so }}; {{ 24 | doc_so }}")
+    result = run(tmp_path, (SAMPLES / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8") + options)
+    assert result.exit_code == 0, result.output
+    from docx_view import DocView
+
+    assert any(words in t for t in DocView(tmp_path / "draft.docx").texts())

@@ -85,15 +85,7 @@ def _doc_so(ctx, value):
     return number_words(value, zero_tens=zero_tens, four=four)
 
 
-def install(env, *, reading: tuple[str, str] | None = None) -> None:
-    """Register the filters on a Jinja environment. With `reading`, they use it instead
-    of the context's options (the figures sandbox has no draft context)."""
-    if reading is None:
-        env.filters.update(bang_chu=_bang_chu, doc_so=_doc_so, so=number_text)
-        return
-    zero_tens, four = reading
-    env.filters.update(
-        bang_chu=lambda v, currency="đồng": amount_words(v, currency, zero_tens=zero_tens, four=four),
-        doc_so=lambda v: number_words(v, zero_tens=zero_tens, four=four),
-        so=number_text,
-    )
+def install(env) -> None:
+    """Register the filters on a Jinja environment: they read the reading options
+    from the render context (a table figure carries its own)."""
+    env.filters.update(bang_chu=_bang_chu, doc_so=_doc_so, so=number_text)
