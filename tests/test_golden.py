@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, SAMPLES
+from conftest import SAMPLES
 from drafter.cli import main
 from drafter.rules import doctypes
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
@@ -610,6 +609,3 @@ def read_docx(source: str | os.PathLike[str] | bytes, *, name: str | None = None
     with open_package(source, name=label) as pkg:
         return _Reader(pkg, label).read()
 
-
-def read_path(path: str | Path) -> DocView:
-    return read_docx(Path(path))

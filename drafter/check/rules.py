@@ -644,10 +644,9 @@ def sig_order(lay: Layout) -> Iterator[Finding]:
 def sig_authority(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         lines = [s.text for s in sig.authority]
-        try:
-            signature.format(ho_ten="Người Ký", **_split_authority(lines))
-        except signature.SignatureError as exc:
-            yield _at("SIG-AUTHORITY", sig.authority[-1], str(exc))
+        errors = [p for p in signature.validate(ho_ten="Người Ký", **_split_authority(lines)) if p.severity == ERROR]
+        if errors:
+            yield _at("SIG-AUTHORITY", sig.authority[-1], errors[0].message)
 
 
 @rule("SIG-STYLE", ERROR, "Thẩm quyền, chức vụ chữ in hoa, đậm; họ tên người ký đậm", "Elements")
@@ -667,11 +666,9 @@ def sig_name(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         if sig.signer is None:
             continue
-        try:
-            signature.format(ho_ten=sig.signer.text, chuc_vu="CHỦ TỊCH")
-        except signature.SignatureError as exc:
-            if exc.key == "ky.ho_ten":
-                yield _at("SIG-NAME", sig.signer, str(exc))
+        for p in signature.validate(ho_ten=sig.signer.text, chuc_vu="CHỦ TỊCH"):
+            if p.key == "ho_ten":
+                yield _at("SIG-NAME", sig.signer, p.message)
 
 
 @rule("SIG-TITLE", WARNING, "Chức vụ người ký là một chức danh quen thuộc (lỗi gõ như «ĐIỀU CHỨC»)",

@@ -62,7 +62,6 @@ ZIP64_LOCATOR_STRUCT = struct.Struct("<4sIQI")  # 20 bytes
 ZIP64_END_STRUCT = struct.Struct("<4sQHHIIQQQQ")  # 56 bytes
 
 FLAG_ENCRYPTED = 0x0001
-FLAG_DATA_DESCRIPTOR = 0x0008
 FLAG_STRONG_ENCRYPTION = 0x0040
 FLAG_UTF8 = 0x0800
 
@@ -142,11 +141,6 @@ class ZipEntry:
     @property
     def is_dir(self) -> bool:
         return self.name.endswith("/")
-
-    @property
-    def date_time(self) -> tuple[int, int, int, int, int, int]:
-        d, t = self.dos_date, self.dos_time
-        return ((d >> 9) + 1980, (d >> 5) & 0xF, d & 0x1F, t >> 11, (t >> 5) & 0x3F, (t & 0x1F) * 2)
 
 
 # --------------------------------------------------------------------------- sources

@@ -31,7 +31,6 @@ from . import inline, numbering
 TEXT = "text"
 SECTION = "section"  # "I. MỤC TIÊU": bold
 CHAPTER = "chapter"  # "Chương I", "Phần thứ nhất": centred, bold
-ARTICLE = "article"  # "Điều 5. …": the label bold
 
 _SECTION = re.compile(r"^(?=[IVXLC]+\.\s)[IVXLC]+\.\s")
 _CHAPTER = re.compile(r"^(Chương|Phần|Mục)\s+([IVXLC]+|\d+|thứ\s+\S+)\s*$", re.IGNORECASE)

@@ -37,7 +37,6 @@ class DocType:
     layout: str  # "cong-van" (Mẫu 1.5), "van-ban" (Mẫu 1.4), "quyet-dinh" (Mẫu 1.1-1.3)
     kinh_gui: bool = False  # the type usually addresses a recipient ("Kính gửi:")
     decision_word: str | None = None  # "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" for the quyet-dinh layout
-    article_word: str = "Điều"
 
     @property
     def caps_name(self) -> str:

@@ -151,25 +151,3 @@ def head_title(kt: str | None, q: str | None, chuc_vu: str | list[str] | None) -
         return _up(q)
     titles = _titles(chuc_vu)
     return titles[-1] if titles else None
-
-
-def validate_lines(lines: list[str]) -> list[str]:
-    """Problems of authority lines as read from a document (for the checker).
-
-    >>> validate_lines(["KT CHỦ TỊCH"])
-    ["Sau chữ viết tắt thẩm quyền phải có dấu chấm: 'KT CHỦ TỊCH'."]
-    """
-    problems = []
-    order = {"TM.": 0, "TL.": 1, "TUQ.": 1, "KT.": 2, "Q.": 2}
-    last = -1
-    for ln in lines:
-        head = ln.split(" ", 1)[0]
-        if head in order:
-            if order[head] < last:
-                problems.append(f"Thứ tự dòng thẩm quyền sai: '{ln}' phải đứng trước.")
-            last = order[head]
-        elif re.match(r"^(TM|KT|TL|TUQ|Q)\b(?!\.)", ln):
-            problems.append(f"Sau chữ viết tắt thẩm quyền phải có dấu chấm: '{ln}'.")
-        if ln != ln.upper():
-            problems.append(f"Dòng thẩm quyền phải viết in hoa: '{ln}'.")
-    return problems

@@ -129,7 +129,6 @@ class Line:
     values: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)  # (group ma, measure ma)
     totals: dict[str, Decimal | None] = field(default_factory=dict)  # total column, by measure ma
     path: tuple = ()  # key path inside the table mapping
-    has_children: bool = False
 
     def value(self, group: str, measure: str) -> Decimal | None:
         return self.values.get((group, measure))
@@ -615,7 +614,7 @@ class _Computer:
                     values[(g, m.ma)] = derived
         # Every (group, measure) present, None for a blank: one shape whatever the input.
         values = {(g, m.ma): values.get((g, m.ma)) for g in self.keys for m in self.measures}
-        line = Line(kind, level, label, ref, text, row.dvt, values, {}, path, bool(children))
+        line = Line(kind, level, label, ref, text, row.dvt, values, {}, path)
         self.fill_totals(line, typed_totals, name)
         return [line] + below
 
@@ -638,7 +637,7 @@ class _Computer:
         label = self.table.tong_cong or DEFAULT_TOTAL_LABEL
         top = [ln for ln in lines if ln.path and len(ln.path) == 2]
         typed, typed_totals = self.resolve(self.table.tong, ("tong",), f"“{label}”", True, label)
-        total = Line("tong", 0, "", "tong", label, None, {}, {}, ("tong",), True)
+        total = Line("tong", 0, "", "tong", label, None, {}, {}, ("tong",))
         for (g, m_ma), v in typed.items():
             m = _find(self.measures, m_ma)
             if v is not None and not m.cong:
