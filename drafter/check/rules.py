@@ -403,10 +403,9 @@ def so_zero(lay: Layout) -> Iterator[Finding]:
     if lay.so is None:
         return
     number, sym = _symbol_parts(lay.so.text)
-    if sym is not None and number.isdigit() and int(number) > 0:
-        want = so_ky_hieu.format_number(int(number))
-        if number != want and len(number) < len(want):
-            yield _at("SO-ZERO", lay.so, f"Số nhỏ hơn 10 phải có số 0 đứng trước: «{want}» thay cho «{number}».")
+    if sym is not None:
+        for message in so_ky_hieu.validate_zero(number):
+            yield _at("SO-ZERO", lay.so, message)
 
 
 @rule("SO-TYPE", ERROR, "Ký hiệu có chữ viết tắt đúng của tên loại văn bản", "Type names and abbreviations (Phụ lục III)")
@@ -446,10 +445,10 @@ def so_format(lay: Layout) -> Iterator[Finding]:
         return
     raw = lay.so.raw.replace("\u00a0", " ")
     raw_sym = raw.split("/", 1)[1] if "/" in raw else sym
+    zero = set(so_ky_hieu.validate_zero(number))  # SO-ZERO says it
     for problem in so_ky_hieu.validate_symbol_text(f"{number}/{raw_sym.strip()}"):
-        if problem.startswith("Số nhỏ hơn 10"):
-            continue  # SO-ZERO
-        yield _at("SO-FORMAT", lay.so, problem)
+        if problem not in zero:
+            yield _at("SO-FORMAT", lay.so, problem)
 
 
 # ------------------------------------------------------------------------ date line

@@ -75,6 +75,17 @@ def format_override(text: str) -> str:
     return f"{PREFIX} {_override_text(text)}"
 
 
+def validate_zero(number: str) -> list[str]:
+    """The number below 10 with its leading zero (the checker's SO-ZERO too).
+
+    >>> validate_zero("5"), validate_zero("05"), validate_zero("")
+    (['Số nhỏ hơn 10 phải có số 0 đứng trước: «05» thay cho «5».'], [], [])
+    """
+    if number.isdigit() and 0 < int(number) and len(number) < len(want := format_number(int(number))):
+        return [f"Số nhỏ hơn 10 phải có số 0 đứng trước: «{want}» thay cho «{number}»."]
+    return []
+
+
 def validate_symbol_text(text: str) -> list[str]:
     """Problems of a typed `8287/UBND-KT1`-style text (no `Số:`), in Vietnamese."""
     problems: list[str] = []
@@ -87,11 +98,9 @@ def validate_symbol_text(text: str) -> list[str]:
     number = number.replace("\u00a0", " ").strip()
     if " " in sym or sym != sym.strip():
         problems.append(f"Ký hiệu '{sym}' không được có dấu cách.")
-    if number:
-        if not number.isdigit():
-            problems.append(f"Số '{number}' phải là chữ số.")
-        elif int(number) < 10 and len(number) < 2:
-            problems.append(f"Số nhỏ hơn 10 phải có số 0 đứng trước: {int(number):02d}.")
+    if number and not number.isdigit():
+        problems.append(f"Số '{number}' phải là chữ số.")
+    problems += validate_zero(number)
     groups = sym.strip().split("-")
     if any(not g for g in groups):
         problems.append(f"Ký hiệu '{sym}' có nhóm rỗng giữa các dấu '-'.")
@@ -107,7 +116,7 @@ def validate(line: str) -> list[Problem]:
     >>> validate("Số: 14/CT-UBND")
     []
     >>> [p.message for p in validate("Số: 5/QĐ-UBND")]
-    ['Số nhỏ hơn 10 phải có số 0 đứng trước: 05.']
+    ['Số nhỏ hơn 10 phải có số 0 đứng trước: «05» thay cho «5».']
     """
     m = re.match(r"^\s*Số\s*:\s*(.*)$", line)
     if not m:
