@@ -3,7 +3,7 @@
     python templates/build_templates.py [--out DIR]
 
 Each template is a slim WordprocessingML package: Times New Roman in every script
-slot, A4 with FORMAT.md's default margins, the paragraph styles that carry every size
+slot, A4 with the format's default margins (drafter/rules/geometry.py), the paragraph styles that carry every size
 and weight of Nghị định 30's elements, a page-number header hidden on page 1, and
 docxtpl tags each in a run of its own. Office staff may open a template in Word and
 restyle it; the tags place values the rules derived, so no restyling can change them.

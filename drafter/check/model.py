@@ -76,7 +76,7 @@ DOCUMENT = Location("document")
 
 @dataclass(frozen=True)
 class Finding:
-    """One way a document departs from FORMAT.md. `message` is Vietnamese."""
+    """One way a document departs from the format (docs/the-thuc.md). `message` is Vietnamese."""
 
     rule_id: str
     severity: str

@@ -8,7 +8,7 @@ Kính gửi / Nơi nhận punctuation, signature authority and the 2025 reform a
 of the pure modules in :mod:`drafter.rules`, the ones drafter uses to *write*
 documents, so a document drafter writes cannot fail them.
 
-Severity: ``error`` for a clear departure from FORMAT.md, ``warning`` where the
+Severity: ``error`` for a clear departure from the format (docs/the-thuc.md), ``warning`` where the
 recognition is a heuristic or the fact is a probable mistake rather than a rule.
 
 The catalogue with examples is docs/check-rules.md; :data:`RULES` is its source.
@@ -47,7 +47,7 @@ class Rule:
     id: str
     severity: str  # the usual severity; a rule may report a milder one case by case
     title: str  # what it checks, in Vietnamese (for the catalogue and --list)
-    source: str  # the FORMAT.md section it comes from
+    source: str  # the section of docs/the-thuc.md it comes from
     check: Callable[[Layout], Iterable[Finding]]
 
 
@@ -160,7 +160,7 @@ def _main_body(lay: Layout) -> list[Segment]:
 
 
 @rule("NOT-ADMIN", WARNING, "Tệp không có dáng văn bản hành chính (không thấy quốc hiệu, số và ngày tháng)",
-      "Elements")
+      "docs/the-thuc.md#cac-thanh-phan-the-thuc")
 def not_administrative(lay: Layout) -> Iterator[Finding]:
     if not is_administrative(lay):
         yield _at("NOT-ADMIN", DOCUMENT,
@@ -172,7 +172,7 @@ def not_administrative(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ page
 
 
-@rule("PAGE-SIZE", ERROR, f"Khổ giấy A4 ({G.PAPER_MM[0]} × {G.PAPER_MM[1]} mm)", "Page")
+@rule("PAGE-SIZE", ERROR, f"Khổ giấy A4 ({G.PAPER_MM[0]} × {G.PAPER_MM[1]} mm)", "docs/the-thuc.md#trang-giay-le-phong-chu")
 def page_size(lay: Layout) -> Iterator[Finding]:
     for sec in lay.doc.sections:
         if sec.page_w_mm is None or sec.page_h_mm is None:
@@ -194,7 +194,7 @@ def _mm_range(side: str) -> str:
 
 
 @rule("PAGE-MARGIN", ERROR, f"Lề trang: trên, dưới {_mm_range('top')}; trái {_mm_range('left')}; "
-                            f"phải {_mm_range('right')}", "Page")
+                            f"phải {_mm_range('right')}", "docs/the-thuc.md#trang-giay-le-phong-chu")
 def page_margins(lay: Layout) -> Iterator[Finding]:
     for sec in lay.doc.sections:
         wrong = []
@@ -207,7 +207,7 @@ def page_margins(lay: Layout) -> Iterator[Finding]:
             yield _at("PAGE-MARGIN", Location("section", sec.index), "Lề trang sai: " + "; ".join(wrong) + ".")
 
 
-@rule("PAGE-NUM-FIRST", ERROR, "Không đánh số trang ở trang đầu", "Page")
+@rule("PAGE-NUM-FIRST", ERROR, "Không đánh số trang ở trang đầu", "docs/the-thuc.md#so-trang")
 def page_number_first(lay: Layout) -> Iterator[Finding]:
     if not lay.doc.sections:
         return
@@ -219,7 +219,7 @@ def page_number_first(lay: Layout) -> Iterator[Finding]:
                   "(trong Word: Bố trí → Đầu trang → «Khác ở trang đầu», Different First Page).")
 
 
-@rule("PAGE-NUM-PLACE", WARNING, "Số trang ở giữa lề trên (đầu trang), không ở chân trang", "Page")
+@rule("PAGE-NUM-PLACE", WARNING, "Số trang ở giữa lề trên (đầu trang), không ở chân trang", "docs/the-thuc.md#so-trang")
 def page_number_place(lay: Layout) -> Iterator[Finding]:
     for sec in lay.doc.sections:
         header, footer = sec.page_parts("later")
@@ -233,7 +233,7 @@ def page_number_place(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ fonts
 
 
-@rule("FONT-NAME", ERROR, "Phông chữ Times New Roman (bộ mã Unicode TCVN 6909:2001)", "Page")
+@rule("FONT-NAME", ERROR, "Phông chữ Times New Roman (bộ mã Unicode TCVN 6909:2001)", "docs/the-thuc.md#trang-giay-le-phong-chu")
 def font_name(lay: Layout) -> Iterator[Finding]:
     findings: list[Finding] = []
     seen: set[int] = set()
@@ -249,7 +249,7 @@ def font_name(lay: Layout) -> Iterator[Finding]:
     yield from _capped("FONT-NAME", findings, "đoạn")
 
 
-@rule("FONT-SIZE", ERROR, "Cỡ chữ của từng thành phần thể thức", "Elements")
+@rule("FONT-SIZE", ERROR, "Cỡ chữ của từng thành phần thể thức", "docs/the-thuc.md#trang-giay-le-phong-chu")
 def font_sizes(lay: Layout) -> Iterator[Finding]:
     elements: list[tuple[str, list[Segment]]] = [
         ("quoc_hieu", [q.seg for q in lay.quoc_hieu]),
@@ -286,7 +286,7 @@ def font_sizes(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ quốc hiệu, tiêu ngữ
 
 
-@rule("QH-MISSING", ERROR, "Có quốc hiệu và tiêu ngữ", "Elements")
+@rule("QH-MISSING", ERROR, "Có quốc hiệu và tiêu ngữ", "docs/the-thuc.md#phan-dau-van-ban")
 def quoc_hieu_missing(lay: Layout) -> Iterator[Finding]:
     if not lay.quoc_hieu:
         anchor = lay.so or lay.date
@@ -304,14 +304,14 @@ _QH_PROBLEMS = {
 }
 
 
-@rule("QH-TEXT", ERROR, "Chữ của quốc hiệu: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Elements")
+@rule("QH-TEXT", ERROR, "Chữ của quốc hiệu: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "docs/the-thuc.md#phan-dau-van-ban")
 def quoc_hieu_text(lay: Layout) -> Iterator[Finding]:
     for q in lay.quoc_hieu:
         if q.kind != "exact":
             yield _at("QH-TEXT", q.seg, f"Quốc hiệu {_QH_PROBLEMS[q.kind]}; viết đúng là «{QUOC_HIEU}».")
 
 
-@rule("QH-STYLE", ERROR, "Quốc hiệu chữ in hoa, đứng, đậm", "Elements")
+@rule("QH-STYLE", ERROR, "Quốc hiệu chữ in hoa, đứng, đậm", "docs/the-thuc.md#phan-dau-van-ban")
 def quoc_hieu_style(lay: Layout) -> Iterator[Finding]:
     for q in lay.quoc_hieu:
         if not q.seg.bold:
@@ -320,7 +320,7 @@ def quoc_hieu_style(lay: Layout) -> Iterator[Finding]:
             yield _at("QH-STYLE", q.seg, "Quốc hiệu viết chữ đứng, không in nghiêng.")
 
 
-@rule("TN-TEXT", ERROR, "Chữ của tiêu ngữ: Độc lập - Tự do - Hạnh phúc (gạch nối có cách)", "Elements")
+@rule("TN-TEXT", ERROR, "Chữ của tiêu ngữ: Độc lập - Tự do - Hạnh phúc (gạch nối có cách)", "docs/the-thuc.md#phan-dau-van-ban")
 def tieu_ngu_text(lay: Layout) -> Iterator[Finding]:
     for s in lay.tieu_ngu:
         if s.text != TIEU_NGU:
@@ -328,7 +328,7 @@ def tieu_ngu_text(lay: Layout) -> Iterator[Finding]:
                                     "mỗi cụm từ, giữa các cụm từ là gạch nối (-) có cách chữ.")
 
 
-@rule("TN-STYLE", ERROR, "Tiêu ngữ chữ thường, đứng, đậm", "Elements")
+@rule("TN-STYLE", ERROR, "Tiêu ngữ chữ thường, đứng, đậm", "docs/the-thuc.md#phan-dau-van-ban")
 def tieu_ngu_style(lay: Layout) -> Iterator[Finding]:
     for s in lay.tieu_ngu:
         if not s.bold:
@@ -340,7 +340,7 @@ def tieu_ngu_style(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ issuer
 
 
-@rule("ISSUER-STYLE", ERROR, "Tên cơ quan ban hành chữ in hoa, đậm", "Elements")
+@rule("ISSUER-STYLE", ERROR, "Tên cơ quan ban hành chữ in hoa, đậm", "docs/the-thuc.md#phan-dau-van-ban")
 def issuer_style(lay: Layout) -> Iterator[Finding]:
     if not lay.issuer:
         return
@@ -353,7 +353,7 @@ def issuer_style(lay: Layout) -> Iterator[Finding]:
                                         "dòng trên, mới không in đậm).")
 
 
-@rule("DISTRICT-2025", WARNING, "Cơ quan cấp huyện ban hành văn bản sau ngày 01/7/2025", "Since 2025")
+@rule("DISTRICT-2025", WARNING, "Cơ quan cấp huyện ban hành văn bản sau ngày 01/7/2025", "docs/the-thuc.md#chinh-quyen-hai-cap-tu-2025")
 def district_issuer(lay: Layout) -> Iterator[Finding]:
     if not lay.issuer or lay.date_year is None:
         return
@@ -383,13 +383,13 @@ def _symbol_parts(line: str) -> tuple[str, str | None]:
     return number.strip(), sym.strip()
 
 
-@rule("SO-PREFIX", ERROR, "Dòng số ký hiệu bắt đầu bằng «Số:»", "Elements")
+@rule("SO-PREFIX", ERROR, "Dòng số ký hiệu bắt đầu bằng «Số:»", "docs/the-thuc.md#so-ky-hieu")
 def so_prefix(lay: Layout) -> Iterator[Finding]:
     if lay.so is not None and not lay.so.text.startswith(so_ky_hieu.PREFIX):
         yield _at("SO-PREFIX", lay.so, "Dòng số ký hiệu phải bắt đầu bằng «Số:» (chữ S hoa, có dấu hai chấm).")
 
 
-@rule("SO-SLASH", ERROR, "Có dấu «/» giữa số và ký hiệu", "Elements")
+@rule("SO-SLASH", ERROR, "Có dấu «/» giữa số và ký hiệu", "docs/the-thuc.md#so-ky-hieu")
 def so_slash(lay: Layout) -> Iterator[Finding]:
     if lay.so is None:
         return
@@ -398,7 +398,7 @@ def so_slash(lay: Layout) -> Iterator[Finding]:
         yield _at("SO-SLASH", lay.so, so_ky_hieu.validate_symbol_text(number)[0])
 
 
-@rule("SO-ZERO", ERROR, "Số nhỏ hơn 10 có số 0 đứng trước", "Elements")
+@rule("SO-ZERO", ERROR, "Số nhỏ hơn 10 có số 0 đứng trước", "docs/the-thuc.md#so-ky-hieu")
 def so_zero(lay: Layout) -> Iterator[Finding]:
     if lay.so is None:
         return
@@ -408,7 +408,7 @@ def so_zero(lay: Layout) -> Iterator[Finding]:
             yield _at("SO-ZERO", lay.so, message)
 
 
-@rule("SO-TYPE", ERROR, "Ký hiệu có chữ viết tắt đúng của tên loại văn bản", "Type names and abbreviations (Phụ lục III)")
+@rule("SO-TYPE", ERROR, "Ký hiệu có chữ viết tắt đúng của tên loại văn bản", "docs/the-thuc.md#ten-loai-va-chu-viet-tat")
 def so_type(lay: Layout) -> Iterator[Finding]:
     if lay.so is None:
         return
@@ -436,7 +436,7 @@ def so_type(lay: Layout) -> Iterator[Finding]:
                                      "không thấy tên loại ngay dưới phần đầu văn bản.", WARNING)
 
 
-@rule("SO-FORMAT", ERROR, "Ký hiệu viết in hoa, các nhóm chữ nối bằng «-», không có dấu cách", "Elements")
+@rule("SO-FORMAT", ERROR, "Ký hiệu viết in hoa, các nhóm chữ nối bằng «-», không có dấu cách", "docs/the-thuc.md#so-ky-hieu")
 def so_format(lay: Layout) -> Iterator[Finding]:
     if lay.so is None:
         return
@@ -454,21 +454,21 @@ def so_format(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ date line
 
 
-@rule("DATE-ZERO", ERROR, "Ngày dưới 10 và tháng 1, 2 có số 0 đứng trước; tháng khác thì không", "Elements")
+@rule("DATE-ZERO", ERROR, "Ngày dưới 10 và tháng 1, 2 có số 0 đứng trước; tháng khác thì không", "docs/the-thuc.md#dia-danh-ngay-thang-nam")
 def date_zero(lay: Layout) -> Iterator[Finding]:
     if lay.date is not None:
         for problem in date_line.validate_zeros(lay.date.text):
             yield _at("DATE-ZERO", lay.date, problem.message)
 
 
-@rule("DATE-FORMAT", ERROR, "Dòng địa danh, ngày tháng năm đúng mẫu, ngày có thật", "Elements")
+@rule("DATE-FORMAT", ERROR, "Dòng địa danh, ngày tháng năm đúng mẫu, ngày có thật", "docs/the-thuc.md#dia-danh-ngay-thang-nam")
 def date_format(lay: Layout) -> Iterator[Finding]:
     if lay.date is not None:
         for problem in date_line.validate_pattern(lay.date.text):
             yield _at("DATE-FORMAT", lay.date, problem.message)
 
 
-@rule("DATE-ITALIC", ERROR, "Dòng địa danh, ngày tháng năm chữ in thường, nghiêng", "Elements")
+@rule("DATE-ITALIC", ERROR, "Dòng địa danh, ngày tháng năm chữ in thường, nghiêng", "docs/the-thuc.md#dia-danh-ngay-thang-nam")
 def date_italic(lay: Layout) -> Iterator[Finding]:
     if lay.date is not None:
         if not lay.date.italic:
@@ -480,7 +480,7 @@ def date_italic(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ tên loại, trích yếu
 
 
-@rule("TL-STYLE", ERROR, "Tên loại chữ in hoa, đậm; trích yếu chữ thường, đậm", "Elements")
+@rule("TL-STYLE", ERROR, "Tên loại chữ in hoa, đậm; trích yếu chữ thường, đậm", "docs/the-thuc.md#ten-loai-va-trich-yeu")
 def ten_loai_style(lay: Layout) -> Iterator[Finding]:
     if lay.ten_loai is not None and not lay.ten_loai.bold:
         yield _at("TL-STYLE", lay.ten_loai, "Tên loại văn bản phải in đậm.")
@@ -489,7 +489,7 @@ def ten_loai_style(lay: Layout) -> Iterator[Finding]:
             yield _at("TL-STYLE", lay.trich_yeu, "Trích yếu nội dung (dưới tên loại) phải in đậm.")
 
 
-@rule("VV-PREFIX", ERROR, "Trích yếu công văn bắt đầu bằng «V/v»", "Elements")
+@rule("VV-PREFIX", ERROR, "Trích yếu công văn bắt đầu bằng «V/v»", "docs/the-thuc.md#ten-loai-va-trich-yeu")
 def vv_prefix(lay: Layout) -> Iterator[Finding]:
     if lay.vv and lay.is_cong_van:
         first = lay.vv[0]
@@ -499,7 +499,7 @@ def vv_prefix(lay: Layout) -> Iterator[Finding]:
                                           f"«về việc»), không phải «{head}».")
 
 
-@rule("VV-STYLE", ERROR, "Trích yếu công văn chữ thường, đứng, không đậm", "Elements")
+@rule("VV-STYLE", ERROR, "Trích yếu công văn chữ thường, đứng, không đậm", "docs/the-thuc.md#ten-loai-va-trich-yeu")
 def vv_style(lay: Layout) -> Iterator[Finding]:
     if not lay.is_cong_van:
         return
@@ -526,7 +526,7 @@ def _route(items: list[Item], problems: list[str], rule_id: str) -> Iterator[Fin
 
 
 @rule("KG-PUNCT", ERROR, "Kính gửi: có dấu hai chấm; nhiều nơi thì mỗi nơi một dòng «- …;», nơi cuối «.»",
-      "Elements")
+      "docs/the-thuc.md#kinh-gui")
 def kinh_gui_punct(lay: Layout) -> Iterator[Finding]:
     kg = lay.kinh_gui
     if kg is None:
@@ -546,7 +546,7 @@ def kinh_gui_punct(lay: Layout) -> Iterator[Finding]:
     yield from _route(lay.kinh_gui_items, problems, "KG-PUNCT")
 
 
-@rule("NN-STYLE", ERROR, "Chữ «Nơi nhận:» in nghiêng, đậm", "Elements")
+@rule("NN-STYLE", ERROR, "Chữ «Nơi nhận:» in nghiêng, đậm", "docs/the-thuc.md#noi-nhan")
 def noi_nhan_style(lay: Layout) -> Iterator[Finding]:
     nn = lay.noi_nhan
     if nn is None:
@@ -561,7 +561,7 @@ def _noi_nhan_lines(lay: Layout) -> list[str]:
     return [it.text for it in lay.noi_nhan_items]
 
 
-@rule("NN-PUNCT", ERROR, "Mỗi nơi nhận một dòng, bắt đầu «- », kết thúc «;»", "Elements")
+@rule("NN-PUNCT", ERROR, "Mỗi nơi nhận một dòng, bắt đầu «- », kết thúc «;»", "docs/the-thuc.md#noi-nhan")
 def noi_nhan_punct(lay: Layout) -> Iterator[Finding]:
     if lay.noi_nhan is None or not lay.noi_nhan_items:
         return
@@ -570,7 +570,7 @@ def noi_nhan_punct(lay: Layout) -> Iterator[Finding]:
     yield from _route(lay.noi_nhan_items, problems, "NN-PUNCT")
 
 
-@rule("NN-LUU", ERROR, "Dòng cuối nơi nhận là «- Lưu: VT, …» và kết thúc bằng dấu chấm", "Elements")
+@rule("NN-LUU", ERROR, "Dòng cuối nơi nhận là «- Lưu: VT, …» và kết thúc bằng dấu chấm", "docs/the-thuc.md#noi-nhan")
 def noi_nhan_luu(lay: Layout) -> Iterator[Finding]:
     if lay.noi_nhan is None:
         return
@@ -583,7 +583,7 @@ def noi_nhan_luu(lay: Layout) -> Iterator[Finding]:
 
 
 @rule("NN-FIRST", WARNING, "Nơi nhận đầu tiên: «- Như trên;» (công văn có Kính gửi), «- Như Điều …;» (quyết định)",
-      "Elements")
+      "docs/the-thuc.md#noi-nhan")
 def noi_nhan_first(lay: Layout) -> Iterator[Finding]:
     if not lay.noi_nhan_items:
         return
@@ -612,7 +612,7 @@ def _split_authority(lines: list[str]) -> dict:
     return kw
 
 
-@rule("SIG-PREFIX", ERROR, "Chữ viết tắt thẩm quyền ký: TM., KT., Q., TL., TUQ.", "Signing authority")
+@rule("SIG-PREFIX", ERROR, "Chữ viết tắt thẩm quyền ký: TM., KT., Q., TL., TUQ.", "docs/the-thuc.md#tham-quyen-ky")
 def sig_prefix(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         for s in sig.authority:
@@ -623,7 +623,7 @@ def sig_prefix(lay: Layout) -> Iterator[Finding]:
                                            f"«{m.group(0)}».")
 
 
-@rule("SIG-ORDER", ERROR, "Thứ tự dòng thẩm quyền: TM. → TL./TUQ. → KT./Q. → chức vụ", "Signing authority")
+@rule("SIG-ORDER", ERROR, "Thứ tự dòng thẩm quyền: TM. → TL./TUQ. → KT./Q. → chức vụ", "docs/the-thuc.md#tham-quyen-ky")
 def sig_order(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         lines = [s.text for s in sig.authority]
@@ -639,7 +639,7 @@ def sig_order(lay: Layout) -> Iterator[Finding]:
 
 
 @rule("SIG-AUTHORITY", ERROR, "Thẩm quyền ký hợp lệ: có chức vụ; KT. chỉ cho cấp phó; không dùng TL. với TUQ.",
-      "Signing authority")
+      "docs/the-thuc.md#tham-quyen-ky")
 def sig_authority(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         lines = [s.text for s in sig.authority]
@@ -648,7 +648,7 @@ def sig_authority(lay: Layout) -> Iterator[Finding]:
             yield _at("SIG-AUTHORITY", sig.authority[-1], errors[0].message)
 
 
-@rule("SIG-STYLE", ERROR, "Thẩm quyền, chức vụ chữ in hoa, đậm; họ tên người ký đậm", "Elements")
+@rule("SIG-STYLE", ERROR, "Thẩm quyền, chức vụ chữ in hoa, đậm; họ tên người ký đậm", "docs/the-thuc.md#tham-quyen-ky")
 def sig_style(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         for s in sig.authority:
@@ -660,7 +660,7 @@ def sig_style(lay: Layout) -> Iterator[Finding]:
             yield _at("SIG-STYLE", sig.signer, "Họ tên người ký phải in đậm.")
 
 
-@rule("SIG-NAME", ERROR, "Không ghi học hàm, học vị trước họ tên người ký", "Elements")
+@rule("SIG-NAME", ERROR, "Không ghi học hàm, học vị trước họ tên người ký", "docs/the-thuc.md#tham-quyen-ky")
 def sig_name(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         if sig.signer is None:
@@ -671,7 +671,7 @@ def sig_name(lay: Layout) -> Iterator[Finding]:
 
 
 @rule("SIG-TITLE", WARNING, "Chức vụ người ký là một chức danh quen thuộc (lỗi gõ như «ĐIỀU CHỨC»)",
-      "Mistakes seen in real documents")
+      "docs/the-thuc.md#nhung-loi-drafter-khong-cho-xay-ra")
 def sig_title(lay: Layout) -> Iterator[Finding]:
     for sig in lay.signatures:
         for s in sig.authority:
@@ -736,7 +736,7 @@ def _same_date(a: tuple, b: tuple) -> bool:
 
 
 @rule("CITE-MISMATCH", ERROR, "Một văn bản được trích dẫn với cùng số và ngày ở mọi nơi",
-      "Mistakes seen in real documents")
+      "docs/the-thuc.md#nhung-loi-drafter-khong-cho-xay-ra")
 def cite_mismatch(lay: Layout) -> Iterator[Finding]:
     # 1. The "(Ban hành) kèm theo …" lines all cite this file's main document.
     own: Citation | None = None
@@ -890,7 +890,7 @@ def _sum_findings(g: _Grid, row: int, col: int, parts: list[tuple[str, Decimal]]
                f"{what} ghi {_fmt(total)} nhưng {shown} = {_fmt(got)} (cột «{g.column_name(col)}»).")
 
 
-@rule("TABLE-TOTAL", ERROR, "Dòng, cột «Tổng cộng» của bảng bằng tổng các số hạng", "Appendices (phụ lục)")
+@rule("TABLE-TOTAL", ERROR, "Dòng, cột «Tổng cộng» của bảng bằng tổng các số hạng", "docs/the-thuc.md#phu-luc")
 def table_total(lay: Layout) -> Iterator[Finding]:
     for table in lay.doc.tables:
         g = _grid(table)
@@ -946,7 +946,7 @@ def _total_columns(g: _Grid, cols: list[int]) -> Iterator[Finding]:
                         yield f
 
 
-@rule("TABLE-SUBTOTAL", WARNING, "Dòng của một mục (I, II…) bằng tổng các dòng con", "Appendices (phụ lục)")
+@rule("TABLE-SUBTOTAL", WARNING, "Dòng của một mục (I, II…) bằng tổng các dòng con", "docs/the-thuc.md#phu-luc")
 def table_subtotal(lay: Layout) -> Iterator[Finding]:
     for table in lay.doc.tables:
         g = _grid(table)

@@ -24,7 +24,7 @@ _MARK_PADDING = twips_from_pt(G.MARK_PADDING_PT)
 
 
 def issuer_rule_length(lines: tuple[str, ...]) -> int:
-    """About 40% of the issuer name's longest line (FORMAT.md: 1/3 to 1/2)."""
+    """About 40% of the issuer name's longest line (docs/the-thuc.md#cac-thanh-phan-the-thuc: 1/3 to 1/2)."""
     widest = max((textwidth.width_twips(ln, ISSUER_SIZE, bold=True) for ln in lines), default=0)
     return max(round(widest * G.ISSUER_RULE.value), twips_from_pt(G.ISSUER_RULE_MIN_PT))
 
@@ -73,7 +73,7 @@ def _attached(a: Attached, header: dict[str, Any], section_break: Markup) -> dic
 
 def _attached_breaks(count: int, sections: Sections | None) -> list[Markup]:
     """Each attached document is a section of its own: a new page, its pages numbered
-    from 1 and no number on its first page, like any document (FORMAT.md)."""
+    from 1 and no number on its first page, like any document (docs/the-thuc.md#so-trang)."""
     if sections is None:
         return [_PAGE_BREAK] * count
     return [sections.break_before(previous_landscape=False, previous_is_main=i == 0) for i in range(count)]

@@ -1,11 +1,11 @@
 """The format's numbers, once: page, margins, and each element's size and spacing.
 
-Every number Nghị định 30/2020 (FORMAT.md) sets for the page and for each element of
+Every number Nghị định 30/2020 (docs/the-thuc.md#trang-giay-le-phong-chu) sets for the page and for each element of
 Phụ lục I, with the value drafter writes beside the range the decree allows. The
 template builder writes the written values, the renderer lays out with them, and the
 checker accepts the allowed ranges — so what drafter writes cannot fail its own check.
 
-Sizes and spacing are in points, page lengths in millimetres (FORMAT.md's units); the
+Sizes and spacing are in points, page lengths in millimetres (the decree's units); the
 conversion to twips and half-points is :mod:`drafter.oxml`'s.
 
 >>> BODY.pt, BODY.allowed
@@ -36,7 +36,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Range:
-    """Inclusive bounds FORMAT.md allows."""
+    """Inclusive bounds the format allows."""
 
     lo: float
     hi: float
@@ -64,7 +64,7 @@ class Element:
 
     name: str  # in Vietnamese, as the checker's messages name it
     pt: float  # font size drafter writes
-    allowed: Range | None  # FORMAT.md's size range; None where it sets none (drafter's choice)
+    allowed: Range | None  # the format's size range; None where it sets none (drafter's choice)
     before: float = 0  # space above, pt
     after: float = 0  # space below, pt
 
@@ -73,7 +73,7 @@ class Element:
 
 PAPER_MM = (210, 297)  # A4, portrait; landscape only for appendix sections
 PAPER_TOLERANCE_MM = 1.0
-MARGINS = {  # side: drafter's margin and FORMAT.md's range, mm
+MARGINS = {  # side: drafter's margin and the format's range, mm
     "top": Setting(20, Range(20, 25), "lề trên"),
     "bottom": Setting(20, Range(20, 25), "lề dưới"),
     "left": Setting(30, Range(30, 35), "lề trái"),

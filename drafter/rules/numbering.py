@@ -1,4 +1,4 @@
-"""Numbering inside a body (FORMAT.md, "Numbering inside a body").
+"""Numbering inside a body (docs/the-thuc.md#danh-so-trong-noi-dung).
 
 Khoản are ``1.``, ``2.``; điểm are ``a)``, ``b)`` in the Vietnamese alphabet
 (a, b, c, d, đ, e, g, … y — no f, j, w, z); report sections are Roman ``I.``.

@@ -1,4 +1,4 @@
-"""Vietnamese number formatting and parsing (FORMAT.md, "Numbers and amounts").
+"""Vietnamese number formatting and parsing (docs/the-thuc.md#so-va-so-tien-bang-chu).
 
 Thousands are separated by ``.`` and the decimal mark is ``,`` (accounting law):
 ``8.374``, ``1.234.567,89``. Only ``int`` and ``Decimal`` are accepted: a float

@@ -1,4 +1,4 @@
-"""The 2025 reform of local government (FORMAT.md, "Since 2025"): a pure rule.
+"""The 2025 reform of local government (docs/the-thuc.md#chinh-quyen-hai-cap-tu-2025): a pure rule.
 
 Since 1 July 2025 local government has two tiers, the 34 provinces and centrally-run
 cities, and the communes (xã, phường, đặc khu). The district level (huyện, quận, thị

@@ -1,4 +1,4 @@
-"""Text hygiene for values that office staff type or paste (FORMAT.md: text is NFC).
+"""Text hygiene for values that office staff type or paste (docs/the-thuc.md#trang-giay-le-phong-chu: text is NFC).
 
 Pure functions, no I/O:
 

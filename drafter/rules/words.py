@@ -1,8 +1,8 @@
-"""Numbers and amounts in Vietnamese words (FORMAT.md, "Numbers and amounts").
+"""Numbers and amounts in Vietnamese words (docs/the-thuc.md#so-va-so-tien-bang-chu).
 
 Built on num2words for the vocabulary only: the ten digit words (không, một …
 chín) come from ``num2words(d, lang="vi")``. The reading itself is computed here,
-because num2words 0.5.14's Vietnamese breaks FORMAT.md's rules (measured):
+because num2words 0.5.14's Vietnamese breaks the format's rules (measured):
 
 * inner groups lose "không trăm": 1005 -> "một nghìn lẻ năm",
   1.050.000 -> "một triệu năm mươi nghìn", 145.001.000 -> "… triệu một nghìn";
@@ -12,7 +12,7 @@ because num2words 0.5.14's Vietnamese breaks FORMAT.md's rules (measured):
 * no choice of "linh"/"lẻ" or "tư"/"bốn".
 
 So the group logic (mười/mươi, mốt, lăm, tư, linh, không trăm), the scale words
-(nghìn — never ngàn —, triệu, tỷ) and the signs and decimals follow FORMAT.md
+(nghìn — never ngàn —, triệu, tỷ) and the signs and decimals follow docs/the-thuc.md#so-va-so-tien-bang-chu
 here. Reading decisions:
 
 * Numbers are read in groups of three digits. The leading group is read short

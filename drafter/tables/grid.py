@@ -5,7 +5,7 @@ WordprocessingML. Spans follow HTML's rules: a cell with ``colspan``/``rowspan``
 covers the positions to its right/below, and covered positions are simply absent
 from the rows that follow.
 
-Layout decisions (FORMAT.md "Appendices" and practice):
+Layout decisions (docs/the-thuc.md#phu-luc, and practice):
 
 * header: TT, Nội dung, ĐVT span all header rows; each group spans its measures; the
   total column group ("Tổng cộng") spans the measures summed across groups; an
