@@ -152,6 +152,9 @@ PHU_LUC = Element("chữ «Phụ lục»", 14, Range(14, 14))
 PHU_LUC_TITLE = Element("tên phụ lục", 14, None)
 DON_VI_TINH = Element("dòng «Đơn vị tính»", 13, None, after=3)
 BANG_CHU = Element("dòng «Bằng chữ»", 13, None, before=6)
+# Body text is 14 pt; appendix tables are set one or two sizes smaller (written as
+# direct run sizes in each cell, not a template style).
+TABLE = Element("chữ trong bảng phụ lục", 12, None)
 
 # Drawing paragraphs, not text: a rule is the bottom border of a paragraph this small.
 RULE = Element("đường kẻ", 2, None, before=1.5)

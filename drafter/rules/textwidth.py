@@ -22,6 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 from ..errors import Problem, warning
+from ..oxml import to_mm, twips_from_pt
 
 _REGULAR = dict(zip(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.,:;/()",
@@ -59,10 +60,7 @@ def width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
 
 
 def width_twips(text: str, size_pt: float, *, bold: bool = False) -> int:
-    return round(width_pt(text, size_pt, bold=bold) * 20)
-
-
-_TWIPS_PER_CM = 1440 / 2.54
+    return twips_from_pt(width_pt(text, size_pt, bold=bold))
 
 
 def validate(text: str, size_pt: float, room_twips: int, *, bold: bool = False) -> list[Problem]:
@@ -73,7 +71,7 @@ def validate(text: str, size_pt: float, room_twips: int, *, bold: bool = False) 
         return []
 
     def cm(twips: float) -> str:
-        return f"{twips / _TWIPS_PER_CM:.1f}".replace(".", ",")
+        return f"{to_mm(twips) / 10:.1f}".replace(".", ",")
 
     return [warning(f"Dòng '{text}' rộng khoảng {cm(width)} cm, quá chỗ dành cho nó "
                     f"({cm(room_twips)} cm): sẽ bị xuống dòng.")]

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from drafter.render.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
+from drafter.rules import geometry
 from drafter.rules.numbers import format_number
 from drafter.rules.textwidth import width_twips
 
@@ -44,7 +45,7 @@ __all__ = [
     "figure_text",
 ]
 
-TABLE_FONT_PT = 12  # body text is 14 pt; tables in appendices are set one or two sizes smaller
+TABLE_FONT_PT = geometry.TABLE.pt
 MAX_PORTRAIT_COLUMNS = 8
 CONTENT_MIN = 2835  # Nội dung keeps at least 5 cm, or it becomes a column of single words
 CONTENT_SHARE = 0.4  # Nội dung first grows to this share of the width
