@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 from drafter.oxml import APPENDIX_ALIAS, APPENDIX_TAG, CT, NS, RT, WORD_COMPAT_URI  # noqa: E402
 from drafter.oxml import half_points as hp  # noqa: E402
 from drafter.oxml import line_value, twips_from_pt  # noqa: E402
-from drafter.render import layout  # noqa: E402
+from drafter.rules import layout  # noqa: E402
 from drafter.render.ooxml import rule_paragraph  # noqa: E402
 from drafter.rules import geometry as G  # noqa: E402
 from drafter.rules import textwidth  # noqa: E402

@@ -10,7 +10,7 @@ from lxml import etree
 
 from conftest import REPO
 from drafter import figures, oxml
-from drafter.render import layout
+from drafter.rules import layout
 from drafter.render.ooxml import figure_xml
 
 

@@ -22,7 +22,8 @@ from conftest import REPO
 from drafter import api, newdraft, resources, units
 from drafter.cli import main
 from drafter.errors import DrafterError, WARNING
-from drafter.inputs import preset_check, presets, yamlfile
+from drafter import preset_check
+from drafter.inputs import presets, yamlfile
 from drafter.rules import doctypes, reform2025, text as text_rules
 
 BUILTINS = sorted(p.stem for p in resources.presets_dir().glob("*.yaml"))

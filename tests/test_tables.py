@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from drafter.inputs.yamlfile import load, parse_text
-from drafter.render.layout import TEXT_W, TEXT_W_LANDSCAPE
+from drafter.rules.layout import TEXT_W, TEXT_W_LANDSCAPE
 from drafter.render.table_xml import table_markup
 from drafter.tables.compute import ComputedTable, compute, words_for
 from drafter.tables.grid import build_grid

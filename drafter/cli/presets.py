@@ -6,7 +6,7 @@
     drafter presets copy TÊN [TÊN_MỚI] copy a preset into ./presets/ to edit it
 
 The work is drafter.inputs.preset_files (listing, showing, copying) and
-drafter.inputs.preset_check; this module prints their results and chooses exit codes.
+drafter.preset_check; this module prints their results and chooses exit codes.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def check(paths: tuple[str, ...], as_json: bool) -> None:
     sai cú pháp thì báo hết một lần, kèm tệp:dòng:cột. Có lỗi thì mã thoát là 1.
     """
     from ..errors import ERROR
-    from ..inputs import preset_check
+    from .. import preset_check
 
     with _or_say("Chưa kiểm tra được."):
         files = preset_check.targets(list(paths), Path.cwd())

@@ -14,7 +14,7 @@ from ..oxml import twips_from_pt
 from ..rules import body as body_rules
 from ..rules import geometry as G
 from ..rules import inline, textwidth
-from . import layout
+from ..rules import layout
 from .ooxml import Markup, framed_paragraph, rule_paragraph, runs
 from .sections import Sections
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .layout import PAGE_H, PAGE_W
+from ..rules.layout import PAGE_H, PAGE_W
 from .ooxml import Markup
 
 _PGSZ = re.compile(r"<w:pgSz\b[^>]*/>")

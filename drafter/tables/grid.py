@@ -27,7 +27,7 @@ from functools import lru_cache
 from decimal import Decimal
 from typing import NamedTuple
 
-from drafter.render.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
+from drafter.rules.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
 from drafter.rules import geometry
 from drafter.rules.numbers import format_number
 from drafter.rules.textwidth import width_twips

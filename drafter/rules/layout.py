@@ -1,7 +1,14 @@
-"""Page geometry and spacing in twips (1/20 pt), from :mod:`drafter.rules.geometry`.
+"""The format's page geometry and spacing in twips (1/20 pt), as Word stores them:
+:mod:`drafter.rules.geometry` converted once.
 
-Shared by the template builder and the renderer, so a rule paragraph computed at
-render time fits the column the template drew.
+Shared by the template builder, the renderer and the appendix table layout, so a
+rule paragraph computed at render time fits the column the template drew, and a
+table's columns fit the text width of its page.
+
+>>> PAGE_W, TEXT_W, BODY_INDENT
+(11906, 9355, 720)
+
+Data only: its values are checked where they come from (geometry's ranges).
 """
 
 from __future__ import annotations

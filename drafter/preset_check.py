@@ -16,10 +16,10 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from ..errors import DrafterError, Position, Problem, display_path
-from . import merge as merging
-from . import presets, yamlfile
-from .yamlfile import Loaded, key_name
+from .errors import DrafterError, Position, Problem, display_path
+from .inputs import merge as merging
+from .inputs import presets, yamlfile
+from .inputs.yamlfile import Loaded, key_name
 
 __all__ = ["IGNORED_IN_PRESETS", "validate_partial", "vietnamese_syntax_message", "check_file", "check_files", "preset_files"]
 
@@ -85,7 +85,7 @@ def validate_partial(loaded: Loaded) -> list[Problem]:
 
     `...` items (which extend an inherited list) are allowed anywhere a list is.
     """
-    from .. import model
+    from . import model
 
     data = merging.strip_inherit(loaded.data)
     try:
