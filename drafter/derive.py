@@ -196,28 +196,21 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None) -> 
     return tuple(out)
 
 
-def _quote(text: str | None, figs: list) -> str | None:
-    if not text or "{{" not in text:
-        return text
-    from . import figures as figure_refs
-
-    return figure_refs.fill(text, figs)  # validation resolved every reference already
-
-
 def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
     draft = valid.draft
     t = draft.doc_type
     year = draft_year(draft, today)
     apps = appendices(draft, valid.tables, today=today)
-    figs = [a.table.figures if a.table else None for a in apps]
-    # Quoted figures are filled before anything reads the texts.
-    draft = draft.model_copy(update={
-        "noi_dung": _quote(draft.noi_dung, figs),
-        "dieu": [_quote(d, figs) for d in draft.dieu] if draft.dieu else draft.dieu,
-        "van_ban_kem_theo": [
-            a.model_copy(update={"noi_dung": _quote(a.noi_dung, figs)}) for a in draft.van_ban_kem_theo
-        ] if draft.van_ban_kem_theo else draft.van_ban_kem_theo,
-    })
+    if valid.quoted:  # the texts with their figures, as validation resolved them
+        q = valid.quoted
+        draft = draft.model_copy(update={
+            "noi_dung": q.get(("noi_dung",), draft.noi_dung),
+            "dieu": [q.get(("dieu", i), d) for i, d in enumerate(draft.dieu)] if draft.dieu else draft.dieu,
+            "van_ban_kem_theo": [
+                a.model_copy(update={"noi_dung": q.get(("van_ban_kem_theo", i, "noi_dung"), a.noi_dung)})
+                for i, a in enumerate(draft.van_ban_kem_theo)
+            ] if draft.van_ban_kem_theo else draft.van_ban_kem_theo,
+        })
     header = Header(
         chu_quan=" ".join(draft.co_quan.chu_quan.split()).upper() if draft.co_quan.chu_quan else None,
         co_quan=tuple(" ".join(line.split()).upper() for line in draft.co_quan.lines),

@@ -73,6 +73,18 @@ def _compile(source: str):
 _INDEX = re.compile(r"\s*phu_luc\s*\[\s*(\d+)\s*\]")
 
 
+def resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int] = frozenset()) -> tuple[str, list[Problem]]:
+    """`text` with its references filled, and the problems of those that cannot be:
+    one pass for the validation stage, which keeps the filled text for derive."""
+    if "{{" not in text:
+        return text, []
+    filled, problems = _resolve(text, figures, unknown)
+    return filled, [Problem(m, hint=_HINT) for m in problems]
+
+
+_HINT = "Xem cách trích số liệu trong docs/tables.md."
+
+
 def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) -> tuple[str, list[str]]:
     """`text` with each reference replaced by its marked figure, and what went wrong
     (every reference, not only the first). A reference into a table in `unknown`
@@ -110,9 +122,7 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
 def validate(text: str, figures: list[Any], *, unknown: frozenset[int] | set[int] = frozenset()) -> list[Problem]:
     """Every reference in `text` that cannot be resolved against the tables' figures
     (None for an appendix without a table)."""
-    if "{{" not in text:
-        return []
-    return [Problem(m, hint="Xem cách trích số liệu trong docs/tables.md.") for m in _resolve(text, figures, unknown)[1]]
+    return resolve(text, figures, unknown)[1]
 
 
 def fill(text: str, figures: list[Any]) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -35,11 +35,13 @@ if TYPE_CHECKING:  # tables and figures load only for drafts that have them
 @dataclass(frozen=True)
 class ValidDraft:
     """A draft every check accepted: the typed draft, each appendix's typed and
-    computed table (None for an appendix without one), and the warnings, placed."""
+    computed table (None for an appendix without one), the warnings, placed, and each
+    text that quotes figures with the figures filled in (by its key path)."""
 
     draft: model.Draft
     tables: tuple[ComputedTable | None, ...]
     warnings: tuple[Problem, ...]
+    quoted: Mapping[KeyPath, str] = field(default_factory=dict)  # texts with their figures filled
 
 
 # Keys only the quyết định layout (quyết định, nghị quyết) has.
@@ -71,7 +73,8 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     tables, table_problems, failed = _tables(loaded, parts)
     problems += table_problems
     texts = parts.texts()
-    problems += _figures(at, texts, tables, failed)
+    quoted, figure_problems = _figures(at, texts, tables, failed)
+    problems += figure_problems
     # The body rule's errors (a generated điểm past the alphabet) would stop derive;
     # its warnings on typed labels are the checker's, not shown on drafts yet.
     problems += [p for path, text in texts
@@ -87,7 +90,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems = ordered(problems, [loaded.file])
     if draft is None or any(p.severity == ERROR for p in problems):
         return None, problems
-    return ValidDraft(draft, tuple(tables), tuple(problems)), problems
+    return ValidDraft(draft, tuple(tables), tuple(problems), quoted), problems
 
 
 _SIGNER_KEYS = {"ho_ten", "chuc_vu", "tm", "kt", "q", "tl", "tuq"}
@@ -141,7 +144,15 @@ class _Parts:
         return out
 
     def texts(self) -> list[tuple[KeyPath, str]]:
-        """The texts that may quote figures, with their key paths."""
+        """The texts that may quote figures, with their key paths: as the model typed
+        them when it accepted the draft (what derive reads), else as written."""
+        if self.draft is not None:
+            d = self.draft
+            out = [(("noi_dung",), d.noi_dung)] if d.noi_dung else []
+            out += [(("dieu", i), t) for i, t in enumerate(d.dieu or []) if t]
+            out += [(("van_ban_kem_theo", i, "noi_dung"), a.noi_dung)
+                    for i, a in enumerate(d.van_ban_kem_theo or []) if a.noi_dung]
+            return out
         d = self.data
         out: list[tuple[KeyPath, str]] = []
         if isinstance(d.get("noi_dung"), str):
@@ -211,16 +222,23 @@ def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int
     return tables, problems, failed
 
 
-def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list, failed: set[int]) -> list[Problem]:
-    """Each quoted figure resolved; a reference into a table that failed is not
-    reported again (the table's own problems say what to fix)."""
+def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list,
+             failed: set[int]) -> tuple[dict[KeyPath, str], list[Problem]]:
+    """Each text's quoted figures resolved (the filled texts kept for derive); a
+    reference into a table that failed is not reported again (the table's own
+    problems say what to fix)."""
     quoting = [(path, text) for path, text in texts if "{{" in text]
     if not quoting:
-        return []
+        return {}, []
     from . import figures
 
     figs = [t.figures if t is not None else None for t in tables]
-    return [p for path, text in quoting for p in at.all(figures.validate(text, figs, unknown=failed), path)]
+    quoted: dict[KeyPath, str] = {}
+    problems: list[Problem] = []
+    for path, text in quoting:
+        quoted[path], found = figures.resolve(text, figs, failed)
+        problems += at.all(found, path)
+    return quoted, problems
 
 
 def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem]:
