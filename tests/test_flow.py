@@ -329,7 +329,7 @@ def test_batch_refuses_what_render_refuses(tmp_path):
 
 
 def test_every_sheet_read_once_per_batch(tmp_path, monkeypatch):
-    from drafter.tables import readers
+    from drafter.inputs import table_sheets as readers
 
     (tmp_path / "kp.csv").write_text("TT,Nội dung,Kinh phí\n1,Xã A,100\n2,Xã B,200\n", encoding="utf-8")
     draft = BATCH.split("phu_luc:")[0] + """\

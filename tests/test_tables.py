@@ -21,7 +21,7 @@ from drafter.render.table_xml import table_markup
 from drafter.tables.compute import ComputedTable, compute, words_for
 from drafter.tables.grid import build_grid
 from drafter.tables.model import TableError, parse_table, to_amount
-from drafter.tables.readers import load_table, read_table
+from drafter.inputs.table_sheets import load_table, read_table
 
 import sheet_files
 

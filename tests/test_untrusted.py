@@ -728,7 +728,7 @@ def test_appendix_table_sheets_honour_the_row_limit_variable(tmp_path, monkeypat
     """A budget table read from a sheet (phu_luc: bang: {tep: …}) obeys DRAFTER_MAX_ROWS
     like drafter batch, as the limit message says; a bad value is a table error."""
     from drafter.tables.model import TableError
-    from drafter.tables.readers import read_table
+    from drafter.inputs.table_sheets import read_table
 
     rows = ["STT,Nội dung,Kinh phí"] + [f"{i},Mục {i},{i}000" for i in range(1, 6)]
     (tmp_path / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")

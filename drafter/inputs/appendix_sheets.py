@@ -60,7 +60,7 @@ def _readable(value: Any) -> bool:
 
 
 def _read_one(value: Any, base_dir: Path | None, cache: Cache):
-    from ..tables import readers
+    from . import table_sheets as readers
     from ..tables.model import TableError
 
     name = value if isinstance(value, str) else str(value.get("tep"))

@@ -23,7 +23,9 @@ the sheet knows is an error asking to paste the value.
 
 The sheet is read by :func:`drafter.inputs.sheets.read_records` (imported lazily), the
 reader of ``drafter batch`` data too: the same encodings, old fonts, cell types, limits and
-refused formulas. This module only interprets its rows, header rows included.
+refused formulas. This module only interprets its rows, header rows included, into the
+typed table of :mod:`drafter.tables.model`; it runs while a draft is loaded
+(:mod:`drafter.inputs.appendix_sheets`), so nothing after loading opens a sheet.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pydantic import ValidationError
 
 from drafter.rules.numbering import VIETNAMESE_LETTERS
 
-from .model import (
+from ..tables.model import (
     Bang,
     BangTep,
     TableError,
@@ -106,7 +108,7 @@ def read_table(
     max_rows: int | None = None,
 ) -> Bang:
     """Read a budget table from a CSV/XLSX file (layouts in the module docstring)."""
-    from drafter.inputs.sheets import SheetError, default_max_rows, read_records
+    from .sheets import SheetError, default_max_rows, read_records
 
     path = Path(path)
     spec = spec or BangTep(tep=str(path))
