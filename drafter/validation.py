@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model
 from .errors import ERROR, DrafterError, Problem, ordered
-from .inputs.yamlfile import KeyPath, Loaded, key_name
+from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
 from .rules import appendices, body, date_line, doctypes, reform2025, signature, so_ky_hieu
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
@@ -75,16 +75,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     texts = parts.texts()
     quoted, figure_problems = _figures(at, texts, tables, failed)
     problems += figure_problems
-    # The body rule's errors (a generated điểm past the alphabet) would stop derive;
-    # its warnings on typed labels are the checker's, not shown on drafts yet.
-    problems += [p for path, text in texts
-                 for p in at.all(body.validate(text), path) if p.severity == ERROR]
-    if parts.phu_luc is not None:
-        mention_key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
-        if mention_key not in data:
-            mention_key = "phu_luc"
-        problems += at.all(appendices.validate(" ".join(t for _, t in texts), len(parts.phu_luc)),
-                           key=mention_key)
+    problems += _texts(at, parts, texts)
     problems += _district(at, parts, today)
 
     problems = ordered(problems, [loaded.file])
@@ -111,8 +102,6 @@ class _Placer:
 
 
 def _split(key: str | None) -> KeyPath:
-    from .inputs.yamlfile import key_path
-
     return key_path(key) if key else ()
 
 
@@ -239,6 +228,19 @@ def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list,
         quoted[path], found = figures.resolve(text, figs, failed)
         problems += at.all(found, path)
     return quoted, problems
+
+
+def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list[Problem]:
+    """The body rule's errors (a generated điểm past the alphabet would stop derive;
+    its warnings on typed labels are the checker's, not shown on drafts yet), and
+    whether the text mentions the appendices."""
+    out = [p for path, text in texts for p in at.all(body.validate(text), path) if p.severity == ERROR]
+    if parts.phu_luc is not None:
+        data = parts.data
+        key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
+        out += at.all(appendices.validate(" ".join(t for _, t in texts), len(parts.phu_luc)),
+                      key=key if key in data else "phu_luc")
+    return out
 
 
 def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem]:
