@@ -345,3 +345,18 @@ ky: {chuc_vu: GIÁM ĐỐC, ho_ten: Nguyễn Văn A}
     monkeypatch.setattr(readers, "load_table", lambda *a, **k: calls.append(a) or real(*a, **k))
     result = batch.run(tmp_path / "d.yaml", tmp_path / "data.csv", tmp_path / "out")
     assert result.ok == 40 and len(calls) == 1
+
+
+def test_the_drafts_own_warnings_are_shown_once_in_a_batch(tmp_path):
+    draft = BATCH.replace("ho_ten: Nguyễn Văn A", 'ho_ten: "H\\u00ad\\u00edng d\\u00c9n"')
+    (tmp_path / "d.yaml").write_text(draft, encoding="utf-8")
+    (tmp_path / "data.csv").write_text("ten,kinh_phi\nXã A,5\nXã B,7\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["batch", str(tmp_path / "d.yaml"), str(tmp_path / "data.csv"),
+                                  "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    assert r.output.count("cảnh báo [ky.ho_ten]") == 1  # once, not once per row
+    r = CliRunner().invoke(main, ["batch", str(tmp_path / "d.yaml"), str(tmp_path / "data.csv"),
+                                  "-o", str(tmp_path / "out2"), "--json"])
+    import json
+
+    assert [w["key"] for w in json.loads(r.stdout)["warnings"]] == ["ky.ho_ten"]

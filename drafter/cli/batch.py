@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import click
 
-from .output import CONTEXT, handle_errors
+from .output import CONTEXT, handle_errors, print_problems
 
 
 @click.command("batch", context_settings=CONTEXT)
@@ -74,8 +74,10 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
             "skipped": result.skipped, "seconds": round(result.seconds, 3), "out_dir": str(result.out_dir),
             "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
             "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
+            "warnings": [p.as_dict() for p in result.warnings],
         }, ensure_ascii=False, indent=1))
     else:
+        print_problems(result.warnings)  # the draft's own (text drafter converted…), once
         if result.data_note:
             click.echo(result.data_note, err=True)
         # One mistake in the draft fails every row the same way: say it once.
