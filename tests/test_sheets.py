@@ -18,19 +18,7 @@ from drafter.inputs.sheets import Row, SheetData, SheetError, SheetIssue, read_r
 
 # --------------------------------------------------------------------------- helpers
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as Vietnamese Windows does: cp1258 has the base letters (â, ơ, ư, đ…)
-    but only combining tone marks, so tones follow their letter."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in _TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
-        out.append(base + tones)
-    return "".join(out).encode("cp1258")
+from sheet_files import to_cp1258  # noqa: E402  (Windows' cp1258: tones after their letter)
 
 
 def nfc(text: str) -> str:
