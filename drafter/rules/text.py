@@ -228,8 +228,16 @@ _SYLLABLE = re.compile(
 )
 
 
+# _SYLLABLE matches at most 8 letters ("ngh" + "uyê" + "nh"), each at most a base and
+# one mark once decomposed, plus one tone: a longer word is no syllable, and a long
+# run of letters is not decomposed and scanned for nothing.
+_SYLLABLE_MAX_CHARS = 17
+
+
 @lru_cache(maxsize=16384)
 def _is_syllable(word: str) -> bool:
+    if len(word) > _SYLLABLE_MAX_CHARS:
+        return False
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = [c for c in decomposed if c in _TONE_MARKS]
     if len(tones) > 1:
@@ -345,6 +353,21 @@ def _check_encoding(encoding: str) -> str:
 _SENTENCE_START = re.compile(r"(?:[.!?]|^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+]))\s+$")
 
 
+def _opens_sentence(line: str, matches: list[re.Match[str]], i: int) -> bool:
+    """``_SENTENCE_START`` holds for the text before word ``i`` of ``line``.
+
+    From the third word on, only the gap since the previous word can decide (a
+    marker "1.", "a)", "-" opens the line and holds at most one letter, and a word
+    never ends on . ! ?), so a line is scanned once, not once per word.
+    """
+    start = matches[i].start()
+    if i < 2:
+        return _SENTENCE_START.search(line[:start]) is not None
+    gap = line[matches[i - 1].end() : start]
+    body = gap.rstrip()
+    return len(body) < len(gap) and body.endswith((".", "!", "?"))
+
+
 # How one word of a line reads (see _classify).
 _SAME = "same"  # the legacy table does not change it (ASCII, "và" in TCVN3…)
 _UNICODE = "unicode"  # Unicode as typed
@@ -377,13 +400,17 @@ def _classify(word: str, converted: str) -> str:
     return _NEITHER
 
 
-def _nearest(kinds: list[str], i: int, step: int) -> str | None:
-    j = i + step
-    while 0 <= j < len(kinds):
-        if kinds[j] in (_UNICODE, _LEGACY):
-            return kinds[j]
-        j += step
-    return None
+def _nearest(kinds: list[str], step: int) -> list[str | None]:
+    """For each word, the nearest clear kind (Unicode or legacy) before it (``step``
+    -1) or after it (``step`` 1), or None: one pass over the line."""
+    out: list[str | None] = [None] * len(kinds)
+    last: str | None = None
+    order = range(len(kinds)) if step < 0 else range(len(kinds) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        if kinds[i] in (_UNICODE, _LEGACY):
+            last = kinds[i]
+    return out
 
 
 def _plan_line(words: list[str], converted: list[str]) -> tuple[list[bool], list[int]]:
@@ -404,11 +431,12 @@ def _plan_line(words: list[str], converted: list[str]) -> tuple[list[bool], list
         return [False] * len(words), []
     keep: list[bool] = []
     unresolved: list[int] = []
+    before, after = _nearest(kinds, -1), _nearest(kinds, 1)
     for i, kind in enumerate(kinds):
         if kind == _LEGACY:
             keep.append(False)
         elif kind == _EITHER:
-            sides = {k for k in (_nearest(kinds, i, -1), _nearest(kinds, i, 1)) if k}
+            sides = {k for k in (before[i], after[i]) if k}
             if sides == {_LEGACY}:
                 keep.append(False)
             else:
@@ -442,7 +470,7 @@ def _convert_line(line: str, encoding: str) -> tuple[str, list[tuple[str, str]]]
                     continue
             if word[0] in _TCVN3_DECODE and conv[0].islower():
                 # A sentence or item opening on a toned letter lost its capital.
-                if _SENTENCE_START.search(line[: matches[i].start()]):
+                if _opens_sentence(line, matches, i):
                     converted[i] = conv[0].upper() + conv[1:]
     out, pos = [], 0
     for m, conv, k in zip(matches, converted, keep):
@@ -626,8 +654,10 @@ def _legacy_lines(text: str) -> list[tuple[int, str]]:
     return found
 
 
-# Eth (Ð, U+00D0) looks like Đ and some fonts and keyboards give it for Đ.
-_ETH_WORD = re.compile("[^\\W\\d_]*Ð[^\\W\\d_]*")
+# Eth (Ð, U+00D0) looks like Đ and some fonts and keyboards give it for Đ. A word
+# holding it is found as a run of letters (one pass: a pattern around "Ð" would
+# rescan every run without it from each of its letters, quadratic in its length).
+_ETH = "Ð"
 
 
 def clean(text: str) -> tuple[str, list[TextWarning]]:
@@ -683,10 +713,12 @@ def clean(text: str) -> tuple[str, list[TextWarning]]:
 
     def fix_eth(match: re.Match[str]) -> str:
         word = match.group()
-        fixed = word.replace("Ð", "Đ")
+        if _ETH not in word:
+            return word
+        fixed = word.replace(_ETH, "Đ")
         return fixed if _plausible(fixed) else word
 
-    fixed = _ETH_WORD.sub(fix_eth, text)
+    fixed = _LETTERS.sub(fix_eth, text) if _ETH in text else text
     if fixed != text:
         warnings.append(
             TextWarning(
