@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from . import model
 from .errors import ERROR, DrafterError, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
-from .rules import appendices, body, date_line, doctypes, reform2025, signature, so_ky_hieu
+from .rules import appendices, body, date_line, doctypes, reform2025, signature, so_ky_hieu, xmlchars
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
@@ -58,8 +58,9 @@ def validate(loaded: Loaded, *, today: dt.date | None = None) -> ValidDraft:
 
 def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft | None, list[Problem]]:
     """Every problem of `loaded`, and the valid draft when none is an error."""
+    loaded, xml_problems = _xml_chars(loaded)
     data = loaded.data
-    problems = list(loaded.problems)
+    problems = list(loaded.problems) + xml_problems
     draft, model_problems = model.parse(loaded)
     problems += model_problems
     parts = _Parts(draft, data)
@@ -85,6 +86,42 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
 
 
 _SIGNER_KEYS = {"ho_ten", "chuc_vu", "tm", "kt", "q", "tl", "tuq"}
+
+
+def _xml_chars(loaded: Loaded) -> tuple[Loaded, list[Problem]]:
+    """`loaded` without the characters a document cannot hold nor drafter's figure
+    marks, in every text value (the draft's, its presets', a batch row's, an appendix
+    sheet's cells), and each value's problems (rules/xmlchars): the rest of the
+    stage, and the document, never see them."""
+    found: list[Problem] = []
+    at = _Placer(loaded)
+
+    def scrub(value: Any, path: KeyPath) -> Any:
+        if isinstance(value, str):
+            if not xmlchars.suspect(value):
+                return value
+            found.extend(at.all(xmlchars.validate(value), path))
+            return xmlchars.format(value)
+        if isinstance(value, Mapping):
+            new = {k: scrub(v, path + (k,)) for k, v in value.items()}
+            return new if any(new[k] is not v for k, v in value.items()) else value
+        if type(value) in (list, tuple):
+            items = [scrub(v, path + (i,)) for i, v in enumerate(value)]
+            return type(value)(items) if any(a is not b for a, b in zip(items, value)) else value
+        if isinstance(value, BaseModel):  # a table read from a sheet
+            changed = {}
+            for name in type(value).model_fields:
+                v = getattr(value, name)
+                n = scrub(v, path + (name,))
+                if n is not v:
+                    changed[name] = n
+            return value.model_copy(update=changed) if changed else value
+        return value
+
+    data = scrub(loaded.data, ())
+    if data is loaded.data:
+        return loaded, []
+    return Loaded(loaded.file, data, loaded.origins, loaded.problems), found
 
 
 class _Placer:

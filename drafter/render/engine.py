@@ -20,7 +20,7 @@ from jinja2 import FunctionLoader, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
-from ..package import PackageTemplate
+from ..package import PackageError, PackageTemplate, parse_xml
 from . import filters, template_cache, wellformed
 from .sections import Sections
 
@@ -52,7 +52,7 @@ class CompiledTemplate:
         self.path = Path(path)
         # docxtpl renders the <w:body> element only; keep the document's own start and
         # end tags (with their namespace declarations) to wrap each rendered body.
-        self.package = PackageTemplate.from_file(self.path)
+        self.package = _template_package(self.path)
         raw = self.package.read(MAIN_PART)
         whole = raw.decode("utf-8")
         start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
@@ -125,6 +125,23 @@ class CompiledTemplate:
                     "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # zlib level 1: a third of level 6's time for a few hundred more bytes per document.
         return self.package.build({MAIN_PART: data}, level=1)
+
+
+def _template_package(path: Path) -> PackageTemplate:
+    """The template's package, read under the limits of a hostile .docx; a template
+    whose XML parts carry a DOCTYPE or an entity declaration (or are not XML) is
+    refused by name, like a hostile .docx, before anything of it is prepared or
+    copied into a document."""
+    shown = display_path(path)
+    try:
+        package = PackageTemplate.from_file(shown)
+        for part in package.names():
+            if part.lower().endswith((".xml", ".rels")):
+                parse_xml(package.read(part), name=part, path=shown)
+    except PackageError as exc:
+        raise TemplateRenderError(Problem(
+            f"Mẫu trình bày không dùng được: {exc.message} Chưa tạo văn bản nào.", Position(shown))) from None
+    return package
 
 
 def _jinja_template(env: SandboxedEnvironment, source: str, name: str):
