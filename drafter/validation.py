@@ -91,37 +91,55 @@ _SIGNER_KEYS = {"ho_ten", "chuc_vu", "tm", "kt", "q", "tl", "tuq"}
 def _xml_chars(loaded: Loaded) -> tuple[Loaded, list[Problem]]:
     """`loaded` without the characters a document cannot hold nor drafter's figure
     marks, in every text value (the draft's, its presets', a batch row's, an appendix
-    sheet's cells), and each value's problems (rules/xmlchars): the rest of the
-    stage, and the document, never see them."""
-    found: list[Problem] = []
-    at = _Placer(loaded)
-
-    def scrub(value: Any, path: KeyPath) -> Any:
-        if isinstance(value, str):
-            if not xmlchars.suspect(value):
-                return value
-            found.extend(at.all(xmlchars.validate(value), path))
-            return xmlchars.format(value)
-        if isinstance(value, Mapping):
-            new = {k: scrub(v, path + (k,)) for k, v in value.items()}
-            return new if any(new[k] is not v for k, v in value.items()) else value
-        if type(value) in (list, tuple):
-            items = [scrub(v, path + (i,)) for i, v in enumerate(value)]
-            return type(value)(items) if any(a is not b for a, b in zip(items, value)) else value
-        if isinstance(value, BaseModel):  # a table read from a sheet
-            changed = {}
-            for name in type(value).model_fields:
-                v = getattr(value, name)
-                n = scrub(v, path + (name,))
-                if n is not v:
-                    changed[name] = n
-            return value.model_copy(update=changed) if changed else value
-        return value
-
-    data = scrub(loaded.data, ())
+    sheet's cells), and each value's problems (rules/xmlchars), placed: the rest of
+    the stage, and the document, never see them."""
+    data, found = _scrubbed(loaded.data)
     if data is loaded.data:
         return loaded, []
-    return Loaded(loaded.file, data, loaded.origins, loaded.problems), found
+    at = _Placer(loaded)
+    placed = [q for path, ps in found for q in at.all(ps, path)]
+    return Loaded(loaded.file, data, loaded.origins, loaded.problems), placed
+
+
+# Tables read from sheets, scrubbed: a batch shares them with every row (copy on write).
+_SCRUBBED_TABLES: dict[int, tuple[Any, Any, list]] = {}
+
+
+def _scrubbed(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
+    """`value` without what rules/xmlchars removes (the same object when nothing is),
+    and the problems of each text by its key path relative to `value`."""
+    if isinstance(value, str):
+        if not xmlchars.suspect(value):
+            return value, []
+        return xmlchars.format(value), [((), xmlchars.validate(value))]
+    found: list[tuple[KeyPath, list[Problem]]] = []
+
+    def each(pairs) -> dict:
+        changed = {}
+        for k, v in pairs:
+            n, f = _scrubbed(v)
+            found.extend(((k,) + path, ps) for path, ps in f)
+            if n is not v:
+                changed[k] = n
+        return changed
+
+    if isinstance(value, Mapping):
+        changed = each(value.items())
+        return ({k: changed.get(k, v) for k, v in value.items()} if changed else value), found
+    if type(value) in (list, tuple):
+        changed = each(enumerate(value))
+        return (type(value)(changed.get(i, v) for i, v in enumerate(value)) if changed else value), found
+    if isinstance(value, BaseModel):  # a table read from a sheet
+        known = _SCRUBBED_TABLES.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1], known[2]
+        changed = each((name, getattr(value, name)) for name in type(value).model_fields)
+        out = value.model_copy(update=changed) if changed else value
+        if len(_SCRUBBED_TABLES) >= 8:
+            _SCRUBBED_TABLES.clear()
+        _SCRUBBED_TABLES[id(value)] = (value, out, found)
+        return out, found
+    return value, []
 
 
 class _Placer:

@@ -209,3 +209,20 @@ def test_the_same_template_without_the_doctype_renders(tmp_path):
     result = run("render", "d.yaml", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     document_xml(tmp_path / "d.docx")
+
+
+def test_a_sheet_table_is_scrubbed_once_for_every_batch_row(tmp_path):
+    # A batch shares the tables read from sheets with every row: scrubbing one is
+    # remembered, so a big shared sheet costs its scan once, not once per row.
+    from drafter import api, validation
+
+    rows = "\n".join(f"{i},Xã số {i},{i}" for i in range(2, 3001))
+    draft(tmp_path, cell="Xã\ufffe A")
+    (tmp_path / "kp.csv").write_text(f"TT,Nội dung,Kinh phí\n1,Xã\ufffe A,100\n{rows}\n", encoding="utf-8")
+    loaded = api.load(tmp_path / "d.yaml")
+    first, found = validation._xml_chars(loaded)
+    start = time.perf_counter()
+    again, found_again = validation._xml_chars(loaded)
+    assert time.perf_counter() - start < 0.01
+    assert again.data["phu_luc"][0]["bang"] is first.data["phu_luc"][0]["bang"]
+    assert [p.key for p in found] == [p.key for p in found_again] == ["phu_luc[0].bang.dong[0].noi_dung"]
