@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .errors import ERROR, DrafterError, Problem, ordered
+from .errors import ERROR, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
 from .rules import appendices, body, date_line, doctypes, reform2025, signature, so_ky_hieu, xmlchars
 
@@ -97,8 +97,23 @@ def _xml_chars(loaded: Loaded) -> tuple[Loaded, list[Problem]]:
     if data is loaded.data:
         return loaded, []
     at = _Placer(loaded)
-    placed = [q for path, ps in found for q in at.all(ps, path)]
+    placed = []
+    for path, ps in found:
+        placed += [_at_sheet_row(loaded.data, path, q) for q in at.all(ps, path)]
     return Loaded(loaded.file, data, loaded.origins, loaded.problems), placed
+
+
+def _at_sheet_row(data: Any, path: KeyPath, problem: Problem) -> Problem:
+    """A problem of a cell of a table read from a sheet, at the sheet's row."""
+    items = data.get("phu_luc") if isinstance(data, Mapping) else None
+    if len(path) < 4 or path[0] != "phu_luc" or not isinstance(items, list) or not isinstance(path[1], int):
+        return problem
+    pl = items[path[1]] if path[1] < len(items) else None
+    table = pl.get("bang") if isinstance(pl, Mapping) else None
+    if not (isinstance(table, BaseModel) and getattr(table, "source_file", None)):
+        return problem
+    line, _ = table.source_line(path[3:])
+    return problem.at(Position(table.source_file, line)) if line else problem
 
 
 # Tables read from sheets, scrubbed: a batch shares them with every row (copy on write).

@@ -118,7 +118,7 @@ def test_a_forged_figure_in_an_appendix_sheet_cell_is_removed(tmp_path):
     draft(tmp_path, cell=f"Xã A {FORGED}")
     result = run("render", "d.yaml", cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    assert "cảnh báo [phu_luc[0].bang.dong[0].noi_dung]" in result.output and "U+E001" in result.output
+    assert "kp.csv:2: cảnh báo [phu_luc[0].bang.dong[0].noi_dung]" in result.output and "U+E001" in result.output
     xml = document_xml(tmp_path / "d.docx")
     assert "\ue000" not in xml and xml.count("drafter:so-lieu:") == 1
 
@@ -127,7 +127,7 @@ def test_a_noncharacter_in_an_appendix_sheet_cell_is_removed(tmp_path):
     draft(tmp_path, cell="Xã\ufffe A")
     result = run("render", "d.yaml", cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    assert "cảnh báo [phu_luc[0].bang.dong[0].noi_dung]" in result.output
+    assert "kp.csv:2: cảnh báo [phu_luc[0].bang.dong[0].noi_dung]" in result.output  # the sheet's row
     assert "Xã A" in document_xml(tmp_path / "d.docx")
 
 
