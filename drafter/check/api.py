@@ -15,7 +15,7 @@ from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.package.errors import PackageError
 
 from .model import Finding
-from .reader import read_docx
+from .reader import TooLarge, read_docx
 from .rules import check_document
 
 
@@ -42,6 +42,8 @@ def check_file(path: str | os.PathLike[str]) -> FileReport:
         doc = read_docx(Path(path), name=label)
     except PackageError as exc:
         raise DrafterError(Problem(exc.message, Position(label), key=exc.reason_code)) from None
+    except TooLarge as exc:
+        raise DrafterError(Problem(exc.message, Position(label), key="too-large")) from None
     except RecursionError:
         raise DrafterError(Problem(
             "Tệp có cấu trúc lồng nhau quá sâu (bảng trong bảng…) nên drafter không đọc được. "

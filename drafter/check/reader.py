@@ -36,7 +36,49 @@ from lxml import etree
 from drafter.oxml import MC, W, internal_rels, is_rel_type, pt_from_half_points, qn, rels_part_name, to_mm
 from drafter.oxml import local_name as _local
 from drafter.oxml import namespace as _ns
-from drafter.package.reader import Package, open_package
+from drafter.package.reader import Package, open_package, parse_xml
+
+DEFAULT_MAX_ELEMENTS = 200_000
+MAX_ELEMENTS_ENV = "DRAFTER_MAX_CHECK_ELEMENTS"
+
+
+class TooLarge(Exception):
+    """A document with more XML elements than the checker's bound; ``message`` is Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def max_elements(environ: dict[str, str] | None = None) -> int:
+    """The element bound of one check: ``DRAFTER_MAX_CHECK_ELEMENTS`` if set, else 200,000.
+
+    The checker's time and memory grow with the number of XML elements it reads
+    (every part it parses together); they are counted in the raw bytes before
+    anything is parsed, so a document over the bound costs one pass over its bytes.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get(MAX_ELEMENTS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_ELEMENTS
+    try:
+        value = int(raw.replace("_", "").replace(".", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise TooLarge(f"Biến môi trường {MAX_ELEMENTS_ENV}={raw!r} không hợp lệ: cần một số nguyên dương.")
+    return value
+
+
+def count_elements(data: bytes) -> int:
+    """XML elements in a part, from its bytes: every start or empty tag (a raw '<' can
+    only open markup in well-formed XML; end tags, declarations, comments and
+    processing instructions are not elements). Over-counts only inside comments/CDATA.
+
+    >>> count_elements(b'<?xml version="1.0"?><a><b/><c>x</c><!-- n --></a>')
+    3
+    """
+    return data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
 
 SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
 _THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "cs": "cstheme", "eastAsia": "eastAsiaTheme"}
@@ -258,6 +300,8 @@ class _Reader:
     def __init__(self, pkg: Package, label: str | None):
         self.pkg = pkg
         self.label = label
+        self.limit = max_elements()
+        self.elements = 0  # XML elements of the parts read so far, against self.limit
         self.main = pkg.main_document_name()
         self.rels = self._rels(self.main)
         theme_root = self._part_by_type("theme")
@@ -274,12 +318,24 @@ class _Reader:
         rels_name = rels_part_name(part)
         if not self.pkg.has(rels_name):
             return {}
-        return {rel.rid: (rel.type, rel.part) for rel in internal_rels(self.pkg.read_xml(rels_name), part)}
+        return {rel.rid: (rel.type, rel.part) for rel in internal_rels(self._xml(rels_name), part)}
+
+    def _xml(self, name: str) -> etree._Element:
+        """A part parsed, after its elements are counted against the bound of the whole check."""
+        data = self.pkg.read(name)
+        self.elements += count_elements(data)
+        limit = self.limit
+        if self.elements > limit:
+            raise TooLarge(
+                f"Tệp có quá nhiều phần tử XML (hơn {limit:_} khi đọc tới phần '{name}'), vượt giới hạn "
+                f"của drafter check. Văn bản hành chính thật ít khi quá 100.000; nếu tệp tin cậy, có thể "
+                f"nâng giới hạn bằng biến môi trường ".replace("_", ".") + MAX_ELEMENTS_ENV + ".")
+        return parse_xml(data, name=self.pkg.entry(name).name, path=self.pkg.path, limits=self.pkg.limits)
 
     def _part(self, name: str) -> etree._Element | None:
         if not self.pkg.has(name):
             return None
-        return self.pkg.read_xml(name)
+        return self._xml(name)
 
     def _part_by_type(self, rel_name: str) -> etree._Element | None:
         for typ, name in self.rels.values():
@@ -289,10 +345,11 @@ class _Reader:
 
     # -- properties
     def run_props(self, rpr, rstyle: str | None, pstyle: str | None, tstyle: str | None) -> RunProps:
-        key = (id(rpr) if rpr is not None else None, rstyle, pstyle, tstyle)
+        # Keyed by the rPr's content: the same formatting in many runs is resolved once.
+        key = (etree.tostring(rpr, with_tail=False) if rpr is not None else None, rstyle, pstyle, tstyle)
         cached = self._props_cache.get(key)
-        if cached is not None and cached[0] is rpr:
-            return cached[1]
+        if cached is not None:
+            return cached
         st = self.styles
         base_levels = [st.default_rpr]
         base_levels += [s.rpr for s in st.chain(tstyle)]
@@ -348,7 +405,7 @@ class _Reader:
             caps=toggle("caps"),
             hidden=toggle("vanish"),
         )
-        self._props_cache[key] = (rpr, props)
+        self._props_cache[key] = props
         return props
 
     def _para_prop(self, ppr, pstyle: str | None, tstyle: str | None, tag: str):
@@ -364,7 +421,7 @@ class _Reader:
 
     # -- walking
     def read(self) -> DocView:
-        root = self.pkg.read_xml(self.main)
+        root = self._xml(self.main)
         body = root.find(qn("w:body"))
         if body is None:
             body = etree.Element(qn("w:body"))
