@@ -6,6 +6,7 @@ read inputs → merge presets → validate → derive → render → write, one 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,11 @@ def render_file(
 
 
 def write_output(out: Path, data: bytes, *, force: bool) -> None:
+    from .rules.filenames import path_problem, refused_path_problem
+
+    problem = path_problem(out)
+    if problem is not None:
+        raise DrafterError(problem)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out, data, force=force)
@@ -108,6 +114,8 @@ def write_output(out: Path, data: bytes, *, force: bool) -> None:
                     hint="Thêm --force để ghi đè.")
         ) from None
     except OSError as exc:
+        if exc.errno in (errno.ENAMETOOLONG, errno.EILSEQ):
+            raise DrafterError(refused_path_problem(exc.filename or out)) from None
         raise DrafterError(
             Problem(f"Không ghi được tệp: {exc.strerror or exc}.", Position(display_path(out)))
         ) from None

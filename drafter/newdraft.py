@@ -64,6 +64,11 @@ def create(
     stem = name or slug
     if Path(stem).name != stem or stem in ("", ".", ".."):
         raise DrafterError(Problem(f"Tên '{stem}' không được chứa thư mục hay ký tự '/'.", key="-o"))
+    from .rules.filenames import path_problem
+
+    problem = path_problem(f"{stem.removesuffix('.yaml')}.yaml")
+    if problem is not None:
+        raise DrafterError(problem)
     draft_path = folder / f"{stem.removesuffix('.yaml')}.yaml"
     out = draft_path.with_suffix(".docx")
     for p in (draft_path, out):

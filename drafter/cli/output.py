@@ -34,16 +34,10 @@ def handle_errors(fn):
         from ..errors import DrafterError
 
         try:
+            _check_output_paths(kwargs)
             return fn(*args, **kwargs)
         except DrafterError as exc:
-            if kwargs.get("as_json"):
-                click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                                      ensure_ascii=False, indent=2))
-            else:
-                print_problems(exc.problems)
-                n = len(exc.errors)
-                click.echo(f"Có {n} lỗi; chưa tạo được văn bản." if n > 1 else "Chưa tạo được văn bản.", err=True)
-            sys.exit(1)
+            _report(exc, kwargs.get("as_json"))
         except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
             sys.stderr.close()
             sys.exit(0)
@@ -53,6 +47,9 @@ def handle_errors(fn):
         except click.exceptions.ClickException:
             raise
         except Exception as exc:  # an unexpected fault: say so plainly, keep the detail for us
+            problem = _path_error(exc)
+            if problem is not None:  # a path the file system refused: the one path message
+                _report(DrafterError(problem), kwargs.get("as_json"))
             if os.environ.get("DRAFTER_DEBUG"):
                 traceback.print_exc()
             click.echo(
@@ -63,6 +60,47 @@ def handle_errors(fn):
             sys.exit(1)
 
     return wrapper
+
+
+def _report(exc, as_json) -> None:
+    """A DrafterError's problems (JSON or stderr), then exit 1."""
+    if as_json:
+        click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        print_problems(exc.problems)
+        n = len(exc.errors)
+        click.echo(f"Có {n} lỗi; chưa tạo được văn bản." if n > 1 else "Chưa tạo được văn bản.", err=True)
+    sys.exit(1)
+
+
+_OUTPUT_OPTIONS = ("output", "out_dir")  # the -o of render, appendix, batch, pdf, preview
+
+
+def _check_output_paths(kwargs: dict) -> None:
+    """A -o path too long or with bad characters: the same message for every command,
+    before anything is read or written (``drafter new -o`` checks its name itself)."""
+    from ..errors import DrafterError
+    from ..rules.filenames import path_problem
+
+    for option in _OUTPUT_OPTIONS:
+        value = kwargs.get(option)
+        if isinstance(value, str):
+            problem = path_problem(value)
+            if problem is not None:
+                raise DrafterError(problem)
+
+
+def _path_error(exc: BaseException):
+    """The path message for an OSError the file system raised for a path (name too
+    long, illegal byte sequence), or None."""
+    import errno
+
+    from ..rules.filenames import refused_path_problem
+
+    if not isinstance(exc, OSError) or exc.errno not in (errno.ENAMETOOLONG, errno.EILSEQ):
+        return None
+    return refused_path_problem(exc.filename)
 
 
 def fail(message: str, as_json: bool) -> None:

@@ -19,6 +19,7 @@ and macOS file systems ignore case).
 
 from __future__ import annotations
 
+import os
 import re
 import string
 import unicodedata
@@ -39,6 +40,53 @@ class PatternError(ValueError):
     pass
 
 
+MAX_WIDTH_ENV = "DRAFTER_MAX_NAME_WIDTH"
+DEFAULT_MAX_WIDTH = MAX_BYTES  # a stem is cut at MAX_BYTES anyway
+# What a name needs of a format spec, for text: [[fill]align][0][width][.precision][s].
+# No nested fields, no sign, grouping or number types (every value is text here).
+_SPEC = re.compile(r"(?:[^{}]?[<>^])?0?(?P<width>\d*)(?:\.(?P<precision>\d+))?s?", re.S)
+
+
+def max_width(environ: dict[str, str] | None = None) -> int:
+    """The largest width or precision a `--name` field may ask: DRAFTER_MAX_NAME_WIDTH or 120."""
+    env = os.environ if environ is None else environ
+    raw = env.get(MAX_WIDTH_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_WIDTH
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise PatternError(f"Biến môi trường {MAX_WIDTH_ENV}={raw!r} không hợp lệ: cần một số nguyên dương.")
+    return value
+
+
+def _check_spec(name: str, spec: str) -> None:
+    """A field's format spec: plain text padding or cutting only, bounded in size.
+
+    >>> _check_spec("ma", ">5")
+    >>> _check_spec("ma", ">999999999")
+    Traceback (most recent call last):
+    ...
+    drafter.rules.filenames.PatternError: Mẫu tên tệp: độ rộng 999999999 trong '{ma:>999999999}' quá lớn (tối đa 120).
+    """
+    shown = "{" + name + ":" + spec + "}"
+    m = _SPEC.fullmatch(spec)
+    if m is None or len(spec) > 24:
+        raise PatternError(
+            f"Mẫu tên tệp: '{shown}' không dùng được; sau dấu ':' chỉ được căn lề và độ rộng, "
+            f"như {{ma:0>3}} hoặc {{ten:.30}} (cắt còn 30 ký tự)."
+        )
+    bound = max_width()
+    for part in ("width", "precision"):
+        if m.group(part) and int(m.group(part)) > bound:
+            word = "độ rộng" if part == "width" else "độ dài"
+            raise PatternError(
+                f"Mẫu tên tệp: {word} {int(m.group(part))} trong '{shown}' quá lớn (tối đa {bound})."
+            )
+
+
 @lru_cache(maxsize=64)  # a batch fills the same pattern for every row
 def _fields(pattern: str) -> tuple[str, ...]:
     return tuple(fields(pattern))
@@ -49,8 +97,11 @@ def fields(pattern: str) -> list[str]:
     names = []
     try:
         parsed = list(string.Formatter().parse(pattern))
-    except ValueError as exc:
-        raise PatternError(f"Mẫu tên tệp '{pattern}' viết sai: {exc}.") from None
+    except ValueError:
+        raise PatternError(
+            f"Mẫu tên tệp '{pattern}' viết sai: mỗi '{{' cần một '}}' (muốn có dấu ngoặc nhọn trong tên thì "
+            "viết '{{' hoặc '}}')."
+        ) from None
     for _, name, spec, conv in parsed:
         if name is None:
             continue
@@ -60,8 +111,9 @@ def fields(pattern: str) -> list[str]:
             )
         if conv:
             raise PatternError(f"Mẫu tên tệp không dùng '!{conv}'.")
+        if spec:
+            _check_spec(name, spec)
         names.append(name)
-        del spec
     return names
 
 
@@ -97,6 +149,68 @@ def validate(name: str) -> list[Problem]:
     """A name that :func:`format` would change is not safe as it is."""
     safe = format(name)
     return [] if safe == name else [Problem(f"Tên tệp '{name}' không an toàn; dùng '{safe}'.")]
+
+
+MAX_NAME_BYTES = 255  # one file or folder name, in UTF-8: the file systems' own bound
+MAX_PATH_BYTES = 4095  # a whole path, in UTF-8 (Linux's PATH_MAX less the final NUL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 21] + "…" + text[-20:]
+
+
+def path_problem(path, key: str | None = "-o") -> Problem | None:
+    """Why an output path cannot be written as given (too long, bad characters), or None.
+
+    The one message every command gives for such a path (render, new, batch, pdf,
+    preview, appendix); checked before anything is read or written.
+
+    >>> path_problem("ket-qua/van-ban.docx") is None
+    True
+    >>> print(path_problem("a" * 300 + ".docx").message)
+    Không dùng được đường dẫn này để ghi: tên 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…aaaaaaaaaaaaaaa.docx' dài 305 byte, quá 255 byte (giới hạn của hệ thống tệp).
+    """
+    from ..errors import Position
+
+    text = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    reason = None
+    bad = _CONTROL.search(text)
+    if bad:
+        reason = f"có ký tự điều khiển (mã U+{ord(bad.group()):04X}) không dùng được trong tên tệp"
+    elif any("\ud800" <= ch <= "\udfff" for ch in text):
+        reason = "có ký tự không đọc được (tên không theo bảng mã UTF-8)"
+    else:
+        for part in re.split(r"[/\\]", text):
+            size = len(part.encode("utf-8"))
+            if size > MAX_NAME_BYTES:
+                reason = (f"tên '{_short(part)}' dài {size} byte, quá {MAX_NAME_BYTES} byte "
+                          "(giới hạn của hệ thống tệp)")
+                break
+        else:
+            full = len(os.path.abspath(text).encode("utf-8"))
+            if full > MAX_PATH_BYTES:
+                reason = f"đường dẫn dài {full} byte, quá {MAX_PATH_BYTES} byte (giới hạn của hệ thống tệp)"
+    if reason is None:
+        return None
+    safe = _short(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    safe = _CONTROL.sub("?", safe)
+    return Problem(f"Không dùng được đường dẫn này để ghi: {reason}.", Position(safe), key=key,
+                   hint="Chọn tên tệp, tên thư mục ngắn hơn, chỉ gồm chữ, số, dấu cách, '-' hoặc '_'.")
+
+
+def refused_path_problem(path) -> Problem:
+    """The path message for a path the file system refused (ENAMETOOLONG, EILSEQ)."""
+    problem = path_problem(path) if path is not None else None
+    if problem is not None:
+        return problem
+    from ..errors import Position
+
+    safe = _CONTROL.sub("?", _short(str(path))) if path is not None else None
+    return Problem(
+        "Không dùng được đường dẫn này để ghi: hệ thống tệp không nhận tên này "
+        "(quá dài hoặc có ký tự không hợp lệ).", Position(safe) if safe else Position(), key="-o",
+        hint="Chọn tên tệp, tên thư mục ngắn hơn, chỉ gồm chữ, số, dấu cách, '-' hoặc '_'.")
 
 
 class UniqueNames:
