@@ -37,6 +37,7 @@ Vietnamese, with the file and row); problems confined to one cell are collected 
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import datetime
 import functools
@@ -74,6 +75,11 @@ CellValue = str | int | Decimal | datetime.date | None
 
 DEFAULT_MAX_ROWS = 50_000
 MAX_ROWS_ENV = "DRAFTER_MAX_ROWS"
+
+# One cell, CSV or Excel: Python's own CSV field limit, which Excel cells now share
+# (Excel itself stops at 32,767 characters; other programs write more).
+DEFAULT_MAX_CELL_CHARS = 131_072
+MAX_CELL_CHARS_ENV = "DRAFTER_MAX_CELL_CHARS"
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -229,6 +235,46 @@ def default_max_rows(environ: dict[str, str] | None = None) -> int:
     return value
 
 
+def max_cell_chars(environ: dict[str, str] | None = None) -> int:
+    """The cell length limit: ``DRAFTER_MAX_CELL_CHARS`` if set, else 131,072."""
+    env = os.environ if environ is None else environ
+    raw = env.get(MAX_CELL_CHARS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_CELL_CHARS
+    try:
+        value = int(raw.replace("_", "").replace(".", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(
+            f"Biến môi trường {MAX_CELL_CHARS_ENV}={raw!r} không hợp lệ: cần một số nguyên dương."
+        )
+    return value
+
+
+# The limit for the Excel sheet being read (set by _read_xlsx for _xlsx_cell).
+_CELL_LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar("cell_limit", default=DEFAULT_MAX_CELL_CHARS)
+
+
+class _CellTooLong(Exception):
+    """An Excel cell over the limit; _read_xlsx turns it into a SheetError."""
+
+    def __init__(self, index: int, length: int, row: int | None = None):
+        super().__init__(index, length, row)
+        self.index, self.length, self.row = index, length, row
+
+
+def _cell_too_long(path: Path, row: int, letter: str, length: int | None, limit: int) -> SheetError:
+    size = f"dài {_fmt_int(length)} ký tự, " if length is not None else ""
+    return SheetError(
+        path,
+        f"Ô {letter}{row} {size}vượt giới hạn {_fmt_int(limit)} ký tự một ô. Một ô dài như vậy "
+        "thường là dữ liệu dán nhầm. Nếu đúng là cần, hãy tăng giới hạn bằng biến môi trường "
+        f"{MAX_CELL_CHARS_ENV} (ví dụ {MAX_CELL_CHARS_ENV}={limit * 2}).",
+        row=row, column=letter,
+    )
+
+
 def read_rows(
     path: str | os.PathLike[str],
     *,
@@ -300,6 +346,10 @@ def _read_records(
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     collect = functools.partial(_collect, path, max_rows=max_rows, header_rows=header_rows, on_first=on_first)
+    try:
+        cell_limit = max_cell_chars()
+    except ValueError as exc:
+        raise SheetError(path, str(exc)) from None
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise SheetError(path, f"Tệp .xls (Excel 97–2003) không được hỗ trợ. {_SAVE_AS_HINT}")
@@ -328,14 +378,18 @@ def _read_records(
     if suffix in XLSX_SUFFIXES:
         if not head.startswith(_ZIP_MAGIC):
             raise SheetError(path, f"Tệp không phải bảng Excel .xlsx hợp lệ. {_SAVE_AS_HINT}")
-        return _read_xlsx(path, sheet, collect)
+        return _read_xlsx(path, sheet, collect, cell_limit)
     if head.startswith(_ZIP_MAGIC):
         raise SheetError(
             path,
             f"Tệp mang đuôi {suffix} nhưng thực ra là bảng Excel (.xlsx): hãy đổi đuôi tệp "
             "thành .xlsx hoặc lưu lại dạng CSV UTF-8.",
         )
-    data = _read_csv(path, head, collect)
+    previous = csv.field_size_limit(cell_limit)
+    try:
+        data = _read_csv(path, head, collect)
+    finally:
+        csv.field_size_limit(previous)
     if sheet is not None:
         data.warnings.insert(
             0,
@@ -670,6 +724,17 @@ def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[Reco
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                # csv gives neither the cell nor its length: the row is enough to find it.
+                limit = csv.field_size_limit()
+                raise SheetError(
+                    path,
+                    f"Một ô ở dòng {number + 1} (dòng thứ {start_line} trong tệp văn bản) vượt giới hạn "
+                    f"{_fmt_int(limit)} ký tự một ô. Một ô dài như vậy thường là dữ liệu dán nhầm, hoặc "
+                    "một dấu ngoặc kép (\") không đóng. Nếu đúng là cần, hãy tăng giới hạn bằng biến môi "
+                    f"trường {MAX_CELL_CHARS_ENV} (ví dụ {MAX_CELL_CHARS_ENV}={limit * 2}).",
+                    row=number + 1,
+                ) from None
             raise SheetError(
                 path,
                 f"Tệp CSV sai cú pháp ở dòng {number + 1} (dòng thứ {start_line} trong tệp văn "
@@ -727,7 +792,9 @@ def _vet_package(path: Path) -> None:
         raise SheetError(path, f"{exc.message} {_SAVE_AS_HINT}") from None
 
 
-def _read_xlsx(path: Path, sheet: str | None, collect: Callable[..., SheetRecords]) -> SheetRecords:
+def _read_xlsx(
+    path: Path, sheet: str | None, collect: Callable[..., SheetRecords], cell_limit: int = DEFAULT_MAX_CELL_CHARS
+) -> SheetRecords:
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
@@ -754,8 +821,11 @@ def _read_xlsx(path: Path, sheet: str | None, collect: Callable[..., SheetRecord
             # Do not trust the <dimension> recorded in the file: some programs write
             # A1:XFD1048576, which would pad every row to 16,384 cells.
             ws.reset_dimensions()
+            token = _CELL_LIMIT.set(cell_limit)
             try:
                 return collect(_xlsx_records(ws), [])
+            except _CellTooLong as exc:
+                raise _cell_too_long(path, exc.row or 0, _column_letter(exc.index), exc.length, cell_limit) from None
             except (ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as exc:
                 # The sheet's XML is parsed lazily, so a damaged file fails here.
                 raise SheetError(
@@ -763,6 +833,8 @@ def _read_xlsx(path: Path, sheet: str | None, collect: Callable[..., SheetRecord
                     f"Trang tính “{ws.title}” bị hỏng, không đọc hết được "
                     f"({type(exc).__name__}: {exc}). {_SAVE_AS_HINT}",
                 ) from None
+            finally:
+                _CELL_LIMIT.reset(token)
         finally:
             workbook.close()
 
@@ -784,7 +856,12 @@ def _pick_sheet(path: Path, worksheets: list, name: str | None):
 def _xlsx_records(ws) -> Iterator[Record]:
     # Missing rows come back as empty tuples, so counting keeps Excel's numbers.
     for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
-        record = _record(number, [_xlsx_cell(cell) for cell in row])
+        try:
+            cells = [_xlsx_cell(cell) for cell in row]
+        except _CellTooLong as exc:
+            exc.row = number
+            raise
+        record = _record(number, cells)
         if record is not None:
             yield record
 
@@ -826,6 +903,9 @@ def _xlsx_cell(cell) -> _Cell:
     if isinstance(value, datetime.timedelta):
         return (str(value), None)
     if isinstance(value, str):
+        if len(value) > _CELL_LIMIT.get():
+            # The limit CSV cells have (checked before any cleaning).
+            raise _CellTooLong(getattr(cell, "column", 1) - 1, len(value))
         text = value.strip()
         if not text:
             return _EMPTY
