@@ -1,6 +1,7 @@
 """Batch speed: drafter's compiled path against plain docxtpl, in one run.
 
     python bench/bench_batch.py [--rows 3321] [--jobs 2] [--baseline-rows N] [--repeat 3] [--out DIR]
+                                [--against TREE]
 
 Renders one công văn per commune (all 3,321 communes of the 2025 reorganisation,
 from vietnam-provinces), each with a 10-row appendix table taking its figures from
@@ -9,6 +10,9 @@ copied) and then the same documents with plain docxtpl as users write it (a new
 DocxTemplate per row, render, save). Prints ms/document, documents/s and peak
 memory for both, and the ratio of their medians over --repeat alternating runs (the
 machine is shared and noisy); also peak memory at 300 rows for the flatness check.
+With --against TREE (a checkout of another commit, e.g. `git worktree add /tmp/base
+HEAD~5`), that tree's drafter renders the same documents in the same alternation,
+and the ratio of the two drafters' medians is printed.
 Each measurement runs in a fresh subprocess so peak memory is its own.
 """
 
@@ -132,9 +136,10 @@ def child_docxtpl(folder: str, data: str, limit: int) -> dict:
     return {"docs": len(rows), "seconds": time.perf_counter() - t}
 
 
-def measure(args: list[str]) -> dict:
-    """Run one measurement in a fresh interpreter; add its peak RSS (children included)."""
-    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+def measure(args: list[str], script: Path | str = __file__) -> dict:
+    """Run one measurement in a fresh interpreter; add its peak RSS (children included).
+    `script` is this file, or the same benchmark in another checkout (its own drafter)."""
+    r = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(r.stderr)
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -147,6 +152,8 @@ def main() -> None:
     ap.add_argument("--baseline-rows", type=int, default=None, help="rows for plain docxtpl (default: all)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=3, help="alternating runs of each side (medians are compared)")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout whose drafter runs the same batch, alternating")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -174,10 +181,15 @@ def main() -> None:
               f"{r['docs'] / r['seconds']:8.1f} docs/s  peak {r['peak_mib']:7.1f} MiB")
 
     # The machine is shared and noisy: the two sides alternate, and medians are compared.
-    fast_runs, plain_runs = [], []
+    fast_runs, plain_runs, other_runs = [], [], []
+    sides = [(fast_label, big_args, fast_runs, __file__)]
+    if args.against:
+        other = args.against / "bench" / "bench_batch.py"
+        sides.append((f"drafter at {args.against.name} -j {args.jobs}", big_args, other_runs, other))
+    sides.append((plain_label, plain_args, plain_runs, __file__))
     for _ in range(args.repeat):
-        for label, child, runs in ((fast_label, big_args, fast_runs), (plain_label, plain_args, plain_runs)):
-            r = measure(["--child", *child])
+        for label, child, runs, script in sides:
+            r = measure(["--child", *child], script)
             runs.append(r)
             show(label, r)
     one = measure(["--child", "drafter", str(folder), str(big), "1"])
@@ -196,6 +208,10 @@ def main() -> None:
     print(f"speed-up vs plain docxtpl: {plain_s / fast_s:.1f}x with -j {args.jobs}, "
           f"{plain_s / per_doc(one):.1f}x on one core")
     print(f"peak memory {args.rows} rows / 300 rows: {peak / small_r['peak_mib']:.2f}")
+    if other_runs:
+        other_s = statistics.median(per_doc(r) for r in other_runs)
+        print(f"against {args.against}: {1000 * other_s:.2f} ms/doc there, {1000 * fast_s:.2f} here: "
+              f"this tree takes {fast_s / other_s:.2f}x the time")
     if args.out is None:
         # Tens of thousands of files left behind slow every later file creation on the
         # same file system (measured: 1 ms instead of 0.1 ms per file): remove them.
