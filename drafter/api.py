@@ -115,7 +115,7 @@ def write_output(out: Path, data: bytes, *, force: bool) -> None:
         ) from None
     except OSError as exc:
         if exc.errno in (errno.ENAMETOOLONG, errno.EILSEQ):
-            raise DrafterError(refused_path_problem(exc.filename or out)) from None
+            raise DrafterError(refused_path_problem(exc.filename or out, "-o")) from None
         raise DrafterError(
             Problem(f"Không ghi được tệp: {exc.strerror or exc}.", Position(display_path(out)))
         ) from None

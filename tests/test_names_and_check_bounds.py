@@ -172,6 +172,17 @@ def test_a_path_the_file_system_refuses_later_gets_the_same_message(desk, monkey
     assert result.exit_code == 1 and PATH_MESSAGE in out and "hệ thống tệp không nhận" in out, out
 
 
+def test_a_too_long_input_name_gets_the_path_message_without_blaming_o(desk):
+    """An input path the file system refuses (drafter check, drafter render): the same
+    wording, without '-o' or 'để ghi', and no internal error."""
+    for args in (["check", f"{LONG}.docx"], ["render", f"{LONG}.yaml"]):
+        result, seconds = run(args, desk)
+        out = clean(result)
+        assert result.exit_code == 1, out
+        assert "Không dùng được đường dẫn này: tên" in out and "quá 255 byte" in out, out
+        assert "[-o]" not in out and seconds < 2
+
+
 # --------------------------------------------------------------------------- drafter check, bounded
 
 def dense_docx(path: Path, paragraphs: int, *, seed: int = 1) -> Path:

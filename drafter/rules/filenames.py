@@ -160,7 +160,7 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 21] + "…" + text[-20:]
 
 
-def path_problem(path, key: str | None = "-o") -> Problem | None:
+def path_problem(path, key: str | None = "-o") -> Problem | None:  # key None: a path read, not written
     """Why an output path cannot be written as given (too long, bad characters), or None.
 
     The one message every command gives for such a path (render, new, batch, pdf,
@@ -188,28 +188,29 @@ def path_problem(path, key: str | None = "-o") -> Problem | None:
                           "(giới hạn của hệ thống tệp)")
                 break
         else:
-            full = len(os.path.abspath(text).encode("utf-8"))
+            full = len(text.encode("utf-8"))  # the string the system is given, as typed
             if full > MAX_PATH_BYTES:
                 reason = f"đường dẫn dài {full} byte, quá {MAX_PATH_BYTES} byte (giới hạn của hệ thống tệp)"
     if reason is None:
         return None
     safe = _short(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     safe = _CONTROL.sub("?", safe)
-    return Problem(f"Không dùng được đường dẫn này để ghi: {reason}.", Position(safe), key=key,
+    return Problem(f"Không dùng được đường dẫn này{' để ghi' if key else ''}: {reason}.", Position(safe), key=key,
                    hint="Chọn tên tệp, tên thư mục ngắn hơn, chỉ gồm chữ, số, dấu cách, '-' hoặc '_'.")
 
 
-def refused_path_problem(path) -> Problem:
-    """The path message for a path the file system refused (ENAMETOOLONG, EILSEQ)."""
-    problem = path_problem(path) if path is not None else None
+def refused_path_problem(path, key: str | None = None) -> Problem:
+    """The path message for a path the file system refused (ENAMETOOLONG, EILSEQ);
+    ``key`` "-o" when the path is known to be one the command writes."""
+    problem = path_problem(path, key) if path is not None else None
     if problem is not None:
         return problem
     from ..errors import Position
 
     safe = _CONTROL.sub("?", _short(str(path))) if path is not None else None
     return Problem(
-        "Không dùng được đường dẫn này để ghi: hệ thống tệp không nhận tên này "
-        "(quá dài hoặc có ký tự không hợp lệ).", Position(safe) if safe else Position(), key="-o",
+        f"Không dùng được đường dẫn này{' để ghi' if key else ''}: hệ thống tệp không nhận tên này "
+        "(quá dài hoặc có ký tự không hợp lệ).", Position(safe) if safe else Position(), key=key,
         hint="Chọn tên tệp, tên thư mục ngắn hơn, chỉ gồm chữ, số, dấu cách, '-' hoặc '_'.")
 
 
