@@ -3,22 +3,137 @@
 ruamel.yaml's round-trip loader keeps positions (and comments, for files drafter
 writes and people edit). Dates are left as text here so that an impossible date
 ("2019-02-30") reaches validation and gets a message, not a loader traceback.
+
+Drafts and presets may come from anyone, so reading one is bounded
+(:class:`YamlLimits`, docs/limits.md): the file's size, how deep its values nest
+(checked while scanning, before ruamel's recursive composer and its look-ahead over
+nested brackets can cost seconds or the stack), and how many values it holds once
+its aliases (``*x``) are expanded, so that a few hundred bytes of nested aliases
+("billion laughs") cannot fill the memory. Over a limit: a :class:`DrafterError`
+with the file and line and the variable that raises the limit.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scanner import RoundTripScanner
 
 from ..errors import DrafterError, Position, Problem, display_path
 
 KeyPath = tuple  # of str keys and int list indices
+
+KiB = 1 << 10
+
+# YamlLimits field -> (environment variable, unit in bytes; 1 for plain counts)
+ENV_VARS: dict[str, tuple[str, int]] = {
+    "max_bytes": ("DRAFTER_MAX_YAML_KB", KiB),
+    "max_depth": ("DRAFTER_MAX_YAML_DEPTH", 1),
+    "max_values": ("DRAFTER_MAX_YAML_VALUES", 1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class YamlLimits:
+    """Bounds on reading one draft or preset file (docs/limits.md).
+
+    Attributes:
+        max_bytes: size of the file. 256 KiB (a draft is a few KiB, the largest
+            sample, with its appendix table, 33 KiB).
+        max_depth: nesting of lists and groups of keys. 50 (a draft nests 5 deep).
+        max_values: lists, groups of keys and values once aliases are expanded.
+            10,000 (the largest sample has under 300). ruamel reads some 15,000
+            values a second, so both bounds keep a refusal within about a second.
+    """
+
+    max_bytes: int = 256 * KiB
+    max_depth: int = 50
+    max_values: int = 10_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "YamlLimits":
+        """The defaults, raised or lowered by ``DRAFTER_MAX_YAML_*`` variables.
+
+        An invalid value raises :class:`ValueError` with a Vietnamese message naming
+        the variable (callers turn it into a problem of the file being read).
+        """
+        env = os.environ if environ is None else environ
+        changes: dict[str, int] = {}
+        for name, (var, unit) in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                number = float(raw.strip().replace(",", "."))
+            except ValueError:
+                number = -1.0
+            if not number > 0 or number == float("inf"):
+                raise ValueError(
+                    f"Biến môi trường {var}={raw!r} không hợp lệ: cần một số dương"
+                    + (" (đơn vị KB)." if unit == KiB else ".")
+                )
+            changes[name] = max(1, int(number * unit))
+        return dataclasses.replace(cls(), **changes)
+
+
+def _vn(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+class _LimitExceeded(Exception):
+    """Raised inside the loader; parse_text turns it into a DrafterError."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _depth_problem(file: str, line: int | None, column: int | None, limit: int) -> Problem:
+    return Problem(
+        f"Tệp YAML lồng nhau quá sâu: hơn {_vn(limit)} tầng danh sách hoặc nhóm khóa "
+        f"lồng trong nhau (giới hạn {_vn(limit)} tầng; bản thảo thường chỉ 5 tầng).",
+        Position(file, line, column),
+        hint="Kiểm tra các dấu '[' '{' và thụt lề; nếu tệp tin cậy và đúng là cần sâu hơn, "
+        f"đặt biến môi trường {ENV_VARS['max_depth'][0]} (ví dụ {ENV_VARS['max_depth'][0]}={limit * 2}).",
+    )
+
+
+class _Scanner(RoundTripScanner):
+    # Nested '[' and '{' are counted as they are scanned: ruamel looks ahead over
+    # up to 1,024 of them for a possible key, at a cost that grows with the square
+    # of their number, before its composer could count them.
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: Any) -> None:
+        limit = getattr(self.loader, "max_depth", None)
+        if limit and len(self.flow_context) >= limit:
+            mark = self.reader.get_mark()
+            raise _LimitExceeded(
+                _depth_problem(getattr(self.loader, "drafter_file", ""), mark.line + 1, mark.column + 1, limit)
+            )
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
+class _Composer(Composer):
+    # Every node is counted as it is composed: ruamel reads some 15,000 values a
+    # second, so a file of small values stops here, not once fully read.
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        limit = getattr(self.loader, "max_values", None)
+        if limit:
+            self.drafter_nodes = getattr(self, "drafter_nodes", 0) + 1
+            if self.drafter_nodes > limit:
+                mark = self.parser.peek_event().start_mark
+                file = getattr(self.loader, "drafter_file", "")
+                raise _LimitExceeded(_values_problem(Position(file, mark.line + 1, mark.column + 1), limit))
+        return super().compose_node(parent, index)
 
 
 class _Constructor(RoundTripConstructor):
@@ -30,11 +145,25 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-def _yaml() -> YAML:
+def _yaml(limits: YamlLimits | None = None, file: str = "") -> YAML:
     y = YAML(typ="rt")
     y.Constructor = _Constructor
+    y.Scanner = _Scanner
+    y.Composer = _Composer
     y.allow_duplicate_keys = False
+    y.max_depth = (limits or YamlLimits()).max_depth
+    y.max_values = (limits or YamlLimits()).max_values
+    y.drafter_file = file
     return y
+
+
+def _limits_or_problem(limits: YamlLimits | None, file: str) -> YamlLimits:
+    if limits is not None:
+        return limits
+    try:
+        return YamlLimits.from_env()
+    except ValueError as exc:
+        raise DrafterError(Problem(str(exc), Position(file))) from None
 
 
 @dataclass
@@ -99,9 +228,88 @@ def _decode(raw: bytes, file: str) -> str:
         ) from None
 
 
-def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list) -> Any:
+class _Budget:
+    """Values left to expand (aliases make one node count each time it is used)."""
+
+    __slots__ = ("left", "limit")
+
+    def __init__(self, limit: int):
+        self.left = self.limit = limit
+
+
+def _values_problem(position: Position, limit: int) -> Problem:
+    var = ENV_VARS["max_values"][0]
+    return Problem(
+        f"Tệp YAML có quá nhiều giá trị: hơn {_vn(limit)} khóa, mục danh sách và giá trị, "
+        "kể cả những phần được lặp lại bằng bí danh (alias, '*tên' trỏ tới '&tên'). "
+        "Vài dòng bí danh lồng nhau có thể lặp một phần hàng tỉ lần.",
+        position,
+        hint="Bỏ các bí danh lồng nhau và viết thẳng giá trị; nếu tệp tin cậy và đúng là cần "
+        f"nhiều hơn, đặt biến môi trường {var} (ví dụ {var}={limit * 2}).",
+    )
+
+
+def _children(node: Any) -> list[tuple[Any, tuple[int, int] | None]]:
+    """A node's values with the (line, column) each is written at, when known."""
+    out = []
+    if isinstance(node, CommentedMap):
+        for k, v in node.items():
+            try:
+                out.append((v, tuple(node.lc.key(k))))
+            except (KeyError, TypeError):
+                out.append((v, None))
+    elif isinstance(node, CommentedSeq):
+        for i, v in enumerate(node):
+            try:
+                out.append((v, tuple(node.lc.item(i))))
+            except (KeyError, TypeError, IndexError):
+                out.append((v, None))
+    return out
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """How many values ``node`` becomes once its aliases are expanded, counting each
+    node once (an alias is the same object as its anchor): linear in the file."""
+    if not isinstance(node, (CommentedMap, CommentedSeq)):
+        return 1
+    key = id(node)
+    if key not in memo:
+        memo[key] = 1 + sum(_expanded_size(v, memo) for v, _ in _children(node))
+    return memo[key]
+
+
+def _check_expansion(doc: Any, file: str, limit: int) -> None:
+    """Refuse ``doc`` before expanding it if it holds more than ``limit`` values, at
+    the line of the value (often an alias) whose expansion crosses the limit."""
+    memo: dict[int, int] = {}
+    total = _expanded_size(doc, memo)
+    if total <= limit:
+        return
+    where: tuple[int, int] | None = None
+    node, left = doc, limit
+    while isinstance(node, (CommentedMap, CommentedSeq)):
+        left -= 1
+        for child, at in _children(node):
+            size = _expanded_size(child, memo)
+            if size > left:
+                where = where or at  # the outermost: the line that set it off
+                node = child
+                break
+            left -= size
+        else:
+            break
+    position = Position(file, where[0] + 1, where[1] + 1) if where else Position(file, 1, 1)
+    raise _LimitExceeded(_values_problem(position, limit))
+
+
+def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list,
+           budget: _Budget | None = None) -> Any:
     from ..rules import text as text_rules
 
+    if budget is not None:
+        budget.left -= 1
+        if budget.left < 0:
+            raise _LimitExceeded(_values_problem(find_position(origins, path, file), budget.limit))
     if isinstance(node, CommentedMap):
         out = {}
         for k, v in node.items():
@@ -111,7 +319,7 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list) -
                 origins[kp] = Position(file, line + 1, col + 1)
             except (KeyError, TypeError):
                 pass
-            out[str(k)] = _plain(v, kp, file, origins, problems)
+            out[str(k)] = _plain(v, kp, file, origins, problems, budget)
         return out
     if isinstance(node, CommentedSeq):
         out = []
@@ -122,7 +330,7 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list) -
                 origins[kp] = Position(file, line + 1, col + 1)
             except (KeyError, TypeError, IndexError):
                 pass
-            out.append(_plain(v, kp, file, origins, problems))
+            out.append(_plain(v, kp, file, origins, problems, budget))
         return out
     if isinstance(node, str):
         cleaned, notes = text_rules.clean(str(node))
@@ -133,9 +341,22 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list) -
     return node
 
 
-def parse_text(text: str, file: str) -> Loaded:
+def parse_text(text: str, file: str, limits: YamlLimits | None = None) -> Loaded:
+    """``text`` read as YAML, within ``limits`` (default: :meth:`YamlLimits.from_env`)."""
+    limits = _limits_or_problem(limits, file)
+    _check_size(len(text.encode("utf-8")), text, file, limits)
     try:
-        doc = _yaml().load(text)
+        doc = _yaml(limits, file).load(text)
+    except _LimitExceeded as exc:
+        raise DrafterError(exc.problem) from None
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise DrafterError(
+            _depth_problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, limits.max_depth)
+        ) from None
+    except RecursionError:
+        # Only when DRAFTER_MAX_YAML_DEPTH was raised past what Python's stack holds.
+        raise DrafterError(_depth_problem(file, None, None, limits.max_depth)) from None
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         raise DrafterError(
@@ -159,7 +380,13 @@ def parse_text(text: str, file: str) -> Loaded:
         raise DrafterError(Problem(f"Tệp YAML viết sai cú pháp: {exc}.", Position(file))) from None
     origins: dict[KeyPath, Position] = {(): Position(file, 1, 1)}
     problems: list[Problem] = []
-    data = _plain(doc, (), file, origins, problems)
+    try:
+        _check_expansion(doc, file, limits.max_values)
+        data = _plain(doc, (), file, origins, problems, _Budget(limits.max_values))
+    except _LimitExceeded as exc:
+        raise DrafterError(exc.problem) from None
+    except RecursionError:
+        raise DrafterError(_depth_problem(file, None, None, limits.max_depth)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -172,8 +399,38 @@ def parse_text(text: str, file: str) -> Loaded:
     return Loaded(file, data, origins, problems)
 
 
-def load(path: str | Path) -> Loaded:
+def _check_size(size: int, text: str | bytes, file: str, limits: YamlLimits) -> None:
+    if size <= limits.max_bytes:
+        return
+    var = ENV_VARS["max_bytes"][0]
+    kb = limits.max_bytes // KiB
+    head = text[: limits.max_bytes + 1]
+    line = head.count(b"\n" if isinstance(head, bytes) else "\n") + 1
+    raise DrafterError(
+        Problem(
+            f"Tệp YAML quá lớn: {_vn(-(-size // KiB))} KB, vượt giới hạn {_vn(kb)} KB "
+            f"(từ dòng {line} trở đi). Bản thảo và tệp mẫu thường chỉ vài KB.",
+            Position(file, line),
+            hint="Đưa bảng lớn ra tệp CSV/Excel riêng (phụ lục); nếu tệp tin cậy và đúng là cần "
+            f"lớn hơn, đặt biến môi trường {var} (ví dụ {var}={kb * 2}).",
+        )
+    )
+
+
+def load(path: str | Path, limits: YamlLimits | None = None) -> Loaded:
     file = display_path(path)
+    limits = _limits_or_problem(limits, file)
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # reading below says why
+    if size > limits.max_bytes:
+        # Read no more than needed to say where the limit falls.
+        try:
+            with Path(path).open("rb") as f:
+                _check_size(size, f.read(limits.max_bytes + 1), file, limits)
+        except OSError:
+            pass
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -182,4 +439,5 @@ def load(path: str | Path) -> Loaded:
         raise DrafterError(Problem("Đây là một thư mục, không phải tệp YAML.", Position(file))) from None
     except OSError as exc:
         raise DrafterError(Problem(f"Không đọc được tệp: {exc.strerror}.", Position(file))) from None
-    return parse_text(_decode(raw, file), file)
+    _check_size(len(raw), raw, file, limits)
+    return parse_text(_decode(raw, file), file, limits)
