@@ -172,6 +172,19 @@ def test_a_path_the_file_system_refuses_later_gets_the_same_message(desk, monkey
     assert result.exit_code == 1 and PATH_MESSAGE in out and "hệ thống tệp không nhận" in out, out
 
 
+def test_a_full_disk_while_writing_the_manifest_is_said_plainly(desk, monkeypatch):
+    """The disk fills up after the documents, while the manifest is written."""
+    from drafter import batch
+
+    def full(result, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(result.out_dir / batch.MANIFEST_JSON))
+
+    monkeypatch.setattr(batch, "write_manifest", full)
+    result, seconds = run(["batch", BATCH_DRAFT.name, BATCH_CSV.name, "-o", "ra"], desk)
+    out = clean(result)
+    assert result.exit_code == 1, out
+    assert "ổ đĩa đã đầy" in out and "manifest.json" in out and "--resume" in out, out
+
 def test_a_too_long_input_name_gets_the_path_message_without_blaming_o(desk):
     """An input path the file system refuses (drafter check, drafter render): the same
     wording, without '-o' or 'để ghi', and no internal error."""

@@ -93,11 +93,19 @@ def _check_output_paths(kwargs: dict) -> None:
 
 def _path_error(exc: BaseException):
     """The path message for an OSError the file system raised for a path (name too
-    long, illegal byte sequence), or None."""
+    long, illegal byte sequence), the full-disk message (a manifest, a folder: any
+    write that meets a full disk outside the writers that say so themselves), or None."""
     import errno
 
     from ..rules.filenames import refused_path_problem
 
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        from ..errors import Position, Problem
+
+        where = Position(shown(exc.filename)) if exc.filename else Position()
+        return Problem("Không ghi được tệp: ổ đĩa đã đầy (hoặc hết hạn mức dung lượng).", where,
+                       hint="Giải phóng chỗ trống rồi chạy lại; với drafter batch, thêm --resume để "
+                            "không tạo lại các văn bản đã có.")
     if not isinstance(exc, OSError) or exc.errno not in (errno.ENAMETOOLONG, errno.EILSEQ):
         return None
     return refused_path_problem(exc.filename)
