@@ -226,3 +226,12 @@ def test_a_sheet_table_is_scrubbed_once_for_every_batch_row(tmp_path):
     assert time.perf_counter() - start < 0.01
     assert again.data["phu_luc"][0]["bang"] is first.data["phu_luc"][0]["bang"]
     assert [p.key for p in found] == [p.key for p in found_again] == ["phu_luc[0].bang.dong[0].noi_dung"]
+
+
+def test_c0_controls_never_reach_the_document(tmp_path):
+    # Text cleaning drops them while loading (silently, as before); the document opens.
+    draft(tmp_path, trich_yeu="Về việc\\x01 báo\\x1f cáo\\x08 kinh phí")
+    result = run("render", "d.yaml", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    xml = document_xml(tmp_path / "d.docx")
+    assert not any(chr(c) in xml for c in (1, 8, 0x1F))
