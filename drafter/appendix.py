@@ -11,7 +11,8 @@ part changes only when a style the new content needs is missing from it.
 
 The edited .docx is read through the bounded package reader (it may be hostile), and
 the output is written atomically: in place (when -o is absent) the original is
-replaced in one step or left exactly as it was. A file that is read-only, that Word or
+replaced in one step or left exactly as it was, and only by a package that reads back
+whole; a symbolic link stays in place and the document it points to is updated. A file that is read-only, that Word or
 LibreOffice holds open (their lock file is beside it), or that changed while drafter
 worked, is refused before anything is written.
 """
@@ -37,6 +38,7 @@ from .package import (
     open_package,
     parse_xml,
 )
+from .package.atomic import verify_docx
 from .render import regenerate as splice_xml
 
 
@@ -180,6 +182,8 @@ def regenerate(
                     hint="Thêm --force để ghi đè, hoặc chọn tên khác bằng -o.")
     if in_place or force:
         _check_replaceable(out)
+        if out.is_symlink():  # the file the link points to is what gets replaced
+            _check_replaceable(Path(os.path.realpath(out)))
 
     limits = _limits()
     shown = display_path(doc)
@@ -226,7 +230,9 @@ def regenerate(
                     "drafter không ghi đè. Tệp được giữ nguyên.", doc, hint="Chạy lại lệnh.")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(out, data, force=in_place or force)
+        # A link stays a link: the document it points to is replaced (after the new
+        # package reads back whole).
+        atomic_write_bytes(out, data, force=in_place or force, follow_link=True, verify=verify_docx)
     except OutputExistsError:
         raise _fail("Tệp kết quả đã có; drafter không ghi đè.", out, hint="Thêm --force để ghi đè.") from None
     except OutputWriteError as exc:

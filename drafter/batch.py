@@ -6,6 +6,17 @@ template, written atomically. A failing row is recorded and the others go on. Wo
 is spread over processes (fork): each inherits the compiled plan, none re-reads or
 re-compiles anything. A manifest (CSV and JSON) in the output folder lists every
 row's file, status and message, and lets `--resume` skip unchanged rows.
+
+A row's digest covers everything its document depends on: the loaded draft (presets
+merged, appendix sheets read into typed tables), the template's bytes, the bytes of
+every sheet the row's appendices were read from, and the row's values. `--resume`
+redoes a row whose digest changed or whose document on disk no longer opens.
+
+Every document is checked (a whole zip package that reads back) before it takes the
+place of an old one. Ctrl-C, SIGTERM and SIGHUP stop the batch between documents: the
+documents already made stay and are all in the manifest (rows an earlier run made and
+this one did not reach keep their entries), and only the temporary files this run
+made (tagged with the run's own random tag) are removed.
 """
 
 from __future__ import annotations
@@ -27,7 +38,15 @@ from .errors import ERROR, DrafterError, Position, Problem, display_path, ordere
 from .inputs import appendix_sheets
 from .inputs import rows as row_tpl
 from .inputs.yamlfile import Loaded
-from .package.atomic import atomic_write_bytes, atomic_writer, ensure_plain_name
+from .package.atomic import (
+    OutputIncompleteError,
+    atomic_write_bytes,
+    atomic_writer,
+    ensure_plain_name,
+    new_tag,
+    remove_tagged_temps,
+    verify_docx,
+)
 from .render import context as render_context
 from .render import engine
 from .rules import filenames
@@ -36,6 +55,7 @@ MANIFEST_CSV = "manifest.csv"
 MANIFEST_JSON = "manifest.json"
 OK, FAILED, SKIPPED = "ok", "loi", "bo-qua"
 SHOWN_FAILURES = 20
+STOP_GRACE = 1.5  # seconds without any result from the workers, once stopping, before they are ended
 GC_EVERY = 200  # lxml trees in reference cycles: collect now and then, memory stays flat
 
 
@@ -66,6 +86,7 @@ class BatchResult:
     data_note: str = ""
     pdfs: list[Path] = field(default_factory=list)
     interrupted: bool = False
+    signal: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0 if none
     warnings: list[Problem] = field(default_factory=list)  # the draft's own, shown once
 
     @property
@@ -99,6 +120,8 @@ class Plan:
         base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
         self._base_digest = hashlib.sha256(base.encode()).hexdigest()
         self._template_digests: dict[str, str] = {}
+        self._file_digests: dict[str, str] = {}
+        self.tag = new_tag()  # names this run's temporary files, and only them
         self.sheets: appendix_sheets.Cache = {}
         self._templates: dict[str, tuple[Path, engine.CompiledTemplate]] = {}
 
@@ -110,13 +133,29 @@ class Plan:
             found = self._templates[layout] = (path, engine.compiled(path))
         return found
 
-    def digest(self, values: dict, template: Path) -> str:
+    def _file_digest(self, path: str) -> str:
+        d = self._file_digests.get(path)
+        if d is None:
+            try:
+                d = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                d = "?"
+            self._file_digests[path] = d
+        return d
+
+    def digest(self, values: dict, template: Path, loaded: Loaded | None = None) -> str:
         t = self._template_digests.get(str(template))
         if t is None:
             t = hashlib.sha256(template.read_bytes()).hexdigest()
             self._template_digests[str(template)] = t
         row = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(f"{self._base_digest}|{t}|{row}".encode()).hexdigest()[:32]
+        sheets = ""
+        if loaded is not None:  # each sheet a row's appendices were read from, by content
+            items = loaded.data.get("phu_luc")
+            files = sorted({str(f) for pl in (items if isinstance(items, list) else [])
+                            if hasattr(pl, "get") and (f := getattr(pl.get("bang"), "source_file", None))})
+            sheets = ",".join(f"{f}={self._file_digest(f)}" for f in files)
+        return hashlib.sha256(f"{self._base_digest}|{t}|{row}|{sheets}".encode()).hexdigest()[:32]
 
     def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
         if job.refused:
@@ -132,17 +171,22 @@ class Plan:
                 raise DrafterError(errors)
             prepared = api.prepare_loaded(loaded)
             template, compiled = self.template_for(prepared.document.doc_type.layout)
-            digest = self.digest(job.values, template)
-            if resume and path.exists() and previous and previous.get(job.number, {}).get("digest") == digest:
+            digest = self.digest(job.values, template, loaded)
+            if resume and previous and previous.get(job.number, {}).get("digest") == digest and _opens(path):
                 return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
             payload = compiled.render(render_context.build(prepared.document, compiled.sections))
-            atomic_write_bytes(path, payload, force=self.force or resume, durable=False)
+            atomic_write_bytes(path, payload, force=self.force or resume, durable=False,
+                               verify=verify_docx, tag=self.tag)
             return Outcome(job.number, path.name, OK, digest=digest)
         except row_tpl.RowError as exc:
             return Outcome(job.number, None, FAILED, str(exc), key=exc.key)
         except DrafterError as exc:
             return Outcome(job.number, None, FAILED, self._describe(exc.errors or exc.problems),
                            key=exc.problems[0].key)
+        except OutputIncompleteError as exc:
+            return Outcome(job.number, None, FAILED,
+                           f"Không ghi được {path.name}: tệp vừa ghi không đầy đủ ({exc.why}), có thể ổ đĩa đã đầy; "
+                           "tệp cũ (nếu có) được giữ nguyên.")
         except FileExistsError:
             return Outcome(job.number, None, FAILED,
                            f"Tệp {path.name} đã có; thêm --force để ghi đè hoặc --resume để chỉ làm hàng đã đổi.")
@@ -166,20 +210,41 @@ class Plan:
 
 _PLAN: Plan | None = None
 _STATE: dict = {}
+_STOP = None  # a multiprocessing Event while a pool runs: set, workers take no new row
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+def _opens(path: Path) -> bool:
+    try:
+        verify_docx(path)
+    except ValueError:
+        return False
+    return True
 
 
 def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    # The parent decides what Ctrl-C or a hang-up means (the terminal sends them to the
+    # whole group); SIGTERM stays the way the pool ends a worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_state_reset()
 
 
-def _work(job: Job) -> Outcome:
+def _work(job: Job) -> Outcome | None:
     assert _PLAN is not None
+    if _STOP is not None and _STOP.is_set():
+        return None  # interrupted: this row is not started
     out = _PLAN.render_row(job, _STATE.get("previous"), _STATE.get("resume", False))
     _STATE["count"] = _STATE.get("count", 0) + 1
     if _STATE["count"] % GC_EVERY == 0:
         gc.collect()
     return out
+
+
+def _work_chunk(jobs: list[Job]) -> list[Outcome | None]:
+    return [_work(job) for job in jobs]
 
 
 # --- inputs -------------------------------------------------------------------------
@@ -258,13 +323,18 @@ def read_manifest(out_dir: Path) -> dict[int, dict]:
         return {}
 
 
+def _parses(path: str) -> None:
+    with open(path, encoding="utf-8") as f:
+        json.load(f)
+
+
 def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
     """manifest.json and manifest.csv, streamed row by row: memory stays flat for a
     whole country's rows."""
     ordered = sorted(result.outcomes, key=lambda o: o.row)
     head = {"draft": draft, "data": data_name, "ok": result.ok, "failed": result.failed,
             "skipped": result.skipped, "interrupted": result.interrupted}
-    with atomic_writer(result.out_dir / MANIFEST_JSON, force=True) as raw:
+    with atomic_writer(result.out_dir / MANIFEST_JSON, force=True, verify=_parses) as raw:
         f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
         f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "rows": [')
         for i, o in enumerate(ordered):
@@ -283,12 +353,28 @@ def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
         f.detach()
 
 
-def _clean_partials(out_dir: Path) -> None:
-    for p in out_dir.glob(".*.tmp"):
+def _found_on_disk(outcomes: list[Outcome], job_list: list[Job], out: Path) -> None:
+    """After an interruption: a document a killed worker made but could not report is
+    listed too (with no digest, so --resume makes it again)."""
+    done = {o.row for o in outcomes}
+    for job in job_list:
+        path = out / f"{job.stem}.docx"
+        if job.number not in done and not job.refused and path.is_file() and _opens(path):
+            outcomes.append(Outcome(job.number, path.name, OK, "có trên đĩa khi dừng; --resume sẽ tạo lại"))
+
+
+def _carry_over(outcomes: list[Outcome], previous: dict[int, dict], out: Path) -> None:
+    """After an interruption: rows an earlier run made and this one did not reach keep
+    their entry while their document is still on disk."""
+    done = {o.row for o in outcomes}
+    names = set(Outcome.__dataclass_fields__)
+    for number, entry in previous.items():
+        if number in done or not entry.get("file") or not (out / str(entry["file"])).is_file():
+            continue
         try:
-            p.unlink()
-        except OSError:
-            pass
+            outcomes.append(Outcome(**{k: v for k, v in entry.items() if k in names}))
+        except TypeError:
+            continue
 
 
 def run(
@@ -342,23 +428,54 @@ def run(
     _STATE.update(previous=previous, resume=resume)
     outcomes: list[Outcome] = []
     interrupted = False
+    stopped: list[int] = []  # the signals received
     total = len(job_list)
+
+    def on_signal(signum, frame):  # stop between documents; a second Ctrl-C stops now
+        if stopped and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stopped.append(signum)
+        if _STOP is not None:
+            _STOP.set()
+
+    handlers = _install(on_signal)
     try:
         if jobs <= 1 or total < 2 * jobs:
             _worker_state_reset()
             for job in job_list:
+                if stopped:
+                    break
                 outcomes.append(_work(job))
                 if progress:
                     progress(len(outcomes), total)
         else:
             import multiprocessing as mp
 
+            global _STOP
             ctx = mp.get_context("fork")
+            _STOP = ctx.Event()
             pool = ctx.Pool(jobs, initializer=_worker_init)
             try:
                 chunk = max(1, min(64, total // (jobs * 8)))
-                for outcome in pool.imap_unordered(_work, job_list, chunksize=chunk):
-                    outcomes.append(outcome)
+                chunks = [job_list[i:i + chunk] for i in range(0, total, chunk)]
+                results = pool.imap_unordered(_work_chunk, chunks)
+                quiet_since = None
+                while True:
+                    try:
+                        outcome = results.next(timeout=0.2)
+                    except StopIteration:
+                        break
+                    except mp.TimeoutError:
+                        # Stopping: the workers finish their row and take no new one. One
+                        # that gave no sign for a while was killed with the group (a
+                        # SIGTERM to all): its rows are found on disk below.
+                        if stopped:
+                            quiet_since = quiet_since or time.monotonic()
+                            if time.monotonic() - quiet_since > STOP_GRACE:
+                                raise KeyboardInterrupt from None
+                        continue
+                    quiet_since = None
+                    outcomes.extend(o for o in outcome if o is not None)
                     if progress:
                         progress(len(outcomes), total)
                 pool.close()
@@ -369,10 +486,17 @@ def run(
                 pool.join()
     except KeyboardInterrupt:
         interrupted = True
-        _clean_partials(out)
+        stopped.append(signal.SIGINT)
     finally:
+        _restore(handlers)
         _PLAN = None
+        _STOP = None
         gc.unfreeze()
+    if stopped:
+        interrupted = True
+        remove_tagged_temps(out, plan.tag)
+        _carry_over(outcomes, previous, out)
+        _found_on_disk(outcomes, job_list, out)
     try:
         fd = os.open(out, os.O_RDONLY)
         os.fsync(fd)
@@ -385,9 +509,39 @@ def run(
         if o.status == FAILED and before and before.get("digest") and (out / str(before.get("file"))).is_file():
             o.digest = before["digest"]
     result = BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted,
+                         signal=int(stopped[0]) if stopped else 0,
                          warnings=ordered(loaded.problems, [loaded.file]))
-    write_manifest(result, display_path(draft_path), data_name)
+    handlers = _install(lambda signum, frame: stopped.append(signum))  # the manifest is written whole
+    try:
+        write_manifest(result, display_path(draft_path), data_name)
+    finally:
+        _restore(handlers)
+    if stopped and not result.interrupted:
+        result.interrupted, result.signal = True, int(stopped[0])
     return result
+
+
+def _install(handler) -> dict:
+    """``handler`` for Ctrl-C, SIGTERM and SIGHUP while a batch runs (main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    old = {}
+    for sig in _STOP_SIGNALS:
+        try:
+            old[sig] = signal.signal(sig, handler)
+        except (ValueError, OSError):
+            pass
+    return old
+
+
+def _restore(handlers: dict) -> None:
+    for sig, old in handlers.items():
+        try:
+            signal.signal(sig, old)
+        except (ValueError, OSError, TypeError):
+            pass
 
 
 def _worker_state_reset() -> None:

@@ -4,7 +4,11 @@ One LibreOffice process converts a whole list (it takes ≈ 1.5 s to start, then
 ≈ 0.1–0.3 s per document). Every call gets a private profile folder, so parallel
 calls never collide with each other nor with a LibreOffice the user has open.
 PDFs appear whole or not at all: LibreOffice writes into a hidden temporary folder
-inside the target folder and each finished PDF is moved into place in one step.
+inside the target folder and each finished PDF is checked (it starts with ``%PDF-``
+and ends with ``%%EOF``: a PDF cut short by a full disk does not) before it is moved
+into place in one step; one that fails the check is not published and the old PDF of
+the same name stays. Page images are checked the same way (PNG signature, final IEND
+chunk), all pages before any replaces an old one.
 
 Fonts: documents ask for Times New Roman. On Linux LibreOffice substitutes the
 metric-compatible Liberation Serif (Debian package ``fonts-liberation2``) through
@@ -233,6 +237,46 @@ def _check_input(p: Path) -> str | None:
     return None
 
 
+def pdf_incomplete(path: Path) -> str | None:
+    """Why the PDF at ``path`` is not whole (Vietnamese), or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(5)
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - 2048))
+            tail = f.read()
+    except OSError as exc:
+        return f"không đọc lại được PDF: {exc.strerror or exc}"
+    if size == 0:
+        return "PDF rỗng"
+    if head != b"%PDF-":
+        return "không phải tệp PDF"
+    if b"%%EOF" not in tail:
+        return "PDF bị cắt cụt (thiếu phần kết %%EOF), có thể ổ đĩa đã đầy"
+    return None
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"IEND\xaeB`\x82"
+
+
+def png_incomplete(path: Path) -> str | None:
+    """Why the PNG at ``path`` is not whole (Vietnamese), or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - 8))
+            tail = f.read()
+    except OSError as exc:
+        return f"không đọc lại được ảnh: {exc.strerror or exc}"
+    if head != _PNG_SIGNATURE:
+        return "không phải ảnh PNG"
+    if tail != _PNG_END:
+        return "ảnh PNG bị cắt cụt, có thể ổ đĩa đã đầy"
+    return None
+
+
 def _kill_tree(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
@@ -355,6 +399,11 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
                         made = staging / (src.stem + ".pdf")
                         if not made.is_file() or made.stat().st_size == 0:
                             result.failed[src] = "LibreOffice không tạo được PDF" + _last_error(log)
+                            continue
+                        broken = pdf_incomplete(made)
+                        if broken:
+                            kept = " PDF cũ cùng tên được giữ nguyên." if targets[src].exists() else ""
+                            result.failed[src] = f"LibreOffice tạo ra PDF không đầy đủ: {broken}.{kept}"
                             continue
                         try:
                             os.replace(made, targets[src])
@@ -490,6 +539,11 @@ def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 8
         if done.returncode != 0 or not pages:
             detail = done.stderr.decode("utf-8", "replace").strip()
             raise PdfError("pdftoppm không tạo được ảnh từ PDF" + (f": {detail}" if detail else "."))
+        for n, f in pages:
+            broken = png_incomplete(f)
+            if broken:
+                raise PdfError(f"Ảnh trang {n} do pdftoppm tạo ra không đầy đủ: {broken}; "
+                               "các ảnh cũ được giữ nguyên.")
         images = []
         for n, f in pages:
             target = out_dir / f"{stem}-{n}.png"

@@ -332,7 +332,7 @@ for f in files:
     if "skip" in name:
         continue
     with open(os.path.join(outdir, stem + ".pdf"), "wb") as p:
-        p.write(b"" if "empty" in name else b"%PDF-1.4 fake " + name.encode())
+        p.write(b"" if "empty" in name else b"%PDF-1.4 fake " + name.encode() + b"\\n%%EOF\\n")
 """
 
 

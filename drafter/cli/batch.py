@@ -106,9 +106,11 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         for e in pdf_errors:
             click.echo(e, err=True)
         if result.interrupted:
-            click.echo("Đã dừng giữa chừng: các tệp đã xong vẫn nguyên vẹn; chạy lại với --resume để làm tiếp.", err=True)
+            click.echo("Đã dừng giữa chừng: các tệp đã xong vẫn nguyên vẹn và có trong danh sách; "
+                       "chạy lại với --resume để làm tiếp.", err=True)
     if result.interrupted:
-        sys.exit(130)
+        # 130 for Ctrl-C, 128 + the signal's number for SIGTERM / SIGHUP (as a shell reports it)
+        sys.exit(128 + (result.signal or 2))
     if result.failed or pdf_errors:
         sys.exit(1)
 

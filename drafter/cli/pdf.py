@@ -29,7 +29,8 @@ def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, as_
     """Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice.
 
     Mọi tệp được chuyển trong một lần chạy LibreOffice (nhanh hơn nhiều so với từng
-    tệp). PDF nằm cạnh tệp .docx, cùng tên; PDF cũ cùng tên được thay.
+    tệp). PDF nằm cạnh tệp .docx, cùng tên; PDF cũ cùng tên chỉ được thay
+    bằng một PDF mới đầy đủ (PDF bị cắt cụt, ví dụ khi ổ đĩa đầy, không thay PDF cũ).
     Cần LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2).
     """
     try:

@@ -11,6 +11,14 @@ another process creating the target meanwhile: the final step is a hard link, wh
 fails if the name exists (with a checked rename as fallback where links are not
 supported). With ``force`` the target is replaced and keeps its permission bits.
 A new file gets the usual permissions (0666 minus the umask), not mkstemp's 0600.
+
+Before the temporary file takes the target's place it is checked: its size on disk
+must be what was written (a full disk or a network share that loses the tail shows
+here), and a ``verify`` callable, given the temporary file's path, checks its
+format (:func:`verify_docx` for a document, a manifest parses); a file failing either
+is removed and the old one stays. A ``tag`` goes into the temporary name (``.<name>.<tag>-<random>.tmp``)
+so a run can later remove the temporary files it made, and only those
+(:func:`remove_tagged_temps`).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -31,21 +39,80 @@ __all__ = [
     "atomic_writer",
     "ensure_inside",
     "ensure_plain_name",
+    "remove_tagged_temps",
+    "verify_docx",
+    "new_tag",
     "OutputExistsError",
+    "OutputIncompleteError",
     "OutputWriteError",
     "UnsafePathError",
 ]
+
+
+
+class OutputIncompleteError(OutputWriteError):
+    """The file just written is not complete or does not open; the old one was kept."""
+
+    def __init__(self, path: str | os.PathLike[str], why: str) -> None:
+        # ENOSPC: a file that does not read back whole is, in practice, a full disk
+        OSError.__init__(self, errno.ENOSPC, why, os.fspath(path))
+        self.path = os.fspath(path)
+        self.why = why
+        self.message = (f"Không ghi được tệp '{self.path}': tệp vừa ghi không đầy đủ ({why}), có thể ổ đĩa "
+                        "đã đầy; tệp cũ (nếu có) được giữ nguyên. Hãy giải phóng dung lượng rồi thử lại.")
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.why))
+
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-def _create_temp(directory: str, name: str) -> tuple[int, str]:
+def new_tag() -> str:
+    """A random tag for one run's temporary files (16 hex digits)."""
+    return secrets.token_hex(8)
+
+
+def _temp_suffix_matches(name: str, tag: str) -> bool:
+    # ".<name>.<tag>-<8 hex>.tmp"
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    core = name[:-4]
+    marker = f".{tag}-"
+    at = core.rfind(marker)
+    rest = core[at + len(marker):] if at > 0 else ""
+    return len(rest) == 8 and all(c in "0123456789abcdef" for c in rest)
+
+
+def remove_tagged_temps(directory: str | os.PathLike[str], tag: str) -> int:
+    """Remove the temporary files named with ``tag`` in ``directory``; nothing else.
+    Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        if _temp_suffix_matches(entry.name, tag):
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _create_temp(directory: str, name: str, tag: str | None = None) -> tuple[int, str]:
     """Like ``tempfile.mkstemp(dir=directory, prefix='.'+name+'.', suffix='.tmp')``,
     but with mode 0666 so the umask decides the final permissions."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_CLOEXEC
+    prefix = f"{tag}-" if tag else ""
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(directory, f".{name}.{prefix}{secrets.token_hex(4)}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
@@ -87,7 +154,9 @@ def _publish(tmp: str, target: str, *, force: bool) -> None:
 
 @contextmanager
 def atomic_writer(
-    path: str | os.PathLike[str], *, force: bool = False, durable: bool = True
+    path: str | os.PathLike[str], *, force: bool = False, durable: bool = True,
+    verify: Callable[[str], None] | None = None, tag: str | None = None,
+    follow_link: bool = False,
 ) -> Iterator[BinaryIO]:
     """A binary file object whose content replaces ``path`` only if the block succeeds.
 
@@ -97,8 +166,13 @@ def atomic_writer(
     A symlink at ``path`` is replaced by the new file, not followed.
     ``durable=False`` skips the fsyncs: the rename still makes the file appear whole
     or not at all, which is what a batch of thousands needs (it syncs once at the end).
+    ``verify(tmp_path)`` raises (any exception, ideally :class:`OutputIncompleteError`)
+    when the written file is not usable; the old file then stays.
+    ``follow_link``: a symlink at ``path`` is kept and the file it points to replaced.
     """
     target = os.fspath(path)
+    if follow_link and os.path.islink(target):
+        target = os.path.realpath(target)
     directory = os.path.dirname(target) or "."
     name = os.path.basename(target)
     if not name:
@@ -106,7 +180,7 @@ def atomic_writer(
     if not force and os.path.lexists(target):
         raise OutputExistsError(target)
     try:
-        fd, tmp = _create_temp(directory, name)
+        fd, tmp = _create_temp(directory, name, tag)
     except OSError as exc:
         raise OutputWriteError(target, exc) from exc
     in_body = True
@@ -117,6 +191,16 @@ def atomic_writer(
             f.flush()
             if durable:
                 os.fsync(f.fileno())
+            written = f.tell()
+        if os.stat(tmp).st_size != written:
+            raise OutputIncompleteError(target, "kích thước trên đĩa khác số byte đã ghi")
+        if verify is not None:
+            try:
+                verify(tmp)
+            except OutputIncompleteError:
+                raise
+            except Exception as exc:
+                raise OutputIncompleteError(target, str(exc) or type(exc).__name__) from exc
         if force:
             try:
                 os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
@@ -130,7 +214,7 @@ def atomic_writer(
             pass
         if (
             isinstance(exc, OSError)
-            and not isinstance(exc, (OutputExistsError, OutputWriteError))
+            and not isinstance(exc, (OutputExistsError, OutputWriteError, OutputIncompleteError))
             and (not in_body or exc.errno == errno.ENOSPC)
         ):
             raise OutputWriteError(target, exc) from exc
@@ -145,17 +229,38 @@ def atomic_write_bytes(
     *,
     force: bool = False,
     durable: bool = True,
+    verify: Callable[[str], None] | None = None,
+    tag: str | None = None,
+    follow_link: bool = False,
 ) -> None:
     """Write ``data`` (bytes, or an iterable of byte chunks) to ``path`` atomically.
 
     Same guarantees and errors as :func:`atomic_writer`.
     """
-    with atomic_writer(path, force=force, durable=durable) as f:
+    with atomic_writer(path, force=force, durable=durable, verify=verify, tag=tag,
+                       follow_link=follow_link) as f:
         if isinstance(data, (bytes, bytearray, memoryview)):
             f.write(data)
         else:
             for chunk in data:
                 f.write(chunk)
+
+
+def verify_docx(path: str | os.PathLike[str]) -> None:
+    """The file is a whole zip package whose members all read back (CRC checked) and
+    that holds ``[Content_Types].xml``; raises :class:`ValueError` (Vietnamese) otherwise.
+    Used before a .docx takes the place of an old one, and by ``--resume``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if "[Content_Types].xml" not in z.NameToInfo:
+                raise ValueError("thiếu [Content_Types].xml")
+            bad = z.testzip()
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise ValueError(f"không mở được gói .docx: {exc}") from None
+    if bad is not None:
+        raise ValueError(f"phần {bad} bị hỏng")
 
 
 def ensure_inside(base_dir: str | os.PathLike[str], candidate: str | os.PathLike[str]) -> Path:
