@@ -46,6 +46,7 @@ from .package.atomic import (
     new_tag,
     remove_tagged_temps,
     verify_docx,
+    verify_docx_written,
 )
 from .render import context as render_context
 from .render import engine
@@ -176,7 +177,7 @@ class Plan:
                 return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
             payload = compiled.render(render_context.build(prepared.document, compiled.sections))
             atomic_write_bytes(path, payload, force=self.force or resume, durable=False,
-                               verify=verify_docx, tag=self.tag)
+                               verify=verify_docx_written, tag=self.tag)
             return Outcome(job.number, path.name, OK, digest=digest)
         except row_tpl.RowError as exc:
             return Outcome(job.number, None, FAILED, str(exc), key=exc.key)
