@@ -21,6 +21,7 @@ from .oxml import FIGURE_CLOSE as CLOSE
 from .oxml import FIGURE_MID as MID
 from .oxml import FIGURE_OPEN as OPEN
 from .render import filters
+from .sandbox import BoundedSandbox
 from .tables import compute
 
 MARK = re.compile(f"{OPEN}([^{MID}]*){MID}([^{CLOSE}]*){CLOSE}")
@@ -37,7 +38,9 @@ class FigureError(ValueError):
     pass
 
 
-class _Env(ImmutableSandboxedEnvironment):
+class _Env(BoundedSandbox, ImmutableSandboxedEnvironment):
+    # BoundedSandbox: no constant folding, sizes and loops bounded (drafter/sandbox.py).
+    text_share = 64  # one value, not a whole document
     def is_safe_attribute(self, obj, attr, value):
         return isinstance(obj, _SAFE_TYPES) and not attr.startswith("_")
 
@@ -49,10 +52,21 @@ _ENV = _Env(autoescape=False, undefined=StrictUndefined)
 filters.install(_ENV)  # `{{ phu_luc[0].tong.kinh_phi | bang_chu }}`
 
 
-def neutralise(text: str) -> str:
+def neutralise(text: str, *, edges: bool = False) -> str:
     """Row data that happens to contain `{{ phu_luc…` stays text: a word joiner between
-    the braces keeps it from being read as a reference (batch rows are data)."""
-    return re.sub(r"\{\{(?=\s*phu_luc\b)", "{\u2060{", text) if "{{" in text else text
+    the braces keeps it from being read as a reference (batch rows are data).
+
+    With ``edges`` (a cell's text placed among other text), a `{` at either end of the
+    text and a `{{` ending it get a word joiner too, so that two cells side by side, or
+    a cell and the draft's text around it, can never join into one reference."""
+    if "{{" in text:
+        text = re.sub(r"\{\{(?=\s*(?:phu_luc\b|$))", "{\u2060{", text)
+    if edges and text:
+        if text[0] == "{":
+            text = "\u2060" + text
+        if text[-1] == "{":
+            text += "\u2060"
+    return text
 
 
 @functools.lru_cache(maxsize=512)

@@ -22,6 +22,7 @@ from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..rules import cells
+from ..sandbox import BoundedSandbox, BudgetError
 
 ROW_VAR = "hang"
 
@@ -30,7 +31,9 @@ class Row(dict):
     """A row's cells by column name; the only thing a value's template can read."""
 
 
-class _Env(ImmutableSandboxedEnvironment):
+class _Env(BoundedSandbox, ImmutableSandboxedEnvironment):
+    # BoundedSandbox: no constant folding, sizes and loops bounded (drafter/sandbox.py).
+    text_share = 64  # one value, not a whole document
     def getattr(self, obj, attribute):
         # `hang.ten` reads the column "ten", even one named like a dict method ("items").
         if isinstance(obj, Row):
@@ -59,11 +62,11 @@ class RowError(ValueError):
 def cell_text(value: Any) -> str:
     """A cell inside a text (Vietnamese numbers and dates); a cell's own `{{` stays text."""
     text = cells.format(value)
-    if "{{" not in text:
+    if "{" not in text:
         return text
     from ..figures import neutralise
 
-    return neutralise(text)
+    return neutralise(text, edges=True)  # nor joins with its neighbours into one
 
 
 def cell_value(value: Any) -> Any:
@@ -176,6 +179,9 @@ class RowTemplate:
                     _set_cow(data, p, cell_value(parts[0].value(values)), copied)
                     continue
                 _set_cow(data, p, "".join(x if isinstance(x, str) else x.render(context) for x in parts), copied)
+            except BudgetError as exc:
+                raise RowError(f"Biểu thức của giá trị {_key(p)} quá tốn ({str(exc).rstrip('.')}); "
+                               "hàng này không được tạo văn bản.", key=_key(p)) from None
             except (TemplateError, TypeError, ValueError) as exc:
                 raise RowError(
                     f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.", key=_key(p)
@@ -206,10 +212,11 @@ LIST_KEYS = {"kinh_gui", "noi_nhan", "luu", "can_cu", "dieu", "dung"}
 
 def _column_value(key: str, value: Any) -> Any:
     """A column named like a key sets it to the cell's value, typed as the sheet gave
-    it; a list key takes one item per line of the cell."""
+    it; a list key takes one item per line of the cell. Its text stays text, like a
+    cell's in a value (:func:`cell_value`): `{{ phu_luc… }}` in it is never read."""
     if isinstance(value, str) and key in LIST_KEYS and "\n" in value:
-        return [ln.strip() for ln in value.splitlines() if ln.strip()]
-    return value
+        return [cell_value(ln.strip()) for ln in value.splitlines() if ln.strip()]
+    return cell_value(value)
 
 
 def _key(path: tuple) -> str:

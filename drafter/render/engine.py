@@ -20,6 +20,7 @@ from jinja2 import FunctionLoader, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
+from ..sandbox import BoundedSandbox, BudgetError
 from ..package import PackageError, PackageTemplate, parse_xml
 from . import filters, template_cache, wellformed
 from .sections import Sections
@@ -31,7 +32,8 @@ class TemplateRenderError(DrafterError):
     """A template produced XML that Word could not open; nothing is written."""
 
 
-class _Sandbox(SandboxedEnvironment):
+class _Sandbox(BoundedSandbox, SandboxedEnvironment):
+    # BoundedSandbox: no constant folding, every size and loop bounded (drafter/sandbox.py).
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The context is plain dicts: `doc.header` reads a key. Jinja would first try
         # the attribute and fail (an exception per dot, ~60 per document); read the
@@ -94,6 +96,10 @@ class CompiledTemplate:
         and open paragraphs the proof never saw."""
         try:
             xml = self._template.render(context)
+        except BudgetError as exc:  # an expression of the template that would cost too much
+            raise TemplateRenderError(Problem(
+                f"Mẫu trình bày {self.path.name} có biểu thức quá tốn ({exc.message or exc}); văn bản không được tạo. "
+                "Hãy sửa các thẻ {{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
         except TemplateError as exc:  # an agency's template reading what is not there
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} dùng giá trị không có ({exc.message or exc}); văn bản không được tạo. "
