@@ -488,11 +488,29 @@ def run(
     except KeyboardInterrupt:
         interrupted = True
         stopped.append(signal.SIGINT)
-    finally:
+    except BaseException:
         _restore(handlers)
+        handlers = {}
+        raise
+    finally:
+        if handlers:  # from here to the manifest written whole, a signal is only noted
+            _install(lambda signum, frame: stopped.append(signum))
         _PLAN = None
         _STOP = None
         gc.unfreeze()
+    try:
+        result = _finish(plan, out, outcomes, previous, job_list, stopped, interrupted, started, note, loaded)
+        write_manifest(result, display_path(draft_path), data_name)
+    finally:
+        _restore(handlers)
+    if stopped and not result.interrupted:
+        result.interrupted, result.signal = True, int(stopped[0])
+    return result
+
+
+def _finish(plan: Plan, out: Path, outcomes: list[Outcome], previous: dict[int, dict], job_list: list[Job],
+            stopped: list[int], interrupted: bool, started: float, note: str, loaded: Loaded) -> BatchResult:
+    """After the rows: this run's temporary files gone, every document on disk listed."""
     if stopped:
         interrupted = True
         remove_tagged_temps(out, plan.tag)
@@ -509,17 +527,9 @@ def run(
         before = previous.get(o.row)
         if o.status == FAILED and before and before.get("digest") and (out / str(before.get("file"))).is_file():
             o.digest = before["digest"]
-    result = BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted,
-                         signal=int(stopped[0]) if stopped else 0,
-                         warnings=ordered(loaded.problems, [loaded.file]))
-    handlers = _install(lambda signum, frame: stopped.append(signum))  # the manifest is written whole
-    try:
-        write_manifest(result, display_path(draft_path), data_name)
-    finally:
-        _restore(handlers)
-    if stopped and not result.interrupted:
-        result.interrupted, result.signal = True, int(stopped[0])
-    return result
+    return BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted,
+                       signal=int(stopped[0]) if stopped else 0,
+                       warnings=ordered(loaded.problems, [loaded.file]))
 
 
 def _install(handler) -> dict:

@@ -412,3 +412,27 @@ def test_appendix_output_that_does_not_read_back_keeps_the_original(tmp_path, mo
     assert r.exit_code == 1 and seconds < 2
     assert "không đầy đủ" in r.output and "giữ nguyên" in r.output and "Traceback" not in r.output
     assert doc.read_bytes() == before and tmp_files(tmp_path) == []
+
+
+@posix_only
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_second_ctrl_c_stops_at_once_and_still_lists_every_document(tmp_path, jobs):
+    _many(tmp_path, 3000)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([DRAFTER, "batch", str(tmp_path / "draft.yaml"), str(tmp_path / "data.csv"),
+                             "-o", str(out), "--name", "{ma}", "-j", str(jobs)], stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.docx"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and time.monotonic() - sent < 3
+    assert "Traceback" not in err.decode("utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["file"] for r in manifest["rows"] if r["file"]} == {p.name for p in out.glob("*.docx")}
+    assert tmp_files(out) == []
