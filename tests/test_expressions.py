@@ -139,6 +139,23 @@ def test_a_costly_reference_in_a_draft_is_refused_by_key(tmp_path, reference, ne
     assert not (tmp_path / "draft.docx").exists()
 
 
+def test_a_costly_reference_in_a_preset_is_refused_by_file_and_key(tmp_path):
+    """The same bomb in a preset's `dieu` (the draft takes its articles from it)."""
+    text = QD_SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("dung: [ubnd-tinh-hung-yen]", "dung: [ubnd-tinh-hung-yen, bom]")
+    text = re.sub(r"(?ms)^dieu:\n.*?(?=^noi_nhan:)", "", text)
+    assert "dung: [ubnd-tinh-hung-yen, bom]" in text and "\ndieu:" not in text
+    (tmp_path / "draft.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "presets").mkdir()
+    (tmp_path / "presets" / "bom.yaml").write_text(f'dieu:\n  - "Tổng {BOMB}"\n  - Điều hai.\n', encoding="utf-8")
+    result, elapsed = invoke(tmp_path, "render", "draft.yaml")
+    assert result.exit_code == 1, result.output
+    assert elapsed < FAST, elapsed
+    assert "bom.yaml:2" in result.output and "dieu[0]" in result.output, result.output
+    assert "DRAFTER_MAX_NUMBER_DIGITS" in result.output, result.output
+    assert not (tmp_path / "draft.docx").exists()
+
+
 # --------------------------------------------------------------------------- an agency's own template
 
 
