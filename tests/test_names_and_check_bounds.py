@@ -227,8 +227,13 @@ def test_a_300000_paragraph_document_is_refused_in_seconds(tmp_path):
     result, seconds = run(["check", big.name], tmp_path)
     out = clean(result)
     assert result.exit_code == 1, out
-    assert "quá nhiều phần tử XML" in out and "DRAFTER_MAX_CHECK_ELEMENTS" in out, out
+    assert "vượt giới hạn của drafter check" in out and "DRAFTER_MAX_CHECK_" in out, out
     assert seconds < 2, seconds
+    # under the byte bound, the same paragraphs meet the element bound
+    result, seconds = run(["check", big.name], tmp_path, env={"DRAFTER_MAX_CHECK_MB": "100"})
+    out = clean(result)
+    assert result.exit_code == 1 and "quá nhiều phần tử XML" in out, out
+    assert seconds < 3, seconds
 
 
 def test_the_refusal_stays_small_in_memory(tmp_path):
@@ -262,6 +267,46 @@ def test_a_document_under_the_bound_is_checked_and_the_bound_can_move(tmp_path):
     assert bad.exit_code == 1 and "DRAFTER_MAX_CHECK_ELEMENTS" in clean(bad)
 
 
+def long_text_docx(path: Path, paragraphs: int, words: int = 180) -> Path:
+    """Few elements, much text: paragraphs of `words` words each."""
+    tmp = path.parent / "nguon"
+    tmp.mkdir(exist_ok=True)
+    shutil.copy(CV_SAMPLE, tmp / CV_SAMPLE.name)
+    run(["render", CV_SAMPLE.name, "-o", "nguon.docx", "--force"], tmp)
+    src = zipfile.ZipFile(tmp / "nguon.docx")
+    doc = src.read("word/document.xml").decode("utf-8")
+    at = doc.index(">", doc.index("<w:body")) + 1
+    rnd = random.Random(4)
+    vocab = ["nội", "dung", "văn", "bản", "hành", "chính", "số", "liệu", "kinh", "phí", "xã", "phường"]
+    body = "".join("<w:p><w:r><w:t>" + " ".join(rnd.choices(vocab, k=words)) + "</w:t></w:r></w:p>"
+                   for _ in range(paragraphs))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = (doc[:at] + body + doc[at:]).encode("utf-8") if item.filename == "word/document.xml" \
+                else src.read(item.filename)
+            z.writestr(item.filename, data)
+    return path
+
+
+def test_much_text_in_few_elements_is_bounded_by_size(tmp_path):
+    """Text costs the checker about a second per MB: 60 MB of it in 180,000 elements
+    took 62 s before the byte bound; now it is refused at once."""
+    big = long_text_docx(tmp_path / "nhieu-chu.docx", 12_000)  # ~13 MB of XML, 36,000 elements
+    assert zipfile.ZipFile(big).getinfo("word/document.xml").file_size > 10 * (1 << 20)
+    result, seconds = run(["check", big.name], tmp_path)
+    out = clean(result)
+    assert result.exit_code == 1, out
+    assert "quá nhiều nội dung XML" in out and "hơn 10 MB" in out and "DRAFTER_MAX_CHECK_MB" in out, out
+    assert seconds < 2, seconds
+    small = long_text_docx(tmp_path / "it-chu.docx", 1_200)  # ~1.3 MB: checked by default
+    result, seconds = run(["check", small.name], tmp_path)
+    assert "Có 0 lỗi" in clean(result) and seconds < 5, (result.output, seconds)
+    lowered, _ = run(["check", small.name], tmp_path, env={"DRAFTER_MAX_CHECK_MB": "0,5"})
+    assert lowered.exit_code == 1 and "hơn 0,5 MB" in clean(lowered)
+    bad, _ = run(["check", small.name], tmp_path, env={"DRAFTER_MAX_CHECK_MB": "không"})
+    assert bad.exit_code == 1 and "DRAFTER_MAX_CHECK_MB" in clean(bad)
+
+
 def test_element_count_matches_the_parser():
     from lxml import etree
 
@@ -286,6 +331,7 @@ def test_the_new_limits_are_documented_with_their_defaults():
         return line
 
     assert f"{reader.DEFAULT_MAX_ELEMENTS:,}".replace(",", ".") in row(reader.MAX_ELEMENTS_ENV)
+    assert f"| {reader.DEFAULT_MAX_XML_MB} MB |" in row(reader.MAX_XML_ENV)
     assert f"| {filenames.DEFAULT_MAX_WIDTH} |" in row(filenames.MAX_WIDTH_ENV)
     assert f"{filenames.MAX_NAME_BYTES} byte" in doc
     assert f"{filenames.MAX_PATH_BYTES:,} byte".replace(",", ".") in doc

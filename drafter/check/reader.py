@@ -70,6 +70,27 @@ def max_elements(environ: dict[str, str] | None = None) -> int:
     return value
 
 
+DEFAULT_MAX_XML_MB = 10
+MAX_XML_ENV = "DRAFTER_MAX_CHECK_MB"
+
+
+def max_xml_bytes(environ: dict[str, str] | None = None) -> int:
+    """The XML bound of one check, in bytes: ``DRAFTER_MAX_CHECK_MB`` (mebibytes, decimals
+    allowed) if set, else 10 MiB. Text costs the checker about a second per MiB (each
+    paragraph is normalised, folded and searched), so elements alone do not bound it."""
+    env = os.environ if environ is None else environ
+    raw = env.get(MAX_XML_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_XML_MB << 20
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise TooLarge(f"Biến môi trường {MAX_XML_ENV}={raw!r} không hợp lệ: cần một số dương (đơn vị MB).")
+    return max(1, int(value * (1 << 20)))
+
+
 def count_elements(data: bytes) -> int:
     """XML elements in a part, from its bytes: every start or empty tag (a raw '<' can
     only open markup in well-formed XML; end tags, declarations, comments and
@@ -302,6 +323,8 @@ class _Reader:
         self.label = label
         self.limit = max_elements()
         self.elements = 0  # XML elements of the parts read so far, against self.limit
+        self.byte_limit = max_xml_bytes()
+        self.xml_bytes = 0  # and their bytes, against self.byte_limit
         self.main = pkg.main_document_name()
         self.rels = self._rels(self.main)
         theme_root = self._part_by_type("theme")
@@ -323,6 +346,13 @@ class _Reader:
     def _xml(self, name: str) -> etree._Element:
         """A part parsed, after its elements are counted against the bound of the whole check."""
         data = self.pkg.read(name)
+        self.xml_bytes += len(data)
+        if self.xml_bytes > self.byte_limit:
+            mb = f"{round(self.byte_limit / (1 << 20), 2):g}".replace(".", ",")
+            raise TooLarge(
+                f"Tệp có quá nhiều nội dung XML (hơn {mb} MB khi đọc tới phần '{name}'), vượt giới hạn "
+                f"của drafter check. Văn bản hành chính thật ít khi quá 5 MB; nếu tệp tin cậy, có thể "
+                f"nâng giới hạn bằng biến môi trường " + MAX_XML_ENV + ".")
         self.elements += count_elements(data)
         limit = self.limit
         if self.elements > limit:
