@@ -1037,3 +1037,23 @@ def test_written_draft_round_trips_through_ruamel(tmp_path, slug):
         if ln.lstrip().startswith("#"):
             assert ln in edited
     assert yamlfile.parse_text(edited, "d.yaml").data["trich_yeu"] == "nội dung mới"
+
+
+def test_presets_naming_each_other_many_times_load_once_each(write, monkeypatch):
+    # Six levels of two presets, each naming the next two eight times: 16^5 paths, 12 files.
+    for level in range(1, 6):
+        for side in "ab":
+            names = ", ".join([f"p{level + 1}a", f"p{level + 1}b"] * 8)
+            write(f"presets/p{level}{side}.yaml", f"dung: [{names}]\n")
+    write("presets/p6a.yaml", "luu: [VT]\n")
+    write("presets/p6b.yaml", "luu: [VT, KT]\n")
+    loads = []
+    real = yamlfile.load
+    monkeypatch.setattr(yamlfile, "load", lambda p: loads.append(str(p)) or real(p))
+    import time
+
+    started = time.perf_counter()
+    loaded = api.load(write("d.yaml", "loai: cong-van\ndung: [p1a, p1b, p1a]\n"))
+    assert time.perf_counter() - started < 2
+    assert len(loads) == len(set(loads)) == 13  # the draft and each of the 12 presets, once
+    assert loaded.data["luu"] == ["VT", "KT"]  # later wins, as before

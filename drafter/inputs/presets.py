@@ -98,18 +98,24 @@ def _names(value, loaded: Loaded, problems: list[Problem]) -> list[str]:
 def resolve(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...] = ()) -> Loaded:
     """`loaded` with the presets it names (recursively) merged underneath it, with
     every `...` that found nothing to inherit dropped."""
-    merged = _layers(loaded, draft_dir, _stack)
+    merged = _layers(loaded, draft_dir, _stack, {})
     merged.data = merging.strip_inherit(merged.data)
     return merged
 
 
-def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...]) -> Loaded:
+def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...],
+            done: dict[str, Loaded]) -> Loaded:
     """`loaded` over its presets, `...` kept so that a layer above can still splice.
     A preset that cannot be found (or that names itself) is a problem of the draft;
-    the others are merged, so validation still reports every other mistake."""
+    the others are merged, so validation still reports every other mistake.
+
+    Each preset file is read and resolved once per draft (`done`), and a name listed
+    twice in one `dung` is merged once: presets naming each other many times over
+    cost one load each, never one per path through them."""
     problems: list[Problem] = []
     names = _names(loaded.data.get("dung"), loaded, problems)
     result: Loaded | None = None
+    merged_here: set[str] = set()
     for i, name in enumerate(names):
         path = find(name, draft_dir)
         if path is None:
@@ -139,7 +145,12 @@ def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...]) -> 
                 )
             )
             continue
-        preset = _layers(yamlfile.load(path), draft_dir, (*_stack, key))
+        if key in merged_here:
+            continue
+        merged_here.add(key)
+        if key not in done:
+            done[key] = _layers(yamlfile.load(path), draft_dir, (*_stack, key), done)
+        preset = done[key]
         result = preset if result is None else merging.merge(result, preset)
     if problems:
         loaded = Loaded(loaded.file, loaded.data, loaded.origins, [*loaded.problems, *problems])
