@@ -95,8 +95,9 @@ class _Budget:
 
     def chars(self, n: int, what: str) -> None:
         if n > self.text:
+            so_far = "" if n > self.limit else " (cùng những gì đã tạo trước đó)"
             raise BudgetError(
-                f"{what} tạo ra {_vn(n)} ký tự, quá giới hạn {_vn(self.limit)} ký tự "
+                f"{what} tạo ra {_vn(n)} ký tự{so_far}, quá giới hạn {_vn(self.limit)} ký tự "
                 + ("của một văn bản" if self.limit == MAX_TEXT_CHARS else "của một giá trị")
                 + " (DRAFTER_MAX_TEMPLATE_TEXT_MB)")
         self.text -= n
