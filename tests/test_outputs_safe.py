@@ -366,18 +366,29 @@ def test_interruption_lists_every_document_and_removes_only_its_own_temporary_fi
 
 
 @posix_only
-def test_resume_after_an_interruption_keeps_what_was_done_in_the_manifest(tmp_path):
+def test_an_interrupted_run_keeps_the_entries_of_documents_it_did_not_reach(tmp_path):
     _many(tmp_path, 3000)
-    _, _, _, first, listed_first, _, _, _ = _interrupt(tmp_path, signal.SIGINT, jobs=1)
-    # A second run, interrupted early too, still lists the first run's documents.
+    _, _, _, _, listed_first, _, _, _ = _interrupt(tmp_path, signal.SIGINT, jobs=1, after=20)
     out = tmp_path / "out"
-    proc = subprocess.Popen([DRAFTER, "batch", str(tmp_path / "draft.yaml"), str(tmp_path / "data.csv"),
+    # The draft changes: a --resume run redoes every row; stopped after its first
+    # documents, the first run's others are still on disk and still listed.
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("triệu đồng.", "triệu đồng (đợt 2)."),
+                     encoding="utf-8")
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")}
+    proc = subprocess.Popen([DRAFTER, "batch", str(draft), str(tmp_path / "data.csv"),
                              "-o", str(out), "--name", "{ma}", "--resume"], stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            p.stat().st_mtime_ns != first.get(p.name) for p in out.glob("*.docx")):
+        time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     listed = {r["file"] for r in manifest["rows"] if r["file"]}
+    assert proc.returncode == 130 and manifest["interrupted"]
+    redone = {p.name for p in out.glob("*.docx") if p.stat().st_mtime_ns != first.get(p.name)}
+    assert 0 < len(redone) < len(listed_first)  # some rows of the first run not reached
     assert listed_first <= listed and listed == {p.name for p in out.glob("*.docx")}
 
 
