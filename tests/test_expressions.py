@@ -204,6 +204,18 @@ def test_a_costly_agency_template_is_refused_by_name(tmp_path, tag, needle):
     assert not (tmp_path / "draft.docx").exists()
 
 
+@pytest.mark.parametrize("tag", [b"{{ (10 ** 20) | bang_chu }}", b"{{ doc.vv | so }}", b"{{ (9 ** 999) | doc_so }}"])
+def test_a_number_a_template_filter_cannot_read_is_named(tmp_path, tag):
+    """bang_chu/doc_so/so on what they cannot read: the template named, not 'Lỗi nội bộ'."""
+    agency_template(tmp_path, b"{{ doc.vv }}", tag)
+    (tmp_path / "draft.yaml").write_text(CV_SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    result, elapsed = invoke(tmp_path, "render", "draft.yaml")
+    assert result.exit_code == 1, result.output
+    assert elapsed < FAST, elapsed
+    assert "cong-van.docx" in result.output and "không đọc được" in result.output, result.output
+    assert not (tmp_path / "draft.docx").exists()
+
+
 def test_a_modest_agency_template_still_renders(tmp_path):
     """The bounds leave real templates alone: loops, padding and arithmetic of normal size."""
     agency_template(tmp_path, b"{{ doc.vv }}",

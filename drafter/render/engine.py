@@ -100,6 +100,10 @@ class CompiledTemplate:
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} có biểu thức quá tốn ({exc.message or exc}); văn bản không được tạo. "
                 "Hãy sửa các thẻ {{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
+        except filters.FilterError as exc:  # bang_chu/doc_so/so given what is not a number it reads
+            raise TemplateRenderError(Problem(
+                f"Mẫu trình bày {self.path.name} đọc một số không đọc được ({exc}); văn bản không được tạo. "
+                "Hãy kiểm tra các thẻ {{ … | bang_chu }}, doc_so, so trong mẫu.", Position(display_path(self.path)))) from None
         except TemplateError as exc:  # an agency's template reading what is not there
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} dùng giá trị không có ({exc.message or exc}); văn bản không được tạo. "

@@ -15,13 +15,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import pass_context
+from jinja2 import TemplateError, pass_context
 
 from ..rules import numbers
 
 
-class FilterError(ValueError):
-    pass
+class FilterError(ValueError, TemplateError):
+    """A number a filter cannot read; a TemplateError too, so that every caller of a
+    template (an agency's, a quoted figure, a row) reports it, never as internal."""
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, message)
 
 
 def _reading(ctx: Any) -> tuple[str, str]:
@@ -54,10 +58,18 @@ def amount_words(value: Any, currency: str = "đồng", *, zero_tens: str = "lin
     if unit is not None:
         from ..tables.compute import words_for  # tables are only loaded when used
 
-        return words_for(number, unit, zero_tens=zero_tens, four=four)
+        try:
+            return words_for(number, unit, zero_tens=zero_tens, four=four)
+        except FilterError:
+            raise
+        except ValueError as exc:  # too large to read
+            raise FilterError(str(exc)) from None
     from ..rules import words  # num2words loads only when a number is read
 
-    return words.amount_in_words(number, currency=currency, zero_tens=zero_tens, four=four)
+    try:
+        return words.amount_in_words(number, currency=currency, zero_tens=zero_tens, four=four)
+    except ValueError as exc:  # too large to read
+        raise FilterError(str(exc)) from None
 
 
 def number_words(value: Any, *, zero_tens: str = "linh", four: str = "tư") -> str:
@@ -65,7 +77,10 @@ def number_words(value: Any, *, zero_tens: str = "linh", four: str = "tư") -> s
     zero_tens, four = getattr(value, "_reading", None) or (zero_tens, four)
     from ..rules import words
 
-    return words.read_number(number, zero_tens=zero_tens, four=four)
+    try:
+        return words.read_number(number, zero_tens=zero_tens, four=four)
+    except ValueError as exc:  # too large to read
+        raise FilterError(str(exc)) from None
 
 
 def number_text(value: Any) -> str:
