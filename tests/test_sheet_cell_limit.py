@@ -111,3 +111,33 @@ def test_the_cell_limit_is_documented():
     line = next(ln for ln in doc.splitlines() if ln.startswith("|") and f"`{sheets.MAX_CELL_CHARS_ENV}`" in ln)
     assert "131.072" in line and "Excel" in line and "CSV" in line
     assert LIMIT == 131_072
+
+
+def test_xlsx_with_a_doctype_is_refused_by_name(tmp_path):
+    import time
+    import zipfile
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from drafter.cli import main
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["ten", "kinh_phi"])
+    wb.active.append(["Xã A", 5])
+    wb.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1)
+            dst.writestr(item, data)
+    (tmp_path / "d.yaml").write_text(
+        "loai: cong-van\nco_quan: {ten: SỞ X, viet_tat: SX, dia_danh: Hà Tĩnh}\ntrich_yeu: x {{ hang.ten }}\n"
+        "kinh_gui: A\nky: {chuc_vu: GIÁM ĐỐC, ho_ten: A}\n", encoding="utf-8")
+    started = time.perf_counter()
+    r = CliRunner().invoke(main, ["batch", str(tmp_path / "d.yaml"), str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "o")])
+    assert time.perf_counter() - started < 2
+    assert r.exit_code == 1 and "Lỗi nội bộ" not in r.output and "Traceback" not in r.output
+    assert "DOCTYPE" in r.output and "bad.xlsx" in r.output
+    assert not list((tmp_path / "o").glob("*.docx")) if (tmp_path / "o").exists() else True

@@ -779,17 +779,33 @@ def _text_cell(text: str) -> _Cell:
 def _vet_package(path: Path) -> None:
     """An .xlsx is a zip like a .docx: inflate every part once through drafter's bounded
     reader (part size, total size, number of parts, names: docs/limits.md) before
-    openpyxl, which has no such bounds, opens it. A zip bomb stops here."""
+    openpyxl, which has no such bounds, opens it. A zip bomb stops here, and so does
+    an XML part with a DOCTYPE or entity declaration (Excel never writes one), through
+    the same hardened parser as a .docx part."""
     from ..package import PackageError
-    from ..package.reader import open_package
+    from ..package.reader import open_package, parse_xml
 
     try:
         with open_package(path) as pkg:
             for name in pkg.names():
                 if not name.endswith("/"):
-                    pkg.read(name)
+                    data = pkg.read(name)
+                    if name.endswith((".xml", ".rels", ".vml")):
+                        _refuse_declarations(data, name, path, pkg.limits, parse_xml, PackageError)
     except PackageError as exc:
         raise SheetError(path, f"{exc.message} {_SAVE_AS_HINT}") from None
+
+
+def _refuse_declarations(data: bytes, name: str, path: Path, limits, parse_xml, PackageError) -> None:
+    """A DOCTYPE or entity declaration in a part refuses the sheet (the hardened parser
+    finds it in any encoding); other damage is left to openpyxl, which words it for a
+    sheet."""
+    try:
+        parse_xml(data, name=name, path=path, limits=limits)
+    except PackageError as exc:
+        if exc.reason_code == "entity":
+            raise SheetError(path, f"Phần '{name}' của bảng tính chứa khai báo DOCTYPE/ENTITY, điều Excel "
+                                   f"không bao giờ ghi; drafter không đọc tệp này. {_SAVE_AS_HINT}") from None
 
 
 def _read_xlsx(
