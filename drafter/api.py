@@ -14,7 +14,7 @@ from . import derive, model, resources, validation
 from .errors import DrafterError, Position, Problem, display_path
 from .inputs import appendix_sheets, presets, yamlfile
 from .inputs.yamlfile import Loaded
-from .package.atomic import atomic_write_bytes
+from .package.atomic import OutputIncompleteError, atomic_write_bytes, verify_docx
 from .render import context as render_context
 from .render import engine
 
@@ -107,7 +107,10 @@ def write_output(out: Path, data: bytes, *, force: bool) -> None:
         raise DrafterError(problem)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(out, data, force=force)
+        # The document must read back whole before it takes the place of an old one.
+        atomic_write_bytes(out, data, force=force, verify=verify_docx)
+    except OutputIncompleteError as exc:
+        raise DrafterError(Problem(exc.message, Position(display_path(out)))) from None
     except FileExistsError:
         raise DrafterError(
             Problem("Tệp kết quả đã có; drafter không ghi đè.", Position(display_path(out)),

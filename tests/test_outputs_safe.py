@@ -447,3 +447,21 @@ def test_a_second_ctrl_c_stops_at_once_and_still_lists_every_document(tmp_path, 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {r["file"] for r in manifest["rows"] if r["file"]} == {p.name for p in out.glob("*.docx")}
     assert tmp_files(out) == []
+
+
+def test_render_keeps_the_old_document_when_the_new_one_does_not_read_back(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from drafter import api
+    from drafter.cli import main
+
+    draft = tmp_path / "d.yaml"
+    draft.write_text((Path(__file__).resolve().parent.parent / "samples" / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "d.docx"
+    out.write_bytes(b"the user's good document")
+    real = api.render_bytes
+    monkeypatch.setattr(api, "render_bytes", lambda *a, **k: real(*a, **k)[:-100])  # a write cut short
+    r = CliRunner().invoke(main, ["render", str(draft), "--force"])
+    assert r.exit_code == 1 and "không đầy đủ" in r.output and "Lỗi nội bộ" not in r.output
+    assert out.read_bytes() == b"the user's good document"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
