@@ -1054,6 +1054,6 @@ def test_presets_naming_each_other_many_times_load_once_each(write, monkeypatch)
 
     started = time.perf_counter()
     loaded = api.load(write("d.yaml", "loai: cong-van\ndung: [p1a, p1b, p1a]\n"))
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # was minutes: one load per path through them
     assert len(loads) == len(set(loads)) == 13  # the draft and each of the 12 presets, once
     assert loaded.data["luu"] == ["VT", "KT"]  # later wins, as before
