@@ -93,6 +93,8 @@ def _xml_chars(loaded: Loaded) -> tuple[Loaded, list[Problem]]:
     marks, in every text value (the draft's, its presets', a batch row's, an appendix
     sheet's cells), and each value's problems (rules/xmlchars), placed: the rest of
     the stage, and the document, never see them."""
+    if not _suspect(loaded.data):  # nearly always: one quick pass, nothing rebuilt
+        return loaded, []
     data, found = _scrubbed(loaded.data)
     if data is loaded.data:
         return loaded, []
@@ -116,8 +118,35 @@ def _at_sheet_row(data: Any, path: KeyPath, problem: Problem) -> Problem:
     return problem.at(Position(table.source_file, line)) if line else problem
 
 
-# Tables read from sheets, scrubbed: a batch shares them with every row (copy on write).
-_SCRUBBED_TABLES: dict[int, tuple[Any, Any, list]] = {}
+# Containers already scrubbed, by identity: a batch row shares every mapping, list and
+# table it does not change with the loaded draft (copy on write), so each is walked
+# once per batch, not once per row. Bounded; the object is kept so its id stays its own.
+_SCRUBBED: dict[int, tuple[Any, Any, list]] = {}
+_SCRUBBED_MAX = 4096
+_TEXTS_SEEN: dict[int, tuple[str, bool]] = {}
+
+
+def _suspect(value: Any) -> bool:
+    """Does any text inside `value` hold what rules/xmlchars removes? (The cheap test
+    that runs for every batch row: C-level iteration, no paths built.)"""
+    if isinstance(value, str):
+        # A batch row shares most of its texts with the loaded draft: each text object
+        # is scanned once (kept, so its id stays its own; bounded).
+        seen = _TEXTS_SEEN.get(id(value))
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        found = xmlchars.suspect(value)
+        if len(_TEXTS_SEEN) >= _SCRUBBED_MAX:
+            _TEXTS_SEEN.clear()
+        _TEXTS_SEEN[id(value)] = (value, found)
+        return found
+    if isinstance(value, Mapping):
+        return any(map(_suspect, value.values()))
+    if isinstance(value, (list, tuple)):
+        return any(map(_suspect, value))
+    if isinstance(value, BaseModel):  # a sheet's table, shared by every row: scrubbed once
+        return _scrubbed(value)[0] is not value or bool(_scrubbed(value)[1])
+    return False
 
 
 def _scrubbed(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
@@ -127,6 +156,19 @@ def _scrubbed(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
         if not xmlchars.suspect(value):
             return value, []
         return xmlchars.format(value), [((), xmlchars.validate(value))]
+    if not isinstance(value, (Mapping, list, tuple, BaseModel)):
+        return value, []
+    known = _SCRUBBED.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1], known[2]
+    out, found = _scrub_container(value)
+    if len(_SCRUBBED) >= _SCRUBBED_MAX:
+        _SCRUBBED.clear()
+    _SCRUBBED[id(value)] = (value, out, found)
+    return out, found
+
+
+def _scrub_container(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
     found: list[tuple[KeyPath, list[Problem]]] = []
 
     def each(pairs) -> dict:
@@ -141,20 +183,13 @@ def _scrubbed(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
     if isinstance(value, Mapping):
         changed = each(value.items())
         return ({k: changed.get(k, v) for k, v in value.items()} if changed else value), found
-    if type(value) in (list, tuple):
+    if isinstance(value, (list, tuple)):
         changed = each(enumerate(value))
-        return (type(value)(changed.get(i, v) for i, v in enumerate(value)) if changed else value), found
-    if isinstance(value, BaseModel):  # a table read from a sheet
-        known = _SCRUBBED_TABLES.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1], known[2]
-        changed = each((name, getattr(value, name)) for name in type(value).model_fields)
-        out = value.model_copy(update=changed) if changed else value
-        if len(_SCRUBBED_TABLES) >= 8:
-            _SCRUBBED_TABLES.clear()
-        _SCRUBBED_TABLES[id(value)] = (value, out, found)
-        return out, found
-    return value, []
+        rebuilt = [changed.get(i, v) for i, v in enumerate(value)]
+        return ((rebuilt if isinstance(value, list) else tuple(rebuilt)) if changed else value), found
+    # a table read from a sheet
+    changed = each((name, getattr(value, name)) for name in type(value).model_fields)
+    return (value.model_copy(update=changed) if changed else value), found
 
 
 class _Placer:

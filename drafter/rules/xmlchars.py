@@ -49,6 +49,11 @@ _IMPOSSIBLE = "\x00-\x08\x0b-\x1f\ud800-\udfff\ufdd0-\ufdef" + _PLANE_ENDS
 _ANY = re.compile(f"[{_IMPOSSIBLE}{MARKS}]")
 _IMPOSSIBLE_RE = re.compile(f"[{_IMPOSSIBLE}]")
 _MARKS_RE = re.compile(f"[{MARKS}]")
+# The same within the Basic Multilingual Plane, where nearly every text lives: a class
+# of a few BMP ranges is tested by a bitmap, about ten times faster than one holding
+# the seventeen planes' ends (measured: 3 against 32 µs for 400 Vietnamese letters).
+_ANY_BMP = re.compile(f"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{MARKS}]")
+_BMP_END = "\uffff"
 
 SHOWN = 3  # code points named in a message, at most
 
@@ -56,7 +61,9 @@ SHOWN = 3  # code points named in a message, at most
 def suspect(text: str) -> bool:
     """Does ``text`` hold anything :func:`validate` reports? (One scan; False for
     nearly every value, which callers then leave as it is.)"""
-    return _ANY.search(text) is not None
+    if _ANY_BMP.search(text) is not None:
+        return True
+    return bool(text) and max(text) > _BMP_END and _ANY.search(text) is not None
 
 
 def format(text: str) -> str:
