@@ -179,6 +179,8 @@ def test_broken_xml_from_a_template_is_never_written(tmp_path):
     (b"{{ doc.vv ", "có thẻ viết sai"),  # a tag left open
     (b"{{ doc.vv.so.trang }}", "dùng giá trị không có"),  # reads what is not there
     (b"{{ doc.vv.__class__.__mro__ }}", "dùng giá trị không có"),  # the sandbox refuses
+    (b"{{ doc.vv }}{{ 1 + 'a' }}", "không tính được"),  # a number added to a text
+    (b"{{ doc.vv | wordwrap(0) }}", "không tính được"),  # a filter refusing its argument
 ])
 def test_agency_template_mistakes_are_named(tmp_path, tag, needle):
     agency_template(tmp_path, b"{{ doc.vv }}", tag)

@@ -108,6 +108,14 @@ class CompiledTemplate:
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} dùng giá trị không có ({exc.message or exc}); văn bản không được tạo. "
                 "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError):
+            # An expression of the agency's template that cannot be computed (adding a
+            # number to a text, a filter given a value it refuses…): Python's words for
+            # it are English, so the message says what to look at instead.
+            raise TemplateRenderError(Problem(
+                f"Mẫu trình bày {self.path.name} có một biểu thức không tính được (phép tính, so sánh hay "
+                "bộ lọc dùng trên giá trị không hợp); văn bản không được tạo. Hãy kiểm tra các thẻ "
+                "{{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
         # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
         # step); skip its whole-document regex pass when no value carries one.
         unproven = "\a" in xml or "\f" in xml
