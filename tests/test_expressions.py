@@ -10,7 +10,6 @@ import csv
 import os
 import re
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -159,19 +158,7 @@ def test_a_costly_reference_in_a_preset_is_refused_by_file_and_key(tmp_path):
 # --------------------------------------------------------------------------- an agency's own template
 
 
-def agency_template(tmp_path: Path, old: bytes, new: bytes) -> None:
-    """An agency's own cong-van.docx beside the draft: the built-in one, edited."""
-    from drafter import resources
-
-    own = tmp_path / "templates" / "cong-van.docx"
-    own.parent.mkdir()
-    with zipfile.ZipFile(resources.templates_dir() / "cong-van.docx") as src, zipfile.ZipFile(own, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "word/document.xml":
-                assert old in data
-                data = data.replace(old, new)
-            dst.writestr(item, data)
+from test_bad_input import agency_template  # noqa: E402  (an agency's edited cong-van.docx)
 
 
 @pytest.mark.parametrize("tag, needle", [
