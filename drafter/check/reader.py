@@ -36,6 +36,7 @@ from lxml import etree
 from drafter.oxml import MC, W, internal_rels, is_rel_type, pt_from_half_points, qn, rels_part_name, to_mm
 from drafter.oxml import local_name as _local
 from drafter.oxml import namespace as _ns
+from drafter.package.limits import env_count
 from drafter.package.reader import Package, open_package, parse_xml
 
 DEFAULT_MAX_ELEMENTS = 200_000
@@ -57,17 +58,10 @@ def max_elements(environ: dict[str, str] | None = None) -> int:
     (every part it parses together); they are counted in the raw bytes before
     anything is parsed, so a document over the bound costs one pass over its bytes.
     """
-    env = os.environ if environ is None else environ
-    raw = env.get(MAX_ELEMENTS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_ELEMENTS
     try:
-        value = int(raw.replace("_", "").replace(".", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise TooLarge(f"Biến môi trường {MAX_ELEMENTS_ENV}={raw!r} không hợp lệ: cần một số nguyên dương.")
-    return value
+        return env_count(MAX_ELEMENTS_ENV, DEFAULT_MAX_ELEMENTS, environ)
+    except ValueError as exc:
+        raise TooLarge(str(exc)) from None
 
 
 DEFAULT_MAX_XML_MB = 10

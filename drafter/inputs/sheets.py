@@ -51,6 +51,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from drafter.package.limits import env_count
 from drafter.rules import text as text_rules
 from drafter.rules.text import TextWarning
 from drafter.rules.text import clean as clean_text
@@ -220,28 +221,12 @@ def _rebuild_sheet_error(path: Path, message: str, row: int | None, column: str 
 
 def default_max_rows(environ: dict[str, str] | None = None) -> int:
     """The row limit the CLI should use: ``DRAFTER_MAX_ROWS`` if set, else 50,000."""
-    return _positive_env(MAX_ROWS_ENV, DEFAULT_MAX_ROWS, environ)
+    return env_count(MAX_ROWS_ENV, DEFAULT_MAX_ROWS, environ)
 
 
 def max_cell_chars(environ: dict[str, str] | None = None) -> int:
     """The cell length limit: ``DRAFTER_MAX_CELL_CHARS`` if set, else 131,072."""
-    return _positive_env(MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, environ)
-
-
-def _positive_env(name: str, default: int, environ: dict[str, str] | None) -> int:
-    """A positive integer from the environment variable `name` (``50_000`` and
-    ``50.000`` read too), `default` when it is unset; ValueError (Vietnamese) else."""
-    env = os.environ if environ is None else environ
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw.replace("_", "").replace(".", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise ValueError(f"Biến môi trường {name}={raw!r} không hợp lệ: cần một số nguyên dương.")
-    return value
+    return env_count(MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, environ)
 
 
 # The limit for the Excel sheet being read (set by _read_xlsx for _xlsx_cell).

@@ -128,3 +128,27 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def env_count(name: str, default: int, environ: Mapping[str, str] | None = None) -> int:
+    """A count limit (rows, characters, elements) from the environment variable `name`,
+    `default` when unset. Digits may be grouped the Vietnamese way or with `_`
+    (``50.000``, ``50_000``); ValueError (Vietnamese) for anything but a positive whole
+    number. Sizes in MB, which take decimals, are read by :meth:`Limits.from_env`.
+
+    >>> env_count("DRAFTER_MAX_ROWS", 50_000, {"DRAFTER_MAX_ROWS": "100.000"})
+    100000
+    >>> env_count("DRAFTER_MAX_ROWS", 50_000, {})
+    50000
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw.replace("_", "").replace(".", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"Biến môi trường {name}={raw!r} không hợp lệ: cần một số nguyên dương.")
+    return value
