@@ -11,6 +11,10 @@ import json
 from .rules import doctypes
 
 DEMO_PRESET = "demo"
+# Texts written to be replaced hold "…"; those that cannot (a name) are listed here.
+# A draft still holding one gets a warning at its key (rules/completeness, placeholders).
+SIGNER_NAME = "Họ và tên người ký"
+PLACEHOLDERS: tuple[str, ...] = (SIGNER_NAME,)
 
 
 def q(text: str) -> str:
@@ -120,7 +124,7 @@ def draft_text(
             "ky:",
             "  tm: ỦY BAN NHÂN DÂN",
             "  chuc_vu: CHỦ TỊCH",
-            "  ho_ten: Họ và tên người ký",
+            f"  ho_ten: {SIGNER_NAME}",
             "",
         ]
     return "\n".join(lines)
