@@ -17,6 +17,25 @@ generated) against the Vietnamese alphabet:
 []
 >>> [(p.severity, p.message) for p in validate("1. Nhiệm vụ\na) Một\nb) Hai\nc) Ba\nd) Bốn\ne) Năm")]
 [('warning', 'Điểm thứ 5 "e)": bỏ sót "đ)"; ở vị trí này cần "đ)".')]
+
+Headings of a body (Phụ lục I, mục II.6): "Phần", "Chương", "Mục", "Tiểu mục" and their
+number on a line of their own (centred, bold, the word in normal case), their title
+on the next line (centred, bold, in capitals); a title typed on the same line after
+".", ":" or "-" is moved below. "Điều N." with a title is a heading (bold); the
+section headings of plans and reports ("I.", "II.", "A.") are bold. Every heading is
+kept with the paragraph after it (the templates' styles).
+
+>>> [(p.kind, p.text) for p in paragraphs("CHƯƠNG I. Quy định chung\nĐiều 1. Phạm vi điều chỉnh\nQuy chế này quy định...")]
+[('chapter', 'Chương I'), ('chapter_title', 'QUY ĐỊNH CHUNG'), ('article', 'Điều 1. Phạm vi điều chỉnh'), ('text', 'Quy chế này quy định...')]
+>>> [(p.kind, p.text) for p in paragraphs("Phần thứ nhất\nKết quả thực hiện\nA. MỤC TIÊU\nMục tiêu chung là...")]
+[('chapter', 'Phần thứ nhất'), ('chapter_title', 'KẾT QUẢ THỰC HIỆN'), ('section', 'A. MỤC TIÊU'), ('text', 'Mục tiêu chung là...')]
+
+The end-of-text mark "./." stands once, at the end of the body: one typed elsewhere
+is dropped (:func:`end_mark_problems` warns about it) and :func:`ensure_final_mark`
+adds the end one.
+
+>>> [p.text for p in format("Đã giao xong./.\nCòn lại một việc./.")]
+['Đã giao xong.', 'Còn lại một việc./.']
 """
 
 from __future__ import annotations
@@ -25,17 +44,33 @@ import re
 from dataclasses import dataclass
 
 from ..errors import Problem, warning
+from ..oxml import FIGURE_OPEN
 from . import inline, numbering
 
 # Kinds of paragraph, each with its own paragraph style in the templates.
 TEXT = "text"
-SECTION = "section"  # "I. MỤC TIÊU": bold
-CHAPTER = "chapter"  # "Chương I", "Phần thứ nhất": centred, bold
+SECTION = "section"  # "I. MỤC TIÊU", "A. GIẢI PHÁP": bold, kept with the next
+CHAPTER = "chapter"  # "Chương I", "Phần thứ nhất", "Mục 1": centred, bold
+CHAPTER_TITLE = "chapter_title"  # the title under it: centred, bold, capitals
+ARTICLE = "article"  # "Điều 1. Phạm vi điều chỉnh": bold, kept with the next
+HEADINGS = (SECTION, CHAPTER, CHAPTER_TITLE, ARTICLE)
 
-_SECTION = re.compile(r"^(?=[IVXLC]+\.\s)[IVXLC]+\.\s")
-_CHAPTER = re.compile(r"^(Chương|Phần|Mục)\s+([IVXLC]+|\d+|thứ\s+\S+)\s*$", re.IGNORECASE)
-_ARTICLE = re.compile(r"^(Điều\s+\d+\.)\s*")
+END_MARK = "./."
+
+_SECTION = re.compile(r"^(?:[IVXLC]+|[A-ZĐ])\.\s+\S")
+# The word and its number, then the end of the line or a title after a separator
+# (or a title in capitals after a space).
+_CHAPTER = re.compile(
+    r"^(?P<word>Tiểu\s+mục|Chương|Phần|Mục)\s+(?P<num>thứ\s+\w+|[IVXLC]+|\d+)\b"
+    r"(?:\s*[.:]?\s*$|\s*[.:\-–—]\s*(?P<title>\S.*)$|\s+(?P<caps>\S.*)$)",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(Điều\s+\d+[a-zđ]?\.)\s*")
 _AUTO = re.compile(r"^\[(I|1|a)\]\s*")
+# Lines that are never a chapter's title: list markers and other headings.
+_MARKER = re.compile(r"^(?:\d+(?:\.\d+)*\.|[^\W\d_]\)|[-+–•])\s")
+_TITLE_MAX = 200  # characters: a longer line under "Chương I" is body text, not its title
+_SENTENCE_END = (".", ";", ":", ",")
 
 
 @dataclass(frozen=True)
@@ -72,25 +107,90 @@ def _auto_number(lines: list[str]) -> list[str]:
     return out
 
 
+def _upper(text: str) -> str:
+    """A title in capitals; a quoted figure (its marks carry a key path) stays as is."""
+    return text if FIGURE_OPEN in text else text.upper()
+
+
+def _chapter_label(word: str, num: str) -> str:
+    """"CHƯƠNG I", "chương i" → "Chương I"; "PHẦN THỨ NHẤT" → "Phần thứ nhất"."""
+    word = " ".join(word.split()).capitalize()
+    num = " ".join(num.split())
+    num = num.lower() if num[:3].lower() == "thứ" else num.upper()
+    return f"{word} {num}"
+
+
+def _is_title(line: str) -> bool:
+    """The line under a bare "Chương I" is its title unless it reads as body text: a
+    list item, another heading, a long line or a sentence."""
+    if _MARKER.match(line) or _SECTION.match(line) or _CHAPTER.match(line) or _ARTICLE.match(line):
+        return False
+    if line.isupper():
+        return True
+    return len(line) <= _TITLE_MAX and not line.rstrip().endswith(_SENTENCE_END)
+
+
+def _article(plain: str, spans: tuple[inline.Span, ...]) -> Paragraph:
+    """"Điều 2. Hiệu lực" (a title) is a heading; "Điều 2. Quyết định này có hiệu lực
+    từ ngày ký." is body text with its label bold."""
+    m = _ARTICLE.match(plain)
+    assert m is not None
+    rest = plain[m.end():].strip()
+    if not rest or (len(rest) <= _TITLE_MAX and not rest.endswith(_SENTENCE_END) and not re.search(r"[.;:]\s", rest)):
+        return Paragraph(ARTICLE, (inline.Span(" ".join(plain.split())),))
+    label = m.group(1)
+    first = spans[0]
+    if first.text.startswith(label) and not first.bold:
+        head = (inline.Span(label, True, first.italic), inline.Span(first.text[len(label):], False, first.italic))
+        return Paragraph(TEXT, tuple(s for s in head if s.text) + spans[1:])
+    return Paragraph(TEXT, spans)
+
+
+def _strip_marks(spans: tuple[inline.Span, ...]) -> tuple[inline.Span, ...]:
+    """The spans without any typed "./." (a "." stays where it ended a sentence)."""
+    if not any(END_MARK in s.text for s in spans):
+        return spans
+    out = tuple(inline.Span(s.text.replace(END_MARK, "."), s.bold, s.italic) for s in spans)
+    return tuple(s for s in out if s.text)
+
+
 def paragraphs(text: str | None) -> list[Paragraph]:
+    """The paragraphs of a body, each with its kind (the style it is printed in);
+    any typed "./." is dropped (:func:`ensure_final_mark` adds the one at the end)."""
     if not text:
         return []
     lines = [ln.strip() for ln in text.splitlines()]
     lines = _auto_number([ln for ln in lines if ln])
-    result = []
+    result: list[Paragraph] = []
+    title_next = False
     for ln in lines:
-        spans = inline.parse(ln)
-        if _CHAPTER.match(ln):
-            kind = CHAPTER
-        elif _SECTION.match(ln):
-            kind = SECTION
+        spans = _strip_marks(inline.parse(ln))
+        plain = "".join(s.text for s in spans).strip()
+        if not plain:
+            continue
+        if title_next and _is_title(plain):
+            result.append(Paragraph(CHAPTER_TITLE, (inline.Span(_upper(" ".join(plain.split()))),)))
+            title_next = False
+            continue
+        title_next = False
+        m = _CHAPTER.match(plain)
+        if m and (m.group("title") or not m.group("caps") or m.group("caps").isupper()):
+            result.append(Paragraph(CHAPTER, (inline.Span(_chapter_label(m.group("word"), m.group("num"))),)))
+            title = (m.group("title") or m.group("caps") or "").strip()
+            if title:
+                result.append(Paragraph(CHAPTER_TITLE, (inline.Span(_upper(" ".join(title.split()))),)))
+            else:
+                title_next = True
+        elif _SECTION.match(plain):
+            result.append(Paragraph(SECTION, spans))
+        elif _ARTICLE.match(plain):
+            result.append(_article(plain, spans))
         else:
-            kind = TEXT
-        result.append(Paragraph(kind, spans))
+            result.append(Paragraph(TEXT, spans))
     return result
 
 
-def ensure_final_mark(paras: list[Paragraph], mark: str = "./.") -> list[Paragraph]:
+def ensure_final_mark(paras: list[Paragraph], mark: str = END_MARK) -> list[Paragraph]:
     """End the body with `./.` (the end-of-text mark), replacing typed end punctuation."""
     if not paras:
         return paras
@@ -102,7 +202,50 @@ def ensure_final_mark(paras: list[Paragraph], mark: str = "./.") -> list[Paragra
     return [*paras[:-1], Paragraph(last.kind, tuple(spans))]
 
 
-def format(text: str | None, mark: str = "./.") -> list[Paragraph]:
+def _around(line: str, at: int, width: int = 30) -> str:
+    """The words of `line` about position `at`, with "…" where it was cut."""
+    start, end = max(0, at - width), min(len(line), at + width)
+    if start:  # cut between words
+        start = line.find(" ", start) + 1 or start
+    if end < len(line):
+        end = line.rfind(" ", at + 1, end) if line.rfind(" ", at + 1, end) > at else end
+    return ("…" if start else "") + line[start:end].strip() + ("…" if end < len(line) else "")
+
+
+def end_mark_problems(text: str | None, *, final: bool) -> list[Problem]:
+    r"""A warning for each "./." typed where the body does not end: inside a paragraph,
+    or at the end of a paragraph that is not the last one of the document (`final`:
+    this text is where the document's body ends). drafter drops them and writes the
+    one mark at the end.
+
+    >>> end_mark_problems("Một./.\nHai./.", final=True)[0].message
+    'Dấu kết thúc "./." chỉ đặt một lần, ở cuối nội dung văn bản: đoạn "Một./." không phải đoạn cuối; drafter đã bỏ dấu này.'
+    >>> end_mark_problems("Một.\nHai./.", final=True)
+    []
+    >>> len(end_mark_problems("Căn cứ Luật./.", final=False))
+    1
+    """
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    out = []
+    for i, ln in enumerate(lines):
+        count = ln.count(END_MARK)
+        at_end = ln.rstrip().endswith(END_MARK)
+        if count > 1 or (count == 1 and not at_end):
+            where = "ở giữa đoạn"
+        elif count == 1 and (not final or i < len(lines) - 1):
+            where = "không phải đoạn cuối"
+        else:
+            continue
+        shown = _around(ln, ln.find(END_MARK) if where == "ở giữa đoạn" else len(ln))
+        out.append(warning(
+            f'Dấu kết thúc "{END_MARK}" chỉ đặt một lần, ở cuối nội dung văn bản: đoạn "{shown}" '
+            f"{where}; drafter đã bỏ dấu này.",
+            hint=f'Xóa "{END_MARK}" ở đoạn này; drafter tự thêm "{END_MARK}" sau đoạn cuối cùng.',
+        ))
+    return out
+
+
+def format(text: str | None, mark: str = END_MARK) -> list[Paragraph]:
     """The paragraphs of a body as printed: numbers generated, the end mark added."""
     return ensure_final_mark(paragraphs(text), mark)
 
