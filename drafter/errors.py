@@ -20,7 +20,10 @@ class Position:
     column: int | None = None  # 1-based
 
     def __str__(self) -> str:
-        parts = [self.file or "<?>"]
+        """``file:line:column``; empty when there is no file (a command-line value)."""
+        if not self.file:
+            return ""
+        parts = [self.file]
         if self.line:
             parts.append(str(self.line))
             if self.column:
@@ -40,7 +43,10 @@ class Problem:
         label = "lỗi" if self.severity == ERROR else "cảnh báo"
         key = f" [{self.key}]" if self.key else ""
         hint = f"\n    → {self.hint}" if self.hint else ""
-        return f"{self.position}: {label}{key}: {self.message}{hint}"
+        where = str(self.position)
+        if not where:  # the line starts with the label: "Lỗi [SỐ]: …"
+            return f"{label.capitalize()}{key}: {self.message}{hint}"
+        return f"{where}: {label}{key}: {self.message}{hint}"
 
     def at(self, position: Position, key: str | None = None) -> "Problem":
         """The same problem, placed. Rules and derive say what is wrong (and at which

@@ -19,7 +19,7 @@ def test_static_help_is_the_commands_own(name):
     cmd = getattr(importlib.import_module(module), attr)
     assert cmd.get_short_help_str(limit=1000) == LAZY_COMMANDS[name][1]
     r = CliRunner().invoke(main, [name, "--help"])
-    assert r.exit_code == 0 and "Usage: " in r.output
+    assert r.exit_code == 0 and "Cách dùng: " in r.output
 
 
 def test_help_lists_every_command_without_importing_them():
@@ -43,13 +43,13 @@ def test_help_lists_every_command_without_importing_them():
 
 def test_unknown_command_exits_2_with_click_message():
     r = CliRunner().invoke(main, ["renderr"])
-    assert r.exit_code == 2 and "No such command" in r.output
+    assert r.exit_code == 2 and "Không có lệnh 'renderr'" in r.output
 
 
 @pytest.mark.parametrize("args, code, out, err", [
     (["words", "1005"], 0, "một nghìn không trăm linh năm\n", ""),
     (["render", "khong-co.yaml"], 1, "", "Không tìm thấy tệp"),
-    (["khong-co-lenh"], 2, "", "No such command"),
+    (["khong-co-lenh"], 2, "", "Không có lệnh"),
     (["--version"], 0, "drafter", ""),
 ])
 def test_console_script_exit_codes_and_output(tmp_path, args, code, out, err):

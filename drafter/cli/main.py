@@ -10,7 +10,7 @@ import sys
 import click
 
 from .. import __version__
-from . import render
+from . import render, vietnamese
 from .output import CONTEXT
 
 # Commands loaded only when named. Their one-line help is kept here so that
@@ -58,7 +58,7 @@ class LazyGroup(click.Group):
             else:
                 # A stand-in command shortens the static help exactly as click shortens any.
                 rows.append((name, click.Command(name, help=LAZY_COMMANDS[name][1]).get_short_help_str(limit)))
-        with formatter.section("Commands"):
+        with formatter.section(vietnamese.CATALOGUE["Commands"]):
             formatter.write_dl(rows)
 
 
