@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import Problem
+from ..errors import Problem, warning
 
 _LEAD = re.compile(r"^\s*[-–—+•]\s*")
 _TRAIL = re.compile(r"\s*[;,.:]\s*$")
@@ -74,21 +74,90 @@ def kinh_gui(recipients: str | list[str] | None) -> KinhGui | None:
 
 LUU_FIRST = "VT"  # văn thư keeps the first copy
 
+# Words naming the kind of unit before its abbreviation: "Vụ KHTC" is the unit KHTC.
+_UNIT_KIND = re.compile(r"^(?:văn phòng|chi cục|tổng cục|trung tâm|bộ phận|phòng|ban|vụ|cục|sở|tổ|đội)\s+(?=\S)",
+                        re.IGNORECASE)
+_COPIES = re.compile(r"\s*\(.*?\)\s*$")  # "KT1 (02b)", "PL.(300)": a copy count
 
-def luu_line(luu: str | list[str] | None, *, unit: str | None = None) -> str:
-    """`Lưu: VT, KT1.`: VT always first, then the drafting unit (added from `unit`
-    when not typed), then anything else as typed (copy counts, initials)."""
+
+def unit_key(part: str) -> str:
+    """What names the same unit in a Lưu line: the abbreviation, without the kind of
+    unit before it, a copy count after it, case or spacing.
+
+    >>> [unit_key(p) for p in ["KHTC", "Vụ KHTC", "vụ khtc", "Phòng KT1 (02b)", "PL.(300)", "Văn phòng UBND"]]
+    ['KHTC', 'KHTC', 'KHTC', 'KT1', 'PL', 'UBND']
+    """
+    text = _COPIES.sub("", part.strip()).rstrip(". ")
+    text = _UNIT_KIND.sub("", text)
+    return "".join(text.split()).upper()
+
+
+def _luu_parts(luu: str | list[str] | None) -> list[str]:
+    """The items typed after "Lưu:", bare, in order (VT and repeats included)."""
     if luu is None:
         parts: list[str] = []
     elif isinstance(luu, str):
         parts = [p.strip() for p in luu.split(",")]
     else:
         parts = [str(p).strip() for p in luu]
-    parts = [bare(re.sub(r"^\s*Lưu\s*:\s*", "", p)) for p in parts]
-    parts = [p for p in parts if p and p.upper() != LUU_FIRST]
-    if unit and not any(p.split("(")[0].split(".")[0].strip().upper() == unit.upper() for p in parts):
+    return [bare(re.sub(r"^\s*Lưu\s*:\s*", "", p)) for p in parts]
+
+
+def luu_line(luu: str | list[str] | None, *, unit: str | None = None) -> str:
+    """`Lưu: VT, KT1.`: VT always first, then the drafting unit (added from `unit`
+    when not typed), then anything else as typed (copy counts, initials). A unit is
+    written once: "KHTC" and "Vụ KHTC" are the same unit (:func:`unit_key`), the first
+    typed is kept.
+
+    >>> luu_line(["VT", "KHTC", "Vụ KHTC"])
+    'Lưu: VT, KHTC.'
+    >>> luu_line("VT, Phòng KT1, PL.(300)", unit="KT1")
+    'Lưu: VT, Phòng KT1, PL.(300).'
+    """
+    seen = {LUU_FIRST}
+    parts = []
+    for p in _luu_parts(luu):
+        key = unit_key(p)
+        if p and key not in seen:
+            seen.add(key)
+            parts.append(p)
+    if unit and unit_key(unit) not in seen:
         parts.insert(0, unit)
     return f"Lưu: {', '.join([LUU_FIRST, *parts])}."
+
+
+def validate_luu(luu: str | list[str] | None, *, unit: str | None = None) -> list[Problem]:
+    """A warning for each unit of `luu` already written before it (VT once is as
+    expected: it is always first), with the key of the item (`luu[2]`, or `luu` for
+    a text).
+
+    >>> [(p.key, p.message) for p in validate_luu(["VT", "KHTC", "Vụ KHTC"])]
+    [('luu[2]', 'Dòng "Lưu" đã có đơn vị "KHTC"; "Vụ KHTC" là cùng đơn vị nên drafter chỉ ghi một lần: "Lưu: VT, KHTC."')]
+    >>> validate_luu("VT, KT1, PL.(300)")
+    []
+    """
+    first: dict[str, str] = {}
+    problems = []
+    vt_seen = False
+    for i, p in enumerate(_luu_parts(luu)):
+        key = unit_key(p)
+        if not p:
+            continue
+        if key == LUU_FIRST and not vt_seen:
+            vt_seen = True
+            first.setdefault(key, p)
+            continue
+        if key in first or key == LUU_FIRST:
+            shown = first.get(key, LUU_FIRST)
+            problems.append(warning(
+                f'Dòng "Lưu" đã có đơn vị "{shown}"; "{p}" là cùng đơn vị nên drafter chỉ ghi một lần: '
+                f'"{luu_line(luu, unit=unit)}"',
+                key=f"luu[{i}]" if isinstance(luu, list) else "luu",
+                hint=f'Xóa "{p}" khỏi khóa luu.',
+            ))
+        else:
+            first[key] = p
+    return problems
 
 
 def noi_nhan_lines(
