@@ -10,7 +10,6 @@ key, in Vietnamese, all of them at once.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -33,40 +32,16 @@ _QUOTE_HINT = (
 )
 
 
-# ruamel.yaml's own words for the syntax errors people make, in Vietnamese. yamlfile
-# quotes them after "Tệp YAML viết sai cú pháp: "; check_file puts these instead.
-_SYNTAX_PREFIX = "Tệp YAML viết sai cú pháp: "
-_SYNTAX = [
-    (re.compile(r"found character '\\t' that cannot start any token"),
-     "gặp ký tự Tab; YAML chỉ thụt lề bằng dấu cách"),
-    (re.compile(r"found character '(.)' that cannot start any token"),
-     "giá trị không được bắt đầu bằng ký tự '{0}'; hãy đặt giá trị trong ngoặc kép"),
-    (re.compile(r"mapping values are not allowed here"),
-     "gặp dấu ':' ở chỗ không được phép; văn bản có dấu ':' phải đặt trong ngoặc kép "
-     "(hoặc dòng này thụt lề sai)"),
-    (re.compile(r"expected ',' or '\]', but got .*"), "thiếu dấu ']' đóng danh sách (hoặc dấu ',' giữa hai mục)"),
-    (re.compile(r"expected ',' or '\}', but got .*"), "thiếu dấu '}' đóng nhóm (hoặc dấu ',' giữa hai mục)"),
-    (re.compile(r"found unexpected end of stream"), "tệp kết thúc khi dấu nháy (' hoặc \") còn chưa đóng"),
-    (re.compile(r"while scanning a quoted scalar"), "dấu nháy (' hoặc \") chưa được đóng"),
-    (re.compile(r"expected <block end>, but found .*"),
-     "dòng này thụt lề không thẳng hàng với các dòng cùng nhóm (hoặc trộn dòng '- …' với dòng 'khóa: …')"),
-    (re.compile(r"could not find expected ':'"), "thiếu dấu ':' sau tên khóa (hoặc thụt lề sai)"),
-    (re.compile(r"found undefined alias '(.*)'"),
-     "giá trị bắt đầu bằng '*' bị hiểu là tham chiếu YAML; hãy đặt giá trị trong ngoặc kép"),
-]
-
-
 def vietnamese_syntax_message(message: str) -> str:
-    """`message` from yamlfile with ruamel's English problem said in Vietnamese."""
-    if not message.startswith(_SYNTAX_PREFIX):
+    """`message` with a ruamel.yaml problem still in English said in Vietnamese. The
+    loader (inputs/yamlfile.syntax_words) now words every syntax error itself, for
+    every command; this stays for messages made elsewhere."""
+    prefix = yamlfile.SYNTAX_PREFIX
+    if not message.startswith(prefix):
         return message
-    problem = message[len(_SYNTAX_PREFIX):].rstrip(".")
-    for pattern, words in _SYNTAX:
-        m = pattern.fullmatch(problem)
-        if m:
-            if m.groups():
-                words = words.replace("{0}", m.group(1))
-            return _SYNTAX_PREFIX + words + "."
+    problem = message[len(prefix):].rstrip(".")
+    if any(pattern.fullmatch(problem) for pattern, _ in yamlfile._SYNTAX):
+        return prefix + yamlfile.syntax_words(problem) + "."
     return message
 
 

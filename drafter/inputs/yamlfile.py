@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +31,10 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scanner import RoundTripScanner
 
 from ..errors import DrafterError, Position, Problem, display_path
+from ..package.limits import KiB, env_limit
 
 KeyPath = tuple  # of str keys and int list indices
 
-KiB = 1 << 10
 
 # YamlLimits field -> (environment variable, unit in bytes; 1 for plain counts)
 ENV_VARS: dict[str, tuple[str, int]] = {
@@ -68,21 +69,10 @@ class YamlLimits:
         the variable (callers turn it into a problem of the file being read).
         """
         env = os.environ if environ is None else environ
+        defaults = cls()
         changes: dict[str, int] = {}
         for name, (var, unit) in ENV_VARS.items():
-            raw = env.get(var)
-            if raw is None or not raw.strip():
-                continue
-            try:
-                number = float(raw.strip().replace(",", "."))
-            except ValueError:
-                number = -1.0
-            if not number > 0 or number == float("inf"):
-                raise ValueError(
-                    f"Biến môi trường {var}={raw!r} không hợp lệ: cần một số dương"
-                    + (" (đơn vị KB)." if unit == KiB else ".")
-                )
-            changes[name] = max(1, int(number * unit))
+            changes[name] = env_limit(var, getattr(defaults, name), env, unit=unit)
         return dataclasses.replace(cls(), **changes)
 
 
@@ -341,6 +331,79 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list,
     return node
 
 
+SYNTAX_PREFIX = "Tệp YAML viết sai cú pháp: "
+SYNTAX_HINT = ("Kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu ':' sau mỗi khóa, "
+               "và đặt văn bản có dấu ':' hoặc '#' trong ngoặc kép.")
+
+# ruamel.yaml's words for a syntax error (its `problem`, or its `context` when the
+# problem says nothing a clerk can use), in Vietnamese. The first match wins; a
+# problem matched by none is said by the context's entry, else by the last line.
+_SYNTAX: list[tuple[re.Pattern, str]] = [(re.compile(pattern), words) for pattern, words in [
+    (r"found character '\\t' that cannot start any token", "gặp ký tự Tab; YAML chỉ thụt lề bằng dấu cách"),
+    (r"found character '(.)' that cannot start any token",
+     "giá trị không được bắt đầu bằng ký tự '{0}'; hãy đặt giá trị trong ngoặc kép"),
+    (r"mapping values are not allowed here",
+     "gặp dấu ':' ở chỗ không được phép; văn bản có dấu ':' phải đặt trong ngoặc kép "
+     "(hoặc dòng này thụt lề sai)"),
+    (r"expected ',' or '\]', but got .*", "thiếu dấu ']' đóng danh sách (hoặc dấu ',' giữa hai mục)"),
+    (r"expected ',' or '\}', but got .*", "thiếu dấu '}' đóng nhóm (hoặc dấu ',' giữa hai mục)"),
+    (r"found unexpected end of stream", "tệp kết thúc khi dấu nháy (' hoặc \") còn chưa đóng"),
+    (r"found unexpected document separator", "dấu nháy (' hoặc \") chưa được đóng"),
+    (r"while scanning a quoted scalar", "dấu nháy (' hoặc \") chưa được đóng"),
+    (r"expected <block end>, but found .*",
+     "dòng này thụt lề không thẳng hàng với các dòng cùng nhóm (hoặc trộn dòng '- …' với dòng 'khóa: …')"),
+    (r"could not find expected ':'", "thiếu dấu ':' sau tên khóa (hoặc thụt lề sai)"),
+    (r"found undefined alias '(.*)'",
+     "giá trị bắt đầu bằng '*' bị hiểu là tham chiếu YAML; hãy đặt giá trị trong ngoặc kép"),
+    (r"sequence entries are not allowed here",
+     "gặp dòng '- …' ở chỗ không được phép: mục danh sách phải thụt lề dưới khóa của nó, "
+     "thẳng hàng với các mục khác"),
+    (r"mapping keys are not allowed here", "gặp dấu '?' ở chỗ không được phép; hãy đặt giá trị trong ngoặc kép"),
+    (r"found unexpected ':'", "dấu ':' trong ngoặc vuông hoặc ngoặc nhọn phải đặt trong ngoặc kép"),
+    (r"found unknown escape character .*|expected escape sequence of .*",
+     "trong ngoặc kép, dấu '\\' phải viết hai lần ('\\\\'); hoặc dùng ngoặc đơn '…' thay cho ngoặc kép"),
+    (r"expected the node content, but found .*",
+     "thiếu giá trị ở đây (dấu '-', ',' hoặc ngoặc đặt sai chỗ)"),
+    (r"expected chomping or indentation indicators, but found .*|expected a comment or a line break, but found .*"
+     r"|expected indentation indicator in the range 1-9, but found 0",
+     "sau dấu '|' hoặc '>' không được viết gì trên cùng dòng; văn bản bắt đầu ở dòng dưới, thụt lề"),
+    (r"more indented follow up line than first in a block scalar",
+     "dòng đầu của đoạn văn bản (sau '|' hoặc '>') phải thụt lề ít nhất bằng các dòng sau"),
+    (r"expected a single document in the stream|but found another document",
+     "tệp có hai phần cách nhau bằng dòng '---'; bản thảo chỉ có một phần"),
+    (r"found non-comment content after document end marker.*|expected '<document start>', but found .*",
+     "có nội dung sau dòng '---' hoặc '...' ở chỗ không được phép"),
+    (r"found unhashable key", "tên khóa phải là một chữ, không phải danh sách hay nhóm"),
+    (r"while scanning an (anchor|alias)",
+     "sau dấu '&' hoặc '*' cần một tên; văn bản bắt đầu bằng '&' hoặc '*' phải đặt trong ngoặc kép"),
+    (r"while scanning a (directive|tag)|while parsing a tag|found undefined tag handle .*|found duplicate YAML "
+     r"directive|found incompatible YAML document.*|duplicate tag handle .*|could not determine a constructor .*",
+     "giá trị bắt đầu bằng '%' hoặc '!' phải đặt trong ngoặc kép"),
+    (r"special characters are not allowed",
+     "tệp có ký tự điều khiển không được phép (thường do chép từ phần mềm khác); hãy xóa ký tự đó"),
+    (r".*merging.*", "khóa '<<' (gộp nhóm của YAML) chỉ nhận một nhóm khóa"),
+]]
+_SYNTAX_UNKNOWN = "có chỗ viết sai ở dòng này (thụt lề, dấu ':' hoặc dấu ngoặc)"
+
+
+def syntax_words(problem: str | None, context: str | None = None) -> str:
+    """ruamel's `problem` (and `context`) said in Vietnamese; never English.
+
+    >>> syntax_words("found character '\\\\t' that cannot start any token")
+    'gặp ký tự Tab; YAML chỉ thụt lề bằng dấu cách'
+    >>> syntax_words("found character '@' that cannot start any token")
+    "giá trị không được bắt đầu bằng ký tự '@'; hãy đặt giá trị trong ngoặc kép"
+    >>> syntax_words("something ruamel says one day")
+    "có chỗ viết sai ở dòng này (thụt lề, dấu ':' hoặc dấu ngoặc)"
+    """
+    for text in (problem, context):
+        for pattern, words in _SYNTAX:
+            m = pattern.fullmatch(text or "")
+            if m:
+                return words.replace("{0}", m.group(1)) if m.groups() and "{0}" in words else words
+    return _SYNTAX_UNKNOWN
+
+
 def parse_text(text: str, file: str, limits: YamlLimits | None = None) -> Loaded:
     """``text`` read as YAML, within ``limits`` (default: :meth:`YamlLimits.from_env`)."""
     limits = _limits_or_problem(limits, file)
@@ -370,14 +433,16 @@ def parse_text(text: str, file: str, limits: YamlLimits | None = None) -> Loaded
         mark = exc.problem_mark or exc.context_mark
         raise DrafterError(
             Problem(
-                f"Tệp YAML viết sai cú pháp: {exc.problem or exc.context}.",
+                SYNTAX_PREFIX + syntax_words(exc.problem, exc.context) + ".",
                 Position(file, mark.line + 1, mark.column + 1) if mark else Position(file),
-                hint="Kiểm tra thụt lề (dùng dấu cách, không dùng Tab), dấu ':' sau mỗi khóa, "
-                "và đặt văn bản có dấu ':' hoặc '#' trong ngoặc kép.",
+                hint=SYNTAX_HINT,
             )
         ) from None
-    except YAMLError as exc:
-        raise DrafterError(Problem(f"Tệp YAML viết sai cú pháp: {exc}.", Position(file))) from None
+    except YAMLError as exc:  # the reader's refusal of a control character
+        where = getattr(exc, "position", None)
+        line = text[:where].count("\n") + 1 if isinstance(where, int) else None
+        raise DrafterError(Problem(SYNTAX_PREFIX + syntax_words(getattr(exc, "reason", None), None) + ".",
+                                   Position(file, line), hint=SYNTAX_HINT)) from None
     origins: dict[KeyPath, Position] = {(): Position(file, 1, 1)}
     problems: list[Problem] = []
     try:
