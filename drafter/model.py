@@ -53,6 +53,32 @@ class Ky(_Model):
     ho_ten: Text
 
 
+class NguoiKyBienBan(_Model):
+    """A signer of minutes (biên bản): the chair or the secretary."""
+
+    chuc_vu: Text | None = None  # printed above the signature; default CHỦ TRÌ / THƯ KÝ
+    ho_ten: Text
+
+
+class BenHopDong(_Model):
+    """A party of a contract (hợp đồng): Bên A, Bên B."""
+
+    ten: Text | None = None  # Bên A: the issuer's name when absent
+    dai_dien: Text | None = None  # the representative; Bên A: the signer (ky) when absent
+    chuc_vu: Text | None = None
+    dia_chi: Text | None = None
+    dien_thoai: Text | None = None
+    ma_so_thue: Text | None = None
+    tai_khoan: Text | None = None
+
+
+class BenB(BenHopDong):
+    """The other party: its name and representative must be written."""
+
+    ten: Text
+    dai_dien: Text
+
+
 class TuyChon(_Model):
     """Options a preset or draft may set (reading of numbers in words)."""
 
@@ -108,6 +134,15 @@ class Draft(_Model):
     van_ban_kem_theo: list[VanBanKemTheo] | None = None
     phu_luc: list[PhuLuc] | None = None
     tuy_chon: TuyChon = Field(default_factory=TuyChon)
+    # Giấy mời, biên bản: the meeting's time, place and participants; biên bản: its
+    # chair and secretary (two signatures); hợp đồng: the two parties.
+    thoi_gian: Text | None = None
+    dia_diem: Text | None = None
+    thanh_phan: StrList | None = None
+    chu_tri: NguoiKyBienBan | None = None
+    thu_ky: NguoiKyBienBan | None = None
+    ben_a: BenHopDong | None = None
+    ben_b: BenB | None = None
 
     @field_validator("loai")
     @classmethod

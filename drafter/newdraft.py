@@ -20,22 +20,46 @@ class Created:
     warnings: list
 
 
+CANCELLED = "Đã hủy, không tạo tệp nào."  # Ctrl-C or Ctrl-D at a prompt (said by the CLI)
+
+
 def ask(slug: str, prompt: Callable[..., str]) -> dict:
-    """Ask for trích yếu and Kính gửi on a terminal (Enter keeps the placeholder)."""
+    """Ask on a terminal (Enter keeps the placeholder): trích yếu, Kính gửi where the
+    type has it, and the time, place and participants of a giấy mời or biên bản.
+    Nothing is written while asking: a prompt cancelled leaves no file."""
     t = doctypes.get(slug)
     answers: dict = {}
-    trich = prompt("Trích yếu (nội dung chính)", default="", show_default=False).strip()
+
+    def one(label: str) -> str:
+        return prompt(label, default="", show_default=False).strip()
+
+    def several(label: str, which: str = "thứ") -> list[str]:
+        items: list[str] = []
+        while True:
+            item = one(f"{label} ({which} {len(items) + 1}; Enter để kết thúc)")
+            if not item:
+                return items
+            items.append(item)
+
+    trich = one("Trích yếu (nội dung chính)")
     if trich:
         answers["trich_yeu"] = trich
     if t.kinh_gui:
-        items = []
-        while True:
-            item = prompt(f"Kính gửi (nơi thứ {len(items) + 1}; Enter để kết thúc)", default="", show_default=False).strip()
-            if not item:
-                break
-            items.append(item)
+        items = several("Kính gửi", "nơi thứ")
         if items:
             answers["kinh_gui"] = items
+    if slug in scaffold.MEETING:
+        meeting = {}
+        for key, label in (("thoi_gian", "Thời gian (ví dụ: 08 giờ 00 phút, ngày 05 tháng 01 năm 2026)"),
+                           ("dia_diem", "Địa điểm")):
+            value = one(label)
+            if value:
+                meeting[key] = value
+        people = several("Thành phần")
+        if people:
+            meeting["thanh_phan"] = people
+        if meeting:
+            answers["meeting"] = meeting
     return answers
 
 
@@ -47,6 +71,7 @@ def create(
     force: bool = False,
     trich_yeu: str | None = None,
     kinh_gui: list[str] | None = None,
+    meeting: dict | None = None,
     folder: Path | None = None,
 ) -> Created:
     try:
@@ -84,7 +109,7 @@ def create(
         raise DrafterError(chosen.problems)
     given = chosen.data
     text = scaffold.draft_text(slug, preset=preset, trich_yeu=trich_yeu, kinh_gui=kinh_gui,
-                               preset_keys=set(given))
+                               preset_keys=set(given), preset_data=given, meeting=meeting)
     # Render from the text before writing anything, so a failure leaves no file behind.
     loaded = presets.resolve(yamlfile.parse_text(text, display_path(draft_path)), folder)
     prepared = api.prepare_loaded(loaded)
