@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
-from .rules import body, date_line, doctypes, inline, recipients, signature, so_ky_hieu
+from .rules import body, date_line, doctypes, inline, particulars, recipients, signature, so_ky_hieu
 
 if TYPE_CHECKING:  # tables and figure references load only for drafts that have them
     from .tables import compute as table_compute
@@ -38,6 +38,9 @@ class Signing:
     noi_nhan: tuple[str, ...]
     authority: tuple[str, ...]
     name: str
+    # Two signatures side by side (left, right): a biên bản's secretary and chair, a
+    # hợp đồng's Bên A and Bên B; None for the one signer of other documents.
+    pair: tuple[signature.Signature, signature.Signature] | None = None
 
 
 @dataclass(frozen=True)
@@ -228,13 +231,14 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
         )),
         authority=sig.authority,
         name=sig.name,
+        pair=_pair(draft, sig),
     )
     trich = " ".join(draft.trich_yeu.split())
     articles: tuple[Article, ...] = ()
     authority_line = None
     can_cu: tuple[str, ...] = ()
     xet = None
-    paras = body.paragraphs(draft.noi_dung)
+    paras = _particulars(draft, sig) + body.paragraphs(draft.noi_dung)
     if t.layout == "quyet-dinh":
         authority_line = draft.tham_quyen.upper() if draft.tham_quyen else _derived_authority(draft)
         bases = [recipients.bare(c) for c in draft.can_cu or []]
@@ -280,6 +284,53 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
         appendices=apps,
         reading=(draft.tuy_chon.doc_so_linh, draft.tuy_chon.doc_so_tu),
     )
+
+
+def _particulars(draft: Draft, sig: signature.Signature) -> list[body.Paragraph]:
+    """The lines that open the body of a giấy mời, biên bản or hợp đồng: time, place,
+    participants, chair and secretary; the parties of a contract."""
+    chair = draft.chu_tri.ho_ten if draft.chu_tri else (sig.name if draft.thu_ky else None)
+    lines = particulars.meeting(
+        thoi_gian=draft.thoi_gian, dia_diem=draft.dia_diem, thanh_phan=draft.thanh_phan,
+        chu_tri=chair, thu_ky=draft.thu_ky.ho_ten if draft.thu_ky else None,
+    )
+    if draft.ben_a is not None or draft.ben_b is not None:
+        a = draft.ben_a
+        title = sig.authority[-1] if sig.authority else ""
+        lines += particulars.party(
+            "Bên A", ten=(a.ten if a and a.ten else _issuer_words(draft)),
+            dai_dien=(a.dai_dien if a and a.dai_dien else sig.name),
+            chuc_vu=(a.chuc_vu if a and a.dai_dien else particulars.sentence_case(title) or None),
+            **({k: getattr(a, k) for k in _PARTY_DETAILS} if a else {}),
+        )
+        b = draft.ben_b
+        if b is not None:
+            lines += particulars.party("Bên B", ten=b.ten, dai_dien=b.dai_dien, chuc_vu=b.chuc_vu,
+                                       **{k: getattr(b, k) for k in _PARTY_DETAILS})
+    return [body.Paragraph(body.TEXT, line.spans) for line in lines]
+
+
+_PARTY_DETAILS = ("dia_chi", "dien_thoai", "ma_so_thue", "tai_khoan")
+
+
+def _pair(draft: Draft, sig: signature.Signature) -> tuple[signature.Signature, signature.Signature] | None:
+    """Two signatures side by side: a contract's parties (Bên A left, Bên B right), or
+    a biên bản's secretary (left) and chair (right: `chu_tri`, else the signer `ky`)."""
+    if draft.ben_b is not None:
+        a, b = draft.ben_a, draft.ben_b
+        if a is not None and a.dai_dien:
+            left = particulars.sign_block("Bên A", tuple(x.upper() for x in [a.chuc_vu] if x), a.dai_dien)
+        else:
+            left = particulars.sign_block("Bên A", sig.authority, sig.name)
+        right = particulars.sign_block("Bên B", tuple(" ".join(x.split()).upper() for x in [b.chuc_vu] if x),
+                                       b.dai_dien)
+        return left, right
+    if draft.thu_ky is not None:
+        left = particulars.minutes_block("THƯ KÝ", draft.thu_ky.chuc_vu, draft.thu_ky.ho_ten)
+        c = draft.chu_tri
+        right = particulars.minutes_block("CHỦ TRÌ", c.chuc_vu, c.ho_ten) if c else sig
+        return left, right
+    return None
 
 
 def vv_line(trich_yeu: str) -> str:
