@@ -33,6 +33,12 @@ here. Reading decisions:
 'hai mươi bốn'
 >>> amount_in_words(8374000000)
 'Tám tỷ ba trăm bảy mươi tư triệu đồng'
+>>> read_number(-5)
+'âm năm'
+>>> amount_in_words(-1500000)
+'Âm một triệu năm trăm nghìn đồng'
+>>> read_number(Decimal("-12.5"))
+'âm mười hai phẩy năm'
 >>> validate(145001000)
 []
 >>> [p.message for p in validate(10**18)]
