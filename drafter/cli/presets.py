@@ -4,6 +4,7 @@
     drafter presets show TÊN          the preset after its own `dung`, as YAML
     drafter presets check [ĐƯỜNG_DẪN…] check files, folders, or every visible preset
     drafter presets copy TÊN [TÊN_MỚI] copy a preset into ./presets/ to edit it
+    drafter presets copy TÊN --user    … or into the user's own preset folder
 
 The work is drafter.inputs.preset_files (listing, showing, copying) and
 drafter.preset_check; this module prints their results and chooses exit codes.
@@ -56,6 +57,7 @@ def presets(ctx: click.Context, as_json: bool) -> None:
         return
     if not rows:
         click.echo("Không có mẫu nào.")
+        _user_folder()
         return
     width = max(len(r["name"]) for r in rows)
     lwidth = max(len(r["source"]) for r in rows)
@@ -64,8 +66,23 @@ def presets(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{'':<{width}}  {'':<{lwidth}}  {r['path']}")
         for s in r["shadows"]:
             click.echo(f"{'':<{width}}  {'':<{lwidth}}  che mẫu cùng tên ({s['source']}): {s['path']}")
-    click.echo("")
+    _user_folder()
     click.echo("Xem một mẫu: drafter presets show TÊN · sao chép để sửa: drafter presets copy TÊN")
+
+
+def _user_folder() -> None:
+    """Where the user's own presets are (found from every draft), whether the folder
+    exists, and how to put one there."""
+    info = preset_files.user_folder_info()
+    click.echo("")
+    if not info["exists"]:
+        state = "chưa có thư mục này"
+    elif info["presets"]:
+        state = f"{len(info['presets'])} mẫu: {', '.join(info['presets'])}"
+    else:
+        state = "chưa có mẫu nào"
+    click.echo(f"Thư mục mẫu của người dùng (dùng cho mọi bản thảo): {info['path']} ({state})")
+    click.echo("Thêm mẫu vào đó: drafter presets copy TÊN --user (thư mục được tạo nếu chưa có)")
 
 
 @presets.command(context_settings=CONTEXT)
@@ -115,18 +132,24 @@ def check(paths: tuple[str, ...], as_json: bool) -> None:
 @click.argument("name", metavar="TÊN")
 @click.argument("new_name", metavar="[TÊN_MỚI]", required=False)
 @click.option("--force", is_flag=True, help="Ghi đè tệp mẫu đã có.")
+@click.option("--user", "to_user", is_flag=True,
+              help="Chép vào thư mục mẫu của người dùng (dùng cho mọi bản thảo), không vào ./presets/.")
 @handle_errors
-def copy(name: str, new_name: str | None, force: bool) -> None:
+def copy(name: str, new_name: str | None, force: bool, to_user: bool) -> None:
     """Sao chép mẫu TÊN (thường là mẫu có sẵn) thành ./presets/TÊN_MỚI.yaml để sửa.
 
     Không ghi TÊN_MỚI thì giữ tên cũ: bản sao trong thư mục này sẽ được dùng thay
-    cho mẫu có sẵn cùng tên.
+    cho mẫu có sẵn cùng tên. Với --user, bản sao vào thư mục mẫu của người dùng
+    (xem: drafter presets) và được dùng cho mọi bản thảo trên máy.
     """
     from ..errors import display_path
 
     with _or_say("Chưa sao chép được mẫu."):
-        label, source, target = preset_files.copy_preset(name, new_name, Path.cwd(), force=force)
+        label, source, target = preset_files.copy_preset(name, new_name, Path.cwd(), force=force,
+                                                         to_user=to_user)
     click.echo(f"Đã sao chép mẫu '{name}' ({label}: {display_path(source)}) thành {display_path(target)}.")
     if target.stem == name:
-        click.echo(f"Bản thảo trong thư mục này giờ dùng {display_path(target)} thay cho mẫu {label} cùng tên.")
+        where = "Mọi bản thảo" if to_user else "Bản thảo trong thư mục này"
+        click.echo(f"{where} giờ dùng {display_path(target)} thay cho mẫu {label} cùng tên"
+                   + (" (trừ bản thảo có presets/ cạnh nó chứa mẫu cùng tên)." if to_user else "."))
     click.echo(f"Sửa {display_path(target)}, rồi ghi trong bản thảo: dung: [{target.stem}]")

@@ -71,6 +71,19 @@ def catalogue(draft_dir: Path | None) -> list[dict]:
     return rows
 
 
+def user_folder_info() -> dict:
+    """The user's own preset folder (searched after ./presets/, before the built-in
+    ones): its path, whether it exists, and the presets in it."""
+    from ..errors import display_path
+    from . import presets
+
+    folder = presets.user_folder()
+    exists = folder.is_dir()
+    names = sorted(p.stem for p in folder.iterdir()
+                   if p.is_file() and p.suffix in presets.SUFFIXES) if exists else []
+    return {"path": display_path(folder), "exists": exists, "presets": names}
+
+
 def locate(name: str, draft_dir: Path | None) -> Path:
     """The file of preset `name` (or `name` itself when it is a path to a file)."""
     from difflib import get_close_matches
@@ -152,9 +165,11 @@ def show_text(path: Path, draft_dir: Path | None) -> str:
     return "\n".join(out) + "\n"
 
 
-def copy_preset(name: str, new_name: str | None, folder: Path, *, force: bool = False):
+def copy_preset(name: str, new_name: str | None, folder: Path, *, force: bool = False,
+                to_user: bool = False):
     """Copy preset `name` (the first one found that is not the target itself: normally
-    the built-in) to `folder/presets/NEW_NAME.yaml`, byte for byte, comments and all.
+    the built-in) to `folder/presets/NEW_NAME.yaml` — or, `to_user`, into the user's
+    own preset folder, found from every draft — byte for byte, comments and all.
     Returns (source label, source path, target path)."""
     import re
 
@@ -168,7 +183,7 @@ def copy_preset(name: str, new_name: str | None, folder: Path, *, force: bool = 
             f"Tên mẫu mới '{new}' không hợp lệ.", key="TÊN_MỚI",
             hint="Chỉ dùng chữ, số, '-' và '_', ví dụ: ubnd-xa-tien-dien.",
         ))
-    target = folder / "presets" / f"{new}.yaml"
+    target = (presets.user_folder() if to_user else folder / "presets") / f"{new}.yaml"
     source = None
     for src in _sources(folder):
         for suffix in presets.SUFFIXES:
@@ -187,7 +202,7 @@ def copy_preset(name: str, new_name: str | None, folder: Path, *, force: bool = 
         raise DrafterError(Problem(
             "Tệp mẫu đã có; drafter không ghi đè.", Position(display_path(existing[0])),
             hint="Thêm --force để ghi đè, hoặc đặt tên khác: drafter presets copy "
-                 f"{name} <tên-mới>.",
+                 f"{name} <tên-mới>{' --user' if to_user else ''}.",
         ))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -196,6 +211,21 @@ def copy_preset(name: str, new_name: str | None, folder: Path, *, force: bool = 
         raise DrafterError(Problem("Tệp mẫu đã có; drafter không ghi đè.",
                                    Position(display_path(target)), hint="Thêm --force để ghi đè.")) from None
     except OSError as exc:
-        raise DrafterError(Problem(f"Không ghi được tệp: {exc.strerror or exc}.",
-                                   Position(display_path(target)))) from None
+        raise DrafterError(Problem(f"Không ghi được tệp mẫu: {_os_words(exc)}.",
+                                   Position(display_path(target)),
+                                   hint="Chọn thư mục khác, hoặc nhờ người quản trị cấp quyền ghi.")) from None
     return source[0], source[1], target
+
+
+def _os_words(exc: OSError) -> str:
+    """What the file system refused, in Vietnamese (never its English strerror)."""
+    import errno
+
+    return {
+        errno.EACCES: "không có quyền ghi vào thư mục này",
+        errno.EPERM: "không có quyền ghi vào thư mục này",
+        errno.EROFS: "ổ đĩa chỉ cho đọc",
+        errno.ENOSPC: "ổ đĩa đã đầy",
+        errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+        errno.EEXIST: "đã có một tệp trùng tên thư mục cần tạo",
+    }.get(exc.errno, f"hệ thống tệp từ chối (mã lỗi {exc.errno})")
