@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import model
-from .errors import ERROR, DrafterError, Position, Problem, ordered
+from . import model, placeholders, scaffold
+from .errors import ERROR, WARNING, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
-from .rules import appendices, body, date_line, doctypes, reform2025, signature, so_ky_hieu, xmlchars
+from .rules import appendices, body, completeness, date_line, doctypes, plausible, reform2025, signature, so_ky_hieu, xmlchars
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
@@ -78,6 +78,9 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += figure_problems
     problems += _texts(at, parts, texts)
     problems += _district(at, parts, today)
+    problems += _complete(at, data, problems)
+    problems += _left_as_made(loaded) + _demo_preset(loaded)
+    problems += _plausible(at, parts, today or dt.date.today())
 
     problems = ordered(problems, [loaded.file])
     if draft is None or any(p.severity == ERROR for p in problems):
@@ -269,22 +272,104 @@ def _alone(cls: type[BaseModel], value: Any) -> Any:
         return None
 
 
-def _type_keys(data: Mapping) -> list[Problem]:
-    """Keys the document type does not have, and the Kính gửi a công văn needs."""
+def _doc_type(data: Mapping) -> doctypes.DocType | None:
     try:
-        t = doctypes.get(data.get("loai")) if isinstance(data.get("loai"), str) else None
+        return doctypes.get(data.get("loai")) if isinstance(data.get("loai"), str) else None
     except doctypes.UnknownTypeError:
-        t = None  # the model reports the type itself
+        return None  # the model reports the type itself
+
+
+def _type_keys(data: Mapping) -> list[Problem]:
+    """Keys the document type does not have."""
+    t = _doc_type(data)
+    if t is None or t.layout == "quyet-dinh":
+        return []
+    return [Problem(f"Khóa '{key}' chỉ dùng cho quyết định, nghị quyết; loại '{t.slug}' không có phần này.",
+                    key=key, hint="Xóa khóa này, hoặc đổi 'loai' nếu văn bản là quyết định.")
+            for key in DECISION_KEYS if data.get(key)]
+
+
+def _complete(at: _Placer, data: Mapping, found: list[Problem]) -> list[Problem]:
+    """The parts the type needs that the draft lacks (rules/completeness), but for a
+    key already reported (the model's missing key, the signer rule's missing name)."""
+    t = _doc_type(data)
     if t is None:
         return []
+    keys = {p.key for p in found if p.severity == ERROR and p.key}
+
+    def reported(key: str) -> bool:
+        return any(k == key or key.startswith(f"{k}.") or k.startswith(f"{key}.") for k in keys)
+
     out = []
-    if t.layout != "quyet-dinh":
-        out += [Problem(f"Khóa '{key}' chỉ dùng cho quyết định, nghị quyết; loại '{t.slug}' không có phần này.",
-                        key=key, hint="Xóa khóa này, hoặc đổi 'loai' nếu văn bản là quyết định.")
-                for key in DECISION_KEYS if data.get(key)]
-    if t.layout == "cong-van" and not data.get("kinh_gui"):
-        out.append(Problem("Công văn cần nơi nhận sau 'Kính gửi:' (khóa kinh_gui).", key="loai",
-                           hint="Thêm dòng 'kinh_gui: …' (một nơi nhận, hoặc danh sách)."))
+    for p in completeness.validate(t.slug, data):
+        path = key_path(p.key)
+        if reported(p.key):
+            continue
+        # A key not written at all is shown at the type that needs it.
+        written = path in at.loaded.origins or any(path[:i] in at.loaded.origins for i in range(1, len(path)))
+        out.append(p.at(at.loaded.position(path if written else ("loai",)), p.key))
+    return out
+
+
+def _left_as_made(loaded: Loaded) -> list[Problem]:
+    """A warning at each line still as `drafter new` wrote it to be replaced (the
+    scaffold of the draft's type first, then of any type: `loai` may have changed),
+    placed at its line inside a block of text."""
+    data = loaded.data
+    found = list(completeness.candidates({k: v for k, v in data.items() if k != "phu_luc"}, placeholders.EXTRA))
+    if not found:  # nearly always for a finished draft: the scaffold is not read
+        return []
+    t = _doc_type(data)
+    hits = completeness.left_as_made(found, placeholders.of_type(t.slug)) if t is not None else []
+    seen = {(path, n) for path, n, _ in hits}
+    rest = [c for c in found if (c[0], c[1]) not in seen]
+    if rest:
+        hits += completeness.left_as_made(rest, placeholders.of_all_types())
+    out = []
+    for path, n, problem in hits:
+        pos = loaded.position(path)
+        value = _value_at(data, path)
+        if isinstance(value, str) and "\n" in value.strip("\n") and pos.line:
+            pos = Position(pos.file, pos.line + 1 + n)  # a line of a block (noi_dung: |)
+        out.append(problem.at(pos, key_name(path)))
+    return out
+
+
+def _demo_preset(loaded: Loaded) -> list[Problem]:
+    dung = loaded.data.get("dung")
+    names = [dung] if isinstance(dung, str) else dung if isinstance(dung, list) else []
+    if scaffold.DEMO_PRESET not in names:
+        return []
+    return [Problem(f"Bản thảo dùng mẫu minh họa '{scaffold.DEMO_PRESET}': cơ quan ban hành và người ký "
+                    "trong đó là giả định.", loaded.position(("dung",)), key="dung", severity=WARNING,
+                    hint="Ghi tên mẫu dùng chung của cơ quan mình vào 'dung' (xem: drafter presets).")]
+
+
+def _value_at(data: Any, path: KeyPath) -> Any:
+    for k in path:
+        try:
+            data = data[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
+    """Values allowed but probably mistyped (rules/plausible): a date far off, a
+    signer's name not in normal case, a trích yếu too long, too many Kính gửi."""
+    data = parts.data
+    out: list[Problem] = []
+    date = parts.draft.ngay if parts.draft is not None else _alone_date(data.get("ngay")) if data.get("ngay") else None
+    out += at.all(plausible.date(date, today))
+    if isinstance(data.get("nam"), int) and not data.get("ngay"):
+        out += at.all(plausible.year(data["nam"], today))
+    for path, ky in parts.signers():
+        out += at.all(plausible.signer_name(ky.ho_ten), path)
+    if isinstance(data.get("trich_yeu"), str):
+        out += at.all(plausible.trich_yeu(data["trich_yeu"]))
+    kinh_gui = data.get("kinh_gui")
+    if isinstance(kinh_gui, (str, list)):
+        out += at.all(plausible.kinh_gui(kinh_gui))
     return out
 
 

@@ -144,8 +144,8 @@ ky:
 EVERY_KIND = [
     # model: a required key missing (at the mapping that lacks it)
     ("trich_yeu", 1, ERROR, "Thiếu khóa bắt buộc"),
-    # rules: the Kính gửi a công văn needs (at the type that needs it)
-    ("loai", 1, ERROR, "Kính gửi"),
+    # rules: the Kính gửi a công văn needs (its key, at the type that needs it)
+    ("kinh_gui", 1, ERROR, "Kính gửi"),
     # loading: a preset that cannot be found does not hide the rest
     ("dung[0]", 2, ERROR, "Không tìm thấy mẫu"),
     # model: a value that is not a number
