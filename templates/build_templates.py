@@ -242,6 +242,51 @@ def signature_table(ctx: str, *, with_noi_nhan: bool = True) -> str:
     return table([L.SIGN_LEFT, L.SIGN_RIGHT], [cell(L.SIGN_LEFT, left) + cell(L.SIGN_RIGHT, right)], cant_split=True)
 
 
+def _authority_cell(expr: str) -> str:
+    """One signer's authority lines, the first with its space above."""
+    return (
+        tag("DrAuthority", f"{{%p for line in {expr}.authority %}}")
+        + tag("DrAuthority", "{%p if loop.first %}")
+        + p("DrAuthorityFirst", "{{ line }}")
+        + tag("DrAuthority", "{%p else %}")
+        + p("DrAuthority", "{{ line }}")
+        + tag("DrAuthority", "{%p endif %}")
+        + tag("DrAuthority", "{%p endfor %}")
+    )
+
+
+def signature_pair_table(ctx: str) -> str:
+    """Two signatures side by side (a biên bản's secretary and chair, a hợp đồng's
+    Bên A and Bên B: `{ctx}.pair`), each centred in half the text width, then the
+    Nơi nhận below them on the left (Mẫu 1.9). Titles in one row, names in the next,
+    so the two names stand on one line whatever the number of title lines."""
+    half = (L.SIGN_LEFT + L.SIGN_RIGHT) // 2
+    widths = [half, L.SIGN_LEFT + L.SIGN_RIGHT - half]
+    titles = cell(widths[0], _authority_cell(f"{ctx}.pair[0]")) + cell(widths[1], _authority_cell(f"{ctx}.pair[1]"))
+    names = (cell(widths[0], p("DrSigner", f"{{{{ {ctx}.pair[0].name }}}}"))
+             + cell(widths[1], p("DrSigner", f"{{{{ {ctx}.pair[1].name }}}}")))
+    noi_nhan = (
+        tag("DrNoiNhanLabel", f"{{%p if {ctx}.noi_nhan %}}")
+        + p("DrNoiNhanLabel", "Nơi nhận:")
+        + tag("DrNoiNhan", f"{{%p for line in {ctx}.noi_nhan %}}")
+        + p("DrNoiNhan", "{{ line }}")
+        + tag("DrNoiNhan", "{%p endfor %}")
+        + tag("DrNoiNhanLabel", "{%p endif %}")
+    )
+    return table(widths, [titles, names], cant_split=True) + noi_nhan
+
+
+def signatures(ctx: str) -> str:
+    """One signer (signature_table), or two side by side when `{ctx}.pair` is set."""
+    return (
+        tag("DrEmpty", f"{{%p if {ctx}.pair %}}")
+        + signature_pair_table(ctx)
+        + tag("DrEmpty", "{%p else %}")
+        + signature_table(ctx)
+        + tag("DrEmpty", "{%p endif %}")
+    )
+
+
 def sect_pr() -> str:
     return (
         '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeaderDefault"/>'
@@ -299,7 +344,7 @@ def van_ban_body() -> str:
         + title_block("doc")
         + kinh_gui
         + body_loop("doc.body")
-        + signature_table("doc.signing")
+        + signatures("doc.signing")
         + appendix_block()
     )
 

@@ -53,7 +53,8 @@ def _article(a: Article) -> dict[str, Any]:
 
 
 def _signing(s: Signing) -> dict[str, Any]:
-    return {"noi_nhan": list(s.noi_nhan), "authority": list(s.authority), "name": s.name}
+    pair = [{"authority": list(x.authority), "name": x.name} for x in s.pair] if s.pair else None
+    return {"noi_nhan": list(s.noi_nhan), "authority": list(s.authority), "name": s.name, "pair": pair}
 
 
 _PAGE_BREAK = Markup('<w:p><w:pPr><w:pStyle w:val="DrEmpty"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
