@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "UNIT_COLUMNS",
     "Commune",
     "Province",
     "UnknownUnitError",
@@ -26,6 +27,7 @@ __all__ = [
     "communes",
     "data_version",
     "find_province",
+    "in_sentence",
     "provinces",
     "unit_rows",
 ]
@@ -109,8 +111,7 @@ def _load() -> tuple[tuple[Province, ...], dict[str, tuple[Commune, ...]]]:
     for w in VPWard.iter_all():
         kind = w.division_type.value
         prefix = _COMMUNE_PREFIX[kind]
-        full_name = _nfc(w.name)
-        name = _strip_prefix(full_name, prefix)
+        name = _proper(_strip_prefix(_nfc(w.name), prefix))
         province = by_code[f"{int(w.province_code):02d}"]
         communes[province.code].append(
             Commune(f"{int(w.code):05d}", name, f"{prefix} {name}", kind, province.code, province.name)
@@ -123,6 +124,12 @@ def _nfc(text: str) -> str:
     # NFC, and single spaces: the package has a few names with a doubled space
     # ("Xã  Xuân Giang" in 2025.10.1).
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _proper(name: str) -> str:
+    # Every syllable of a proper name starts with a capital (Nghị định 30/2020, Phụ lục
+    # II): the package has "Đắk song" (2025.10.1).
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())
 
 
 # --------------------------------------------------------------------------- lookup
@@ -229,20 +236,65 @@ def all_communes() -> list[Commune]:
     return [c for code in sorted(by_province) for c in by_province[code]]
 
 
-def unit_rows(province: str | int | Province) -> list[dict[str, str]]:
-    """One row per commune of ``province``, ready for batch drafting.
+# The names a unit is written with in a document (Nghị định 30/2020, Phụ lục II, mục
+# II.3): inside a sentence the unit type is a common noun, in lower case, and only the
+# proper name has capitals ("xã Tiên Điền", "phường Bến Nghé", "tỉnh Hà Tĩnh"); a
+# name that is a number keeps the type's capital ("Phường 1 Bảo Lộc"), and so does
+# "Thành phố Hồ Chí Minh", which the rule writes that way.
+_CAPITAL_ALWAYS = {"thành phố hồ chí minh"}
 
-    Keys: ``ma``, ``ten``, ``ten_day_du``, ``loai_don_vi``, ``tinh``, ``ten_in_hoa``
-    (the full name upper-cased, e.g. "XÃ CẨM XUYÊN").
+
+def in_sentence(kind: str, name: str) -> str:
+    """A unit's full name as written inside a sentence.
+
+    >>> in_sentence("xã", "Tiên Điền"), in_sentence("phường", "Bến Nghé")
+    ('xã Tiên Điền', 'phường Bến Nghé')
+    >>> in_sentence("đặc khu", "Phú Quốc"), in_sentence("tỉnh", "Hà Tĩnh")
+    ('đặc khu Phú Quốc', 'tỉnh Hà Tĩnh')
+    >>> in_sentence("phường", "1 Bảo Lộc"), in_sentence("thành phố", "Hồ Chí Minh")
+    ('Phường 1 Bảo Lộc', 'Thành phố Hồ Chí Minh')
     """
+    kind = kind.lower()
+    full = f"{kind} {name}"
+    if name[:1].isdigit() or full.casefold() in _CAPITAL_ALWAYS:
+        return full[:1].upper() + full[1:]
+    return full
+
+
+# The columns of `drafter batch --units`: (name, what it holds, an example). Shown by
+# `drafter batch --help` and in docs/khoa-ban-thao.md.
+UNIT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("ma", "mã đơn vị của Tổng cục Thống kê", "18616"),
+    ("ten", "tên riêng", "Cẩm Xuyên"),
+    ("ten_day_du", "tên đầy đủ, viết giữa câu", "xã Cẩm Xuyên"),
+    ("ten_dau_cau", "tên đầy đủ, viết đầu câu, đầu dòng", "Xã Cẩm Xuyên"),
+    ("ten_in_hoa", "tên đầy đủ in hoa", "XÃ CẨM XUYÊN"),
+    ("loai_don_vi", "xã, phường hoặc đặc khu", "xã"),
+    ("tinh", "tên riêng của tỉnh, thành phố", "Hà Tĩnh"),
+    ("tinh_day_du", "tên đầy đủ của tỉnh, thành phố, viết giữa câu", "tỉnh Hà Tĩnh"),
+)
+
+
+def unit_rows(province: str | int | Province) -> list[dict[str, str]]:
+    """One row per commune of ``province``, ready for batch drafting: the columns of
+    :data:`UNIT_COLUMNS`.
+
+    >>> row = next(r for r in unit_rows("Hà Tĩnh") if r["ten"] == "Cẩm Xuyên")
+    >>> row["ten_day_du"], row["ten_dau_cau"], row["ten_in_hoa"], row["tinh_day_du"]
+    ('xã Cẩm Xuyên', 'Xã Cẩm Xuyên', 'XÃ CẨM XUYÊN', 'tỉnh Hà Tĩnh')
+    """
+    p = find_province(province)
+    province_name = in_sentence(p.kind, p.name)
     return [
         {
             "ma": c.code,
             "ten": c.name,
-            "ten_day_du": c.full_name,
+            "ten_day_du": in_sentence(c.kind, c.name),
+            "ten_dau_cau": c.full_name,
+            "ten_in_hoa": c.full_name.upper(),
             "loai_don_vi": c.kind,  # not "loai": that column would set the draft key
             "tinh": c.province_name,
-            "ten_in_hoa": c.full_name.upper(),
+            "tinh_day_du": province_name,
         }
-        for c in communes(province)
+        for c in communes(p)
     ]

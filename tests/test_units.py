@@ -146,14 +146,16 @@ def test_unknown_code():
 def test_unit_rows():
     rows = units.unit_rows("ha tinh")
     assert len(rows) == len(units.communes("Hà Tĩnh"))
-    assert all(set(r) == {"ma", "ten", "ten_day_du", "loai_don_vi", "tinh", "ten_in_hoa"} for r in rows)
+    assert all(set(r) == {name for name, _, _ in units.UNIT_COLUMNS} for r in rows)
     row = next(r for r in rows if r["ten"] == "Cẩm Xuyên")
     assert row == {
         "ma": row["ma"],
         "ten": "Cẩm Xuyên",
-        "ten_day_du": "Xã Cẩm Xuyên",
+        "ten_day_du": "xã Cẩm Xuyên",  # as written inside a sentence
+        "ten_dau_cau": "Xã Cẩm Xuyên",
         "loai_don_vi": "xã",
         "tinh": "Hà Tĩnh",
+        "tinh_day_du": "tỉnh Hà Tĩnh",
         "ten_in_hoa": "XÃ CẨM XUYÊN",
     }
     assert all(isinstance(v, str) for r in rows for v in r.values())

@@ -18,7 +18,7 @@ from typing import Any
 
 import re
 
-from jinja2 import StrictUndefined, TemplateError, meta
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..rules import cells
@@ -119,6 +119,30 @@ def _compile_parts(text: str) -> list:
     return parts
 
 
+def _columns_read(text: str) -> tuple[str, ...]:
+    """The columns a value's `{{ … }}` read (`hang.ten`, `hang["Tên cột"]`), in order."""
+    found: list[str] = []
+    for piece in _TOKEN.findall(text):
+        try:
+            tree = _ENV.parse(piece)
+        except TemplateError:
+            continue
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            if not (isinstance(node.node, nodes.Name) and node.node.name == ROW_VAR):
+                continue
+            if isinstance(node, nodes.Getattr):
+                found.append(node.attr)
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                found.append(node.arg.value)
+    return tuple(dict.fromkeys(found))
+
+
+def _related(a: tuple, b: tuple) -> bool:
+    """One key path inside the other (or the same)."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
 def _templated_paths(data: Any, path: tuple = ()) -> list[tuple]:
     if isinstance(data, dict):
         return [p for k, v in data.items() for p in _templated_paths(v, path + (k,))]
@@ -131,6 +155,15 @@ def _templated_paths(data: Any, path: tuple = ()) -> list[tuple]:
 
 def _get(data, path):
     for k in path:
+        data = data[k]
+    return data
+
+
+def _find(data, path) -> Any:
+    """The value at `path`, or None."""
+    for k in path:
+        if not isinstance(data, dict) or k not in data:
+            return None
         data = data[k]
     return data
 
@@ -154,6 +187,7 @@ class RowTemplate:
         self.data = data
         self.paths = _templated_paths(data)
         self.compiled: dict[tuple, list] = {}
+        self.sources: dict[tuple, tuple[tuple[str, ...], bool]] = {}
         for p in self.paths:
             try:
                 parts = _compile_parts(_get(data, p))
@@ -161,8 +195,13 @@ class RowTemplate:
                 raise RowError(f"Biểu thức '{{{{ … }}}}' viết sai: {exc}.", key=_key(p)) from None
             if any(not isinstance(x, str) for x in parts):
                 self.compiled[p] = parts
+                # Where each cell goes, for naming a cell in a problem of its value:
+                # the columns read, and whether the value is one cell alone.
+                alone = len(parts) == 1 and isinstance(parts[0], _Column)
+                self.sources[p] = (_columns_read(_get(data, p)), alone)
         # Columns that set draft keys: top-level keys, or dotted paths into mappings.
         self.key_columns = [c for c in columns if c.split(".")[0] in draft_keys]
+        self.columns = list(columns)
 
     def apply(self, values: dict[str, Any]) -> dict:
         # Copy on write: only the containers on the way to a value that changes are
@@ -183,9 +222,10 @@ class RowTemplate:
                 raise RowError(f"Biểu thức của giá trị {_key(p)} quá tốn ({str(exc).rstrip('.')}); "
                                "hàng này không được tạo văn bản.", key=_key(p)) from None
             except (TemplateError, TypeError, ValueError) as exc:
+                known = f" Các cột có: {', '.join(self.columns)}." if "không có cột" in str(exc) else ""
                 raise RowError(
-                    f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.", key=_key(p)
-                ) from None
+                    f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.{known}",
+                    key=_key(p)) from None
         for col in self.key_columns:
             value = values.get(col)
             if value is None or value == "":
@@ -205,6 +245,29 @@ class RowTemplate:
                 target = child
             target[parts[-1]] = _column_value(parts[-1], value)
         return data
+
+    def cells_of(self, path: tuple, values: dict[str, Any], message: str = "") -> tuple[list[str], bool]:
+        """The columns whose cells in the row `values` made the value at `path` (a
+        problem's key path), and whether that value is the cell alone (a column named
+        like the key, or `{{ hang.COT }}` by itself). No column when the value is the
+        draft's own, or when several columns could have made it (`message` naming a
+        measure, “kinh_phi”, picks the one)."""
+        if not path:
+            return [], False
+        for col in self.key_columns:  # a key column's non-empty cell sets the value itself
+            if _related(path, tuple(col.split("."))):
+                if values.get(col) not in (None, ""):
+                    return [col], True
+                if _find(self.data, tuple(col.split("."))) is None:  # empty, and nothing in the draft
+                    return [col], True
+        found = [(p, cols, alone) for p, (cols, alone) in self.sources.items() if cols and _related(path, p)]
+        if len(found) > 1 and message:
+            named = [f for f in found if isinstance(f[0][-1], str) and f"“{f[0][-1]}”" in message]
+            found = named or found
+        columns = list(dict.fromkeys(c for _, cols, _ in found for c in cols))
+        if len(columns) != 1:
+            return [], False
+        return columns, all(alone for _, _, alone in found)
 
 
 LIST_KEYS = {"kinh_gui", "noi_nhan", "luu", "can_cu", "dieu", "dung"}
