@@ -25,13 +25,19 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
     """Tạo bản thảo mới LOẠI (cong-van, quyet-dinh, chi-thi…) và văn bản Word của nó.
 
     Ghi TÊN.yaml (bản thảo có sẵn ghi chú từng khóa) và TÊN.docx. Trên màn hình
-    lệnh, drafter hỏi trích yếu và nơi nhận; --no-input để không hỏi.
+    lệnh, drafter hỏi trích yếu và nơi nhận (giấy mời, biên bản: cả thời gian,
+    địa điểm, thành phần); --no-input để không hỏi. Ctrl-C khi đang hỏi: hủy, không tạo tệp.
     """
     from .. import newdraft
     from ..errors import display_path
 
-    interactive = not no_input and sys.stdin.isatty() and not as_json
-    answers = newdraft.ask(loai, click.prompt) if interactive else {}
+    interactive = not no_input and _stdin_is_terminal() and not as_json
+    try:
+        answers = newdraft.ask(loai, click.prompt) if interactive else {}
+    except click.exceptions.Abort:  # Ctrl-C or Ctrl-D at a prompt: nothing was written
+        click.echo("", err=True)
+        click.echo(newdraft.CANCELLED, err=True)
+        sys.exit(1)
     result = newdraft.create(loai, preset=preset, name=name, force=force, **answers)
     if as_json:
         click.echo(json.dumps({"ok": True, "draft": str(result.draft), "docx": str(result.output),
@@ -41,6 +47,11 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
     click.echo(f"Đã tạo bản thảo: {display_path(result.draft)}")
     click.echo(f"Đã tạo văn bản: {display_path(result.output)}")
     click.echo(f"Sửa {display_path(result.draft)} rồi chạy: drafter render {display_path(result.draft)} --force")
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether `drafter new` may ask (a terminal types its answers; tests set this)."""
+    return sys.stdin.isatty()
 
 
 @click.command(context_settings=CONTEXT)
