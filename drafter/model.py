@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from difflib import get_close_matches
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from .errors import Problem
-from .inputs.yamlfile import Loaded, key_name
-from .rules import cells, date_line, doctypes
+from .inputs.yamlfile import Loaded, key_name, typed_text
+from .rules import cells, date_line, doctypes, words
 
 
 def _as_text(value: Any) -> Any:
@@ -154,12 +155,22 @@ class Draft(_Model):
     def _number(cls, v: Any) -> Any:
         if v is None or v == "":
             return None
+        if isinstance(v, float):
+            raise PydanticCustomError("so", "{msg}", {"msg": _whole_number("Số văn bản", "8287", v)})
         if isinstance(v, bool) or not (isinstance(v, int) or (isinstance(v, str) and v.strip().isdigit())):
-            raise PydanticCustomError("so", "Số văn bản phải là một số nguyên dương, ví dụ 8287, không phải '{v}'.", {"v": v})
+            raise PydanticCustomError("so", "Số văn bản phải là một số nguyên dương, ví dụ 8287, không phải '{v}'.",
+                                      {"v": typed_text(v)})
         n = int(v)
         if n < 1:
             raise PydanticCustomError("so", "Số văn bản phải lớn hơn 0.")
         return n
+
+    @field_validator("nam", mode="before")
+    @classmethod
+    def _year(cls, v: Any) -> Any:
+        if isinstance(v, float):
+            raise PydanticCustomError("nam", "{msg}", {"msg": _whole_number("Năm", "2025", v)})
+        return v
 
     @field_validator("ngay", mode="before")
     @classmethod
@@ -182,6 +193,18 @@ class Draft(_Model):
         return doctypes.get(self.loai)
 
 
+def _whole_number(what: str, example: str, v: float) -> str:
+    """Why a YAML float is no whole number, in the user's text: ``1.500`` gets both
+    readings (YAML's 1,5 and the Vietnamese 1500)."""
+    typed = typed_text(v)
+    readings = words.misread(typed)
+    if readings is None:
+        return f"{what} phải là một số nguyên, ví dụ {example}, không phải '{typed}'."
+    whole, whole_words, _, decimal_words = readings
+    return (f"{typed} đọc là {whole_words} hay {decimal_words}? {what} là số nguyên: "
+            f"viết {whole} (không có dấu chấm).")
+
+
 def _check_type(v: str) -> str:
     try:
         doctypes.get(v)
@@ -194,15 +217,42 @@ _TYPE_WORDS = {
     "string_type": "cần một đoạn văn bản",
     "int_type": "cần một số nguyên",
     "int_parsing": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "bool_type": "cần true hoặc false",
+    "bool_parsing": "cần true hoặc false",
+    "float_type": "cần một số",
+    "float_parsing": "cần một số",
+    "decimal_type": "cần một số",
+    "decimal_parsing": "cần một số",
+    "date_parsing": "cần một ngày, ví dụ 2019-12-13",
+    "date_from_datetime_parsing": "cần một ngày, ví dụ 2019-12-13",
+    "date_from_datetime_inexact": "cần một ngày, ví dụ 2019-12-13",
     "list_type": "cần một danh sách (mỗi mục một dòng bắt đầu bằng '- ')",
     "dict_type": "cần một nhóm khóa con (thụt lề bên dưới)",
     "model_type": "cần một nhóm khóa con (thụt lề bên dưới)",
     "model_attributes_type": "cần một nhóm khóa con (thụt lề bên dưới)",
     "date_type": "cần một ngày, ví dụ 2019-12-13",
     "literal_error": "giá trị không nằm trong các giá trị cho phép",
-    "greater_than_equal": "giá trị quá nhỏ",
-    "less_than_equal": "giá trị quá lớn",
 }
+
+# pydantic's own error types (its messages are English): each said in Vietnamese
+# below; one it may add later gets _OTHER. A type not among them is one of drafter's
+# own PydanticCustomError, whose message is already the user's.
+_PYDANTIC_TYPES = frozenset(get_args(ErrorType))
+_RANGE_WORDS = {"greater_than_equal": "từ {ge} trở lên", "less_than_equal": "không quá {le}",
+                "greater_than": "lớn hơn {gt}", "less_than": "nhỏ hơn {lt}"}
+_OTHER = "Giá trị của '{key}' không hợp lệ."
+
+
+def _found_words(found: Any) -> str:
+    """What was found where another kind of value was wanted, in the user's words."""
+    if found is None or (isinstance(found, str) and not found.strip()):
+        return "đang để trống"
+    if isinstance(found, dict):
+        return "gặp một nhóm khóa con"
+    if isinstance(found, list):
+        return "gặp một danh sách"
+    return f"gặp '{typed_text(found)}'"
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -229,15 +279,24 @@ def _model_in(ann: Any) -> Any:
     return None
 
 
+def _plain_loc(loc: tuple) -> tuple:
+    """pydantic's location without the names of union branches and validators."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (
+        "[" in p or p in ("str", "list[str]", "int", "date", "function-after", "function-before"))))
+
+
 def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
     # A text-or-list key fails once per branch of its type: one problem names both.
     wanted: dict[tuple, tuple[list[str], Any]] = {}  # loc → (what was wanted, what was found)
     found_at: list[Problem | tuple] = []  # problems, and the locs of wrong types in order
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("str", "list[str]", "int", "date", "function-after", "function-before"))))
+    errors = [(err, _plain_loc(err["loc"])) for err in exc.errors()]
+    item_locs = {loc[:-1] for _, loc in errors if loc and isinstance(loc[-1], int)}
+    for err, loc in errors:
         key = key_name(loc)
         kind = err["type"]
         found = err.get("input")
+        if kind == "string_type" and isinstance(found, list) and loc in item_locs:
+            continue  # a text-or-list key written as a list: its items' own errors say what is wrong
         hint = None
         if kind in _TYPE_WORDS and kind != "literal_error":
             words, _ = wanted.setdefault(loc, ([], found))
@@ -255,23 +314,32 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
             )
         elif kind == "missing":
             msg = f"Thiếu khóa bắt buộc '{loc[-1]}'."
-            hint = f"Thêm dòng '{loc[-1]}: …' (xem docs/khoa-ban-thao.md)."
+            hint = f"Thêm dòng '{loc[-1]}: …' (xem «Các khóa của bản thảo», docs/khoa-ban-thao.md)."
             # Position of the parent mapping: the key itself is not in the file.
         elif kind == "literal_error":
             allowed = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
-            msg = f"Giá trị '{found}' của '{key}' không hợp lệ; chỉ nhận: {allowed}."
+            msg = (f"Giá trị của '{key}' đang để trống; chỉ nhận: {allowed}." if found is None else
+                   f"Giá trị '{typed_text(found)}' của '{key}' không hợp lệ; chỉ nhận: {allowed}.")
+        elif kind in _RANGE_WORDS:
+            bound = _RANGE_WORDS[kind].format(**{k: typed_text(v) for k, v in (err.get("ctx") or {}).items()})
+            msg = f"Giá trị của '{key}' phải {bound}, không phải '{typed_text(found)}'."
+        elif kind in ("value_error", "assertion_error") or kind not in _PYDANTIC_TYPES:
+            msg = err["msg"]  # drafter's own message (a validator's ValueError or custom error)
+            for prefix in ("Value error, ", "Assertion failed, "):
+                msg = msg.removeprefix(prefix)
+        elif kind in ("string_too_long", "too_long"):
+            msg = f"Giá trị của '{key}' quá dài."
+        elif kind in ("string_too_short", "too_short"):
+            msg = f"Giá trị của '{key}' đang để trống."
         else:
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
+            msg = _OTHER.format(key=key)
         found_at.append(Problem(msg, loaded.position(loc), key=key or None, hint=hint))
     out, seen = [], set()
     for item in found_at:
         if isinstance(item, tuple):
-            words, found = wanted[item]
-            shown = found if not isinstance(found, (dict, list)) else type(found).__name__
-            wants = " hoặc ".join([words[0], *(w.removeprefix("cần ") for w in words[1:])])
-            item = Problem(f"Giá trị của '{key_name(item)}' sai kiểu: {wants}, nhưng gặp '{shown}'.",
+            wanted_words, found = wanted[item]
+            wants = " hoặc ".join([wanted_words[0], *(w.removeprefix("cần ") for w in wanted_words[1:])])
+            item = Problem(f"Giá trị của '{key_name(item)}' sai kiểu: {wants}, nhưng {_found_words(found)}.",
                            loaded.position(item), key=key_name(item) or None)
         if (item.key, item.message) not in seen:
             seen.add((item.key, item.message))

@@ -30,8 +30,8 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scanner import RoundTripScanner
 
-from ..errors import DrafterError, Position, Problem, display_path
-from ..package.limits import KiB, env_limit
+from ..errors import WARNING, DrafterError, Position, Problem, display_path
+from ..env import KiB, env_limit
 
 KeyPath = tuple  # of str keys and int list indices
 
@@ -292,8 +292,96 @@ def _check_expansion(doc: Any, file: str, limit: int) -> None:
     raise _LimitExceeded(_values_problem(position, limit))
 
 
+class TypedFloat(float):
+    """A number YAML read as a float, with the text as typed: ``1.500`` (which YAML
+    reads as 1,5 and a Vietnamese reader as 1500). ``str()`` gives the typed text, so
+    a text key keeps what was written and every message shows it, never Python's
+    ``1.5``; the number stays a float, which drafter refuses wherever it wants one."""
+
+    typed: str
+
+    def __new__(cls, value: float, typed: str) -> "TypedFloat":
+        obj = super().__new__(cls, value)
+        obj.typed = typed
+        return obj
+
+    def __reduce__(self):  # batch workers receive the loaded draft pickled
+        return (TypedFloat, (float(self), self.typed))
+
+    def __str__(self) -> str:
+        return self.typed
+
+
+_FLOAT_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
+def typed_text(value: Any) -> str:
+    """A value as the user typed it, for messages: ``1.500`` for a YAML float, ``true``
+    for a YAML boolean.
+
+    >>> typed_text(TypedFloat(1.5, "1.500")), typed_text(True), typed_text(8287)
+    ('1.500', 'true', '8287')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _typed(value: Any, lines: list[str] | None, at: tuple[int, int] | None) -> Any:
+    """A YAML float as a :class:`TypedFloat` holding its text from the file."""
+    if not isinstance(value, float) or isinstance(value, TypedFloat):
+        return value
+    text = None
+    if lines is not None and at is not None and 0 <= at[0] < len(lines):
+        m = _FLOAT_TEXT.match(lines[at[0]], at[1])
+        text = m.group(0) if m else None
+    return TypedFloat(value, text or repr(float(value)))
+
+
+def _cut_by_comment(value: Any, comment: Any, at: tuple[int, int] | None, key_line: int | None,
+                    lines: list[str] | None) -> str | None:
+    """The text a ``#`` cut from a value on its own line (``số #12`` → ``#12``), or None.
+
+    A comment is a note when a space follows its ``#`` (``loai: cong-van  # loại``), as
+    drafter's own scaffolds write them; ``#12`` right after a value is text that YAML
+    took for a comment. Quoted values cannot be cut; lists and groups are not values.
+    """
+    if comment is None or isinstance(value, (dict, list)) or lines is None:
+        return None
+    text = getattr(comment, "value", "") or ""
+    first = text.split("\n", 1)[0]
+    if len(first) < 2 or not first.startswith("#") or first[1].isspace():
+        return None
+    line = getattr(getattr(comment, "start_mark", None), "line", None)
+    if value is None:
+        if line is None or line != key_line:
+            return None
+    else:
+        if at is None or line != at[0] or not (0 <= at[0] < len(lines)):
+            return None
+        start = lines[at[0]][at[1]:at[1] + 1]
+        if start in ("'", '"', "|", ">"):
+            return None
+    return first.rstrip()
+
+
+def _cut_problem(file: str, comment: Any, key: str, value: Any, cut: str, item: bool) -> Problem:
+    mark = comment.start_mark
+    kept = "" if value is None else typed_text(value)
+    whole = f"{kept} {cut}".strip()
+    example = f'- "{whole}"' if item else f'{key.rsplit(".", 1)[-1]}: "{whole}"'
+    said = (f"giá trị của '{key}' chỉ còn '{kept}'" if kept else f"giá trị của '{key}' bị để trống")
+    return Problem(
+        f"Dấu '#' bắt đầu một ghi chú: phần '{cut}' bị bỏ, {said}.",
+        Position(file, mark.line + 1, mark.column + 1), key=key,
+        hint=f"Nếu '{cut}' là một phần của giá trị, đặt cả giá trị trong ngoặc kép: {example}",
+        severity=WARNING,
+    )
+
+
 def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list,
-           budget: _Budget | None = None) -> Any:
+           budget: _Budget | None = None, lines: list[str] | None = None) -> Any:
     from ..rules import text as text_rules
 
     if budget is not None:
@@ -302,25 +390,47 @@ def _plain(node: Any, path: KeyPath, file: str, origins: dict, problems: list,
             raise _LimitExceeded(_values_problem(find_position(origins, path, file), budget.limit))
     if isinstance(node, CommentedMap):
         out = {}
+        comments = getattr(node.ca, "items", {})
         for k, v in node.items():
             kp = path + (str(k),)
+            key_line = None
             try:
                 line, col = node.lc.key(k)
                 origins[kp] = Position(file, line + 1, col + 1)
+                key_line = line
             except (KeyError, TypeError):
                 pass
-            out[str(k)] = _plain(v, kp, file, origins, problems, budget)
+            try:
+                at = tuple(node.lc.value(k))
+            except (KeyError, TypeError):
+                at = None
+            v = _typed(v, lines, at)
+            entry = comments.get(k)
+            comment = entry[2] if entry and len(entry) > 2 else None
+            cut = _cut_by_comment(v, comment, at, key_line, lines)
+            if cut:
+                problems.append(_cut_problem(file, comment, key_name(kp), v, cut, item=False))
+            out[str(k)] = _plain(v, kp, file, origins, problems, budget, lines)
         return out
     if isinstance(node, CommentedSeq):
         out = []
+        comments = getattr(node.ca, "items", {})
         for i, v in enumerate(node):
             kp = path + (i,)
+            at = None
             try:
                 line, col = node.lc.item(i)
                 origins[kp] = Position(file, line + 1, col + 1)
+                at = (line, col)
             except (KeyError, TypeError, IndexError):
                 pass
-            out.append(_plain(v, kp, file, origins, problems, budget))
+            v = _typed(v, lines, at)
+            entry = comments.get(i)
+            comment = entry[0] if entry else None
+            cut = _cut_by_comment(v, comment, at, at[0] if at else None, lines)
+            if cut:
+                problems.append(_cut_problem(file, comment, key_name(kp), v, cut, item=True))
+            out.append(_plain(v, kp, file, origins, problems, budget, lines))
         return out
     if isinstance(node, str):
         cleaned, notes = text_rules.clean(str(node))
@@ -447,7 +557,7 @@ def parse_text(text: str, file: str, limits: YamlLimits | None = None) -> Loaded
     problems: list[Problem] = []
     try:
         _check_expansion(doc, file, limits.max_values)
-        data = _plain(doc, (), file, origins, problems, _Budget(limits.max_values))
+        data = _plain(doc, (), file, origins, problems, _Budget(limits.max_values), text.split("\n"))
     except _LimitExceeded as exc:
         raise DrafterError(exc.problem) from None
     except RecursionError:

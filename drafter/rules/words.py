@@ -47,6 +47,7 @@ here. Reading decisions:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -56,6 +57,8 @@ from drafter.errors import Problem
 from drafter.rules.numbers import to_decimal
 
 __all__ = [
+    "misread",
+    "misread_question",
     "ZERO_TENS_CHOICES",
     "FOUR_CHOICES",
     "LIMIT",
@@ -207,6 +210,48 @@ def amount_in_words(
     if chan and to_decimal(n) == to_decimal(n).to_integral_value():
         words = f"{words} chẵn"
     return words[0].upper() + words[1:]
+
+
+_GROUPED = re.compile(r"([-+]?)([0-9]{1,3})\.([0-9]{3})")
+
+
+def misread(typed: str) -> tuple[str, str, str, str] | None:
+    """The two readings of a number written ``1.500``, which YAML reads as 1,5 but a
+    Vietnamese reader as 1500 (a dot groups thousands), or None for any other text:
+    (the whole number, its words, the decimal as written with a comma, its words).
+
+    >>> misread("1.500")
+    ('1500', 'một nghìn năm trăm', '1,5', 'một phẩy năm')
+    >>> misread("2.000")
+    ('2000', 'hai nghìn', '2', 'hai')
+    >>> misread("-1.514")[0], misread("-1.514")[2]
+    ('-1514', '-1,514')
+    >>> misread("12.5") is None and misread("1.234.567") is None
+    True
+    """
+    m = _GROUPED.fullmatch(typed.strip())
+    if not m:
+        return None
+    sign, head, tail = m.groups()
+    sign = "-" if sign == "-" else ""
+    whole = f"{sign}{int(head + tail)}"
+    fraction = tail.rstrip("0")
+    decimal = f"{sign}{head},{fraction}" if fraction else f"{sign}{head}"
+    return (whole, read_number(int(whole)), decimal,
+            read_number(Decimal(decimal.replace(",", "."))))
+
+
+def misread_question(typed: str) -> str | None:
+    """What to ask about a number YAML misreads, or None.
+
+    >>> misread_question("1.500")
+    '1.500 đọc là một nghìn năm trăm hay một phẩy năm? Viết "1500" hoặc "1,5".'
+    """
+    readings = misread(typed)
+    if readings is None:
+        return None
+    whole, whole_words, decimal, decimal_words = readings
+    return f'{typed.strip()} đọc là {whole_words} hay {decimal_words}? Viết "{whole}" hoặc "{decimal}".'
 
 
 # The module's surface, as in every rules module; read_number stays for its callers.

@@ -47,7 +47,7 @@ from pydantic_core import PydanticCustomError
 
 from drafter.rules import cells
 from drafter.rules.numbers import format_number, parse_number
-from drafter.rules.words import read_number
+from drafter.rules.words import misread
 
 __all__ = [
     "DEFAULT_TOTAL_LABEL",
@@ -167,18 +167,21 @@ def is_money_name(name: str) -> bool:
 
 
 def _float_message(value: float) -> str:
-    shown = repr(float(value))
+    # The number as typed (inputs/yamlfile.TypedFloat keeps it): "1.500", never 1.5.
+    shown = str(value) if type(value) is not float else repr(value)
+    readings = misread(shown)
+    if readings is not None:
+        whole, whole_words, decimal, decimal_words = readings
+        other = f'"{decimal}" (trong ngoặc kép)' if "," in decimal else decimal
+        return (f'{shown} đọc là {whole_words} hay {decimal_words}? Viết {whole} nếu là {whole_words}, '
+                f'hoặc {other} nếu là {decimal_words}; viết như {shown}, YAML đọc thành số thực, '
+                f'drafter không dùng số thực cho số liệu.')
     integer, dot, fraction = shown.partition(".")
-    if not dot or not integer.lstrip("-").isdigit() or not fraction.isdigit():
+    if not dot or not integer.lstrip("-+").isdigit() or not fraction.isdigit():
         return f'Số {shown} không đọc được; hãy ghi số dạng văn bản trong ngoặc kép, ví dụ "12,5".'
-    hint = f'hãy ghi dạng văn bản trong ngoặc kép: "{integer},{fraction}" nếu là số thập phân'
-    if len(fraction) == 3:
-        # "1.514" is how people write one thousand five hundred and fourteen.
-        whole = int(integer + fraction)
-        hint += f', hoặc {whole} (hay "{shown}" trong ngoặc kép) nếu ý là {read_number(whole)}'
     return (
-        f"Số {shown} được YAML đọc thành số thực (float); drafter không dùng số thực cho "
-        f"số liệu vì làm sai lệch số tiền. Dấu phẩy là dấu thập phân: {hint}."
+        f"Số {shown} được YAML đọc thành số thực; drafter không dùng số thực cho số liệu vì làm sai "
+        f'lệch số tiền. Dấu phẩy là dấu thập phân: hãy ghi "{integer},{fraction}" trong ngoặc kép.'
     )
 
 
