@@ -79,8 +79,10 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += _texts(at, parts, texts)
     problems += _district(at, parts, today)
     problems += _complete(at, data, problems)
-    problems += _left_as_made(loaded) + _demo_preset(loaded)
-    problems += _plausible(at, parts, today or dt.date.today())
+    left = _left_as_made(loaded)
+    problems += left + _demo_preset(loaded)
+    # A value left as the scaffold wrote it is said once (not also "in lower case").
+    problems += [p for p in _plausible(at, parts, today or dt.date.today()) if p.key not in {q.key for q in left}]
 
     problems = ordered(problems, [loaded.file])
     if draft is None or any(p.severity == ERROR for p in problems):

@@ -681,6 +681,26 @@ def sig_title(lay: Layout) -> Iterator[Finding]:
                 yield _at("SIG-TITLE", s, message)
 
 
+# ------------------------------------------------------------------------ left as the scaffold made it
+
+
+@rule("SCAFFOLD-LEFT", WARNING, "Không còn chữ mẫu của drafter new (họ tên người ký, nội dung …) chưa sửa",
+      "docs/khoa-ban-thao.md#van-ban-can-co-gi")
+def scaffold_left(lay: Layout) -> Iterator[Finding]:
+    from drafter import placeholders
+    from drafter.rules import completeness
+
+    extra = {completeness.rendered_form(t) for t in placeholders.EXTRA}
+    found = []
+    for s in lay.segments:
+        if "…" not in s.text and completeness.rendered_form(s.text) not in extra:
+            continue  # the scaffold's texts are read only for a document with a candidate
+        if completeness.rendered_form(s.text) in placeholders.rendered():
+            found.append(_at("SCAFFOLD-LEFT", s, "Chữ mẫu của drafter new chưa được sửa: thay bằng nội dung "
+                             "thật trong bản thảo rồi tạo lại văn bản."))
+    yield from _capped("SCAFFOLD-LEFT", found, "đoạn")
+
+
 # ------------------------------------------------------------------------ citations
 
 _CITED_TYPES = sorted({t.name for t in doctypes.TYPES} | {"Văn bản", "Nghị định", "Thông tư",

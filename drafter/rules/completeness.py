@@ -214,7 +214,7 @@ def left_as_made(found: list[tuple[tuple, int, str]], scaffold: Mapping[str, fro
         if line in scaffold.get(key_pattern(path), ()):
             out.append((path, n, warning(
                 f"Chữ mẫu của drafter new chưa được sửa: '{line}'.",
-                hint="Thay bằng nội dung thật của văn bản (hoặc xóa dòng này).")))
+                hint="Thay bằng chữ thật của văn bản này.")))
     return out
 
 
