@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
 from .rules import body, date_line, doctypes, inline, particulars, recipients, signature, so_ky_hieu
+from .rules import layout, linebreak
 
 if TYPE_CHECKING:  # tables and figure references load only for drafts that have them
     from .tables import compute as table_compute
@@ -30,7 +31,9 @@ class Header:
     co_quan: tuple[str, ...]
     so_ky_hieu: str
     date_line: str
-    marks: tuple[str, ...]  # urgency / secrecy marks, framed
+    marks: tuple[str, ...]  # secrecy (ô 10a, under the số) then urgency (ô 10b), framed
+    secrecy: str | None = None  # ô 10a: under the số, ký hiệu
+    urgency: str | None = None  # ô 10b: under the V/v line of a công văn (ô 5b), else under 10a
 
 
 @dataclass(frozen=True)
@@ -216,10 +219,14 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
         })
     header = Header(
         chu_quan=" ".join(draft.co_quan.chu_quan.split()).upper() if draft.co_quan.chu_quan else None,
-        co_quan=tuple(" ".join(line.split()).upper() for line in draft.co_quan.lines),
+        co_quan=tuple(ln for line in draft.co_quan.lines  # broken between whole units
+                      for ln in linebreak.agency_lines(line.upper(), layout.HEADER_LEFT_INNER)),
         so_ky_hieu=so_ky_hieu_line(draft),
-        date_line=date_line.format(draft.co_quan.dia_danh, draft.ngay, year=year),
-        marks=tuple(m.upper() for m in (draft.do_khan, draft.do_mat) if m),
+        date_line=date_line.format(draft.co_quan.dia_danh, draft.ngay, year=year,
+                                   room_twips=layout.HEADER_RIGHT_INNER),  # one line, always
+        marks=tuple(m.upper() for m in (draft.do_mat, draft.do_khan) if m),
+        secrecy=draft.do_mat.upper() if draft.do_mat else None,
+        urgency=draft.do_khan.upper() if draft.do_khan else None,
     )
     sig = _ky_signing(draft.ky)
     kinh_gui = recipients.kinh_gui(draft.kinh_gui)

@@ -156,11 +156,15 @@ def cell(width: int, content: str, valign: str = "top") -> str:
     )
 
 
-def table(widths: list[int], rows: list[str], *, cant_split: bool = False, keep: bool = False) -> str:
+def table(widths: list[int], rows: list[str], *, cant_split: bool = False, keep: bool = False,
+          splittable: int = 0) -> str:
+    """A borderless table; with ``cant_split`` no row but the last ``splittable`` may
+    split across pages."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     borders = "".join(f'<w:{b} w:val="nil"/>' for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
     tr_pr = "<w:trPr><w:cantSplit/></w:trPr>" if cant_split else ""
-    body = "".join(f"<w:tr>{tr_pr}{r}</w:tr>" for r in rows)
+    whole = len(rows) - splittable
+    body = "".join(f"<w:tr>{tr_pr if i < whole else ''}{r}</w:tr>" for i, r in enumerate(rows))
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
@@ -179,7 +183,7 @@ def header_table(ctx: str, *, second_row: str | None) -> str:
     tn_rule = rule_paragraph(textwidth.width_twips(TIEU_NGU, G.TIEU_NGU.pt, bold=True), right_w - 2 * L.CELL_MARGIN).xml
     left1 = (
         tag("DrCoQuanChuQuan", f"{{%p if {ctx}.chu_quan %}}")
-        + p("DrCoQuanChuQuan", f"{{{{ {ctx}.chu_quan }}}}")
+        + p("DrCoQuanChuQuan", runs=f'<w:r><w:t>{{{{r {ctx}.chu_quan }}}}</w:t></w:r>')  # lines by units
         + tag("DrCoQuanChuQuan", "{%p endif %}")
         + tag("DrCoQuan", f"{{%p for line in {ctx}.co_quan %}}")
         + p("DrCoQuan", "{{ line }}")
@@ -191,14 +195,22 @@ def header_table(ctx: str, *, second_row: str | None) -> str:
     if second_row is not None:
         left2 = (
             p("DrSoKyHieu", f"{{{{ {ctx}.so_ky_hieu }}}}")
+            + marks(f"{ctx}.secrecy")  # ô 10a under the số; ô 10b under the V/v line (5b)
             + second_row
-            + tag("DrMark", f"{{%p for mark in {ctx}.marks %}}")
-            + tag("DrMark", "{{p mark }}")
-            + tag("DrMark", "{%p endfor %}")
+            + marks(f"{ctx}.urgency")
         )
         right2 = p("DrDiaDanh", f"{{{{ {ctx}.date_line }}}}")
         rows.append(cell(left_w, left2) + cell(right_w, right2))
     return table([left_w, right_w], rows)
+
+
+def marks(expr: str) -> str:
+    """Framed urgency or secrecy marks (context: framed paragraphs)."""
+    return (
+        tag("DrMark", f"{{%p for mark in {expr} %}}")
+        + tag("DrMark", "{{p mark }}")
+        + tag("DrMark", "{%p endfor %}")
+    )
 
 
 def body_loop(expr: str) -> str:
@@ -239,7 +251,19 @@ def signature_table(ctx: str, *, with_noi_nhan: bool = True) -> str:
         + tag("DrAuthority", "{%p endfor %}")
         + p("DrSigner", f"{{{{ {ctx}.name }}}}")
     )
-    return table([L.SIGN_LEFT, L.SIGN_RIGHT], [cell(L.SIGN_LEFT, left) + cell(L.SIGN_RIGHT, right)], cant_split=True)
+    rows = [cell(L.SIGN_LEFT, left) + cell(L.SIGN_RIGHT, right)]
+    if not with_noi_nhan:
+        return table([L.SIGN_LEFT, L.SIGN_RIGHT], rows, cant_split=True)
+    # A long Nơi nhận: the lines beyond the signature's height (context, rules/signature_block)
+    # in a row below it that may continue on the next page; the signature's row never splits.
+    def tr_tag(t: str) -> str:
+        return cell(L.SIGN_LEFT, tag("DrNoiNhan", t)) + cell(L.SIGN_RIGHT, p("DrEmpty"))
+
+    rest = (tag("DrNoiNhan", f"{{%p for line in {ctx}.noi_nhan_rest %}}") + p("DrNoiNhan", "{{ line }}")
+            + tag("DrNoiNhan", "{%p endfor %}"))
+    rows += [tr_tag(f"{{%tr if {ctx}.noi_nhan_rest %}}"), cell(L.SIGN_LEFT, rest) + cell(L.SIGN_RIGHT, p("DrEmpty")),
+             tr_tag("{%tr endif %}")]
+    return table([L.SIGN_LEFT, L.SIGN_RIGHT], rows, cant_split=True, splittable=3)
 
 
 def _authority_cell(expr: str) -> str:
@@ -320,7 +344,7 @@ def kinh_gui_block() -> str:
 
 
 def cong_van_body() -> str:
-    vv = p("DrVv", "{{ doc.vv }}")
+    vv = p("DrVv", runs='<w:r><w:t>{{r doc.vv }}</w:t></w:r>')  # balanced lines (rules/linebreak)
     return (
         header_table("doc.header", second_row=vv) + kinh_gui_block() + body_loop("doc.body")
         + signature_table("doc.signing") + appendix_block()
@@ -330,7 +354,7 @@ def cong_van_body() -> str:
 def title_block(ctx: str) -> str:
     return (
         p("DrTenLoai", f"{{{{ {ctx}.type_name }}}}")
-        + p("DrTrichYeu", f"{{{{ {ctx}.trich_yeu }}}}")
+        + p("DrTrichYeu", runs=f'<w:r><w:t>{{{{r {ctx}.trich_yeu }}}}</w:t></w:r>')  # balanced lines
         + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
     )
 
@@ -357,7 +381,7 @@ def attached_block() -> str:
         + tag("DrEmpty", "{{p att.section_break }}")  # a section of its own: numbering from 1
         + header_table("att.header", second_row=None)
         + p("DrTenLoai", "{{ att.type_name }}")
-        + p("DrTrichYeu", "{{ att.trich_yeu }}")
+        + p("DrTrichYeu", runs='<w:r><w:t>{{r att.trich_yeu }}</w:t></w:r>')
         + p("DrKemTheo", "{{ att.reference }}")
         + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
         + body_loop("att.body")
@@ -395,7 +419,7 @@ def quyet_dinh_body() -> str:
     return (
         header_table("doc.header", second_row="")
         + title_block("doc")
-        + p("DrThamQuyen", "{{ doc.authority_line }}")
+        + p("DrThamQuyen", runs='<w:r><w:t>{{r doc.authority_line }}</w:t></w:r>')
         + tag("DrCanCu", "{%p for line in doc.can_cu %}")
         + p("DrCanCu", "{{ line }}")
         + tag("DrCanCu", "{%p endfor %}")

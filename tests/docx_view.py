@@ -32,6 +32,18 @@ class Para:
     in_table: bool
 
 
+def para_text(p) -> str:
+    """A paragraph's text as read: a line break drafter chose (rules/linebreak) between
+    two words is a space."""
+    out = []
+    for el in p.iter(q("t"), q("br")):
+        if el.tag == q("t"):
+            out.append(el.text or "")
+        elif el.get(q("type")) in (None, "textWrapping"):
+            out.append(" ")
+    return "".join(out)
+
+
 class DocView:
     def __init__(self, data: bytes | Path | str):
         raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else data
@@ -95,7 +107,7 @@ class DocView:
         ps = ppr.find(q("pStyle")) if ppr is not None else None
         style = ps.get(q("val")) if ps is not None else None
         runs = [r for r in p.iter(q("r")) if r.find(q("t")) is not None]
-        text = "".join(t.text or "" for t in p.iter(q("t")))
+        text = para_text(p)
         first = runs[0] if runs else None
         bold = all(self._run_prop(r, style, "b") for r in runs) if runs else False
         italic = all(self._run_prop(r, style, "i") for r in runs) if runs else False
@@ -133,8 +145,7 @@ class DocView:
     def cell_texts(self, tbl, row: int, col: int) -> list[str]:
         tr = tbl.findall(q("tr"))[row]
         tc = tr.findall(q("tc"))[col]
-        return ["".join(t.text or "" for t in p.iter(q("t"))) for p in tc.findall(q("p"))
-                if "".join(t.text or "" for t in p.iter(q("t")))]
+        return [para_text(p) for p in tc.findall(q("p")) if para_text(p)]
 
     def sect(self):
         return self.body.find(q("sectPr"))

@@ -543,7 +543,11 @@ def _items_after(lay: Layout, label: Segment, *, stop_at_authority: bool) -> lis
     items: list[Item] = []
     segs = lay.segments
     if label.para.table is not None:
-        follow = [s for s in segs[label.order + 1:] if s.same_cell(label)]
+        # the same column, this row and the rows below it (a long list continued in a
+        # row of its own, which may run onto the next page: rules/signature_block)
+        lp = label.para
+        follow = [s for s in segs[label.order + 1:] if s.para.table is not None
+                  and (s.para.table, s.para.col) == (lp.table, lp.col) and s.para.row >= lp.row]
         for s in follow:
             if _is_dash_item(s.text) or not items or items[-1].text.rstrip().endswith((";", ".")):
                 items.append(Item([s]))

@@ -14,8 +14,8 @@ from ..oxml import twips_from_pt
 from ..rules import body as body_rules
 from ..rules import geometry as G
 from ..rules import inline, textwidth
-from ..rules import layout
-from .ooxml import Markup, framed_paragraph, rule_paragraph, runs
+from ..rules import layout, linebreak, signature_block
+from .ooxml import Markup, framed_paragraph, rule_paragraph, run_xml, runs
 from .sections import Sections
 
 ISSUER_SIZE = G.ISSUER.pt
@@ -29,18 +29,33 @@ def issuer_rule_length(lines: tuple[str, ...]) -> int:
     return max(round(widest * G.ISSUER_RULE.value), twips_from_pt(G.ISSUER_RULE_MIN_PT))
 
 
+def _mark(m: str | None) -> list[Markup]:
+    if not m:
+        return []
+    return [framed_paragraph(m, textwidth.width_twips(m, MARK_SIZE, bold=True) + _MARK_PADDING, layout.HEADER_LEFT_INNER)]
+
+
+def lines_markup(lines: tuple[str, ...] | list[str]) -> Markup:
+    """Lines drafter broke itself (rules/linebreak): runs with a line break between."""
+    return Markup('<w:r><w:br/></w:r>'.join(run_xml(ln) for ln in lines))
+
+
 def _header(h: Header) -> dict[str, Any]:
+    chu_quan = linebreak.agency_lines(h.chu_quan, layout.HEADER_LEFT_INNER, size_pt=G.CHU_QUAN.pt, bold=False) \
+        if h.chu_quan else ()
     return {
-        "chu_quan": h.chu_quan,
+        "chu_quan": lines_markup(chu_quan) if chu_quan else None,
         "co_quan": list(h.co_quan),
         "issuer_rule": rule_paragraph(issuer_rule_length(h.co_quan), layout.HEADER_LEFT_INNER),
         "so_ky_hieu": h.so_ky_hieu,
         "date_line": h.date_line,
-        "marks": [
-            framed_paragraph(m, textwidth.width_twips(m, MARK_SIZE, bold=True) + _MARK_PADDING, layout.HEADER_LEFT_INNER)
-            for m in h.marks
-        ],
+        "secrecy": _mark(h.secrecy),  # ô 10a, under the số
+        "urgency": _mark(h.urgency),  # ô 10b, under the V/v line (công văn) or under 10a
     }
+
+
+def _title(text: str | None, size_pt: float, room: int, *, bold: bool = True) -> Markup | None:
+    return lines_markup(linebreak.title_lines(text, size_pt, room, bold=bold)) if text else None
 
 
 def _paras(paras) -> list[dict[str, Any]]:
@@ -54,7 +69,11 @@ def _article(a: Article) -> dict[str, Any]:
 
 def _signing(s: Signing) -> dict[str, Any]:
     pair = [{"authority": list(x.authority), "name": x.name} for x in s.pair] if s.pair else None
-    return {"noi_nhan": list(s.noi_nhan), "authority": list(s.authority), "name": s.name, "pair": pair}
+    # The signature's row holds as many Nơi nhận lines as its height; the rest follow in
+    # a row that may continue on the next page (rules/signature_block).
+    n = len(s.noi_nhan) if s.pair else signature_block.beside_signature(s.noi_nhan, s.authority)
+    return {"noi_nhan": list(s.noi_nhan[:n]), "noi_nhan_rest": list(s.noi_nhan[n:]),
+            "authority": list(s.authority), "name": s.name, "pair": pair}
 
 
 _PAGE_BREAK = Markup('<w:p><w:pPr><w:pStyle w:val="DrEmpty"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -65,7 +84,7 @@ def _attached(a: Attached, header: dict[str, Any], section_break: Markup) -> dic
         "section_break": section_break,
         "header": header,
         "type_name": a.type_name,
-        "trich_yeu": a.trich_yeu,
+        "trich_yeu": _title(a.trich_yeu, G.TRICH_YEU.pt, layout.TEXT_W),
         "reference": a.reference,
         "body": _paras(a.body),
         "signing": _signing(a.signing),
@@ -110,10 +129,11 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
         "doc": {
             "header": header,
             "type_name": doc.doc_type.caps_name if doc.doc_type.has_type_name else None,
-            "trich_yeu": doc.trich_yeu,
-            "vv": doc.vv,
+            "trich_yeu": _title(doc.trich_yeu, G.TRICH_YEU.pt, layout.TEXT_W),
+            "vv": _title(doc.vv, G.VV.pt, layout.HEADER_LEFT_INNER, bold=False),
             "kinh_gui": {"inline": kg.inline, "lines": list(kg.lines)} if kg else None,
-            "authority_line": doc.authority_line,
+            "authority_line": lines_markup(linebreak.agency_lines(
+                doc.authority_line, layout.TEXT_W, size_pt=G.AUTHORITY_LINE.pt)) if doc.authority_line else None,
             "can_cu": list(doc.can_cu),
             "xet_de_nghi": doc.xet_de_nghi,
             "decision_word": doc.decision_word,

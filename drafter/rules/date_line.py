@@ -8,6 +8,8 @@ date the day and month stay blank for the signing day.
 'Hà Tĩnh, ngày 06 tháng 01 năm 2020'
 >>> format("Hà Nội", dt.date(2019, 12, 13))
 'Hà Nội, ngày 13 tháng 12 năm 2019'
+>>> format("Thành phố Hồ Chí Minh", None, year=2026, room_twips=5678).count(NBSP)  # fewer blanks to fit
+8
 >>> validate("Hà Tĩnh, ngày 06 tháng 01 năm 2020")
 []
 >>> [p.message for p in validate("Hà Nội, ngày 5 tháng 03 năm 2020")]
@@ -23,7 +25,9 @@ import re
 
 from ..errors import Problem
 
-BLANK = "\u00a0" * 6
+NBSP = "\u00a0"
+BLANK = NBSP * 6
+MIN_BLANK = 3  # the fewest no-break spaces left for a day or month written by hand
 
 
 def day(d: int) -> str:
@@ -44,8 +48,19 @@ def date_phrase(date: dt.date | None, *, year: int | None = None) -> str:
     return f"ngày {day(date.day)} tháng {month(date.month)} năm {date.year}"
 
 
-def format(place: str, date: dt.date | None, *, year: int | None = None) -> str:
-    return f"{place.strip()}, {date_phrase(date, year=year)}"
+def format(place: str, date: dt.date | None, *, year: int | None = None, room_twips: int | None = None) -> str:
+    """The date line; a blank date's blanks shortened (down to MIN_BLANK) when the line
+    would not fit ``room_twips`` at the date line's size: it never wraps."""
+    line = f"{place.strip()}, {date_phrase(date, year=year)}"
+    if date is not None or room_twips is None:
+        return line
+    from . import geometry, textwidth
+
+    n = len(BLANK)
+    while n > MIN_BLANK and textwidth.width_twips(line, geometry.DATE_LINE.pt, italic=True) > room_twips:
+        n -= 1
+        line = f"{place.strip()}, ngày{NBSP * n}tháng{NBSP * n}năm {year}"
+    return line
 
 
 _LINE = re.compile(

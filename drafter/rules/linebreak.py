@@ -1,0 +1,192 @@
+"""Where drafter breaks a centred line itself: the agency's name, titles, the V/v line.
+
+Word and LibreOffice fill a line as far as it goes and leave the rest to the next:
+"ỦY BAN NHÂN DÂN THÀNH / PHỐ HÀ NỘI", "…đến năm / 2020". The format wants the name of
+an agency broken between whole units (never inside "THÀNH PHỐ", "NHÂN DÂN", a place
+name) and a title broken into balanced lines, never one word alone on the last. So
+drafter measures the text (:mod:`drafter.rules.textwidth`), chooses the breaks, and
+writes the lines explicitly (docs/the-thuc.md#xuong-dong).
+
+Both are :func:`balance`: the fewest lines that fit, then the fewest weak breaks, then
+the narrowest widest line — lines of about equal length.
+
+>>> agency_units("ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH")
+['ỦY BAN NHÂN DÂN', 'THÀNH PHỐ HỒ CHÍ MINH']
+>>> agency_lines("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", 3500)
+('ỦY BAN NHÂN DÂN', 'THÀNH PHỐ HÀ NỘI')
+>>> agency_lines("SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN TỈNH BÀ RỊA - VŨNG TÀU", 3500)
+('SỞ NÔNG NGHIỆP VÀ', 'PHÁT TRIỂN NÔNG THÔN', 'TỈNH BÀ RỊA - VŨNG TÀU')
+>>> agency_lines("ỦY BAN NHÂN DÂN", 3500)
+('ỦY BAN NHÂN DÂN',)
+>>> title_lines("Về việc phê duyệt Kế hoạch phát triển ngành nông nghiệp tỉnh giai đoạn 2016 - 2020 và tầm nhìn đến năm 2020", 14, 9000)
+('Về việc phê duyệt Kế hoạch phát triển ngành nông nghiệp', 'tỉnh giai đoạn 2016 - 2020 và tầm nhìn đến năm 2020')
+>>> title_lines("Về công tác phòng, chống thiên tai", 14, 9000)
+('Về công tác phòng, chống thiên tai',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from . import textwidth
+
+__all__ = ["balance", "agency_units", "agency_lines", "title_lines", "LEVELS", "COMPOUNDS"]
+
+# Administrative levels: the place name after one stays with it ("TỈNH BÀ RỊA - VŨNG TÀU"),
+# and a break before one is the natural break of an agency's name.
+LEVELS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "ĐẶC KHU", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")
+# Words of several syllables that a line never splits (most-used in agencies' names).
+COMPOUNDS = (
+    "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "ỦY BAN", "HỘI ĐỒNG", "NHÂN DÂN", "MẶT TRẬN TỔ QUỐC",
+    "VĂN PHÒNG", "THANH TRA", "BAN QUẢN LÝ", "BAN CHỈ ĐẠO", "TRUNG TÂM", "CÔNG AN", "QUÂN SỰ",
+    "NÔNG NGHIỆP", "PHÁT TRIỂN", "NÔNG THÔN", "MÔI TRƯỜNG", "TÀI NGUYÊN", "TÀI CHÍNH", "KẾ HOẠCH",
+    "ĐẦU TƯ", "CÔNG THƯƠNG", "XÂY DỰNG", "GIAO THÔNG", "VẬN TẢI", "GIÁO DỤC", "ĐÀO TẠO", "Y TẾ",
+    "TƯ PHÁP", "NỘI VỤ", "NGOẠI VỤ", "KHOA HỌC", "CÔNG NGHỆ", "THÔNG TIN", "TRUYỀN THÔNG", "VĂN HÓA",
+    "THỂ THAO", "DU LỊCH", "LAO ĐỘNG", "THƯƠNG BINH", "XÃ HỘI", "DÂN TỘC", "TÔN GIÁO", "KINH TẾ",
+    "HẠ TẦNG", "ĐÔ THỊ", "KHU CÔNG NGHIỆP", "KHU KINH TẾ", "CHỦ TỊCH", "GIÁM ĐỐC", "CÔNG NGHIỆP",
+    "THƯƠNG MẠI", "DỊCH VỤ", "BẢO HIỂM", "NGÂN HÀNG", "HÀNH CHÍNH", "QUẢN LÝ",
+    "QUỐC GIA", "CHƯƠNG TRÌNH", "MỤC TIÊU", "NHÀ NƯỚC", "CHÍNH QUYỀN", "ĐỊA PHƯƠNG", "ĐỊA BÀN",
+    "CHUYỂN ĐỔI SỐ", "CƠ QUAN", "ĐƠN VỊ", "TỔ CHỨC", "THỰC HIỆN", "TRIỂN KHAI", "CÔNG TÁC",
+)
+_WEAK_AFTER = ("VÀ",)  # "SỞ NÔNG NGHIỆP VÀ / PHÁT TRIỂN NÔNG THÔN": a usual, lesser break
+SAFETY = 0.97  # a line is measured, not laid out: keep a little room for the layout's own rounding
+
+
+def balance(units: Sequence[str], width: Callable[[str], int], room: int,
+            penalty: Callable[[int], int] = lambda i: 0) -> tuple[str, ...]:
+    """Lines of ``units`` (joined by spaces): the fewest lines each within ``room``,
+    then the least ``penalty`` summed over the breaks (``penalty(i)``: a break before
+    unit ``i``), then the narrowest widest line. A last line of one unit is avoided
+    whenever another choice fits. A unit wider than ``room`` takes a line of its own.
+
+    >>> balance("a bb ccc dddd".split(), len, 8)
+    ('a bb', 'ccc dddd')
+    >>> balance("one two three four five".split(), len, 18)
+    ('one two three', 'four five')
+    >>> balance([], len, 8)
+    ()
+    """
+    n = len(units)
+    if n == 0:
+        return ()
+
+    def line(i: int, j: int) -> str:
+        return " ".join(units[i:j])
+
+    if width(line(0, n)) <= room:
+        return (line(0, n),)
+    best: dict[int, tuple] = {n: (0, 0, 0, 0)}  # from unit i to the end: (lines, lone, penalty, widest), next
+    nxt: dict[int, int] = {}
+    for i in range(n - 1, -1, -1):
+        choice = None
+        for j in range(i + 1, n + 1):
+            w = width(line(i, j))
+            if w > room and j > i + 1:
+                break
+            rest = best[j]
+            lone = rest[1] + (1 if j == n and j - i == 1 and i > 0 else 0)
+            cost = (rest[0] + 1, lone, rest[2] + (penalty(j) if j < n else 0), max(rest[3], w))
+            if choice is None or cost < choice[0]:
+                choice = (cost, j)
+        best[i], nxt[i] = choice
+    out, i = [], 0
+    while i < n:
+        out.append(line(i, nxt[i]))
+        i = nxt[i]
+    return tuple(out)
+
+
+def _glue(words: list[str], phrases: Sequence[str]) -> list[str]:
+    """Join consecutive words that form one of ``phrases`` (the longest first; letter case
+    aside: "kinh tế" is "KINH TẾ").
+
+    >>> _glue("phát triển kinh tế nông thôn".split(), COMPOUNDS)
+    ['phát triển', 'kinh tế', 'nông thôn']
+    """
+    split = sorted((p.split() for p in phrases), key=len, reverse=True)
+    upper = [w.upper() for w in words]
+    out, i = [], 0
+    while i < len(words):
+        for ph in split:
+            if upper[i:i + len(ph)] == ph:
+                out.append(" ".join(words[i:i + len(ph)]))
+                i += len(ph)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def agency_units(name: str) -> list[str]:
+    """The unbreakable pieces of an agency's name in capitals: its compounds, and each
+    administrative level with the place name after it; a hyphen joins its neighbours.
+
+    >>> agency_units("SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN")
+    ['SỞ', 'NÔNG NGHIỆP', 'VÀ', 'PHÁT TRIỂN', 'NÔNG THÔN']
+    >>> agency_units("HỘI ĐỒNG NHÂN DÂN XÃ SƠN KIM 1")
+    ['HỘI ĐỒNG NHÂN DÂN', 'XÃ SƠN KIM 1']
+    """
+    words = name.split()
+    units = _glue(words, COMPOUNDS + LEVELS)
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if u in LEVELS and i + 1 < len(units):  # the place name runs to the next level or the end
+            j = i + 1
+            while j < len(units) and units[j] not in LEVELS:
+                j += 1
+            out.append(" ".join(units[i:j]))
+            i = j
+            continue
+        out.append(u)
+        i += 1
+    joined: list[str] = []  # "KẾ HOẠCH - TÀI CHÍNH": never break at a hyphen
+    for u in out:
+        if joined and (u.startswith("- ") or u == "-" or joined[-1].endswith(" -") or joined[-1] == "-"):
+            joined[-1] = f"{joined[-1]} {u}"
+        else:
+            joined.append(u)
+    return joined
+
+
+def agency_lines(name: str, room: int, *, size_pt: float = 12, bold: bool = True) -> tuple[str, ...]:
+    """An agency's name (one line of the draft's ``co_quan.ten``) in lines that fit
+    ``room`` twips, broken between units; a break before a level ("TỈNH …") or after
+    the head of a people's body is preferred, one after "VÀ" next."""
+    units = agency_units(" ".join(name.split()))
+    fits = int(room * SAFETY)
+    for k, u in enumerate(units):  # a unit too wide for any line: its words, as a last resort
+        if textwidth.width_twips(u, size_pt, bold=bold) > fits:
+            units = units[:k] + _glue(u.split(), COMPOUNDS) + units[k + 1:]
+
+    def penalty(i: int) -> int:
+        if any(units[i] == lv or units[i].startswith(lv + " ") for lv in LEVELS):
+            return 0
+        if units[i - 1] in ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
+            return 0
+        return 1 if units[i - 1] in _WEAK_AFTER else 2
+
+    return balance(units, lambda s: textwidth.width_twips(s, size_pt, bold=bold), fits, penalty)
+
+
+def _title_units(text: str) -> list[str]:
+    """Words and compounds, a number kept with the word before it ("năm 2020", "2016 - 2020")."""
+    out: list[str] = []
+    for w in _glue(text.split(), COMPOUNDS):
+        if out and (w[:1].isdigit() or w == "-" or out[-1].endswith("-")):
+            out[-1] = f"{out[-1]} {w}"
+        else:
+            out.append(w)
+    return out
+
+
+def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> tuple[str, ...]:
+    """A title (trích yếu, V/v line) in balanced lines within ``room`` twips.
+
+    >>> title_lines("V/v triển khai thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới", 12, 3500, bold=False)
+    ('V/v triển khai thực hiện', 'Chương trình mục tiêu quốc gia', 'xây dựng nông thôn mới')
+    """
+    units = _title_units(" ".join(text.split()))
+    return balance(units, lambda s: textwidth.width_twips(s, size_pt, bold=bold), int(room * SAFETY))
