@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import time
 from dataclasses import asdict, dataclass, field
@@ -34,10 +35,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import api, model
-from .errors import ERROR, DrafterError, Position, Problem, display_path, ordered
+from .errors import ERROR, WARNING, DrafterError, Position, Problem, display_path, ordered
 from .inputs import appendix_sheets
 from .inputs import rows as row_tpl
-from .inputs.yamlfile import Loaded
+from .inputs.yamlfile import Loaded, key_path
 from .package.atomic import (
     OutputIncompleteError,
     atomic_write_bytes,
@@ -50,11 +51,12 @@ from .package.atomic import (
 )
 from .render import context as render_context
 from .render import engine
-from .rules import filenames
+from .rules import filenames, xmlchars
 
 MANIFEST_CSV = "manifest.csv"
 MANIFEST_JSON = "manifest.json"
-OK, FAILED, SKIPPED = "ok", "loi", "bo-qua"
+OK, FAILED, SKIPPED, KEPT = "ok", "loi", "bo-qua", "giu-nguyen"
+KEPT_MESSAGE = "Tệp đã có, giữ nguyên; thêm --force để ghi đè, hoặc --resume để chỉ làm lại hàng đã đổi."
 SHOWN_FAILURES = 20
 STOP_GRACE = 1.5  # seconds without any result from the workers, once stopping, before they are ended
 GC_EVERY = 200  # lxml trees in reference cycles: collect now and then, memory stays flat
@@ -67,6 +69,7 @@ class Job:
     stem: str
     refused: str = ""  # why the row gets no document (e.g. a formula cell), Vietnamese
     refused_key: str | None = None
+    notes: list = field(default_factory=list)  # the sheet's own notes on the row's cells (see Outcome)
 
 
 @dataclass
@@ -77,6 +80,9 @@ class Outcome:
     message: str = ""
     key: str | None = None
     digest: str = ""  # inputs of the file now on disk for this row (what --resume compares)
+    # The row's problems as the sheet's user reads them: [severity, place, text], place
+    # naming the cell ("cột «Số liệu» (ô C7)") or the draft's key, "" for the row.
+    notes: list = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +95,7 @@ class BatchResult:
     interrupted: bool = False
     signal: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0 if none
     warnings: list[Problem] = field(default_factory=list)  # the draft's own, shown once
+    data_name: str = ""  # the data as the user names it: "danh-sach.xlsx", "--units Hà Tĩnh"
 
     @property
     def ok(self) -> int:
@@ -102,13 +109,18 @@ class BatchResult:
     def skipped(self) -> int:
         return sum(o.status == SKIPPED for o in self.outcomes)
 
+    @property
+    def kept(self) -> int:
+        return sum(o.status == KEPT for o in self.outcomes)
+
 
 class Plan:
     """Everything rows share, prepared once before any row is rendered."""
 
     def __init__(self, loaded: Loaded, columns: list[str], out_dir: Path, draft_dir: Path,
-                 data_file: str, force: bool):
+                 data_file: str, force: bool, letters: dict[str, str] | None = None):
         self.loaded = loaded
+        self.letters = letters or {}  # column -> its letter in the sheet ("C"); none for --units
         self.out_dir = out_dir
         self.draft_dir = draft_dir
         self.data_file = data_file
@@ -117,7 +129,6 @@ class Plan:
             self.rows = row_tpl.RowTemplate(loaded.data, columns, set(model.Draft.model_fields))
         except row_tpl.RowError as exc:
             raise DrafterError(Problem(str(exc), loaded.position(tuple(exc.key.split("."))), key=exc.key)) from None
-        self.column_keys = {c.split(".")[0]: c for c in self.rows.key_columns}
         base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
         self._base_digest = hashlib.sha256(base.encode()).hexdigest()
         self._template_digests: dict[str, str] = {}
@@ -160,8 +171,10 @@ class Plan:
 
     def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
         if job.refused:
-            return Outcome(job.number, None, FAILED, job.refused, key=job.refused_key)
+            return Outcome(job.number, None, FAILED, job.refused, key=job.refused_key, notes=job.notes)
         path = self.out_dir / f"{job.stem}.docx"
+        if not (self.force or resume) and os.path.lexists(path):
+            return self._kept(job, path, previous)
         try:
             # The draft's own load problems were dealt with once for the whole batch;
             # a sheet a row's column names is read once too (the plan's cache).
@@ -178,33 +191,86 @@ class Plan:
             payload = compiled.render(render_context.build(prepared.document, compiled.sections))
             atomic_write_bytes(path, payload, force=self.force or resume, durable=False,
                                verify=verify_docx_written, tag=self.tag)
-            return Outcome(job.number, path.name, OK, digest=digest)
+            notes = job.notes + self._notes(prepared.warnings, job) if prepared.warnings else job.notes
+            return Outcome(job.number, path.name, OK, digest=digest, notes=notes)
         except row_tpl.RowError as exc:
-            return Outcome(job.number, None, FAILED, str(exc), key=exc.key)
+            place = self._cell(exc.column, job.number) if exc.column else self._draft_place(exc.key)
+            return _failed(job.number, [[ERROR, place, str(exc)]], key=exc.key)
         except DrafterError as exc:
-            return Outcome(job.number, None, FAILED, self._describe(exc.errors or exc.problems),
+            return _failed(job.number, self._notes(exc.errors or exc.problems, job),
                            key=exc.problems[0].key)
         except OutputIncompleteError as exc:
             return Outcome(job.number, None, FAILED,
                            f"Không ghi được {path.name}: tệp vừa ghi không đầy đủ ({exc.why}), có thể ổ đĩa đã đầy; "
                            "tệp cũ (nếu có) được giữ nguyên.")
-        except FileExistsError:
-            return Outcome(job.number, None, FAILED,
-                           f"Tệp {path.name} đã có; thêm --force để ghi đè hoặc --resume để chỉ làm hàng đã đổi.")
+        except FileExistsError:  # there before this row (or made meanwhile): it stays
+            return self._kept(job, path, previous)
         except OSError as exc:
             return Outcome(job.number, None, FAILED, f"Không ghi được {path.name}: {exc.strerror or exc}.")
 
-    def _describe(self, problems: list[Problem]) -> str:
-        parts = []
+    def _kept(self, job: Job, path: Path, previous: dict[int, dict] | None) -> Outcome:
+        """A document already there without --force: kept, and listed as this row's."""
+        before = (previous or {}).get(job.number) or {}
+        digest = before.get("digest", "") if before.get("file") == path.name else ""
+        return Outcome(job.number, path.name, KEPT, KEPT_MESSAGE, digest=digest)
+
+    def _cell(self, column: str, number: int, values: dict | None = None) -> str:
+        letter = self.letters.get(column)
+        empty = ", trống" if values is not None and values.get(column) in (None, "") else ""
+        return f"cột «{column}»" + (f" (ô {letter}{number}{empty})" if letter else f" ({empty[2:]})" if empty else "")
+
+    def _draft_place(self, key: str | None, position: Position | None = None) -> str:
+        if position is None and key:
+            position = self.loaded.position(key_path(key))
+        where = str(position) if position is not None and position.file else ""
+        return f"{key} ({where})" if key and where else (key or where)
+
+    def _note(self, p: Problem, job: Job) -> list[str]:
+        """[severity, place, text]: a problem of a row's document as the sheet's user
+        reads it. A value that came from a cell is named by the cell (its column and
+        row, its letter in the sheet) and the draft's key path is left out of the text;
+        the rest keep the draft's key and line."""
+        text = p.message + (f" → {p.hint}" if p.hint else "")
+        from_sheet = (p.position.file or "").lower().endswith((".csv", ".xlsx", ".xlsm"))
+        columns, alone = ([], False) if from_sheet or not p.key else \
+            self.rows.cells_of(key_path(p.key), job.values, p.message)
+        if columns and not alone and not _from_cell(p.message, job.values.get(columns[0])):
+            columns = []  # the draft's own text around the cell, as far as can be told
+        if not columns:
+            return [p.severity, self._draft_place(p.key, p.position), text]
+        return [p.severity, self._cell(columns[0], job.number, job.values), _KEY_IN_TEXT.sub("", text)]
+
+    def _notes(self, problems: list[Problem], job: Job) -> list[list[str]]:
+        """Each problem's note once (a cell used in three values is told once)."""
+        out: list[list[str]] = []
         for p in problems:
-            top = (p.key or "").split(".")[0].split("[")[0]
-            if top in self.column_keys:
-                parts.append(f"cột '{self.column_keys[top]}': {p.message}")
-            elif p.key:
-                parts.append(f"{p.key} ({p.position}): {p.message}")
-            else:
-                parts.append(p.message)
-        return " | ".join(parts)
+            note = self._note(p, job)
+            if note not in out:
+                out.append(note)
+        return out
+
+
+# A key path inside a message ("dong[0].so_lieu: ", "tại “kinh_phi”: "): left out once
+# the cell is named.
+_KEY_IN_TEXT = re.compile(r"(?<![\w«“'])[a-z_][a-z0-9_]*(?:\[\d+\]|\.[a-z_][a-z0-9_]*)+: |tại “[^”]*”: ")
+
+
+def _from_cell(message: str, value: Any) -> bool:
+    """Is a problem of a text that holds a cell among the draft's words the cell's?
+    When the message quotes the cell, or names a character the cell holds (U+FFFE)."""
+    shown = row_tpl.cell_text(value) if value is not None else ""
+    if len(shown) >= 2 and shown in message:
+        return True
+    return isinstance(value, str) and any(chr(int(c, 16)) in value for c in _CODE_POINT.findall(message))
+
+
+_CODE_POINT = re.compile(r"U\+([0-9A-F]{4,6})\b")
+
+
+def _failed(number: int, notes: list[list[str]], key: str | None = None) -> Outcome:
+    """A row with no document; its message (the manifest's) joins its errors."""
+    message = " | ".join(f"{place}: {text}" if place else text for _, place, text in notes)
+    return Outcome(number, None, FAILED, message, key=key, notes=notes)
 
 
 # --- workers ------------------------------------------------------------------------
@@ -256,22 +322,33 @@ REFUSING_ISSUES = {"formula", "error-value"}
 
 def read_data(data: Path | None, units: str | None, max_rows: int,
               refused: dict[int, tuple[str, str]] | None = None,
+              row_notes: dict[int, list] | None = None,
               ) -> tuple[list[str], list[tuple[int, dict]], str, str]:
     """Columns, (row number, values) pairs, a display name and a note about the data.
 
     Rows with a cell whose value was left out (a formula, an error value) are put in
     ``refused`` (row number -> (column, Vietnamese reason)): they get no document.
+    What the sheet says of a row's cells (a value converted, left out) goes to
+    ``row_notes`` (row number -> [severity, place, text], as :class:`Outcome` notes).
     """
     if units:
         from . import units as unit_data
 
+        shown = f"--units {units}"
         try:
-            rows = unit_data.unit_rows(units)
+            province = unit_data.find_province(units)
+            rows = unit_data.unit_rows(province)
         except unit_data.UnknownUnitError as exc:
-            raise DrafterError(Problem(str(exc), key="--units")) from None
+            raise DrafterError(Problem(str(exc), Position(shown), key="--units")) from None
+        name = unit_data.in_sentence(province.kind, province.name)
+        if len(rows) > max_rows:  # the same bound as a sheet's rows
+            raise DrafterError(Problem(
+                f"{name[:1].upper()}{name[1:]} có {_count(len(rows))} đơn vị hành chính cấp xã, nhiều hơn giới hạn "
+                f"{_count(max_rows)} dòng (--max-rows).", Position(shown), key="--max-rows",
+                hint=f"Bỏ --max-rows, hoặc đặt --max-rows {len(rows)} để tạo văn bản cho mọi đơn vị."))
         columns = list(rows[0]) if rows else []
-        note = f"Dữ liệu đơn vị hành chính: {unit_data.data_version()}; {len(rows)} đơn vị của {units}."
-        return columns, [(i + 1, r) for i, r in enumerate(rows)], f"--units {units}", note
+        note = f"Dữ liệu đơn vị hành chính: {unit_data.data_version()}; {len(rows)} đơn vị của {name}."
+        return columns, [(i + 1, r) for i, r in enumerate(rows)], shown, note
     assert data is not None
     from .inputs import sheets
 
@@ -281,16 +358,37 @@ def read_data(data: Path | None, units: str | None, max_rows: int,
         raise DrafterError(Problem(exc.message, Position(display_path(data), exc.row), key=exc.column)) from None
     notes = []
     for w in sheet.warnings:
-        if w.code in REFUSING_ISSUES and w.row is not None and refused is not None:
+        refusing = w.code in REFUSING_ISSUES and w.row is not None and refused is not None
+        if refusing:
             column, reason = refused.get(w.row, (w.column or "", ""))
             refused[w.row] = (column, f"{reason} {w.message}".strip())
-        else:
+        if w.row is not None and row_notes is not None:  # the row's own, shown for that row
+            row_notes.setdefault(w.row, []).append([ERROR if refusing else WARNING, *_sheet_place(w)])
+        elif not refusing:
             notes.append(w)
     for number, (column, reason) in (refused or {}).items():
-        refused[number] = (column, reason + " Hàng này không được tạo văn bản để văn bản không bị thiếu "
-                                             "giá trị; sửa ô rồi chạy lại (có thể dùng --resume).")
-    note = "; ".join(f"hàng {w.row}: {w.message}" if w.row else w.message for w in notes[:20])
+        refused[number] = (column, reason + REFUSED_ROW)
+        if row_notes and number in row_notes:
+            row_notes[number].append([ERROR, "", REFUSED_ROW.strip()])
+    note = "; ".join(f"dòng {w.row}: {w.message}" if w.row else w.message for w in notes[:20])
     return sheet.columns, [(r.number, r.values) for r in sheet.rows], display_path(data), note
+
+
+REFUSED_ROW = (" Hàng này không được tạo văn bản để văn bản không bị thiếu giá trị; sửa ô rồi chạy lại "
+               "(có thể dùng --resume).")
+_SHEET_CELL = re.compile(r"Ô ([A-Z]+\d+)(?: \((.*?)\))?: (.*)", re.S)
+
+
+def _sheet_place(w) -> list[str]:
+    """[place, text] of the sheet reader's note on one cell ("Ô C7 (Số liệu): …")."""
+    m = _SHEET_CELL.fullmatch(w.message)
+    if not m:
+        return ["", w.message]
+    return [f"cột «{m.group(2) or w.column}» (ô {m.group(1)})", m.group(3)]
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def plan_names(pattern: str | None, columns: list[str], rows: list[tuple[int, dict]]) -> list[str]:
@@ -310,7 +408,8 @@ def plan_names(pattern: str | None, columns: list[str], rows: list[tuple[int, di
     width = len(str(max((n for n, _ in rows), default=1)))
     stems = []
     for number, values in rows:
-        shown = {k: row_tpl.cell_text(values.get(k)) for k in used if k != "_hang"}
+        # what a document cannot hold (U+FFFE…) no file name holds either
+        shown = {k: xmlchars.format(row_tpl.cell_text(values.get(k))) for k in used if k != "_hang"}
         shown["_hang"] = str(number).zfill(width)
         stems.append(unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx"))
     return stems
@@ -334,7 +433,7 @@ def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
     whole country's rows."""
     ordered = sorted(result.outcomes, key=lambda o: o.row)
     head = {"draft": draft, "data": data_name, "ok": result.ok, "failed": result.failed,
-            "skipped": result.skipped, "interrupted": result.interrupted}
+            "skipped": result.skipped, "kept": result.kept, "interrupted": result.interrupted}
     with atomic_writer(result.out_dir / MANIFEST_JSON, force=True, verify=_parses) as raw:
         f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
         f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "rows": [')
@@ -349,9 +448,15 @@ def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
         w = csv.writer(f)
         w.writerow(["hang", "tep", "trang_thai", "thong_bao"])
         for o in ordered:
-            w.writerow([o.row, o.file or "", o.status, o.message])
+            w.writerow([o.row, o.file or "", o.status, o.message or _warning_text(o)])
         f.flush()
         f.detach()
+
+
+def _warning_text(o: Outcome) -> str:
+    """A made row's warnings, for the manifest's message column."""
+    return " | ".join(f"cảnh báo: {place}: {text}" if place else f"cảnh báo: {text}"
+                      for severity, place, text in o.notes if severity == WARNING)
 
 
 def _found_on_disk(outcomes: list[Outcome], job_list: list[Job], out: Path) -> None:
@@ -409,7 +514,8 @@ def run(
         except ValueError as exc:
             raise DrafterError(Problem(str(exc), key=sheets.MAX_ROWS_ENV)) from None
     refused: dict[int, tuple[str, str]] = {}
-    columns, rows, data_name, note = read_data(Path(data) if data else None, units, max_rows, refused)
+    row_notes: dict[int, list] = {}
+    columns, rows, data_name, note = read_data(Path(data) if data else None, units, max_rows, refused, row_notes)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -419,11 +525,12 @@ def run(
     stems = plan_names(name, columns, rows)
     for stem in stems:  # belt and braces: nothing is ever written outside DIR
         ensure_plain_name(out, f"{stem}.docx")
-    plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force)
+    letters = {c: sheets._column_letter(i) for i, c in enumerate(columns)} if data else None
+    plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force, letters)
     job_list = []
     for (n, v), s in zip(rows, stems):
         column, reason = refused.get(n, (None, ""))
-        job_list.append(Job(n, v, s, refused=reason, refused_key=column))
+        job_list.append(Job(n, v, s, refused=reason, refused_key=column, notes=row_notes.get(n, [])))
     previous = read_manifest(out)
     _PLAN = plan
     _STATE.update(previous=previous, resume=resume)
@@ -529,7 +636,7 @@ def _finish(plan: Plan, out: Path, outcomes: list[Outcome], previous: dict[int, 
             o.digest = before["digest"]
     return BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted,
                        signal=int(stopped[0]) if stopped else 0,
-                       warnings=ordered(loaded.problems, [loaded.file]))
+                       warnings=ordered(loaded.problems, [loaded.file]), data_name=plan.data_file)
 
 
 def _install(handler) -> dict:

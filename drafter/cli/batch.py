@@ -12,7 +12,17 @@ import click
 from .output import CONTEXT, handle_errors, print_problems
 
 
-@click.command("batch", context_settings=CONTEXT)
+def _units_help() -> str:
+    """The columns `--units` gives each row (drafter.units.UNIT_COLUMNS), for --help."""
+    from ..units import UNIT_COLUMNS
+
+    width = max(len(name) for name, _, _ in UNIT_COLUMNS)
+    lines = [f"  {name:<{width}}  {meaning} («{example}»)" for name, meaning, example in UNIT_COLUMNS]
+    return ("Với --units TỈNH, mỗi xã, phường, đặc khu của tỉnh là một hàng, với các cột "
+            "(dùng {{ hang.ten_day_du }} giữa câu):\n\n\b\n" + "\n".join(lines))
+
+
+@click.command("batch", context_settings=CONTEXT, epilog=_units_help())
 @click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
 @click.argument("data", metavar="[DỮ_LIỆU.csv|.xlsx]", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_dir", required=True, metavar="THƯ_MỤC", help="Thư mục ghi các văn bản.")
@@ -21,8 +31,8 @@ from .output import CONTEXT, handle_errors, print_problems
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình chạy song song.")
 @click.option("--resume", is_flag=True, help="Bỏ qua các hàng đã có tệp và không đổi dữ liệu.")
 @click.option("--force", is_flag=True, help="Ghi đè các tệp đã có.")
-@click.option("--units", default=None, metavar="TỈNH", help="Chạy cho mọi xã, phường của tỉnh (không cần tệp dữ liệu).")
-@click.option("--max-rows", default=None, type=click.IntRange(min=1), metavar="N", help="Số hàng tối đa (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
+@click.option("--units", default=None, metavar="TỈNH", help="Chạy cho mọi xã, phường, đặc khu của tỉnh (không cần tệp dữ liệu; các cột: xem cuối).")
+@click.option("--max-rows", default=None, type=click.IntRange(min=1), metavar="N", help="Số hàng tối đa của dữ liệu, cả với --units (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
 @click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh mỗi văn bản (cần LibreOffice).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
@@ -71,7 +81,8 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
     if as_json:
         click.echo(json.dumps({
             "ok": result.failed == 0 and not result.interrupted and not pdf_errors, "done": result.ok, "failed": result.failed,
-            "skipped": result.skipped, "seconds": round(result.seconds, 3), "out_dir": str(result.out_dir),
+            "skipped": result.skipped, "kept": result.kept, "seconds": round(result.seconds, 3),
+            "out_dir": str(result.out_dir),
             "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
             "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
             "warnings": [p.as_dict() for p in result.warnings],
@@ -80,24 +91,11 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         print_problems(result.warnings)  # the draft's own (text drafter converted…), once
         if result.data_note:
             click.echo(result.data_note, err=True)
-        # One mistake in the draft fails every row the same way: say it once.
-        by_message: dict[str, list[int]] = {}
-        for o in batch.iter_failures(result):
-            by_message.setdefault(o.message, []).append(o.row)
-        shown = 0
-        for message, rows_failed in by_message.items():
-            if shown >= batch.SHOWN_FAILURES:
-                break
-            where = (f"hàng {rows_failed[0]}" if len(rows_failed) == 1 else
-                     f"{len(rows_failed)} hàng ({_row_list(rows_failed)})")
-            click.echo(f"{data or '--units'}: {where}: lỗi: {message}", err=True)
-            shown += 1
-        if len(by_message) > shown:
-            rest = sum(len(r) for m, r in list(by_message.items())[shown:])
-            click.echo(f"… và {rest} hàng lỗi khác (xem manifest.csv).", err=True)
+        _print_rows(result)
         rate = f" ({result.ok / result.seconds:.0f} văn bản/giây)" if result.ok and result.seconds else ""
+        kept = f"{result.kept} giữ nguyên, " if result.kept else ""
         click.echo(
-            f"Xong: {result.ok} văn bản, {result.failed} hàng lỗi, {result.skipped} bỏ qua "
+            f"Xong: {result.ok} văn bản, {result.failed} hàng lỗi, {kept}{result.skipped} bỏ qua "
             f"trong {result.seconds:.1f} giây{rate}. "
             f"Danh sách: {display_path(result.out_dir / batch.MANIFEST_CSV)}"
         )
@@ -113,6 +111,34 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         sys.exit(128 + (result.signal or 2))
     if result.failed or pdf_errors:
         sys.exit(1)
+
+
+_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
+
+
+def _print_rows(result) -> None:
+    """Each row's errors, then its warnings, then the documents kept, in the sheet's
+    terms: "danh-sach.xlsx, dòng 7, cột «Số liệu» (ô C7): lỗi: …". A line that holds
+    for several rows (one mistake in the draft fails every row alike) is said once."""
+    from .. import batch
+
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for o in sorted(result.outcomes, key=lambda o: o.row):
+        if o.status == batch.KEPT:
+            notes = [["kept", "", o.message]]
+        else:
+            notes = o.notes or ([["error", "", o.message]] if o.status == batch.FAILED else [])
+        for severity, place, text in notes:
+            groups.setdefault((severity, place, text), []).append(o.row)
+    for severity, other in (("error", "lỗi khác"), ("warning", "cảnh báo khác"), ("kept", "")):
+        lines = [(k, rows) for k, rows in groups.items() if k[0] == severity]
+        for (_, place, text), rows in lines[:batch.SHOWN_FAILURES]:
+            where = f"dòng {rows[0]}" if len(rows) == 1 else f"{len(rows)} dòng ({_row_list(rows)})"
+            label = f"{_LABELS[severity]}: " if severity in _LABELS else ""
+            click.echo(f"{result.data_name}, {where}{', ' + place if place else ''}: {label}{text}", err=True)
+        if len(lines) > batch.SHOWN_FAILURES:
+            rest = {r for _, rows in lines[batch.SHOWN_FAILURES:] for r in rows}
+            click.echo(f"… và {len(rest)} dòng có {other} (xem manifest.csv).", err=True)
 
 
 def _row_list(rows: list[int], limit: int = 6) -> str:
