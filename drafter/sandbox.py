@@ -25,7 +25,6 @@ is paid. The bounds are read once, from ``DRAFTER_MAX_TEMPLATE_STEPS``,
 from __future__ import annotations
 
 import contextvars
-import os
 import re
 from typing import Any
 
@@ -34,41 +33,35 @@ from jinja2.environment import Template
 from jinja2.runtime import markup_join, str_join
 from jinja2.visitor import NodeTransformer
 
+from .env import MiB, env_limit
+
 __all__ = ["BoundedSandbox", "BudgetError", "MAX_STEPS", "MAX_TEXT_CHARS", "MAX_NUMBER_DIGITS", "ENV_VARS"]
 
 # name -> (environment variable, default, unit)
 ENV_VARS = {
     "MAX_STEPS": ("DRAFTER_MAX_TEMPLATE_STEPS", 100_000, 1),
-    "MAX_TEXT_CHARS": ("DRAFTER_MAX_TEMPLATE_TEXT_MB", 64, 1 << 20),
+    "MAX_TEXT_CHARS": ("DRAFTER_MAX_TEMPLATE_TEXT_MB", 64, MiB),
     "MAX_NUMBER_DIGITS": ("DRAFTER_MAX_NUMBER_DIGITS", 1_000, 1),
 }
 
 
-def _from_env(name: str) -> int:
-    var, default, unit = ENV_VARS[name]
-    raw = os.environ.get(var, "").strip()
-    if not raw:
-        return default * unit
-    try:
-        number = float(raw.replace(",", "."))
-    except ValueError:
-        number = -1.0
-    if not number > 0 or number == float("inf"):
-        raise ValueError(f"Biến môi trường {var}={raw!r} không hợp lệ: cần một số dương"
-                         + (" (đơn vị MB)." if unit != 1 else "."))
-    return max(1, int(number * unit))
+def _read_limits() -> tuple[tuple[int, int, int], tuple[str, ...]]:
+    """The three bounds, and a message for each variable set to something that is not
+    a limit. Such a value is the validation stage's error (ENV_PROBLEMS), so the
+    command stops and says which variable; the defaults hold meanwhile, so nothing is
+    ever unbounded."""
+    values, problems = [], []
+    for name in ("MAX_STEPS", "MAX_TEXT_CHARS", "MAX_NUMBER_DIGITS"):
+        var, default, unit = ENV_VARS[name]
+        try:
+            values.append(env_limit(var, default * unit, unit=unit))
+        except ValueError as exc:
+            values.append(default * unit)
+            problems.append(str(exc))
+    return (values[0], values[1], values[2]), tuple(problems)
 
 
-def _read_limits() -> tuple[int, int, int]:
-    try:
-        return _from_env("MAX_STEPS"), _from_env("MAX_TEXT_CHARS"), _from_env("MAX_NUMBER_DIGITS")
-    except ValueError:
-        # A bad value is reported by the command when it renders (limits()); the
-        # defaults hold meanwhile, so nothing is ever unbounded.
-        return tuple(ENV_VARS[n][1] * ENV_VARS[n][2] for n in ("MAX_STEPS", "MAX_TEXT_CHARS", "MAX_NUMBER_DIGITS"))
-
-
-MAX_STEPS, MAX_TEXT_CHARS, MAX_NUMBER_DIGITS = _read_limits()
+(MAX_STEPS, MAX_TEXT_CHARS, MAX_NUMBER_DIGITS), ENV_PROBLEMS = _read_limits()
 
 
 def _vn(n: int) -> str:

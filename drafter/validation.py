@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import model, placeholders, scaffold
+from . import model, placeholders, sandbox, scaffold
 from .errors import ERROR, WARNING, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
-from .rules import appendices, body, completeness, date_line, doctypes, plausible, reform2025, signature, so_ky_hieu, xmlchars
+from .rules import appendices, body, completeness, date_line, doctypes, plausible, recipients, reform2025, signature, so_ky_hieu, xmlchars
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
@@ -60,7 +60,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     """Every problem of `loaded`, and the valid draft when none is an error."""
     loaded, xml_problems = _xml_chars(loaded)
     data = loaded.data
-    problems = list(loaded.problems) + xml_problems
+    problems = list(loaded.problems) + xml_problems + [Problem(m) for m in sandbox.ENV_PROBLEMS]
     draft, model_problems = model.parse(loaded)
     problems += model_problems
     parts = _Parts(draft, data)
@@ -427,12 +427,27 @@ def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list
     its warnings on typed labels are the checker's, not shown on drafts yet), and
     whether the text mentions the appendices."""
     out = [p for path, text in texts for p in at.all(body.validate(text), path) if p.severity == ERROR]
+    out += _end_marks(at, parts, texts)
+    if parts.draft is not None:  # a unit written twice after "Lưu:"
+        d = parts.draft
+        out += at.all(recipients.validate_luu(d.luu, unit=d.don_vi_soan.upper() if d.don_vi_soan else None))
     if parts.phu_luc is not None:
         data = parts.data
         key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
         out += at.all(appendices.validate(" ".join(t for _, t in texts), len(parts.phu_luc)),
                       key=key if key in data else "phu_luc")
     return out
+
+
+def _end_marks(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list[Problem]:
+    """A "./." typed where the document's body does not end: its end is the last
+    article of a quyết định, else `noi_dung`; each attached document ends its own."""
+    d = parts.draft
+    if d is None:
+        return []
+    last = ("dieu", len(d.dieu) - 1) if d.doc_type.layout == "quyet-dinh" and d.dieu else ("noi_dung",)
+    return [p for path, text in texts
+            for p in at.all(body.end_mark_problems(text, final=path == last or path[0] == "van_ban_kem_theo"), path)]
 
 
 def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem]:

@@ -36,7 +36,7 @@ from lxml import etree
 from drafter.oxml import MC, W, internal_rels, is_rel_type, pt_from_half_points, qn, rels_part_name, to_mm
 from drafter.oxml import local_name as _local
 from drafter.oxml import namespace as _ns
-from drafter.package.limits import env_count
+from drafter.env import MiB, env_limit
 from drafter.package.reader import Package, open_package, parse_xml
 
 DEFAULT_MAX_ELEMENTS = 200_000
@@ -59,7 +59,7 @@ def max_elements(environ: dict[str, str] | None = None) -> int:
     anything is parsed, so a document over the bound costs one pass over its bytes.
     """
     try:
-        return env_count(MAX_ELEMENTS_ENV, DEFAULT_MAX_ELEMENTS, environ)
+        return env_limit(MAX_ELEMENTS_ENV, DEFAULT_MAX_ELEMENTS, environ)
     except ValueError as exc:
         raise TooLarge(str(exc)) from None
 
@@ -72,17 +72,10 @@ def max_xml_bytes(environ: dict[str, str] | None = None) -> int:
     """The XML bound of one check, in bytes: ``DRAFTER_MAX_CHECK_MB`` (mebibytes, decimals
     allowed) if set, else 10 MiB. Text costs the checker about a second per MiB (each
     paragraph is normalised, folded and searched), so elements alone do not bound it."""
-    env = os.environ if environ is None else environ
-    raw = env.get(MAX_XML_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_XML_MB << 20
     try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        raise TooLarge(f"Biến môi trường {MAX_XML_ENV}={raw!r} không hợp lệ: cần một số dương (đơn vị MB).")
-    return max(1, int(value * (1 << 20)))
+        return env_limit(MAX_XML_ENV, DEFAULT_MAX_XML_MB * MiB, environ, unit=MiB)
+    except ValueError as exc:
+        raise TooLarge(str(exc)) from None
 
 
 def count_elements(data: bytes) -> int:

@@ -51,7 +51,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from drafter.package.limits import env_count
+from drafter.env import env_limit
 from drafter.rules import text as text_rules
 from drafter.rules.text import TextWarning
 from drafter.rules.text import clean as clean_text
@@ -221,12 +221,12 @@ def _rebuild_sheet_error(path: Path, message: str, row: int | None, column: str 
 
 def default_max_rows(environ: dict[str, str] | None = None) -> int:
     """The row limit the CLI should use: ``DRAFTER_MAX_ROWS`` if set, else 50,000."""
-    return env_count(MAX_ROWS_ENV, DEFAULT_MAX_ROWS, environ)
+    return env_limit(MAX_ROWS_ENV, DEFAULT_MAX_ROWS, environ)
 
 
 def max_cell_chars(environ: dict[str, str] | None = None) -> int:
     """The cell length limit: ``DRAFTER_MAX_CELL_CHARS`` if set, else 131,072."""
-    return env_count(MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, environ)
+    return env_limit(MAX_CELL_CHARS_ENV, DEFAULT_MAX_CELL_CHARS, environ)
 
 
 # The limit for the Excel sheet being read (set by _read_xlsx for _xlsx_cell).

@@ -32,9 +32,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "MiB", "ENV_VARS"]
+from ..env import KiB, MiB, env_limit
 
-MiB = 1 << 20
+__all__ = ["Limits", "DEFAULT_LIMITS", "MiB", "KiB", "ENV_VARS", "env_limit"]
+
 
 # Limits field -> (environment variable, unit in bytes; 1 for plain counts)
 ENV_VARS: dict[str, tuple[str, int]] = {
@@ -76,7 +77,7 @@ class Limits:
     max_part_bytes: int = 64 * MiB
     max_total_bytes: int = 256 * MiB
     max_parts: int = 2000
-    max_ratio: float = 200
+    max_ratio: int = 200
     ratio_min_bytes: int = 1 * MiB
     max_xml_depth: int | None = None
 
@@ -110,45 +111,8 @@ class Limits:
             raw = env.get(var)
             if raw is None or not raw.strip():
                 continue
-            text = raw.strip().replace(",", ".")
-            try:
-                number = float(text)
-            except ValueError:
-                number = -1.0
-            if not number > 0 or number != number or number == float("inf"):
-                raise ValueError(
-                    f"Biến môi trường {var}={raw!r} không hợp lệ: cần một số dương"
-                    + (" (đơn vị MB)." if unit == MiB else ".")
-                )
-            if field == "max_ratio":
-                changes[field] = number
-            else:
-                changes[field] = max(1, int(number * unit))
+            changes[field] = env_limit(var, getattr(base, field), env, unit=unit)
         return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 DEFAULT_LIMITS = Limits()
-
-
-def env_count(name: str, default: int, environ: Mapping[str, str] | None = None) -> int:
-    """A count limit (rows, characters, elements) from the environment variable `name`,
-    `default` when unset. Digits may be grouped the Vietnamese way or with `_`
-    (``50.000``, ``50_000``); ValueError (Vietnamese) for anything but a positive whole
-    number. Sizes in MB, which take decimals, are read by :meth:`Limits.from_env`.
-
-    >>> env_count("DRAFTER_MAX_ROWS", 50_000, {"DRAFTER_MAX_ROWS": "100.000"})
-    100000
-    >>> env_count("DRAFTER_MAX_ROWS", 50_000, {})
-    50000
-    """
-    env = os.environ if environ is None else environ
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw.replace("_", "").replace(".", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise ValueError(f"Biến môi trường {name}={raw!r} không hợp lệ: cần một số nguyên dương.")
-    return value

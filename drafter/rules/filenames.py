@@ -25,6 +25,7 @@ import string
 import unicodedata
 from functools import lru_cache
 
+from ..env import env_limit
 from ..errors import Problem
 
 MAX_BYTES = 120  # the stem, in UTF-8; leaves room for suffixes and the folder path
@@ -49,17 +50,10 @@ _SPEC = re.compile(r"(?:[^{}]?[<>^])?0?(?P<width>\d*)(?:\.(?P<precision>\d+))?s?
 
 def max_width(environ: dict[str, str] | None = None) -> int:
     """The largest width or precision a `--name` field may ask: DRAFTER_MAX_NAME_WIDTH or 120."""
-    env = os.environ if environ is None else environ
-    raw = env.get(MAX_WIDTH_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_WIDTH
     try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise PatternError(f"Biến môi trường {MAX_WIDTH_ENV}={raw!r} không hợp lệ: cần một số nguyên dương.")
-    return value
+        return env_limit(MAX_WIDTH_ENV, DEFAULT_MAX_WIDTH, environ)
+    except ValueError as exc:
+        raise PatternError(str(exc)) from None
 
 
 def _check_spec(name: str, spec: str) -> None:
