@@ -6,6 +6,7 @@ table read from its sheet while loading): drafter.validation types and computes 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from difflib import get_close_matches
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
@@ -279,10 +280,13 @@ def _model_in(ann: Any) -> Any:
     return None
 
 
+_BRANCH = re.compile(r"[a-z][a-z-]*\[.*\]|str|int|date|function-after|function-before")
+
+
 def _plain_loc(loc: tuple) -> tuple:
-    """pydantic's location without the names of union branches and validators."""
-    return tuple(p for p in loc if not (isinstance(p, str) and (
-        "[" in p or p in ("str", "list[str]", "int", "date", "function-after", "function-before"))))
+    """pydantic's location without the names of union branches and validators
+    (``list[str]``, ``function-after[…]``); a key the user typed is kept, whatever it holds."""
+    return tuple(p for p in loc if not (isinstance(p, str) and _BRANCH.fullmatch(p)))
 
 
 def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
