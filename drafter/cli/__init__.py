@@ -11,7 +11,25 @@ and exit code out. No module outside this package imports click or drafter.cli.
 
 from __future__ import annotations
 
-from . import vietnamese
+import os
+import signal
+import sys
+
+
+def _stopped_while_starting(signum, frame) -> None:  # noqa: ARG001
+    """Ctrl-C while the console script is still importing: the plain message, exit 1
+    (never an import traceback). `entry` puts Python's own handler back."""
+    os.write(2, "\nĐã dừng theo yêu cầu.\n".encode("utf-8"))
+    os._exit(1)
+
+
+# Only for the console script (its name is drafter), and only over Python's own
+# handler: an embedding program (a test runner) keeps its Ctrl-C.
+if (os.path.basename(sys.argv[0] if sys.argv else "").startswith("drafter")
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+    signal.signal(signal.SIGINT, _stopped_while_starting)
+
+from . import vietnamese  # noqa: E402
 
 vietnamese.install()
 

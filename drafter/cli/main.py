@@ -87,7 +87,12 @@ def entry() -> None:
     usefully. Output is flushed and exit handlers run; then the process ends.
     """
     import atexit
+    import signal
 
+    from . import _stopped_while_starting
+
+    if signal.getsignal(signal.SIGINT) is _stopped_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the commands' own Ctrl-C handling
     try:
         main()
         code: int = 0

@@ -32,7 +32,7 @@ __all__ = ["CATALOGUE", "PLURALS", "NOT_IN_GETTEXT", "USAGE_WORDS", "TYPE_NAMES"
 # Placeholders may be dropped (str.format ignores unused names) but none may be added.
 CATALOGUE: dict[str, str] = {
     # core.py
-    "Aborted!": "Đã dừng.",
+    "Aborted!": "Đã dừng theo yêu cầu.",  # Ctrl-C or Ctrl-D outside a command's own handling
     "deprecated": "không còn dùng",
     "Missing command.": "Thiếu tên lệnh.",
     "Options": "Tùy chọn",
