@@ -27,7 +27,7 @@ _TITLE_WORDS = (
     "CHỦ TỊCH", "TRƯỞNG", "GIÁM ĐỐC", "CHÁNH", "PHÓ", "TỔNG", "BÍ THƯ", "THỦ TƯỚNG",
     "CHỦ NHIỆM", "ỦY VIÊN", "KẾ TOÁN", "THƯ KÝ", "TỔNG CỤC", "CỤC", "VỤ", "CHỈ HUY",
     "TƯ LỆNH", "CHÍNH ỦY", "HIỆU", "VIỆN", "THANH TRA", "KIỂM TOÁN", "ĐẠI DIỆN",
-    "QUYỀN", "NGƯỜI", "ĐỒNG", "THƯỜNG TRỰC",
+    "QUYỀN", "NGƯỜI", "ĐỒNG", "THƯỜNG TRỰC", "CHỦ TRÌ", "CHỦ TỌA",
 )
 
 
@@ -74,6 +74,8 @@ def validate(
     >>> [(p.key, p.severity) for p in validate(ho_ten="TS. Trần B", chuc_vu="ĐIỀU CHỨC")]
     [('ho_ten', 'error'), ('chuc_vu', 'warning')]
     >>> validate(ho_ten="Nguyễn Văn A", tm="Ủy ban nhân dân", kt="Chủ tịch", chuc_vu="Phó Chủ tịch")
+    []
+    >>> title_warnings(["CHỦ TRÌ", "CHỦ TỌA", "THƯ KÝ"])  # the signers of a biên bản
     []
     """
     titles = _titles(chuc_vu)
