@@ -6,7 +6,6 @@ read inputs → merge presets → validate → derive → render → write, one 
 from __future__ import annotations
 
 import datetime as dt
-import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from . import derive, model, resources, validation
 from .errors import DrafterError, Position, Problem, display_path
 from .inputs import appendix_sheets, presets, yamlfile
 from .inputs.yamlfile import Loaded
-from .package.atomic import OutputIncompleteError, atomic_write_bytes, verify_docx
+from .package.atomic import atomic_write_bytes, ensure_folder, verify_docx
 from .render import context as render_context
 from .render import engine
 
@@ -80,19 +79,18 @@ class RenderResult:
 
 
 def render_file(
-    draft_path: str | Path, output: str | Path | None = None, *, force: bool = False
+    draft_path: str | Path, output: str | Path | None = None, *, force: bool = False,
+    also: tuple[Path, ...] = (),
 ) -> RenderResult:
+    """Render a draft to ``output`` (default: beside it). ``also``: other files the
+    command will write after it (the PDF of ``--pdf``), checked by the same replace
+    rule before anything is written."""
     out = Path(output) if output else default_output(draft_path)
     if out.suffix.lower() != ".docx":
         raise DrafterError(Problem("Tệp kết quả phải có đuôi .docx.", Position(display_path(out))))
-    if out.exists() and not force:
-        raise DrafterError(
-            Problem(
-                "Tệp kết quả đã có; drafter không ghi đè.",
-                Position(display_path(out)),
-                hint="Thêm --force để ghi đè, hoặc chọn tên khác bằng -o.",
-            )
-        )
+    from .output_problems import check_outputs
+
+    check_outputs([out, *also], force=force)  # the replace rule, before anything is read or written
     prepared = prepare(draft_path)
     data = render_bytes(prepared, Path(draft_path).resolve().parent)
     write_output(out, data, force=force)
@@ -100,25 +98,16 @@ def render_file(
 
 
 def write_output(out: Path, data: bytes, *, force: bool) -> None:
-    from .rules.filenames import path_problem, refused_path_problem
+    from .rules.filenames import path_problem
 
     problem = path_problem(out)
     if problem is not None:
         raise DrafterError(problem)
+    from .output_problems import write_problem
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out.parent)
         # The document must read back whole before it takes the place of an old one.
         atomic_write_bytes(out, data, force=force, verify=verify_docx)
-    except OutputIncompleteError as exc:
-        raise DrafterError(Problem(exc.message, Position(display_path(out)))) from None
-    except FileExistsError:
-        raise DrafterError(
-            Problem("Tệp kết quả đã có; drafter không ghi đè.", Position(display_path(out)),
-                    hint="Thêm --force để ghi đè.")
-        ) from None
-    except OSError as exc:
-        if exc.errno in (errno.ENAMETOOLONG, errno.EILSEQ):
-            raise DrafterError(refused_path_problem(exc.filename or out, "-o")) from None
-        raise DrafterError(
-            Problem(f"Không ghi được tệp: {exc.strerror or exc}.", Position(display_path(out)))
-        ) from None
+    except OSError as exc:  # refused by the replace rule, or the system could not write it
+        raise DrafterError(write_problem(exc, out)) from None

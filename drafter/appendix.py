@@ -13,32 +13,30 @@ The edited .docx is read through the bounded package reader (it may be hostile),
 the output is written atomically: in place (when -o is absent) the original is
 replaced in one step or left exactly as it was, and only by a package that reads back
 whole; a symbolic link stays in place and the document it points to is updated. A file that is read-only, that Word or
-LibreOffice holds open (their lock file is beside it), or that changed while drafter
-worked, is refused before anything is written.
+LibreOffice holds open (their lock file is beside it: the replace rule of every output,
+drafter.package.replace_policy), or that changed while drafter worked, is refused
+before anything is written.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import figures as figure_refs
 from .errors import DrafterError, Position, Problem, display_path
 from .oxml import internal_rels, is_rel_type, rels_part_name
+from .output_problems import check_outputs, write_problem
 from .package import (
     Limits,
-    OutputExistsError,
-    OutputWriteError,
     PackageError,
     PackageTemplate,
     atomic_write_bytes,
     open_package,
     parse_xml,
 )
-from .package.atomic import verify_docx
+from .package.atomic import ensure_folder, verify_docx
 from .render import regenerate as splice_xml
 
 
@@ -80,34 +78,6 @@ def figure_value(ref: str, figures: list) -> str:
 
 
 # --------------------------------------------------------------------------- target checks
-
-
-def lock_files(path: Path) -> list[Path]:
-    """Lock files Word (~$…) or LibreOffice (.~lock.…#) keep beside a file they hold open."""
-    name = path.name
-    candidates = {f".~lock.{name}#", f"~${name}", f"~${name[1:]}", f"~${name[2:]}"}
-    return sorted(path.parent / c for c in candidates if (path.parent / c).exists())
-
-
-def _check_replaceable(path: Path) -> None:
-    """Refuse a target that must not be replaced: read-only, or open in Word/LibreOffice."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return
-    if not stat.S_ISREG(st.st_mode):
-        raise _fail("Đây không phải là một tệp thường nên drafter không ghi vào đó.", path)
-    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        raise _fail(
-            "Tệp chỉ cho phép đọc (read-only) nên drafter không ghi đè; tệp được giữ nguyên.", path,
-            hint="Bỏ thuộc tính chỉ đọc của tệp, hoặc ghi ra tệp khác bằng -o TỆP_MỚI.docx.")
-    locks = lock_files(path)
-    if locks:
-        raise _fail(
-            f"Tệp đang được mở trong Word hoặc LibreOffice (có tệp khóa '{locks[0].name}' bên cạnh) "
-            "nên drafter không ghi vào; tệp được giữ nguyên.", path,
-            hint="Đóng tệp trong Word/LibreOffice rồi chạy lại (nếu tệp đã đóng mà tệp khóa vẫn còn, "
-                 "hãy xóa tệp khóa), hoặc ghi ra tệp khác bằng -o.")
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
@@ -177,13 +147,10 @@ def regenerate(
     in_place = out_path is None or (out.exists() and doc.exists() and out.resolve() == doc.resolve())
     if out.suffix.lower() != ".docx":
         raise _fail("Tệp kết quả phải có đuôi .docx.", out)
-    if not in_place and out.exists() and not force:
-        raise _fail("Tệp kết quả đã có; drafter không ghi đè.", out,
-                    hint="Thêm --force để ghi đè, hoặc chọn tên khác bằng -o.")
-    if in_place or force:
-        _check_replaceable(out)
-        if out.is_symlink():  # the file the link points to is what gets replaced
-            _check_replaceable(Path(os.path.realpath(out)))
+    # The replace rule of every output: in place is what the command is for (no --force
+    # needed), another existing file only with --force; neither while open in Word or
+    # LibreOffice, nor read-only. Through a link, the file it points to is checked too.
+    check_outputs([out], force=in_place or force, follow_link=True)
 
     limits = _limits()
     shown = display_path(doc)
@@ -229,16 +196,11 @@ def regenerate(
         raise _fail("Tệp vừa bị thay đổi (có lẽ được lưu từ Word) trong khi drafter làm việc; "
                     "drafter không ghi đè. Tệp được giữ nguyên.", doc, hint="Chạy lại lệnh.")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out.parent)
         # A link stays a link: the document it points to is replaced (after the new
         # package reads back whole).
         atomic_write_bytes(out, data, force=in_place or force, follow_link=True, verify=verify_docx)
-    except OutputExistsError:
-        raise _fail("Tệp kết quả đã có; drafter không ghi đè.", out, hint="Thêm --force để ghi đè.") from None
-    except OutputWriteError as exc:
-        raise _fail(f"{exc}" + (" Tệp gốc được giữ nguyên." if in_place else ""), out) from None
-    except OSError as exc:
-        raise _fail(f"Không ghi được tệp: {exc.strerror or exc}." + (" Tệp gốc được giữ nguyên." if in_place else ""),
-                    out) from None
+    except OSError as exc:  # refused by the replace rule, or the system could not write it
+        raise DrafterError(write_problem(exc, out, kept="Tệp gốc được giữ nguyên." if in_place else None)) from None
     return AppendixResult(out, spliced.appendices, spliced.figures, copied, spliced.turned, warnings)
 

@@ -49,6 +49,7 @@ from .package.atomic import (
     verify_docx,
     verify_docx_written,
 )
+from .package.replace_policy import ReplaceRefused, write_failure_reason
 from .render import context as render_context
 from .render import engine
 from .rules import filenames, xmlchars
@@ -189,7 +190,10 @@ class Plan:
             if resume and previous and previous.get(job.number, {}).get("digest") == digest and _opens(path):
                 return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
             payload = compiled.render(render_context.build(prepared.document, compiled.sections))
-            atomic_write_bytes(path, payload, force=self.force or resume, durable=False,
+            # The replace rule: an existing document only with --force, or with --resume
+            # when the earlier run made it for this very row; never one open in Word.
+            redo = resume and bool(previous) and previous.get(job.number, {}).get("file") == path.name
+            atomic_write_bytes(path, payload, force=self.force or redo, durable=False,
                                verify=verify_docx_written, tag=self.tag)
             notes = job.notes + self._notes(prepared.warnings, job) if prepared.warnings else job.notes
             return Outcome(job.number, path.name, OK, digest=digest, notes=notes)
@@ -203,10 +207,12 @@ class Plan:
             return Outcome(job.number, None, FAILED,
                            f"Không ghi được {path.name}: tệp vừa ghi không đầy đủ ({exc.why}), có thể ổ đĩa đã đầy; "
                            "tệp cũ (nếu có) được giữ nguyên.")
+        except ReplaceRefused as exc:  # open in Word, read-only, a folder: not even with --force
+            return Outcome(job.number, None, FAILED, f"Tệp {path.name}: {exc.reason} {exc.hint}")
         except FileExistsError:  # there before this row (or made meanwhile): it stays
             return self._kept(job, path, previous)
         except OSError as exc:
-            return Outcome(job.number, None, FAILED, f"Không ghi được {path.name}: {exc.strerror or exc}.")
+            return Outcome(job.number, None, FAILED, f"Không ghi được {path.name}: {write_failure_reason(exc)}.")
 
     def _kept(self, job: Job, path: Path, previous: dict[int, dict] | None) -> Outcome:
         """A document already there without --force: kept, and listed as this row's."""
@@ -423,6 +429,29 @@ def read_manifest(out_dir: Path) -> dict[int, dict]:
         return {}
 
 
+def _is_manifest(path: Path) -> bool:
+    """``path`` is a manifest an earlier batch wrote (so a rerun rewrites it)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    if path.name == MANIFEST_CSV:
+        return head.removeprefix(b"\xef\xbb\xbf").startswith(b"hang,tep,trang_thai,thong_bao")
+    return head.lstrip().startswith(b"{") and (b'"rows"' in head or b'"draft"' in head)
+
+
+def check_manifests(out: Path, force: bool) -> None:
+    """The replace rule for the manifest, before any row: drafter's own manifest is
+    rewritten by every run (it lists every row, an earlier run's included), another
+    file of that name only with --force, and none while open (Excel's lock file)."""
+    from .output_problems import check_outputs
+
+    for name in (MANIFEST_JSON, MANIFEST_CSV):
+        path = out / name
+        check_outputs([path], force=force or _is_manifest(path))
+
+
 def _parses(path: str) -> None:
     with open(path, encoding="utf-8") as f:
         json.load(f)
@@ -520,8 +549,11 @@ def run(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DrafterError(Problem(f"Không tạo được thư mục kết quả: {exc.strerror}.",
+        if isinstance(exc, FileExistsError):  # a file has the folder's name
+            exc = NotADirectoryError(20, exc.strerror, exc.filename)
+        raise DrafterError(Problem(f"Không tạo được thư mục kết quả: {write_failure_reason(exc)}.",
                                    Position(display_path(out)))) from None
+    check_manifests(out, force)
     stems = plan_names(name, columns, rows)
     for stem in stems:  # belt and braces: nothing is ever written outside DIR
         ensure_plain_name(out, f"{stem}.docx")

@@ -10,6 +10,11 @@ into place in one step; one that fails the check is not published and the old PD
 the same name stays. Page images are checked the same way (PNG signature, final IEND
 chunk), all pages before any replaces an old one.
 
+An existing PDF or page image is replaced only with ``force``, and never while it is
+open in another program (its lock file beside it): the rule of every output,
+:func:`drafter.package.replace_policy.check_replace`, checked before LibreOffice
+runs and again when each file takes its place.
+
 Fonts: documents ask for Times New Roman. On Linux LibreOffice substitutes the
 metric-compatible Liberation Serif (Debian package ``fonts-liberation2``) through
 fontconfig; any other substitute breaks lines differently from Word
@@ -339,13 +344,48 @@ def _last_error(log: str) -> str:
     return f" (LibreOffice: {errors[-1]})" if errors else ""
 
 
+def pdf_path_for(docx: Path | str, out_dir: Path | str | None = None) -> Path:
+    """Where the PDF of ``docx`` goes: beside it, or in ``out_dir``; same name, ``.pdf``."""
+    p = Path(docx)
+    folder = Path(out_dir).expanduser() if out_dir is not None else p.parent
+    return folder / (p.stem + ".pdf")
+
+
+_FULL_BELOW = 1 << 20  # bytes free under which a failed write is put down to a full disk
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_BELOW
+    except OSError:
+        return False
+
+
+def _folder_problem(folder: Path, exc: OSError) -> str:
+    """Why nothing can be written in ``folder`` (Vietnamese, naming it)."""
+    from .package.replace_policy import write_failure_hint, write_failure_reason
+
+    return (f"không ghi được vào thư mục '{folder}': {write_failure_reason(exc)}. "
+            f"{write_failure_hint(exc)}")
+
+
+_FULL_DISK = "ổ đĩa đã đầy (hoặc hết hạn mức dung lượng); PDF cũ cùng tên (nếu có) được giữ nguyên. " \
+             "Giải phóng chỗ trống rồi chạy lại."
+
+
 def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
-                   timeout: float = 300) -> ConversionResult:
+                   timeout: float = 300, force: bool = False) -> ConversionResult:
     """Convert every file; never raises for a single bad file (see ``failed``).
 
+    An existing PDF is replaced only with ``force``, never while open elsewhere (the
+    replace rule): such a file is in ``failed`` and LibreOffice does not convert it.
     Raises LibreOfficeMissing, ConversionTimeout (nothing of the timed-out run is
     written), PdfError for two inputs that would write the same PDF.
     """
+    from .output_problems import refusal_text
+    from .package.atomic import publish_file
+    from .package.replace_policy import check_replace
+
     started = time.monotonic()
     result = ConversionResult()
     # Unique inputs, in order; each with its target folder.
@@ -370,6 +410,12 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
         lines = ["Nhiều tệp sẽ ghi vào cùng một PDF; hãy đổi tên, hoặc bỏ -o để mỗi PDF nằm cạnh tệp của nó:"]
         lines += [f"  - {pdf}: " + ", ".join(map(str, srcs)) for pdf, srcs in clashes.items()]
         raise PdfError("\n".join(lines))
+    for src, pdf in list(targets.items()):  # the replace rule, before LibreOffice spends time on it
+        try:
+            check_replace(pdf, force=force)
+        except OSError as exc:
+            result.failed[src] = refusal_text(exc)
+            del targets[src]
     if not targets:
         result.seconds = time.monotonic() - started
         return result
@@ -386,11 +432,13 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
     try:
         for folder, files in groups.items():
             try:
+                if folder.exists() and not folder.is_dir():
+                    raise NotADirectoryError(20, "not a folder", str(folder))
                 folder.mkdir(parents=True, exist_ok=True)
                 staging = Path(tempfile.mkdtemp(prefix=".drafter-pdf-", dir=folder))
             except OSError as exc:
                 for f in files:
-                    result.failed[f] = f"không ghi được vào thư mục {folder}: {exc.strerror or exc}"
+                    result.failed[f] = _folder_problem(folder, exc)
                 continue
             try:
                 for chunk in _chunks(files):
@@ -398,7 +446,8 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
                     for src in chunk:
                         made = staging / (src.stem + ".pdf")
                         if not made.is_file() or made.stat().st_size == 0:
-                            result.failed[src] = "LibreOffice không tạo được PDF" + _last_error(log)
+                            result.failed[src] = (f"không ghi được {targets[src]}: {_FULL_DISK}" if _disk_full(folder)
+                                                  else "LibreOffice không tạo được PDF" + _last_error(log))
                             continue
                         broken = pdf_incomplete(made)
                         if broken:
@@ -406,10 +455,9 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
                             result.failed[src] = f"LibreOffice tạo ra PDF không đầy đủ: {broken}.{kept}"
                             continue
                         try:
-                            os.replace(made, targets[src])
-                        except OSError as exc:
-                            result.failed[src] = (f"không ghi được {targets[src]}: {exc.strerror or exc}"
-                                                  " (PDF đang mở trong chương trình khác?)")
+                            publish_file(made, targets[src], force=force)
+                        except OSError as exc:  # refused by the rule, or the system would not
+                            result.failed[src] = refusal_text(exc)
                             continue
                         written.add(src)
             finally:
@@ -422,21 +470,22 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
 
 
 def convert(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
-            timeout: float = 300) -> list[Path]:
+            timeout: float = 300, force: bool = False) -> list[Path]:
     """Convert .docx files to PDF with one LibreOffice process per output folder.
 
     Each PDF goes beside its .docx (same name, ``.pdf``) unless ``out_dir`` is given;
-    an existing PDF is replaced. Returns the PDFs in input order. Raises
-    LibreOfficeMissing, ConversionTimeout, or ConversionFailed (naming each file that
-    failed, with ``.written`` holding the PDFs that were made).
+    an existing PDF is replaced only with ``force``. Returns the PDFs in input order.
+    Raises LibreOfficeMissing, ConversionTimeout, or ConversionFailed (naming each
+    file that failed, with ``.written`` holding the PDFs that were made).
     """
-    result = convert_result(docx_paths, out_dir, timeout=timeout)
+    result = convert_result(docx_paths, out_dir, timeout=timeout, force=force)
     if result.failed:
         raise ConversionFailed(result.failed, result.written)
     return result.written
 
 
-def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | None = None) -> ConversionResult:
+def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | None = None,
+                      force: bool = False) -> ConversionResult:
     """For `drafter render --pdf` / `drafter batch --pdf`: a PDF beside each .docx, all
     in one LibreOffice run per folder. Returns written and failed files rather than
     raising for them; raises LibreOfficeMissing / ConversionTimeout. The default
@@ -444,7 +493,7 @@ def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | No
     n = len(docx_paths)
     if timeout is None:
         timeout = max(300.0, 60.0 + 3.0 * n)
-    return convert_result(docx_paths, None, timeout=timeout)
+    return convert_result(docx_paths, None, timeout=timeout, force=force)
 
 
 @dataclass
@@ -453,14 +502,18 @@ class BesideResult:
     errors: list[str]  # one Vietnamese sentence per failure, ready to print
 
 
-def pdfs_beside(docx_paths: list[Path] | list[str]) -> BesideResult:
+def pdfs_beside(docx_paths: list[Path] | list[str], *, force: bool = False) -> BesideResult:
     """`render_pdf_beside` for documents just written: raises nothing for the PDFs
-    (the .docx files stay whatever happens to them), every failure is a sentence."""
+    (the .docx files stay whatever happens to them), every failure is a sentence.
+    An existing PDF (often the signed scan) is replaced only with ``force``."""
+    from .errors import display_path
+
     try:
-        conv = render_pdf_beside(docx_paths)
+        conv = render_pdf_beside(docx_paths, force=force)
     except PdfError as exc:
         return BesideResult([], [f"Văn bản Word đã tạo, nhưng chưa tạo được PDF: {exc}"])
-    return BesideResult(conv.written, [f"Không tạo được PDF cho {p}: {why}" for p, why in conv.failed.items()])
+    return BesideResult(conv.written, [f"Không tạo được PDF cho {display_path(p)}: {why}"
+                                       for p, why in conv.failed.items()])
 
 
 # --------------------------------------------------------------------------- reading PDFs
@@ -516,18 +569,50 @@ def _pdfinfo_pages(pdf_path: Path | str) -> list[tuple[float, float]]:
 # --------------------------------------------------------------------------- images
 
 
-def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 80,
-           timeout: float = 300) -> list[Path]:
-    """Each page as ``out_dir/<stem>-1.png``, ``-2.png`` … (pdftoppm); stale pages of
-    an earlier, longer preview with the same stem are removed."""
+def existing_pages(out_dir: Path | str, stem: str) -> list[Path]:
+    """The page images ``<stem>-N.png`` already in ``out_dir``, by page number."""
     import re
+
+    pattern = re.compile(re.escape(stem) + r"-(\d+)\.png")
+    try:
+        entries = list(Path(out_dir).iterdir())
+    except OSError:
+        return []
+    found = [(int(m[1]), p) for p in entries if (m := pattern.fullmatch(p.name))]
+    return [p for _, p in sorted(found)]
+
+
+def check_pages(out_dir: Path | str, stem: str, *, force: bool) -> None:
+    """The replace rule for a preview's images: without ``force`` no earlier image of
+    the same name is replaced (nor removed); none open elsewhere either way."""
+    from .package.replace_policy import check_replace
+
+    for page in existing_pages(out_dir, stem):
+        check_replace(page, force=force)
+
+
+def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 80,
+           timeout: float = 300, force: bool = False) -> list[Path]:
+    """Each page as ``out_dir/<stem>-1.png``, ``-2.png`` … (pdftoppm); with ``force``,
+    earlier images of the same name are replaced and stale pages of an earlier,
+    longer preview removed; without it an earlier image refuses the whole preview
+    (:func:`check_pages`, raising as the atomic writer). OutputWriteError when the
+    folder cannot be written."""
+    import re
+
+    from .package.atomic import ensure_folder, publish_file
+    from .package.errors import OutputWriteError
 
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         raise PopplerMissing()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".drafter-png-", dir=out_dir))
+    ensure_folder(out_dir)
+    check_pages(out_dir, stem, force=force)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".drafter-png-", dir=out_dir))
+    except OSError as exc:
+        raise OutputWriteError(out_dir / f"{stem}-1.png", exc) from None
     try:
         try:
             done = subprocess.run([pdftoppm, "-png", "-r", str(int(dpi)), str(pdf_path), str(staging / "p")],
@@ -538,6 +623,9 @@ def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 8
                         if (m := re.fullmatch(r"p-(\d+)\.png", f.name))), key=lambda t: t[0])
         if done.returncode != 0 or not pages:
             detail = done.stderr.decode("utf-8", "replace").strip()
+            if _disk_full(out_dir) or "write error" in detail.lower():
+                raise PdfError(f"Không ghi được ảnh xem trước vào thư mục '{out_dir}': ổ đĩa đã đầy (hoặc hết "
+                               "hạn mức dung lượng); các ảnh cũ được giữ nguyên. Giải phóng chỗ trống rồi chạy lại.")
             raise PdfError("pdftoppm không tạo được ảnh từ PDF" + (f": {detail}" if detail else "."))
         for n, f in pages:
             broken = png_incomplete(f)
@@ -547,7 +635,7 @@ def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 8
         images = []
         for n, f in pages:
             target = out_dir / f"{stem}-{n}.png"
-            os.replace(f, target)
+            publish_file(f, target, force=force)
             images.append(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -575,20 +663,22 @@ def preview_dir(draft_path: Path | str) -> Path:
 
 
 def preview(draft_path: Path | str, out_dir: Path | str | None = None, *, dpi: int = 80,
-            timeout: float = 300) -> Preview:
-    """Render a draft to page images without leaving a .docx or .pdf anywhere."""
+            timeout: float = 300, force: bool = False) -> Preview:
+    """Render a draft to page images without leaving a .docx or .pdf anywhere.
+    Earlier images of the same draft are replaced only with ``force``."""
     from . import api
 
     draft_path = Path(draft_path)
     if not shutil.which("pdftoppm"):
         raise PopplerMissing()
+    folder = Path(out_dir) if out_dir is not None else preview_dir(draft_path)
+    check_pages(folder, draft_path.stem, force=force)  # before the draft is read or LibreOffice run
     prepared = api.prepare(draft_path)
     data = api.render_bytes(prepared, draft_path.resolve().parent)
-    folder = Path(out_dir) if out_dir is not None else preview_dir(draft_path)
     with tempfile.TemporaryDirectory(prefix="drafter-preview-") as tmp:
-        docx = Path(tmp) / f"{draft_path.stem}.docx"
+        docx = Path(tmp) / "xem-truoc.docx"  # a short name: LibreOffice's own temporary names stay short
         docx.write_bytes(data)
         (pdf,) = convert([docx], timeout=timeout)
-        images = to_png(pdf, folder, draft_path.stem, dpi=dpi, timeout=timeout)
+        images = to_png(pdf, folder, draft_path.stem, dpi=dpi, timeout=timeout, force=force)
     return Preview(folder, images, prepared.warnings)
 

@@ -199,7 +199,7 @@ def test_pdf_cut_short_does_not_replace_the_good_one(tmp_path, monkeypatch):
     monkeypatch.setenv("DRAFTER_SOFFICE", str(_script(tmp_path / "bin" / "soffice", FAKE_SOFFICE)))
     cut, whole = _docx(tmp_path / "cut.docx"), _docx(tmp_path / "whole.docx")
     (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.7 the good old one\n%%EOF\n")
-    r, seconds = run_cli("pdf", str(cut), str(whole))
+    r, seconds = run_cli("pdf", str(cut), str(whole), "--force")  # an old PDF is replaced only with --force
     assert r.exit_code == 1 and seconds < 2
     assert "cut.docx" in r.output and "không đầy đủ" in r.output and "giữ nguyên" in r.output
     assert "Traceback" not in r.output
@@ -217,7 +217,7 @@ def test_preview_with_a_page_cut_short_keeps_the_old_images(tmp_path, monkeypatc
     folder = tmp_path / "xem"
     folder.mkdir()
     (folder / "000-cong-van-ha-tinh-1.png").write_bytes(b"old page 1")
-    r, seconds = run_cli("preview", str(draft), "-o", str(folder))
+    r, seconds = run_cli("preview", str(draft), "-o", str(folder), "--force")  # old images only with --force
     assert r.exit_code == 1 and seconds < 5, r.output
     assert "trang 2" in r.output and "không đầy đủ" in r.output and "Traceback" not in r.output
     assert sorted(p.name for p in folder.iterdir()) == ["000-cong-van-ha-tinh-1.png"]

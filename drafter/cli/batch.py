@@ -76,7 +76,7 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
 
         docs = [result.out_dir / o.file for o in sorted(result.outcomes, key=lambda o: o.row)
                 if o.status == batch.OK and o.file]
-        beside = pdf_mod.pdfs_beside(docs)
+        beside = pdf_mod.pdfs_beside(docs, force=force)  # a PDF already there only with --force
         result.pdfs, pdf_errors = beside.written, beside.errors
     if as_json:
         click.echo(json.dumps({

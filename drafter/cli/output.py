@@ -48,6 +48,12 @@ def handle_errors(fn):
             raise
         except Exception as exc:  # an unexpected fault: say so plainly, keep the detail for us
             problem = _path_error(exc)
+            if problem is None and isinstance(exc, OSError):
+                # an ordinary event of files (refused replacement, no permission, a folder
+                # that is a file…): the one plain message, with the path; never "Lỗi nội bộ"
+                from ..output_problems import os_problem
+
+                problem = os_problem(exc)
             if problem is not None:  # a path the file system refused: the one path message
                 _report(DrafterError(problem), kwargs.get("as_json"))
             if os.environ.get("DRAFTER_DEBUG"):
@@ -102,7 +108,7 @@ def _path_error(exc: BaseException):
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         from ..errors import Position, Problem
 
-        where = Position(shown(exc.filename)) if exc.filename else Position()
+        where = Position(shown(getattr(exc, "path", None) or exc.filename)) if exc.filename else Position()
         return Problem("Không ghi được tệp: ổ đĩa đã đầy (hoặc hết hạn mức dung lượng).", where,
                        hint="Giải phóng chỗ trống rồi chạy lại; với drafter batch, thêm --resume để "
                             "không tạo lại các văn bản đã có.")

@@ -23,18 +23,20 @@ from .output import CONTEXT, fail, handle_errors, shown
               type=click.Path(file_okay=False), help="Ghi PDF vào THƯ_MỤC (mặc định: cạnh từng tệp .docx).")
 @click.option("--timeout", default=300.0, show_default=True, metavar="GIÂY", type=click.FloatRange(min=1),
               help="Dừng LibreOffice nếu quá số giây này.")
+@click.option("--force", is_flag=True, help="Ghi đè PDF đã có (trừ PDF đang mở trong chương trình khác).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, as_json: bool) -> None:
+def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, force: bool, as_json: bool) -> None:
     """Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice.
 
     Mọi tệp được chuyển trong một lần chạy LibreOffice (nhanh hơn nhiều so với từng
-    tệp). PDF nằm cạnh tệp .docx, cùng tên; PDF cũ cùng tên chỉ được thay
-    bằng một PDF mới đầy đủ (PDF bị cắt cụt, ví dụ khi ổ đĩa đầy, không thay PDF cũ).
+    tệp). PDF nằm cạnh tệp .docx, cùng tên. PDF cũ cùng tên (có thể là bản đã ký)
+    chỉ được thay khi có --force, và chỉ bằng một PDF mới đầy đủ (PDF bị cắt cụt, ví
+    dụ khi ổ đĩa đầy, không thay PDF cũ).
     Cần LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2).
     """
     try:
-        result = pdf.convert_result([Path(f) for f in files], out_dir, timeout=timeout)
+        result = pdf.convert_result([Path(f) for f in files], out_dir, timeout=timeout, force=force)
     except pdf.PdfError as exc:
         fail(str(exc), as_json)
     fonts = pdf.font_report() if result.written else None
@@ -66,17 +68,19 @@ def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, as_
               help="Thư mục ghi ảnh (mặc định: thư mục <tên>-xem-truoc cạnh bản thảo).")
 @click.option("--dpi", default=80, show_default=True, type=click.IntRange(20, 600),
               help="Độ phân giải ảnh (điểm ảnh mỗi inch).")
+@click.option("--force", is_flag=True, help="Ghi đè ảnh xem trước đã có của bản thảo này.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def preview_command(draft: str, out_dir: str | None, dpi: int, as_json: bool) -> None:
+def preview_command(draft: str, out_dir: str | None, dpi: int, force: bool, as_json: bool) -> None:
     """Xem trước BẢN_THẢO.yaml: mỗi trang văn bản thành một ảnh PNG.
 
     Không ghi tệp .docx hay .pdf nào cạnh bản thảo; ảnh là <tên>-1.png, <tên>-2.png…
+    Ảnh của lần xem trước được thay khi có --force.
     Cần LibreOffice và pdftoppm (Debian/Ubuntu: sudo apt-get install
     libreoffice-writer-nogui fonts-liberation2 poppler-utils).
     """
     try:
-        result = pdf.preview(draft, out_dir, dpi=dpi)
+        result = pdf.preview(draft, out_dir, dpi=dpi, force=force)
     except pdf.PdfError as exc:
         fail(str(exc), as_json)
     if as_json:

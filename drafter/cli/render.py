@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems
+from .output import CONTEXT, handle_errors, print_problems, shown
 
 
 @click.command(context_settings=CONTEXT)
@@ -31,6 +32,7 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
     from .. import newdraft
     from ..errors import display_path
 
+    _check_new_outputs(loai, name, force)
     interactive = not no_input and _stdin_is_terminal() and not as_json
     try:
         answers = newdraft.ask(loai, click.prompt) if interactive else {}
@@ -54,6 +56,22 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def _check_new_outputs(loai: str, name: str | None, force: bool) -> None:
+    """The replace rule for the two files `drafter new` writes (TÊN.yaml, TÊN.docx), before
+    it asks anything or writes either: neither is written when one may not be (a
+    .docx open in Word would otherwise leave the .yaml written alone)."""
+    from ..output_problems import check_outputs
+
+    stem = (name or loai).removesuffix(".yaml")
+    if not stem or Path(stem).name != stem or stem in (".", ".."):
+        return  # a name drafter new refuses itself, with its own message
+    draft = Path.cwd() / f"{stem}.yaml"
+    try:
+        check_outputs([draft, draft.with_suffix(".docx")], force=force)
+    except OSError:
+        return  # a name the system refuses (too long): drafter new says so, naming -o
+
+
 @click.command(context_settings=CONTEXT)
 @click.argument("draft", metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default=None, metavar="TỆP.docx", help="Tệp kết quả (mặc định: cạnh bản thảo, đuôi .docx).")
@@ -65,12 +83,16 @@ def render(draft: str, output: str | None, force: bool, pdf: bool, as_json: bool
     """Tạo văn bản Word từ BẢN_THẢO.yaml (sau khi sửa bản thảo)."""
     from .. import api
 
-    result = api.render_file(draft, output, force=force)
-    pdfs, pdf_errors = [], []
+    also = ()
     if pdf:
         from .. import pdf as pdf_mod
 
-        beside = pdf_mod.pdfs_beside([result.output])
+        # the PDF falls under the same replace rule as the .docx, checked before either is written
+        also = (pdf_mod.pdf_path_for(Path(output) if output else api.default_output(draft)),)
+    result = api.render_file(draft, output, force=force, also=also)
+    pdfs, pdf_errors = [], []
+    if pdf:
+        beside = pdf_mod.pdfs_beside([result.output], force=force)
         pdfs, pdf_errors = beside.written, beside.errors
     if as_json:
         click.echo(json.dumps({"ok": not pdf_errors, "docx": str(result.output), "pdf": [str(p) for p in pdfs],
@@ -78,9 +100,9 @@ def render(draft: str, output: str | None, force: bool, pdf: bool, as_json: bool
                                "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
     else:
         print_problems(result.warnings)
-        click.echo(f"Đã tạo văn bản: {result.output}")
+        click.echo(f"Đã tạo văn bản: {shown(result.output)}")
         for p in pdfs:
-            click.echo(f"Đã tạo PDF: {p}")
+            click.echo(f"Đã tạo PDF: {shown(p)}")
         for e in pdf_errors:
             click.echo(e, err=True)
     if pdf_errors:

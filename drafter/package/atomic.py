@@ -6,10 +6,15 @@ in one step. The temporary file is named ``.<name>.<random>.tmp`` (hidden, and
 easy to recognise if a crash ever leaves one). On any exception, including
 KeyboardInterrupt, it is removed and the previous file is untouched.
 
-Without ``force`` an existing target is never replaced, and that holds even against
-another process creating the target meanwhile: the final step is a hard link, which
-fails if the name exists (with a checked rename as fallback where links are not
-supported). With ``force`` the target is replaced and keeps its permission bits.
+Whether a target may be replaced is decided by one rule,
+:func:`drafter.package.replace_policy.check_replace`: without ``force`` an existing
+target is never replaced, and that holds even against another process creating the
+target meanwhile: the final step is a hard link, which fails if the name exists (with
+a checked rename as fallback where links are not supported). With ``force`` the
+target is replaced and keeps its permission bits. A target open in Word or
+LibreOffice (its lock file beside it), read-only or a folder is never replaced.
+Files made by another program (LibreOffice's PDFs, pdftoppm's images) take their
+place through :func:`publish_file`, under the same rule.
 A new file gets the usual permissions (0666 minus the umask), not mkstemp's 0600.
 
 Before the temporary file takes the target's place it is checked: its size on disk
@@ -33,11 +38,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import OutputExistsError, OutputWriteError, UnsafePathError
+from .replace_policy import ReplaceRefused, check_replace
 
 __all__ = [
     "atomic_write_bytes",
     "atomic_writer",
+    "ensure_folder",
     "ensure_inside",
+    "publish_file",
     "ensure_plain_name",
     "remove_tagged_temps",
     "verify_docx",
@@ -135,9 +143,11 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def _publish(tmp: str, target: str, *, force: bool) -> None:
+def _publish(tmp: str, target: str, *, force: bool, asked: str | None = None, follow_link: bool = False) -> None:
     """Move the finished temporary file into place."""
     if force:
+        # Word may have opened the file while it was being made: asked again, at the last moment.
+        check_replace(asked or target, force=True, follow_link=follow_link)
         os.replace(tmp, target)
         return
     try:
@@ -162,7 +172,9 @@ def atomic_writer(
     """A binary file object whose content replaces ``path`` only if the block succeeds.
 
     Raises :class:`OutputExistsError` if ``path`` exists and ``force`` is false
-    (checked before writing and again when publishing), :class:`OutputWriteError`
+    (checked before writing and again when publishing), a
+    :class:`~drafter.package.replace_policy.ReplaceRefused` for a target open in Word
+    or LibreOffice, read-only or a folder (whatever ``force``), :class:`OutputWriteError`
     (an :class:`OSError`, Vietnamese message) when the folder cannot be written.
     A symlink at ``path`` is replaced by the new file, not followed.
     ``durable=False`` skips the fsyncs: the rename still makes the file appear whole
@@ -171,15 +183,14 @@ def atomic_writer(
     when the written file is not usable; the old file then stays.
     ``follow_link``: a symlink at ``path`` is kept and the file it points to replaced.
     """
-    target = os.fspath(path)
+    target = asked = os.fspath(path)
     if follow_link and os.path.islink(target):
         target = os.path.realpath(target)
     directory = os.path.dirname(target) or "."
     name = os.path.basename(target)
     if not name:
         raise IsADirectoryError(errno.EISDIR, "output path names a folder", target)
-    if not force and os.path.lexists(target):
-        raise OutputExistsError(target)
+    check_replace(asked, force=force, follow_link=follow_link)
     try:
         fd, tmp = _create_temp(directory, name, tag)
     except OSError as exc:
@@ -207,7 +218,7 @@ def atomic_writer(
                 os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
             except FileNotFoundError:
                 pass
-        _publish(tmp, target, force=force)
+        _publish(tmp, target, force=force, asked=asked, follow_link=follow_link)
     except BaseException as exc:
         try:
             os.unlink(tmp)
@@ -215,13 +226,67 @@ def atomic_writer(
             pass
         if (
             isinstance(exc, OSError)
-            and not isinstance(exc, (OutputExistsError, OutputWriteError, OutputIncompleteError))
+            and not isinstance(exc, (OutputExistsError, OutputWriteError, OutputIncompleteError, ReplaceRefused))
             and (not in_body or exc.errno == errno.ENOSPC)
         ):
             raise OutputWriteError(target, exc) from exc
         raise
     if durable:
         _fsync_dir(directory)
+
+
+def ensure_folder(folder: str | os.PathLike[str]) -> None:
+    """Create ``folder`` (and its parents) if needed; :class:`OutputWriteError` naming
+    it when it cannot be (no permission, a part of the path that is a file, a full disk)."""
+    target = os.fspath(folder)
+    try:
+        os.makedirs(target, exist_ok=True)
+    except FileExistsError as exc:  # a file has the folder's name
+        raise FolderWriteError(target, OSError(errno.ENOTDIR, exc.strerror, target)) from None
+    except OSError as exc:
+        raise FolderWriteError(target, exc) from None
+
+
+class FolderWriteError(OutputWriteError):
+    """An output folder that cannot be created."""
+
+    def __init__(self, path: str | os.PathLike[str], err: OSError) -> None:
+        from .replace_policy import write_failure_hint, write_failure_reason
+
+        super().__init__(path, err)
+        self.message = (f"Không tạo được thư mục '{self.path}': {write_failure_reason(err)}. "
+                        f"{write_failure_hint(err)}")
+        self.args = (err.errno, self.message)
+        self.strerror = self.message
+
+    def __reduce__(self):
+        return (_rebuild_folder_error, (self.path, self.errno, self.message))
+
+
+def _rebuild_folder_error(path, code, message):
+    err = FolderWriteError(path, OSError(code, message))
+    err.message = message
+    return err
+
+
+def publish_file(made: str | os.PathLike[str], path: str | os.PathLike[str], *, force: bool = False) -> None:
+    """Move a finished file (made by another program in a folder beside ``path``, on
+    the same file system) to ``path``, under the same rule as :func:`atomic_writer`:
+    an existing file only with ``force``, never one open in Word or LibreOffice.
+    Raises as :func:`atomic_writer`; ``made`` is left where it is when refused."""
+    target = os.fspath(path)
+    check_replace(target, force=force)
+    try:
+        if force:
+            try:
+                os.chmod(made, stat.S_IMODE(os.stat(target).st_mode))
+            except FileNotFoundError:
+                pass
+        _publish(os.fspath(made), target, force=force)
+    except (OutputExistsError, ReplaceRefused):
+        raise
+    except OSError as exc:
+        raise OutputWriteError(target, exc) from exc
 
 
 def atomic_write_bytes(

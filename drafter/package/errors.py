@@ -205,8 +205,10 @@ class OutputWriteError(OSError):
             why = f"thư mục '{folder}' không tồn tại. Hãy tạo thư mục trước hoặc chọn thư mục khác."
         elif code == _errno.ENOSPC:
             why = "ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại."
-        else:
-            why = f"{err.strerror or err}. Hãy kiểm tra thư mục đích rồi thử lại."
+        else:  # the system's own words are English: a Vietnamese clause for each errno
+            from .replace_policy import write_failure_hint, write_failure_reason
+
+            why = f"{write_failure_reason(err)}. {write_failure_hint(err)}"
         self.message = f"Không ghi được tệp '{self.path}': {why}"
         super().__init__(code, self.message, self.path)
 
