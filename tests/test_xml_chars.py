@@ -235,3 +235,22 @@ def test_c0_controls_never_reach_the_document(tmp_path):
     assert result.exit_code == 0, result.output
     xml = document_xml(tmp_path / "d.docx")
     assert not any(chr(c) in xml for c in (1, 8, 0x1F))
+
+
+def test_a_template_with_an_svg_declaring_entities_is_refused_by_name(tmp_path):
+    """An SVG image is XML too: one inside an agency's template that declares an entity
+    (which a viewer might resolve) is refused like any other part, by name."""
+    shutil.copy(SAMPLES / "000-cong-van-ha-tinh.yaml", tmp_path / "d.yaml")
+    target = tmp_path / "templates" / "cong-van.docx"
+    target.parent.mkdir()
+    svg = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>')
+    with zipfile.ZipFile(REPO / "templates" / "cong-van.docx") as src, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in src.namelist():
+            out.writestr(name, src.read(name))
+        out.writestr("word/media/logo.svg", svg)
+    result = run("render", "d.yaml", cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "word/media/logo.svg" in result.output and "DOCTYPE" in result.output
+    assert not (tmp_path / "d.docx").exists()

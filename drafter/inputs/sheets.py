@@ -760,14 +760,14 @@ def _vet_package(path: Path) -> None:
     an XML part with a DOCTYPE or entity declaration (Excel never writes one), through
     the same hardened parser as a .docx part."""
     from ..package import PackageError
-    from ..package.reader import open_package, parse_xml
+    from ..package.reader import is_xml_part, open_package, parse_xml
 
     try:
         with open_package(path) as pkg:
             for name in pkg.names():
                 if not name.endswith("/"):
                     data = pkg.read(name)
-                    if name.endswith((".xml", ".rels", ".vml")):
+                    if is_xml_part(name):
                         _refuse_declarations(data, name, path, pkg.limits, parse_xml, PackageError)
     except PackageError as exc:
         raise SheetError(path, f"{exc.message} {_SAVE_AS_HINT}") from None

@@ -42,6 +42,7 @@ __all__ = [
     "ZipEntry",
     "open_package",
     "parse_xml",
+    "is_xml_part",
     "STORED",
     "DEFLATED",
 ]
@@ -723,6 +724,16 @@ def _cfb_is_encrypted(src: _Source) -> bool:
 
 
 # --------------------------------------------------------------------------- XML
+
+# The parts of an Office package that are XML, by name: the document's parts and
+# relationships, legacy VML drawings and SVG images (an SVG can declare entities too).
+XML_PART_SUFFIXES = (".xml", ".rels", ".vml", ".svg")
+
+
+def is_xml_part(name: str) -> bool:
+    """Is the part `name` XML, to be parsed (and refused with a declaration) as such?"""
+    return name.lower().endswith(XML_PART_SUFFIXES)
+
 
 _DECL_BYTES = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECL_TEXT = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -22,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import DrafterError, Position, Problem, display_path
 from ..sandbox import BoundedSandbox, BudgetError
 from ..package import PackageError, PackageTemplate, parse_xml
+from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
 from .sections import Sections
 
@@ -154,7 +155,7 @@ def _template_package(path: Path) -> PackageTemplate:
     try:
         package = PackageTemplate.from_file(shown)
         for part in package.names():
-            if part.lower().endswith((".xml", ".rels")):
+            if is_xml_part(part):
                 parse_xml(package.read(part), name=part, path=shown)
     except PackageError as exc:
         raise TemplateRenderError(Problem(
