@@ -264,7 +264,7 @@ def in_sentence(kind: str, name: str) -> str:
 # The columns of `drafter batch --units`: (name, what it holds, an example). Shown by
 # `drafter batch --help` and in docs/khoa-ban-thao.md.
 UNIT_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("ma", "mã đơn vị của Tổng cục Thống kê", "18616"),
+    ("ma", "mã đơn vị của Tổng cục Thống kê", "18673"),
     ("ten", "tên riêng", "Cẩm Xuyên"),
     ("ten_day_du", "tên đầy đủ, viết giữa câu", "xã Cẩm Xuyên"),
     ("ten_dau_cau", "tên đầy đủ, viết đầu câu, đầu dòng", "Xã Cẩm Xuyên"),

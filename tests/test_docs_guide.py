@@ -2,7 +2,8 @@
 
 Fenced blocks, in the order they appear, in one temporary folder:
 
-- ```yaml title=PATH        the file is written (replacing any earlier version);
+- ```yaml title=PATH        the file is written (replacing any earlier version; so is
+                            ```csv title=PATH, a batch's data);
 - ```console [exit=N]       each `$ drafter …` line runs through click's CliRunner against
                             drafter.cli.main; the lines after it must appear in its
                             output, in order (whitespace runs count as one space, `…`
@@ -113,7 +114,7 @@ def test_guide_examples_run(tmp_path, monkeypatch):
     runner = CliRunner()
     ran = 0
     for b in blocks(GUIDE.read_text(encoding="utf-8")):
-        if b.lang == "yaml" and "title" in b.attrs:
+        if b.lang in ("yaml", "csv") and "title" in b.attrs:
             path = tmp_path / b.attrs["title"]
             assert tmp_path in path.resolve().parents, b.where()
             path.parent.mkdir(parents=True, exist_ok=True)
