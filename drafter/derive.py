@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
-from .rules import body, date_line, doctypes, inline, particulars, recipients, signature, so_ky_hieu
+from .rules import body, date_line, doctypes, inline, particulars, proper_names, recipients, signature, so_ky_hieu
 from .rules import layout, linebreak
 
 if TYPE_CHECKING:  # tables and figure references load only for drafts that have them
@@ -97,8 +97,8 @@ class Document:
 
 
 def issuer_name_inline(draft: Draft) -> str:
-    """The issuer's name on one line, normal words: "Ủy ban nhân dân tỉnh Hưng Yên" is
-    not derivable from capitals, so references use the name as typed in capitals."""
+    """The issuer's name on one line, as typed (in capitals); :func:`_issuer_words`
+    writes it for a sentence."""
     return " ".join(" ".join(line.split()) for line in draft.co_quan.lines)
 
 
@@ -143,19 +143,9 @@ def reference_line(
 
 
 def _issuer_words(draft: Draft) -> str:
-    """The issuer in running text: "Ủy ban nhân dân tỉnh Hưng Yên" from its capitals."""
-    words = issuer_name_inline(draft).split()
-    if not words:
-        return ""
-    lowered = " ".join(words).lower()
-    # Only the first letter and proper names are capitalised; the place name is the
-    # dia_danh, which we restore as typed.
-    place = draft.co_quan.dia_danh
-    idx = lowered.rfind(place.lower())
-    text = lowered[0].upper() + lowered[1:]
-    if idx > 0:
-        text = text[:idx] + place + text[idx + len(place):]
-    return text
+    """The issuer in running text, with Phụ lục II's capitals (rules/proper_names):
+    "Ủy ban nhân dân tỉnh Hưng Yên", "Sở Tài chính" from their capitals."""
+    return proper_names.running(issuer_name_inline(draft), place=draft.co_quan.dia_danh)
 
 
 def _articles(items: list[str]) -> tuple[Article, ...]:

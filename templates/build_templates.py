@@ -98,6 +98,8 @@ STYLES = [
     ("DrBodyLast", "Nội dung - đoạn cuối", _ppr(**BODY_PPR, keep_next=True), sized(G.BODY)),
     ("DrSection", "Nội dung - mục", _ppr(**BODY_PPR, keep_next=True), sized(G.SECTION, bold=True)),
     ("DrChapter", "Chương, phần", spaced(G.CHAPTER, keep_next=True), sized(G.CHAPTER, bold=True)),
+    ("DrChapterTitle", "Tên chương, phần", spaced(G.CHAPTER_TITLE, keep_next=True), sized(G.CHAPTER_TITLE, bold=True)),
+    ("DrArticle", "Nội dung - điều", _ppr(**BODY_PPR, keep_next=True), sized(G.ARTICLE, bold=True)),
     ("DrCanCu", "Căn cứ", _ppr(**BODY_PPR), sized(G.CAN_CU, italic=True)),
     ("DrDecision", "Quyết định:", spaced(G.DECISION_WORD, keep_next=True), sized(G.DECISION_WORD, bold=True)),
     ("DrNoiNhanLabel", "Nơi nhận:", spaced(G.NOI_NHAN, jc="left"), sized(G.NOI_NHAN, bold=True, italic=True)),
@@ -221,6 +223,10 @@ def body_loop(expr: str) -> str:
         + p("DrSection", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
         + tag("DrBody", "{%p elif para.kind == 'chapter' %}")
         + p("DrChapter", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p elif para.kind == 'chapter_title' %}")
+        + p("DrChapterTitle", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
+        + tag("DrBody", "{%p elif para.kind == 'article' %}")
+        + p("DrArticle", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
         + tag("DrBody", "{%p elif loop.last %}")
         + p("DrBodyLast", runs='<w:r><w:t>{{r para.runs }}</w:t></w:r>')
         + tag("DrBody", "{%p else %}")

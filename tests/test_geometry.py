@@ -28,6 +28,7 @@ STYLE_ELEMENT = {
     "DrMark": "mark", "DrTenLoai": "ten_loai", "DrTrichYeu": "trich_yeu", "DrThamQuyen": "authority_line",
     "DrKemTheo": "kem_theo", "DrKinhGui": "kinh_gui", "DrKinhGuiItem": "kinh_gui", "DrKinhGuiLast": "kinh_gui",
     "DrBody": "body", "DrBodyLast": "body", "DrSection": "section", "DrChapter": "chapter", "DrCanCu": "can_cu",
+    "DrChapterTitle": "chapter_title", "DrArticle": "article",
     "DrDecision": "decision_word", "DrNoiNhanLabel": "noi_nhan", "DrNoiNhan": "noi_nhan_items",
     "DrAuthority": "authority", "DrAuthorityFirst": "authority", "DrSigner": "signer",
     "DrPageNumber": "page_number", "DrPhuLuc": "phu_luc", "DrPhuLucTitle": "phu_luc_title",
@@ -35,7 +36,7 @@ STYLE_ELEMENT = {
 }
 # Styles whose space above or below is not their element's own (a list's first and
 # last line, the authority's first line, paragraphs that take the body's spacing).
-OWN_SPACING = {"DrKinhGuiItem", "DrKinhGuiLast", "DrAuthorityFirst", "DrBody", "DrBodyLast", "DrSection", "DrCanCu"}
+OWN_SPACING = {"DrKinhGuiItem", "DrKinhGuiLast", "DrAuthorityFirst", "DrBody", "DrBodyLast", "DrSection", "DrArticle", "DrCanCu"}
 
 
 def test_examples():

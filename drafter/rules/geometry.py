@@ -101,7 +101,12 @@ BODY_LINE = Setting(1.15, Range(1, 1.5), "giãn dòng (lần dòng đơn)")
 BODY_INDENT_MM = Setting(12.7, Range(10, 12.7), "thụt đầu dòng (mm)")
 CAN_CU = Element("căn cứ", 14, Range(13, 14))
 SECTION = Element("đề mục", 14, Range(13, 14))  # I., II., A. … headings: bold body text
-CHAPTER = Element("phần, chương", 14, Range(13, 14), before=6, after=6)
+# "Phần", "Chương", "Mục" and their number on a line of their own, their title just under
+# it (both centred bold, as large as the body; Phụ lục I, mục II.6): air above the pair,
+# none between them, the body's space after the title.
+CHAPTER = Element("phần, chương", 14, Range(13, 14), before=12)
+CHAPTER_TITLE = Element("tên phần, chương", 14, Range(13, 14), after=6)
+ARTICLE = Element("điều", 14, Range(13, 14))  # "Điều 1. Phạm vi điều chỉnh": bold body text
 
 # --------------------------------------------------------------------------- header (ô 1–4, 10)
 
@@ -175,6 +180,7 @@ ELEMENTS: dict[str, Element] = {
     "ten_loai": TEN_LOAI, "trich_yeu": TRICH_YEU, "kem_theo": KEM_THEO,
     "authority_line": AUTHORITY_LINE, "decision_word": DECISION_WORD,
     "kinh_gui": KINH_GUI, "body": BODY, "can_cu": CAN_CU, "section": SECTION, "chapter": CHAPTER,
+    "chapter_title": CHAPTER_TITLE, "article": ARTICLE,
     "authority": AUTHORITY, "signer": SIGNER, "noi_nhan": NOI_NHAN, "noi_nhan_items": NOI_NHAN_ITEMS,
     "page_number": PAGE_NUMBER, "phu_luc": PHU_LUC, "phu_luc_title": PHU_LUC_TITLE,
     "don_vi_tinh": DON_VI_TINH, "bang_chu": BANG_CHU,
