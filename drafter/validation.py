@@ -331,7 +331,7 @@ def _left_as_made(loaded: Loaded) -> list[Problem]:
     for path, n, problem in hits:
         pos = loaded.position(path)
         value = _value_at(data, path)
-        if isinstance(value, str) and "\n" in value.strip("\n") and pos.line:
+        if isinstance(value, str) and "\n" in value and pos.line:
             pos = Position(pos.file, pos.line + 1 + n)  # a line of a block (noi_dung: |)
         out.append(problem.at(pos, key_name(path)))
     return out
