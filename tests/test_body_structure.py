@@ -193,6 +193,32 @@ def test_issuer_in_running_text_keeps_the_capitals_of_phu_luc_ii(tmp_path, prese
     assert ref.text.endswith(f" của {name})"), ref.text
 
 
+EVERY_PRESET = {  # every built-in agency preset, its name as a sentence writes it
+    "bo-cong-thuong": "Bộ Công Thương",
+    "demo": "Sở Công Thương",
+    "so-tai-chinh-ha-tinh": "Sở Tài chính",
+    "ubnd-tinh-ha-tinh": "Ủy ban nhân dân tỉnh Hà Tĩnh",
+    "ubnd-tinh-hung-yen": "Ủy ban nhân dân tỉnh Hưng Yên",
+    "ubnd-tinh-quang-ngai": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+    "ubnd-tinh-vinh-long": "Ủy ban nhân dân tỉnh Vĩnh Long",
+    "ubnd-xa-tien-dien": "Ủy ban nhân dân xã Tiên Điền",
+}
+
+
+def test_every_built_in_agency_preset_reads_right_in_a_sentence():
+    from drafter import resources
+    from drafter.inputs.yamlfile import load
+    from drafter.rules import proper_names
+
+    folder = resources.presets_dir()
+    agencies = {f.stem for f in folder.glob("*.yaml") if "co_quan" in f.read_text(encoding="utf-8")}
+    assert agencies == set(EVERY_PRESET)
+    for stem, name in EVERY_PRESET.items():
+        co_quan = load(folder / f"{stem}.yaml").data["co_quan"]
+        ten = co_quan["ten"] if isinstance(co_quan["ten"], str) else " ".join(co_quan["ten"])
+        assert proper_names.running(ten, place=co_quan["dia_danh"]) == name, stem
+
+
 # ------------------------------------------------------------------ Lưu
 
 
