@@ -302,14 +302,21 @@ def _complete(at: _Placer, data: Mapping, found: list[Problem]) -> list[Problem]
     def reported(key: str) -> bool:
         return any(k == key or key.startswith(f"{k}.") or k.startswith(f"{key}.") for k in keys)
 
+    found = [((), t.slug, p) for p in completeness.validate(t.slug, data)]
+    attached = data.get("van_ban_kem_theo")
+    for i, a in enumerate(attached if isinstance(attached, list) else []):
+        slug = a.get("loai") if isinstance(a, Mapping) else None
+        if isinstance(slug, str) and slug in doctypes.BY_SLUG:
+            found += [(("van_ban_kem_theo", i), slug, p)
+                      for p in completeness.validate(slug, a, completeness.ATTACHED_NEEDS)]
     out = []
-    for p in completeness.validate(t.slug, data):
-        path = key_path(p.key)
-        if reported(p.key):
+    for base, _, p in found:
+        path = base + key_path(p.key)
+        if reported(key_name(path)):
             continue
         # A key not written at all is shown at the type that needs it.
-        written = path in at.loaded.origins or any(path[:i] in at.loaded.origins for i in range(1, len(path)))
-        out.append(p.at(at.loaded.position(path if written else ("loai",)), p.key))
+        written = any(path[:i] in at.loaded.origins for i in range(len(base) + 1, len(path) + 1))
+        out.append(p.at(at.loaded.position(path if written else base + ("loai",)), key_name(path)))
     return out
 
 

@@ -103,6 +103,18 @@ def test_an_empty_value_is_refused_at_its_own_line(run, tmp_path):
     assert "Báo cáo cần nội dung: khóa 'noi_dung' để trống." in r.output
 
 
+def test_an_attached_document_without_a_body_is_refused_at_its_type(run, tmp_path):
+    put(tmp_path, "qd.yaml", "loai: quyet-dinh\ntrich_yeu: Ban hành Quy chế\n" + ISSUER +
+        "dieu: [Ban hành kèm theo Quyết định này Quy chế làm việc.]\n" + SIGNER +
+        "van_ban_kem_theo:\n  - loai: quy-che\n    trich_yeu: Làm việc\n")
+    r = run("render", "qd.yaml")
+    assert r.exit_code == 1, r.output
+    (line,) = lines_of(r.output, "lỗi")
+    assert line == ("qd.yaml:12:5: lỗi [van_ban_kem_theo[0].noi_dung]: "
+                    "Quy chế cần nội dung: khóa 'noi_dung' chưa có."), line
+    assert not (tmp_path / "qd.docx").exists()
+
+
 def test_a_missing_signer_name_is_said_once(run, tmp_path):
     put(tmp_path, "tb.yaml", "loai: thong-bao\ntrich_yeu: Kết quả\nnoi_dung: Nội dung thông báo.\n" + ISSUER +
         'ky:\n  chuc_vu: CHỦ TỊCH\n  ho_ten: ""\n')

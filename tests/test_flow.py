@@ -174,6 +174,8 @@ EVERY_KIND = [
     ("phu_luc[2].bang", 35, ERROR, "Không tìm thấy tệp"),
     # model: an unknown document type (of an attached document)
     ("van_ban_kem_theo[0].loai", 37, ERROR, "không có trong danh mục"),
+    # rules: what an attached document's type needs (its body), at its type
+    ("van_ban_kem_theo[1].noi_dung", 39, ERROR, "Kế hoạch cần nội dung"),
     # rules: a forbidden signer combination, in an attached document
     ("van_ban_kem_theo[1].ky.tuq", 41, ERROR, "TL. (thừa lệnh) và TUQ."),
     # rules: KT. and Q. together

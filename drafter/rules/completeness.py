@@ -88,6 +88,9 @@ def _needs(t: doctypes.DocType) -> tuple[Need, ...]:
 
 
 NEEDS: dict[str, tuple[Need, ...]] = {t.slug: _needs(t) for t in doctypes.TYPES}
+# A document issued with a quyết định (van_ban_kem_theo[]): its trích yếu the model
+# requires, its signer is the decision's unless it has its own; its body it must have.
+ATTACHED_NEEDS: tuple[Need, ...] = (NOI_DUNG,)
 
 
 def format(slug: str) -> str:
@@ -117,13 +120,17 @@ def _get(data: Any, key: str) -> tuple[bool, Any]:
     return True, data
 
 
-def validate(slug: str, data: Mapping) -> list[Problem]:
-    """Each part type `slug` needs that `data` (the merged draft, as read) lacks, as an
-    error at its key; an empty item of a list whose every item must hold text (an
-    article) at that item."""
+def validate(slug: str, data: Mapping, needs: tuple[Need, ...] | None = None) -> list[Problem]:
+    """Each part type `slug` needs (`needs`: of an attached document) that `data` (the
+    merged draft, as read) lacks, as an error at its key; an empty item of a list whose
+    every item must hold text (an article) at that item.
+
+    >>> [(p.key, p.message) for p in validate("quy-che", {"trich_yeu": "Làm việc"}, ATTACHED_NEEDS)]
+    [('noi_dung', "Quy chế cần nội dung: khóa 'noi_dung' chưa có.")]
+    """
     t = doctypes.get(slug)
     out: list[Problem] = []
-    for need in NEEDS[slug]:
+    for need in NEEDS[slug] if needs is None else needs:
         written, value = _get(data, need.key)
         if any(_text(_get(data, k)[1]) for k in need.or_keys):
             continue
