@@ -48,7 +48,11 @@ def write_problem(exc: OSError, path: str | os.PathLike[str] | None = None, *, k
     if isinstance(exc, FolderWriteError):
         return Problem(f"Không tạo được thư mục: {write_failure_reason(exc)}.{tail}", position, key=key,
                        hint=write_failure_hint(exc))
-    folder = (display_path(os.path.dirname(os.path.abspath(os.fspath(where)))) if where else None)
+    folder = None
+    if where:
+        parent = os.path.dirname(os.path.abspath(os.fspath(where)))
+        folder = display_path(parent)
+        folder = parent if folder in (".", "") else folder  # "thư mục '.'" says nothing to a clerk
     reason = write_failure_reason(exc, folder)
     return Problem(f"Không ghi được tệp: {reason}.{tail}", position, key=key, hint=write_failure_hint(exc))
 

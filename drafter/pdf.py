@@ -598,16 +598,32 @@ def to_png(pdf_path: Path | str, out_dir: Path | str, stem: str, *, dpi: int = 8
     longer preview removed; without it an earlier image refuses the whole preview
     (:func:`check_pages`, raising as the atomic writer). OutputWriteError when the
     folder cannot be written."""
-    import re
-
-    from .package.atomic import ensure_folder, publish_file
-    from .package.errors import OutputWriteError
+    from .package.atomic import ensure_folder
 
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         raise PopplerMissing()
     out_dir = Path(out_dir)
+    made_folder = not out_dir.exists()
     ensure_folder(out_dir)
+    try:
+        return _to_png(pdftoppm, pdf_path, out_dir, stem, dpi=dpi, timeout=timeout, force=force)
+    except BaseException:
+        if made_folder:  # a failed preview leaves no empty folder behind
+            try:
+                out_dir.rmdir()
+            except OSError:
+                pass
+        raise
+
+
+def _to_png(pdftoppm: str, pdf_path: Path | str, out_dir: Path, stem: str, *, dpi: int, timeout: float,
+            force: bool) -> list[Path]:
+    import re
+
+    from .package.atomic import publish_file
+    from .package.errors import OutputWriteError
+
     check_pages(out_dir, stem, force=force)
     try:
         staging = Path(tempfile.mkdtemp(prefix=".drafter-png-", dir=out_dir))
