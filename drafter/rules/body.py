@@ -36,6 +36,8 @@ adds the end one.
 
 >>> [p.text for p in format("Đã giao xong./.\nCòn lại một việc./.")]
 ['Đã giao xong.', 'Còn lại một việc./.']
+>>> [p.text for p in format("Còn lại một việc.\n./.")]
+['Còn lại một việc./.']
 """
 
 from __future__ import annotations
@@ -166,7 +168,7 @@ def paragraphs(text: str | None) -> list[Paragraph]:
     for ln in lines:
         spans = _strip_marks(inline.parse(ln))
         plain = "".join(s.text for s in spans).strip()
-        if not plain:
+        if not plain or (plain == "." and END_MARK in ln):  # a "./." on a line of its own
             continue
         if title_next and _is_title(plain):
             result.append(Paragraph(CHAPTER_TITLE, (inline.Span(_upper(" ".join(plain.split()))),)))

@@ -121,7 +121,8 @@ def luu_line(luu: str | list[str] | None, *, unit: str | None = None) -> str:
         if p and key not in seen:
             seen.add(key)
             parts.append(p)
-    if unit and unit_key(unit) not in seen:
+    if unit and unit_key(unit) and unit_key(unit) not in seen:
+        unit = unit.strip()
         parts.insert(0, unit)
     return f"Lưu: {', '.join([LUU_FIRST, *parts])}."
 
