@@ -93,6 +93,30 @@ class DrafterError(Exception):
         return [p for p in self.problems if p.severity == ERROR]
 
 
+def read_refusal(exc: OSError) -> str:
+    """Why a file could not be read, in Vietnamese (never the system's English
+    strerror, "Permission denied").
+
+    >>> import errno
+    >>> read_refusal(PermissionError(errno.EACCES, "Permission denied"))
+    'không có quyền đọc tệp này'
+    >>> read_refusal(OSError(errno.EIO, "Input/output error"))
+    'hệ thống tệp từ chối (mã lỗi 5)'
+    """
+    import errno
+
+    return {
+        errno.EACCES: "không có quyền đọc tệp này",
+        errno.EPERM: "không có quyền đọc tệp này",
+        errno.ENOENT: "không tìm thấy tệp",
+        errno.EISDIR: "đây là một thư mục, không phải tệp",
+        errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+        errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+        errno.ELOOP: "đường dẫn là một vòng liên kết (symlink)",
+        errno.EIO: "hệ thống tệp từ chối (mã lỗi 5)",
+    }.get(exc.errno, f"hệ thống tệp từ chối (mã lỗi {exc.errno})")
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user typed it if relative to the current folder, else absolute."""
     p = Path(path)

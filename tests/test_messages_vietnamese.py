@@ -412,3 +412,18 @@ def test_ctrl_c_during_a_command_is_a_plain_message_and_exit_1(tmp_path, cmd):
     if cmd[0] != "batch":
         assert proc.returncode == 1, text
     assert "Đã dừng" in text and english(text, [str(fifo)]) == [], text
+
+
+def test_a_draft_that_cannot_be_read_is_said_in_vietnamese(here, monkeypatch):
+    import errno
+
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "ban-thao.yaml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    args = ["render", "ban-thao.yaml"]
+    _check(run(*args), args, 1, ["ban-thao.yaml: lỗi: Không đọc được tệp: không có quyền đọc tệp này."])

@@ -30,7 +30,7 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scanner import RoundTripScanner
 
-from ..errors import WARNING, DrafterError, Position, Problem, display_path
+from ..errors import WARNING, DrafterError, Position, Problem, display_path, read_refusal
 from ..env import KiB, env_limit
 
 KeyPath = tuple  # of str keys and int list indices
@@ -613,6 +613,6 @@ def load(path: str | Path, limits: YamlLimits | None = None) -> Loaded:
     except IsADirectoryError:
         raise DrafterError(Problem("Đây là một thư mục, không phải tệp YAML.", Position(file))) from None
     except OSError as exc:
-        raise DrafterError(Problem(f"Không đọc được tệp: {exc.strerror}.", Position(file))) from None
+        raise DrafterError(Problem(f"Không đọc được tệp: {read_refusal(exc)}.", Position(file))) from None
     _check_size(len(raw), raw, file, limits)
     return parse_text(_decode(raw, file), file, limits)
