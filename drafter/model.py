@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from .errors import Problem
-from .inputs.yamlfile import Loaded, key_name, typed_text
+from .inputs.yamlfile import Loaded, found_words, key_name, typed_text
 from .rules import cells, date_line, doctypes, words
 
 
@@ -245,15 +245,7 @@ _RANGE_WORDS = {"greater_than_equal": "từ {ge} trở lên", "less_than_equal":
 _OTHER = "Giá trị của '{key}' không hợp lệ."
 
 
-def _found_words(found: Any) -> str:
-    """What was found where another kind of value was wanted, in the user's words."""
-    if found is None or (isinstance(found, str) and not found.strip()):
-        return "đang để trống"
-    if isinstance(found, dict):
-        return "gặp một nhóm khóa con"
-    if isinstance(found, list):
-        return "gặp một danh sách"
-    return f"gặp '{typed_text(found)}'"
+_found_words = found_words
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -328,6 +328,21 @@ def typed_text(value: Any) -> str:
     return str(value)
 
 
+def found_words(found: Any) -> str:
+    """What was found where another kind of value was wanted, in a clerk's words.
+
+    >>> found_words(None), found_words({"a": 1}), found_words([1]), found_words(TypedFloat(1.5, "1.500"))
+    ('đang để trống', 'gặp một nhóm khóa con', 'gặp một danh sách', "gặp '1.500'")
+    """
+    if found is None or (isinstance(found, str) and not found.strip()):
+        return "đang để trống"
+    if isinstance(found, dict):
+        return "gặp một nhóm khóa con"
+    if isinstance(found, list):
+        return "gặp một danh sách"
+    return f"gặp '{typed_text(found)}'"
+
+
 def _typed(value: Any, lines: list[str] | None, at: tuple[int, int] | None) -> Any:
     """A YAML float as a :class:`TypedFloat` holding its text from the file."""
     if not isinstance(value, float) or isinstance(value, TypedFloat):

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import get_close_matches
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Union, get_args
 
 from pydantic import (
     BaseModel,
@@ -44,6 +44,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic_core import PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from drafter.rules import cells
 from drafter.rules.numbers import format_number, parse_number
@@ -195,7 +196,7 @@ def to_amount(value: Any) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"Cần một số, không phải giá trị đúng/sai ({value}).")
+        raise ValueError(f"Cần một số, không phải giá trị đúng/sai ({'true' if value else 'false'}).")
     if isinstance(value, float):
         raise ValueError(_float_message(value))
     if isinstance(value, int):
@@ -209,7 +210,9 @@ def to_amount(value: Any) -> Decimal | None:
         if text.casefold() in _EMPTY_MARKS:
             return None
         return parse_number(text)
-    raise ValueError(f"Cần một số (ví dụ 8.374 hoặc \"12,5\"), không phải {type(value).__name__}.")
+    from drafter.inputs.yamlfile import found_words
+
+    raise ValueError(f"Cần một số (ví dụ 8.374 hoặc \"12,5\"), nhưng {found_words(value)}.")
 
 
 def _figures(value: Any) -> Any:
@@ -248,8 +251,10 @@ def _figures(value: Any) -> Any:
 
 
 def _text_value(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        raise PydanticCustomError("text", "Cần một đoạn văn bản, không phải '{v}'.", {"v": value})
+    if value is None:
+        raise PydanticCustomError("text", "Đang để trống: cần một đoạn văn bản.")
+    if isinstance(value, bool):
+        raise PydanticCustomError("text", "Cần một đoạn văn bản, không phải '{v}'.", {"v": "true" if value else "false"})
     if isinstance(value, float):
         raise PydanticCustomError("text", "Cần một đoạn văn bản; hãy đặt '{v}' trong ngoặc kép.", {"v": value})
     if isinstance(value, int):
@@ -512,6 +517,9 @@ _TYPE_WORDS = {
 }
 
 
+_PYDANTIC_TYPES = frozenset(get_args(ErrorType)) - {"value_error", "assertion_error"}
+
+
 def _allowed_keys(loc: tuple) -> list[str]:
     """Keys allowed in the mapping that holds the key at ``loc`` (for suggestions)."""
     model: Any = Bang
@@ -553,13 +561,15 @@ def problems_from_validation(exc: ValidationError, *, model: type[BaseModel] = B
         elif kind == "too_short":
             msg = f"Danh sách '{_path_text(loc)}' không được để trống."
         elif kind in _TYPE_WORDS:
-            found = err.get("input")
-            shown = type(found).__name__ if isinstance(found, (dict, list)) else found
-            msg = f"Giá trị của '{_path_text(loc)}' sai kiểu: {_TYPE_WORDS[kind]}, nhưng gặp '{shown}'."
+            from drafter.inputs.yamlfile import found_words
+
+            msg = f"Giá trị của '{_path_text(loc)}' sai kiểu: {_TYPE_WORDS[kind]}, nhưng {found_words(err.get('input'))}."
         else:
             msg = err["msg"]
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
+            elif kind in _PYDANTIC_TYPES:  # pydantic's own English: never shown
+                msg = "giá trị không hợp lệ."
             if loc:
                 msg = f"{_path_text(loc)}: {msg}"
         sig = (loc, msg)
