@@ -530,8 +530,8 @@ def run(
 
     started = time.perf_counter()
     if (data is None) == (units is None):
-        raise DrafterError(Problem("Cần đúng một nguồn dữ liệu: tệp DATA (.csv/.xlsx) hoặc --units \"Tên tỉnh\".",
-                                   key="DATA"))
+        raise DrafterError(Problem("Cần đúng một nguồn dữ liệu: tệp DỮ_LIỆU (.csv/.xlsx) hoặc --units \"Tên tỉnh\".",
+                                   key="DỮ_LIỆU"))
     draft_path = Path(draft)
     loaded = api.load(draft_path)
     # What render refuses in the draft itself, batch refuses for every row, up front.

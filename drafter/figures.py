@@ -124,7 +124,9 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
             try:
                 value = template.render(phu_luc=figures)
             except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
-                raise FigureError(f"Không trích được số liệu '{m.group(0)}': {str(exc).rstrip('.')}.") from None
+                from .template_words import words
+
+                raise FigureError(f"Không trích được số liệu '{m.group(0)}': {words(exc)}.") from None
         except FigureError as exc:
             problems.append(str(exc))
             return m.group(0)

@@ -160,7 +160,9 @@ class BoundedTemplate(Template):
         except BudgetError:
             raise
         except (RecursionError, OverflowError, ArithmeticError, MemoryError) as exc:
-            raise BudgetError(f"biểu thức không tính được ({type(exc).__name__}: {exc})") from None
+            from .template_words import words
+
+            raise BudgetError(f"biểu thức không tính được ({words(exc)})") from None
         except Exception:
             self.environment.handle_exception()
         finally:

@@ -427,3 +427,30 @@ def test_a_draft_that_cannot_be_read_is_said_in_vietnamese(here, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     args = ["render", "ban-thao.yaml"]
     _check(run(*args), args, 1, ["ban-thao.yaml: lỗi: Không đọc được tệp: không có quyền đọc tệp này."])
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("{{ phu_luc[0].tong.kinh_phi.voi_dvt }}", "{{ phu_luc[0].tong.kinh_phi.khong_co }}", "không có 'khong_co'"),
+    ("{{ phu_luc[0].tong.kinh_phi.voi_dvt }}", "{{ phu_luc[0].tong.kinh_phi | khong_co }}", "viết sai"),
+])
+def test_a_quoted_figure_that_cannot_be_read_is_said_in_vietnamese(here, old, new, needle):
+    text = (REPO / "samples" / "004-quyet-dinh-hung-yen.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (here / "qd.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    args = ["render", "qd.yaml"]
+    _check(run(*args), args, 1, ["qd.yaml:", needle])
+
+
+@pytest.mark.parametrize("expression, needle", [
+    ("{{ hang.ten | khong_co }}", "không có bộ lọc 'khong_co'"),
+    ("{{ hang.ten[ }}", "thiếu dấu ']'"),
+    ("{{ hang.ten hang.ma }}", "thừa 'hang'"),
+    ("{{ 1 + hang.ten }}", "không tính được"),
+])
+def test_a_batch_expression_mistake_is_said_in_vietnamese(here, expression, needle):
+    text = re.sub(r"(?m)^trich_yeu: .*$", f"trich_yeu: \"tăng cường {expression}\"",
+                  SAMPLE.read_text(encoding="utf-8"), count=1)
+    (here / "lo.yaml").write_text(text, encoding="utf-8")
+    (here / "du-lieu.csv").write_text("ma,ten\n1,A\n", encoding="utf-8")
+    args = ["batch", "lo.yaml", "du-lieu.csv", "-o", "ra"]
+    _check(run(*args), args, 1, [needle])

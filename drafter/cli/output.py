@@ -2,8 +2,9 @@
 errors into Vietnamese messages and exit codes.
 
 Exit codes: 0 success; 1 a problem in the user's input or files (printed in
-Vietnamese with file, line and key); 2 wrong command-line usage (click's own);
-130 interrupted.
+Vietnamese with file, line and key), or Ctrl-C ("Đã dừng theo yêu cầu."); 2 wrong
+command-line usage (click's own, in Vietnamese: cli/vietnamese.py). `drafter batch`
+stopped by a signal: 128 + its number (130 for Ctrl-C), as a shell reports it.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def handle_errors(fn):
         except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
             sys.stderr.close()
             sys.exit(0)
-        except KeyboardInterrupt:
-            click.echo("Đã dừng theo yêu cầu.", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt:  # Ctrl-C: an ordinary event, not a fault
+            click.echo("\nĐã dừng theo yêu cầu.", err=True)
+            sys.exit(1)
         except click.exceptions.ClickException:
             raise
         except Exception as exc:  # an unexpected fault: say so plainly, keep the detail for us

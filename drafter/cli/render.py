@@ -4,6 +4,7 @@ modules are imported inside each command so that `drafter --help` stays quick.""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -51,11 +52,6 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
     click.echo(f"Sửa {display_path(result.draft)} rồi chạy: drafter render {display_path(result.draft)} --force")
 
 
-def _stdin_is_terminal() -> bool:
-    """Whether `drafter new` may ask (a terminal types its answers; tests set this)."""
-    return sys.stdin.isatty()
-
-
 def _check_new_outputs(loai: str, name: str | None, force: bool) -> None:
     """The replace rule for the two files `drafter new` writes (TÊN.yaml, TÊN.docx), before
     it asks anything or writes either: neither is written when one may not be (a
@@ -70,6 +66,11 @@ def _check_new_outputs(loai: str, name: str | None, force: bool) -> None:
         check_outputs([draft, draft.with_suffix(".docx")], force=force)
     except OSError:
         return  # a name the system refuses (too long): drafter new says so, naming -o
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether `drafter new` may ask (a terminal types its answers; tests set this)."""
+    return sys.stdin.isatty()
 
 
 @click.command(context_settings=CONTEXT)
@@ -124,7 +125,21 @@ def types(as_json: bool) -> None:
         click.echo(f"{r['loai']:<{width}}  {r['viet_tat'] or '—':<4}  {r['ten']}")
 
 
-@click.command(context_settings=CONTEXT)
+class _SignedNumberCommand(click.Command):
+    """`drafter words -5`, `drafter words -1.500.000 --dong`: a negative number is the
+    argument SỐ, not an option."""
+
+    def parse_args(self, ctx, args):
+        negative = [a for a in args if _NEGATIVE.fullmatch(a)]
+        if negative and "--" not in args:
+            args = [a for a in args if not _NEGATIVE.fullmatch(a)] + ["--", *negative]
+        return super().parse_args(ctx, args)
+
+
+_NEGATIVE = re.compile(r"-[0-9].*")  # "-5x" too: the number parser says why it is no number
+
+
+@click.command(cls=_SignedNumberCommand, context_settings=CONTEXT)
 @click.argument("number", metavar="SỐ")
 @click.option("--dong/--no-dong", default=False, help="Đọc thành số tiền: 'Bằng chữ: … đồng.'")
 @click.option("--le", "zero_tens", flag_value="lẻ", default=None, help="Đọc số 0 hàng chục là 'lẻ' (mặc định 'linh').")

@@ -192,7 +192,9 @@ class RowTemplate:
             try:
                 parts = _compile_parts(_get(data, p))
             except TemplateError as exc:
-                raise RowError(f"Biểu thức '{{{{ … }}}}' viết sai: {exc}.", key=_key(p)) from None
+                from ..template_words import words
+
+                raise RowError(f"Biểu thức '{{{{ … }}}}' viết sai: {words(exc)}.", key=_key(p)) from None
             if any(not isinstance(x, str) for x in parts):
                 self.compiled[p] = parts
                 # Where each cell goes, for naming a cell in a problem of its value:
@@ -224,7 +226,7 @@ class RowTemplate:
             except (TemplateError, TypeError, ValueError) as exc:
                 known = f" Các cột có: {', '.join(self.columns)}." if "không có cột" in str(exc) else ""
                 raise RowError(
-                    f"Không điền được giá trị ({str(exc).rstrip('.')}). Kiểm tra tên cột sau 'hang.'.{known}",
+                    f"Không điền được giá trị ({_words(exc)}). Kiểm tra tên cột sau 'hang.'.{known}",
                     key=_key(p)) from None
         for col in self.key_columns:
             value = values.get(col)
@@ -287,3 +289,9 @@ def _key(path: tuple) -> str:
     for k in path:
         out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
     return out
+
+
+def _words(exc: BaseException) -> str:
+    from ..template_words import words
+
+    return words(exc)

@@ -344,7 +344,9 @@ def _read_records(
     except IsADirectoryError:
         raise SheetError(path, "Đây là một thư mục, không phải tệp bảng tính.") from None
     except OSError as exc:
-        raise SheetError(path, f"Không mở được tệp: {exc.strerror or exc}.") from None
+        from ..errors import read_refusal
+
+        raise SheetError(path, f"Không mở được tệp: {read_refusal(exc)}.") from None
 
     if head.startswith(_OLE_MAGIC):
         raise SheetError(

@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
 from ..sandbox import BoundedSandbox, BudgetError
+from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
@@ -85,7 +86,7 @@ class CompiledTemplate:
             return _jinja_template(env, source, name)
         except TemplateError as exc:
             raise TemplateRenderError(Problem(
-                f"Mẫu trình bày {self.path.name} có thẻ viết sai ({exc.message or exc}); chưa tạo được văn bản nào. "
+                f"Mẫu trình bày {self.path.name} có thẻ viết sai ({words(exc)}); chưa tạo được văn bản nào. "
                 "Hãy sửa các thẻ {{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
 
     def render_xml(self, context: dict[str, Any], final_sect_pr: str | None = None) -> str:
@@ -107,7 +108,7 @@ class CompiledTemplate:
                 "Hãy kiểm tra các thẻ {{ … | bang_chu }}, doc_so, so trong mẫu.", Position(display_path(self.path)))) from None
         except TemplateError as exc:  # an agency's template reading what is not there
             raise TemplateRenderError(Problem(
-                f"Mẫu trình bày {self.path.name} dùng giá trị không có ({exc.message or exc}); văn bản không được tạo. "
+                f"Mẫu trình bày {self.path.name} dùng giá trị không có ({words(exc)}); văn bản không được tạo. "
                 "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError):
             # An expression of the agency's template that cannot be computed (adding a
@@ -140,7 +141,8 @@ class CompiledTemplate:
                 parser.Parse(data, True)
             except expat.ExpatError as exc:
                 raise TemplateRenderError(Problem(
-                    f"Mẫu trình bày {self.path.name} sinh ra XML hỏng ({exc}); văn bản không được tạo. "
+                    f"Mẫu trình bày {self.path.name} sinh ra XML hỏng (dòng {exc.lineno}, cột {exc.offset + 1} của XML); "
+                    "văn bản không được tạo. "
                     "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # zlib level 1: a third of level 6's time for a few hundred more bytes per document.
         return self.package.build({MAIN_PART: data}, level=1)
