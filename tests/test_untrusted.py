@@ -609,8 +609,9 @@ def test_batch_ragged_rows(desk):
     (desk / "ragged.csv").write_text(csv_text(rows), encoding="utf-8")
     result, _ = batch(desk, "ragged.csv", "--name", "{so}")
     assert result.exit_code == 1, result.output
-    assert "hàng 2" in result.output and "ngoài các cột có tiêu đề" in result.output
-    assert "hàng 3" in result.output and "kinh_gui" in result.output  # the short row is refused
+    assert "ragged.csv, dòng 2: cảnh báo: Dòng có dữ liệu ngoài các cột có tiêu đề" in result.output
+    # the short row is refused, by its empty cell
+    assert "ragged.csv, dòng 3, cột «kinh_gui» (ô D3, trống): lỗi:" in result.output
     docs = documents(desk)
     assert sorted(docs) == ["12.docx", "13.docx"]
     assert "thừa" not in docs["12.docx"]
@@ -633,8 +634,8 @@ def test_batch_xlsx_formula_cells_refuse_their_row(desk):
     before = (desk / "data.xlsx").read_bytes()
     result, _ = batch(desk, "data.xlsx", "--name", "{so}")
     assert result.exit_code == 1, result.output
-    assert "hàng 2" in result.output and "Ô C2 (ten)" in result.output and "công thức" in result.output
-    assert "hàng 3" in result.output and "Ô E3 (kinh_phi)" in result.output
+    assert "data.xlsx, dòng 2, cột «ten» (ô C2): lỗi: ô chứa công thức" in result.output
+    assert "data.xlsx, dòng 3, cột «kinh_phi» (ô E3): lỗi: ô chứa công thức" in result.output
     assert "Hàng này không được tạo văn bản" in result.output
     docs = documents(desk)
     assert sorted(docs) == ["14.docx"]  # rows with a formula get no document with a hole in it
