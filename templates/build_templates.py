@@ -185,7 +185,7 @@ def header_table(ctx: str, *, second_row: str | None) -> str:
     tn_rule = rule_paragraph(textwidth.width_twips(TIEU_NGU, G.TIEU_NGU.pt, bold=True), right_w - 2 * L.CELL_MARGIN).xml
     left1 = (
         tag("DrCoQuanChuQuan", f"{{%p if {ctx}.chu_quan %}}")
-        + p("DrCoQuanChuQuan", runs=f'<w:r><w:t>{{{{r {ctx}.chu_quan }}}}</w:t></w:r>')  # lines by units
+        + p("DrCoQuanChuQuan", runs=f'<w:r><w:t>{{{{r {ctx}.chu_quan_lines }}}}</w:t></w:r>')  # lines by units
         + tag("DrCoQuanChuQuan", "{%p endif %}")
         + tag("DrCoQuan", f"{{%p for line in {ctx}.co_quan %}}")
         + p("DrCoQuan", "{{ line }}")
@@ -350,7 +350,7 @@ def kinh_gui_block() -> str:
 
 
 def cong_van_body() -> str:
-    vv = p("DrVv", runs='<w:r><w:t>{{r doc.vv }}</w:t></w:r>')  # balanced lines (rules/linebreak)
+    vv = p("DrVv", runs='<w:r><w:t>{{r doc.vv_lines }}</w:t></w:r>')  # balanced lines (rules/linebreak)
     return (
         header_table("doc.header", second_row=vv) + kinh_gui_block() + body_loop("doc.body")
         + signature_table("doc.signing") + appendix_block()
@@ -360,7 +360,7 @@ def cong_van_body() -> str:
 def title_block(ctx: str) -> str:
     return (
         p("DrTenLoai", f"{{{{ {ctx}.type_name }}}}")
-        + p("DrTrichYeu", runs=f'<w:r><w:t>{{{{r {ctx}.trich_yeu }}}}</w:t></w:r>')  # balanced lines
+        + p("DrTrichYeu", runs=f'<w:r><w:t>{{{{r {ctx}.trich_yeu_lines }}}}</w:t></w:r>')  # balanced lines
         + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
     )
 
@@ -387,7 +387,7 @@ def attached_block() -> str:
         + tag("DrEmpty", "{{p att.section_break }}")  # a section of its own: numbering from 1
         + header_table("att.header", second_row=None)
         + p("DrTenLoai", "{{ att.type_name }}")
-        + p("DrTrichYeu", runs='<w:r><w:t>{{r att.trich_yeu }}</w:t></w:r>')
+        + p("DrTrichYeu", runs='<w:r><w:t>{{r att.trich_yeu_lines }}</w:t></w:r>')
         + p("DrKemTheo", "{{ att.reference }}")
         + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
         + body_loop("att.body")
@@ -425,7 +425,7 @@ def quyet_dinh_body() -> str:
     return (
         header_table("doc.header", second_row="")
         + title_block("doc")
-        + p("DrThamQuyen", runs='<w:r><w:t>{{r doc.authority_line }}</w:t></w:r>')
+        + p("DrThamQuyen", runs='<w:r><w:t>{{r doc.authority_lines }}</w:t></w:r>')
         + tag("DrCanCu", "{%p for line in doc.can_cu %}")
         + p("DrCanCu", "{{ line }}")
         + tag("DrCanCu", "{%p endfor %}")

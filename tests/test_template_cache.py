@@ -91,7 +91,7 @@ def test_an_unproven_agency_template_is_cached_as_unproven(tmp_path, monkeypatch
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "word/document.xml":
-                data = data.replace(b"{{ doc.vv }}", b"{{ doc.vv|safe }}")
+                data = data.replace(b"{{r doc.vv_lines }}", b"{{ doc.vv|safe }}")
             dst.writestr(item, data)
     assert engine.CompiledTemplate(own).proven is False
     assert engine.CompiledTemplate(own).proven is False  # read back from the cache

@@ -44,11 +44,15 @@ def _header(h: Header) -> dict[str, Any]:
     chu_quan = linebreak.agency_lines(h.chu_quan, layout.HEADER_LEFT_INNER, size_pt=G.CHU_QUAN.pt, bold=False) \
         if h.chu_quan else ()
     return {
-        "chu_quan": lines_markup(chu_quan) if chu_quan else None,
+        # Plain texts stay for agencies' own templates; the shipped ones place the *_lines
+        # (runs with drafter's line breaks) through `{{r … }}`.
+        "chu_quan": h.chu_quan,
+        "chu_quan_lines": lines_markup(chu_quan) if chu_quan else None,
         "co_quan": list(h.co_quan),
         "issuer_rule": rule_paragraph(issuer_rule_length(h.co_quan), layout.HEADER_LEFT_INNER),
         "so_ky_hieu": h.so_ky_hieu,
         "date_line": h.date_line,
+        "marks": _mark(h.secrecy) + _mark(h.urgency),
         "secrecy": _mark(h.secrecy),  # ô 10a, under the số
         "urgency": _mark(h.urgency),  # ô 10b, under the V/v line (công văn) or under 10a
     }
@@ -84,7 +88,8 @@ def _attached(a: Attached, header: dict[str, Any], section_break: Markup) -> dic
         "section_break": section_break,
         "header": header,
         "type_name": a.type_name,
-        "trich_yeu": _title(a.trich_yeu, G.TRICH_YEU.pt, layout.TEXT_W),
+        "trich_yeu": a.trich_yeu,
+        "trich_yeu_lines": _title(a.trich_yeu, G.TRICH_YEU.pt, layout.TEXT_W),
         "reference": a.reference,
         "body": _paras(a.body),
         "signing": _signing(a.signing),
@@ -129,10 +134,13 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
         "doc": {
             "header": header,
             "type_name": doc.doc_type.caps_name if doc.doc_type.has_type_name else None,
-            "trich_yeu": _title(doc.trich_yeu, G.TRICH_YEU.pt, layout.TEXT_W),
-            "vv": _title(doc.vv, G.VV.pt, layout.HEADER_LEFT_INNER, bold=False),
+            "trich_yeu": doc.trich_yeu,
+            "trich_yeu_lines": _title(doc.trich_yeu, G.TRICH_YEU.pt, layout.TEXT_W),
+            "vv": doc.vv,
+            "vv_lines": _title(doc.vv, G.VV.pt, layout.HEADER_LEFT_INNER, bold=False),
             "kinh_gui": {"inline": kg.inline, "lines": list(kg.lines)} if kg else None,
-            "authority_line": lines_markup(linebreak.agency_lines(
+            "authority_line": doc.authority_line,
+            "authority_lines": lines_markup(linebreak.agency_lines(
                 doc.authority_line, layout.TEXT_W, size_pt=G.AUTHORITY_LINE.pt)) if doc.authority_line else None,
             "can_cu": list(doc.can_cu),
             "xet_de_nghi": doc.xet_de_nghi,
