@@ -27,6 +27,7 @@ the narrowest widest line — lines of about equal length.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from . import textwidth
 
@@ -73,14 +74,23 @@ def balance(units: Sequence[str], width: Callable[[str], int], room: int,
     def line(i: int, j: int) -> str:
         return " ".join(units[i:j])
 
-    if width(line(0, n)) <= room:
+    # widths add up: each unit once, a space between (no substring measured again)
+    space = width(" ")
+    edge = [0]
+    for u in units:
+        edge.append(edge[-1] + width(u))
+
+    def measure(i: int, j: int) -> int:
+        return edge[j] - edge[i] + space * (j - i - 1)
+
+    if measure(0, n) <= room:
         return (line(0, n),)
     best: dict[int, tuple] = {n: (0, 0, 0, 0)}  # from unit i to the end: (lines, lone, penalty, widest), next
     nxt: dict[int, int] = {}
     for i in range(n - 1, -1, -1):
         choice = None
         for j in range(i + 1, n + 1):
-            w = width(line(i, j))
+            w = measure(i, j)
             if w > room and j > i + 1:
                 break
             rest = best[j]
@@ -96,6 +106,15 @@ def balance(units: Sequence[str], width: Callable[[str], int], room: int,
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _by_first(phrases: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """The phrases by their first word, the longest first."""
+    out: dict[str, list[list[str]]] = {}
+    for ph in sorted((p.split() for p in phrases), key=len, reverse=True):
+        out.setdefault(ph[0], []).append(ph)
+    return out
+
+
 def _glue(words: list[str], phrases: Sequence[str]) -> list[str]:
     """Join consecutive words that form one of ``phrases`` (the longest first; letter case
     aside: "kinh tế" is "KINH TẾ").
@@ -103,11 +122,11 @@ def _glue(words: list[str], phrases: Sequence[str]) -> list[str]:
     >>> _glue("phát triển kinh tế nông thôn".split(), COMPOUNDS)
     ['phát triển', 'kinh tế', 'nông thôn']
     """
-    split = sorted((p.split() for p in phrases), key=len, reverse=True)
+    by_first = _by_first(tuple(phrases))
     upper = [w.upper() for w in words]
     out, i = [], 0
     while i < len(words):
-        for ph in split:
+        for ph in by_first.get(upper[i], ()):
             if upper[i:i + len(ph)] == ph:
                 out.append(" ".join(words[i:i + len(ph)]))
                 i += len(ph)
