@@ -272,7 +272,8 @@ def _model_in(ann: Any) -> Any:
     return None
 
 
-_BRANCH = re.compile(r"[a-z][a-z-]*\[.*\]|str|int|date|function-after|function-before")
+_BRANCH = re.compile(r"[a-z][a-z-]*\[.*\]|str|int|bool|date|decimal|function-(after|before|wrap|plain)"
+                     r"|constrained-[a-z]+|lax-or-strict|json-or-python|nullable")
 
 
 def _plain_loc(loc: tuple) -> tuple:

@@ -74,11 +74,13 @@ def validate_partial(loaded: Loaded) -> list[Problem]:
 
 def _with_quote_hints(problems: list[Problem], errors: list[dict]) -> list[Problem]:
     """`- Các Sở: Tài chính` is read by YAML as a mapping: say how to keep it text."""
+    from . import model
+
     keys = set()
     for e in errors:
         found = e.get("input")
         if e["type"] == "string_type" and isinstance(found, dict) and len(found) == 1:
-            loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p in ("str", "list[str]")))
+            loc = model._plain_loc(tuple(e["loc"]))
             keys.add(key_name(loc))
     return [dataclasses.replace(p, hint=_QUOTE_HINT) if p.key in keys and not p.hint else p for p in problems]
 
