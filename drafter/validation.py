@@ -27,6 +27,7 @@ from . import model, placeholders, sandbox, scaffold
 from .errors import ERROR, WARNING, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
 from .rules import appendices, body, completeness, date_line, doctypes, plausible, recipients, reform2025, signature, so_ky_hieu, xmlchars
+from .rules import fit
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
@@ -376,6 +377,8 @@ def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
         out += at.all(plausible.signer_name(ky.ho_ten), path)
     if isinstance(data.get("trich_yeu"), str):
         out += at.all(plausible.trich_yeu(data["trich_yeu"]))
+    if parts.draft is not None:  # a place or a unit of the name too wide for its column (rules/fit)
+        out += at.all(fit.validate(parts.draft.co_quan.dia_danh, parts.draft.co_quan.lines))
     kinh_gui = data.get("kinh_gui")
     if isinstance(kinh_gui, (str, list)):
         out += at.all(plausible.kinh_gui(kinh_gui))
