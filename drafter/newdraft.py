@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import api, scaffold
-from .errors import DrafterError, Position, Problem, display_path
+from .errors import DrafterError, Problem, display_path
 from .inputs import presets
 from .rules import doctypes
 from .package.atomic import atomic_write_bytes
@@ -96,12 +96,9 @@ def create(
         raise DrafterError(problem)
     draft_path = folder / f"{stem.removesuffix('.yaml')}.yaml"
     out = draft_path.with_suffix(".docx")
-    for p in (draft_path, out):
-        if p.exists() and not force:
-            raise DrafterError(
-                Problem("Tệp đã có; drafter không ghi đè.", Position(display_path(p)),
-                        hint="Thêm --force để ghi đè, hoặc đặt tên khác bằng -o.")
-            )
+    from .output_problems import check_outputs
+
+    check_outputs((draft_path, out), force=force)  # both, before either is written
     from .inputs import yamlfile
 
     chosen = presets.resolve(yamlfile.parse_text(f"dung: [{preset}]\n", "preset"), folder)

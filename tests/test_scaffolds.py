@@ -361,6 +361,6 @@ def test_presets_copy_user_folder_not_writable(here, monkeypatch):
     monkeypatch.setenv("DRAFTER_USER_DIR", str(blocked))
     r = run("presets", "copy", "demo", "--user")
     assert r.exit_code == 1
-    assert "Không ghi được tệp mẫu" in r.output and "Chưa sao chép được mẫu." in r.output
+    assert "Không ghi được tệp: một phần của đường dẫn là tệp" in r.output and "Chưa sao chép được mẫu." in r.output
     assert not re.search(r"[A-Z][a-z]+ [a-z]+ (denied|exists|directory)", r.output), r.output
     assert os.path.isfile(blocked)

@@ -207,25 +207,8 @@ def copy_preset(name: str, new_name: str | None, folder: Path, *, force: bool = 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, source[1].read_bytes(), force=force)
-    except FileExistsError:
-        raise DrafterError(Problem("Tệp mẫu đã có; drafter không ghi đè.",
-                                   Position(display_path(target)), hint="Thêm --force để ghi đè.")) from None
-    except OSError as exc:
-        raise DrafterError(Problem(f"Không ghi được tệp mẫu: {_os_words(exc)}.",
-                                   Position(display_path(target)),
-                                   hint="Chọn thư mục khác, hoặc nhờ người quản trị cấp quyền ghi.")) from None
+    except OSError as exc:  # refused by the replace rule, or by the file system: the one wording
+        from ..output_problems import write_problem
+
+        raise DrafterError(write_problem(exc, target)) from None
     return source[0], source[1], target
-
-
-def _os_words(exc: OSError) -> str:
-    """What the file system refused, in Vietnamese (never its English strerror)."""
-    import errno
-
-    return {
-        errno.EACCES: "không có quyền ghi vào thư mục này",
-        errno.EPERM: "không có quyền ghi vào thư mục này",
-        errno.EROFS: "ổ đĩa chỉ cho đọc",
-        errno.ENOSPC: "ổ đĩa đã đầy",
-        errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
-        errno.EEXIST: "đã có một tệp trùng tên thư mục cần tạo",
-    }.get(exc.errno, f"hệ thống tệp từ chối (mã lỗi {exc.errno})")
