@@ -244,6 +244,8 @@ class Plan:
             columns = []  # the draft's own text around the cell, as far as can be told
         if not columns:
             return [p.severity, self._draft_place(p.key, p.position), text]
+        if job.values.get(columns[0]) in (None, ""):  # an empty cell: the clerk's fix is to fill it
+            text = p.message + " → Điền ô này trong bảng (hoặc ghi giá trị trong bản thảo)."
         return [p.severity, self._cell(columns[0], job.number, job.values), _KEY_IN_TEXT.sub("", text)]
 
     def _notes(self, problems: list[Problem], job: Job) -> list[list[str]]:

@@ -108,6 +108,7 @@ def test_the_drafts_own_mistake_is_said_once_with_its_line_and_an_empty_key_cell
     lines = [ln for ln in out.splitlines() if "noi_dungg" in ln]
     assert len(lines) == 1 and lines[0].startswith("danh-sach.xlsx, 3 dòng (2, 3, 4), noi_dungg (cong-van.yaml:")
     assert "danh-sach.xlsx, dòng 3, cột «kinh_gui» (ô D3, trống): lỗi: Công văn cần Kính gửi" in out, out
+    assert "→ Điền ô này trong bảng" in out
 
 
 def test_a_missing_column_lists_the_columns_there_are(desk):
