@@ -145,6 +145,29 @@ def title_warnings(chuc_vu: str | list[str] | None) -> list[str]:
     ]
 
 
+_SIGNS_FOR = re.compile(r"^(KT|K/T|Q|TL|T/L|TUQ|T/UQ)(\.|\s|$)")  # someone signs for the head
+
+
+def missing_kt(authority: list[str]) -> str | None:
+    """A deputy's title signed without ``KT.`` (only the head signs with no prefix): the
+    message, or None. The lines are the authority lines as written, top to bottom.
+
+    >>> missing_kt(["PHÓ CHỦ TỊCH"])
+    "Cấp phó ký thay cấp trưởng: thêm dòng 'KT. ‹CHỨC VỤ CẤP TRƯỞNG›' (ví dụ 'KT. CHỦ TỊCH') trên dòng 'PHÓ CHỦ TỊCH'."
+    >>> missing_kt(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]) is None
+    True
+    >>> missing_kt(["CHỦ TỊCH"]) is None
+    True
+    """
+    lines = [_up(a) for a in authority if a and a.strip()]
+    if not lines or any(_SIGNS_FOR.match(ln) for ln in lines):
+        return None
+    if _DEPUTY.match(lines[-1]):
+        return (f"Cấp phó ký thay cấp trưởng: thêm dòng 'KT. ‹CHỨC VỤ CẤP TRƯỞNG›' (ví dụ 'KT. "
+                f"{_DEPUTY.sub('', lines[-1]).strip() or 'CHỦ TỊCH'}') trên dòng '{lines[-1]}'.")
+    return None
+
+
 def head_title(kt: str | None, q: str | None, chuc_vu: str | list[str] | None) -> str | None:
     """The title of the head of the issuer, for a quyết định's authority line."""
     if kt:
