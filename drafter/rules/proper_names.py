@@ -79,6 +79,7 @@ capitals as the heading prints it, and this only writes it for a sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import _is_syllable
 
@@ -167,6 +168,7 @@ def _unit_at(words: list[str], i: int) -> str | None:
     return unit
 
 
+@lru_cache(maxsize=1024)  # a batch writes the same issuer in every document
 def running(name: str, *, place: str | None = None) -> str:
     """`name` (typed in capitals, or already in running text) as written in a sentence."""
     words = name.split()
