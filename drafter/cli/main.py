@@ -21,6 +21,8 @@ LAZY_COMMANDS = {
                 "Các mẫu dùng chung (cơ quan, người ký, nhóm nơi nhận): xem, kiểm tra, sao chép."),
     "check": ("drafter.cli.check:check",
               "Kiểm tra thể thức các văn bản Word (.docx) theo Nghị định 30/2020/NĐ-CP."),
+    "fix": ("drafter.cli.fix:fix_command",
+            "Sửa tự động các sai sót thể thức sửa được trong VĂN_BẢN.docx, không đổi chữ của nội dung."),
     "pdf": ("drafter.cli.pdf:pdf_command", "Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice."),
     "preview": ("drafter.cli.pdf:preview_command", "Xem trước BẢN_THẢO.yaml: mỗi trang văn bản thành một ảnh PNG."),
     "batch": ("drafter.cli.batch:batch_command",
