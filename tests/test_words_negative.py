@@ -160,3 +160,10 @@ def test_a_new_scaffold_renders_without_hash_warnings(tmp_path, monkeypatch):
     assert "Dấu '#'" not in r.output
     loaded = yamlfile.load(tmp_path / "cong-van.yaml")
     assert [p for p in loaded.problems if "Dấu '#'" in p.message] == []
+
+
+def test_a_bad_number_is_one_plain_line_and_no_document_talk():
+    r = run("words", "1.5.0")
+    assert r.exit_code == 1
+    assert r.output.startswith('Lỗi [SỐ]: Số "1.5.0" không hợp lệ')
+    assert "văn bản" not in r.output.split("\n", 1)[1]  # no "Chưa tạo được văn bản": words makes none

@@ -147,16 +147,14 @@ _NEGATIVE = re.compile(r"-[0-9].*")  # "-5x" too: the number parser says why it 
 @handle_errors
 def words(number: str, dong: bool, zero_tens: str | None, four: str | None) -> None:
     """In cách đọc SỐ bằng chữ: 8374000000, 8.374.000.000, 12,5, -5."""
-    from ..errors import DrafterError, Problem
+    from ..errors import Problem
     from ..rules import numbers, words as w
 
-    try:
-        value = numbers.parse_number(number)
-    except ValueError as exc:
-        raise DrafterError(Problem(str(exc), key="SỐ")) from None
     opts = {"zero_tens": zero_tens or "linh", "four": four or "tư"}
     try:
+        value = numbers.parse_number(number)
         text = w.amount_in_words(value, **opts) + "." if dong else w.read_number(value, **opts)
-    except ValueError as exc:
-        raise DrafterError(Problem(str(exc), key="SỐ")) from None
+    except ValueError as exc:  # no document is made here: the problem alone, exit 1
+        print_problems([Problem(str(exc), key="SỐ")])
+        sys.exit(1)
     click.echo(f"Bằng chữ: {text}" if dong else text)
