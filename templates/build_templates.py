@@ -292,9 +292,9 @@ def signature_pair_table(ctx: str) -> str:
     so the two names stand on one line whatever the number of title lines."""
     half = (L.SIGN_LEFT + L.SIGN_RIGHT) // 2
     widths = [half, L.SIGN_LEFT + L.SIGN_RIGHT - half]
-    titles = cell(widths[0], _authority_cell(f"{ctx}.pair[0]")) + cell(widths[1], _authority_cell(f"{ctx}.pair[1]"))
-    names = (cell(widths[0], p("DrSigner", f"{{{{ {ctx}.pair[0].name }}}}"))
-             + cell(widths[1], p("DrSigner", f"{{{{ {ctx}.pair[1].name }}}}")))
+    titles = cell(widths[0], _authority_cell(f"{ctx}.pair.left")) + cell(widths[1], _authority_cell(f"{ctx}.pair.right"))
+    names = (cell(widths[0], p("DrSigner", f"{{{{ {ctx}.pair.left.name }}}}"))
+             + cell(widths[1], p("DrSigner", f"{{{{ {ctx}.pair.right.name }}}}")))
     noi_nhan = (
         tag("DrNoiNhanLabel", f"{{%p if {ctx}.noi_nhan %}}")
         + p("DrNoiNhanLabel", "Nơi nhận:")

@@ -72,7 +72,10 @@ def _article(a: Article) -> dict[str, Any]:
 
 
 def _signing(s: Signing) -> dict[str, Any]:
-    pair = [{"authority": list(x.authority), "name": x.name} for x in s.pair] if s.pair else None
+    # Named halves, not pair[0]/pair[1]: an index would keep the template from being
+    # proven well-formed once (render/wellformed.py), and every document be parsed.
+    pair = ({side: {"authority": list(x.authority), "name": x.name} for side, x in zip(("left", "right"), s.pair)}
+            if s.pair else None)
     # The signature's row holds as many Nơi nhận lines as its height; the rest follow in
     # a row that may continue on the next page (rules/signature_block).
     n = len(s.noi_nhan) if s.pair else signature_block.beside_signature(s.noi_nhan, s.authority)
