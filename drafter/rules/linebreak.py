@@ -170,6 +170,7 @@ def agency_units(name: str) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=512)  # a batch writes the same agency and many alike titles
 def agency_lines(name: str, room: int, *, size_pt: float = 12, bold: bool = True) -> tuple[str, ...]:
     """An agency's name (one line of the draft's ``co_quan.ten``) in lines that fit
     ``room`` twips, broken between units; a break before a level ("TỈNH …") or after
@@ -201,6 +202,7 @@ def _title_units(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=512)  # a batch writes the same agency and many alike titles
 def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> tuple[str, ...]:
     """A title (trích yếu, V/v line) in balanced lines within ``room`` twips.
 
