@@ -23,7 +23,7 @@ from lxml import etree
 from drafter.check.locate import locate
 from drafter.check.model import Finding
 from drafter.check.reader import TooLarge, read_docx
-from drafter.check.rules import check_document, check_layout
+from drafter.check.rules import APPENDIX_RULES, COPY_BLOCK_RULES, check_document, check_layout
 from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.oxml import NS, half_points, internal_rels, is_rel_type, qn, rels_part_name
 from drafter.output_problems import check_outputs, write_problem
@@ -127,6 +127,37 @@ def _restyle_page_header(root: etree._Element) -> None:
         return
 
 
+def _remove_page_fields(root: etree._Element) -> None:
+    """Take the PAGE fields out of a footer (the number moves to the header)."""
+    for fld in list(root.iter(qn("w:fldSimple"))):
+        if "PAGE" in (fld.get(qn("w:instr")) or "").upper().split():
+            fld.getparent().remove(fld)
+    for p in root.iter(qn("w:p")):
+        runs = list(p.iter(qn("w:r")))
+        i = 0
+        while i < len(runs):
+            begin = runs[i].find(qn("w:fldChar"))
+            if begin is None or begin.get(qn("w:fldCharType")) != "begin":
+                i += 1
+                continue
+            j, depth, instr = i, 0, ""
+            while j < len(runs):
+                for el in runs[j]:
+                    if el.tag == qn("w:fldChar"):
+                        t = el.get(qn("w:fldCharType"))
+                        depth += t == "begin"
+                        depth -= t == "end"
+                    elif el.tag == qn("w:instrText"):
+                        instr += el.text or ""
+                if depth == 0:
+                    break
+                j += 1
+            if "PAGE" in instr.upper().split() and "NUMPAGES" not in instr.upper():
+                for r in runs[i:j + 1]:
+                    r.getparent().remove(r)
+            i = j + 1
+
+
 def _headers(pkg, view, fx: Fixer, replacements: dict[str, bytes], label: str) -> None:
     """Add or restyle the page-number header parts the repairs asked for."""
     req = fx.header_request
@@ -178,6 +209,11 @@ def _headers(pkg, view, fx: Fixer, replacements: dict[str, bytes], label: str) -
             mar = sect.find(qn("w:pgMar"))
             if mar is not None and mar.get(qn("w:header")) is None:
                 mar.set(qn("w:header"), str(L.HEADER_DISTANCE))
+    for name in sorted(req.get("unfoot", ())):
+        data = pkg.read(name)
+        root = parse_xml(data, name=name, path=label)
+        _remove_page_fields(root)
+        replacements[name] = serialise(root, data)
     for name in sorted(restyle):
         data = replacements.get(name) or pkg.read(name)
         root = parse_xml(data, name=name, path=label)
@@ -196,16 +232,26 @@ def repair_bytes(source: bytes | str | os.PathLike[str], label: str, limits: Lim
         by_rule: dict[str, list[Finding]] = defaultdict(list)
         for f in before:
             by_rule[f.rule_id].append(f)
-        administrative = lay.kind == "administrative"
-        page_only = {"PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "FONT-COLOR"}
-        for rid, repair in REPAIRS.items():
-            if rid in by_rule and (administrative or rid in page_only):
-                repair(fx, by_rule[rid])
+        if lay.kind == "administrative":
+            plan = [(rid, fx) for rid in REPAIRS]
+        elif lay.kind == "copy":  # the copy's own block is checked (and repaired) as a document
+            own = Fixer(view, lay.copy, fx.changes, fx.header_request) if lay.copy is not None else fx
+            plan = [(rid, fx) for rid in ("PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "COPY-STYLE")]
+            plan += [(rid, own) for rid in COPY_BLOCK_RULES if rid in REPAIRS and rid not in
+                     ("PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME")]
+        elif lay.kind == "appendix":
+            plan = [(rid, fx) for rid in APPENDIX_RULES if rid in REPAIRS]
+        else:  # a Party document is not judged by Nghị định 30: nothing to repair
+            plan = []
+        for rid, who in plan:
+            if rid in by_rule and rid in REPAIRS:
+                REPAIRS[rid](who, by_rule[rid])
         if not fx.changes:
             return None, [], before
+        replacements: dict[str, bytes] = {}
+        _headers(pkg, view, fx, replacements, label)  # may add a headerReference to the main part
         main_bytes = pkg.read(view.main)
-        replacements = {view.main: serialise(view.root, main_bytes)}
-        _headers(pkg, view, fx, replacements, label)
+        replacements[view.main] = serialise(view.root, main_bytes)
         template = PackageTemplate.from_package(pkg)
     return template.build(replacements), fx.changes, before
 

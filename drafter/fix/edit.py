@@ -203,3 +203,17 @@ def prepend_text(runs: list[etree._Element], prefix: str) -> bool:
     lead = len(text) - len(text.lstrip())
     _set_text(t, text[:lead] + prefix + text[lead:])
     return True
+
+
+def split_run(r: etree._Element, at: int) -> etree._Element:
+    """Split a run holding one w:t at character `at`: `r` keeps the head, a copy with the
+    same formatting (inserted after it) the tail; the copy is returned."""
+    import copy
+
+    t = r.find(qn("w:t"))
+    text = t.text or ""
+    tail = copy.deepcopy(r)
+    _set_text(t, text[:at])
+    _set_text(tail.find(qn("w:t")), text[at:])
+    r.addnext(tail)
+    return tail

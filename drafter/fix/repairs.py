@@ -166,6 +166,18 @@ def page_number_missing(fx: Fixer, findings: list[Finding]) -> None:
             f"thêm số trang giữa lề trên, cỡ {_pt(G.PAGE_NUMBER.pt)} pt, từ trang 2 (trang 1 không đánh số)")
 
 
+@repair("PAGE-NUM-PLACE")
+def page_number_place(fx: Fixer, findings: list[Finding]) -> None:
+    if not findings or not fx.view.sections or fx.view.sections[0] is None:
+        return
+    feet = {footer.name for sec in fx.view.doc.sections for _h, footer in [sec.page_parts("later")]
+            if footer is not None and footer.has_page_field}
+    fx.header_request["add"] = True
+    fx.header_request.setdefault("unfoot", set()).update(feet)
+    fx.note("PAGE-NUM-PLACE", findings[0].location,
+            f"chuyển số trang từ chân trang lên giữa lề trên, cỡ {_pt(G.PAGE_NUMBER.pt)} pt")
+
+
 @repair("PAGE-NUM-STYLE")
 def page_number_style(fx: Fixer, findings: list[Finding]) -> None:
     for f in findings:
@@ -509,12 +521,9 @@ def body_indent(fx: Fixer, findings: list[Finding]) -> None:
 
 @repair("BODY-SPACING")
 def body_spacing(fx: Fixer, findings: list[Finding]) -> None:
-    paras = _body(fx)
     want = twips_from_pt(G.BODY_AFTER.allowed.lo)
-    for a, b in zip(paras, paras[1:]):
-        if b.para.index != a.para.index + 1:
-            continue
-        if (a.para.space_after or 0) + (b.para.space_before or 0) < want - 1:
+    for a in _body(fx):
+        if (a.para.space_after or 0) + (a.para.space_before or 0) < want - 1:
             edit.set_para(fx.view.p(a.para), after=L.BODY_AFTER)
             fx.note("BODY-SPACING", a, f"cách đoạn sau {_pt(G.BODY_AFTER.value)} pt")
 
@@ -572,6 +581,109 @@ def body_end(fx: Fixer, findings: list[Finding]) -> None:
             continue
         segs = [s for s in fx.layout.segments if s.para is seg.para and s.text]
         last = segs[-1] if segs else seg
-        edit.strip_end(fx.runs(last), ".;,:")
+        edit.strip_end(fx.runs(last), "./;,:")  # also a mangled mark («. /», «/.»)
         edit.append_text(fx.runs(last), body_rules.END_MARK)
         fx.note("BODY-END", last, f"kết thúc nội dung bằng «{body_rules.END_MARK}»")
+
+
+# ------------------------------------------------------------------------ numbering, copies, appendices
+
+def _bold_label(fx: Fixer, seg: Segment, label: str) -> bool:
+    """Bold the first len(label) visible characters of a segment (splitting a run there)."""
+    n = len(label.replace(" ", ""))
+    for r in fx.runs(seg):
+        ts = list(r.iter(edit.qn("w:t")))
+        text = "".join(t.text or "" for t in ts)
+        visible = len(text.replace(" ", "").replace("\u00a0", ""))
+        if visible <= n:
+            edit.set_run(r, bold=True)
+            n -= visible
+            if n <= 0:
+                return True
+            continue
+        if len(ts) != 1:
+            edit.set_run(r, bold=True)
+            return True
+        cut, seen = 0, 0
+        while cut < len(text) and seen < n:
+            if text[cut] not in " \u00a0":
+                seen += 1
+            cut += 1
+        edit.split_run(r, cut)
+        edit.set_run(r, bold=True)
+        return True
+    return True
+
+
+@repair("NUM-STYLE")
+def num_style(fx: Fixer, findings: list[Finding]) -> None:
+    from drafter.check.rules import _body_lines, _label_bold
+    from drafter.rules import body as body_rules
+    from drafter.rules import structure
+
+    for segs in _body_lines(fx.layout):
+        after_chapter = False
+        for s in segs:
+            k = structure.kind(s.text)
+            if k == structure.CHAPTER:
+                if not s.bold:
+                    fx.style("NUM-STYLE", s, bold=True, what=f"«{s.text.split()[0]} …» in đậm")
+                if s.para.align != "center":
+                    edit.set_para(fx.view.p(s.para), jc="center")
+                    fx.note("NUM-STYLE", s, "canh giữa")
+                after_chapter = True
+                continue
+            if after_chapter and k == structure.TEXT and len(s.text) < 200 and is_caps(s.text) and not s.bold:
+                fx.style("NUM-STYLE", s, bold=True, what="tên phần, chương in đậm")
+            after_chapter = False
+            if k == structure.ARTICLE:
+                m = body_rules._ARTICLE.match(s.text)
+                if m and not _label_bold(s, m.group(1)) and _bold_label(fx, s, m.group(1)):
+                    fx.note("NUM-STYLE", s, f"«{m.group(1)}» in đậm")
+            elif k == structure.SECTION and re.match(r"^[IVXLC]+\.", s.text) and not s.bold:
+                fx.style("NUM-STYLE", s, bold=True, what="đề mục in đậm")
+
+
+@repair("COPY-STYLE")
+def copy_style(fx: Fixer, findings: list[Finding]) -> None:
+    s = fx.layout.copy_form
+    if s is None or not findings:
+        return
+    fx.upper("COPY-STYLE", s)
+    if not s.bold:
+        fx.style("COPY-STYLE", s, bold=True, what="hình thức sao in đậm")
+    bad = [x for x in s.sizes if not 13 - G.SIZE_TOLERANCE_PT <= x <= 14 + G.SIZE_TOLERANCE_PT]
+    if bad:
+        for r in fx.runs(s):
+            edit.set_run(r, size_half_points=half_points(14))
+        fx.note("COPY-STYLE", s, "cỡ chữ hình thức sao 14 pt")
+
+
+@repair("APPX-STYLE")
+def appendix_style(fx: Fixer, findings: list[Finding]) -> None:
+    from drafter.rules import document_kind
+
+    lay = fx.layout
+    head = lay.appendix_heading
+    if head is None or not findings:
+        return
+    if head.para.align != "center":
+        edit.set_para(fx.view.p(head.para), jc="center")
+        fx.note("APPX-STYLE", head, "«Phụ lục» canh giữa")
+    if not head.bold:
+        fx.style("APPX-STYLE", head, bold=True, what="«Phụ lục» in đậm")
+    segs = lay.segments
+    kem = next((s for s in segs[1:4] if document_kind.is_kem_theo(s.text)), None)
+    for s in segs[1: kem.order if kem else 2]:
+        fx.upper("APPX-STYLE", s)
+        if not s.bold:
+            fx.style("APPX-STYLE", s, bold=True, what="tên phụ lục in đậm")
+        if s.para.align != "center":
+            edit.set_para(fx.view.p(s.para), jc="center")
+            fx.note("APPX-STYLE", s, "tên phụ lục canh giữa")
+    if kem is not None:
+        if not kem.italic:
+            fx.style("APPX-STYLE", kem, italic=True, what="dòng «(Kèm theo …)» in nghiêng")
+        if kem.para.align != "center":
+            edit.set_para(fx.view.p(kem.para), jc="center")
+            fx.note("APPX-STYLE", kem, "dòng «(Kèm theo …)» canh giữa")
