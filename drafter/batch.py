@@ -97,6 +97,9 @@ class BatchResult:
     signal: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0 if none
     warnings: list[Problem] = field(default_factory=list)  # the draft's own, shown once
     data_name: str = ""  # the data as the user names it: "danh-sach.xlsx", "--units Hà Tĩnh"
+    # The manifest could not be written (a full disk): the documents made are still on
+    # disk and counted; the command says both.
+    manifest_problem: Problem | None = None
 
     @property
     def ok(self) -> int:
@@ -641,7 +644,14 @@ def run(
         gc.unfreeze()
     try:
         result = _finish(plan, out, outcomes, previous, job_list, stopped, interrupted, started, note, loaded)
-        write_manifest(result, display_path(draft_path), data_name)
+        try:
+            write_manifest(result, display_path(draft_path), data_name)
+        except OSError as exc:
+            from .output_problems import write_problem
+
+            result.manifest_problem = write_problem(
+                exc, out / MANIFEST_JSON, kept="Các văn bản đã tạo vẫn nguyên trên đĩa; khi có chỗ, chạy lại "
+                                              "với --resume để làm tiếp và ghi danh sách.")
     finally:
         _restore(handlers)
     if stopped and not result.interrupted:

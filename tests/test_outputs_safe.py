@@ -465,3 +465,21 @@ def test_render_keeps_the_old_document_when_the_new_one_does_not_read_back(tmp_p
     assert r.exit_code == 1 and "không đầy đủ" in r.output and "Lỗi nội bộ" not in r.output
     assert out.read_bytes() == b"the user's good document"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_batch_whose_manifest_cannot_be_written_still_counts_its_documents(batch_dir, monkeypatch):
+    """The disk fills after the documents: they are made and counted, and the command
+    says the list could not be written (and how to finish), exit 1; never "nothing made"."""
+    out = batch_dir / "out"
+    with monkeypatch.context() as mp:
+        lose_the_tails(mp, ".json")  # the documents are whole, manifest.json is cut short
+        r, _ = run_cli("batch", str(batch_dir / "draft.yaml"), str(batch_dir / "data.csv"), "-o", str(out))
+    assert r.exit_code == 1, r.output
+    assert "Xong: 2 văn bản" in r.output and "Chưa ghi được danh sách" in r.output, r.output
+    assert "manifest.json" in r.output and "--resume" in r.output
+    assert "Chưa tạo được văn bản" not in r.output and "Lỗi nội bộ" not in r.output
+    assert len(list(out.glob("*.docx"))) == 2 and not (out / "manifest.json").exists()
+    assert tmp_files(out) == []
+    r, _ = run_cli("batch", str(batch_dir / "draft.yaml"), str(batch_dir / "data.csv"), "-o", str(out), "--resume")
+    assert r.exit_code == 0, r.output
+    assert len(json.loads((out / "manifest.json").read_text("utf-8"))["rows"]) == 2

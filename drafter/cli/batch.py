@@ -80,7 +80,9 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         result.pdfs, pdf_errors = beside.written, beside.errors
     if as_json:
         click.echo(json.dumps({
-            "ok": result.failed == 0 and not result.interrupted and not pdf_errors, "done": result.ok, "failed": result.failed,
+            "ok": result.failed == 0 and not result.interrupted and not pdf_errors and result.manifest_problem is None,
+            "manifest_problem": None if result.manifest_problem is None else result.manifest_problem.as_dict(),
+            "done": result.ok, "failed": result.failed,
             "skipped": result.skipped, "kept": result.kept, "seconds": round(result.seconds, 3),
             "out_dir": str(result.out_dir),
             "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
@@ -94,11 +96,14 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         _print_rows(result)
         rate = f" ({result.ok / result.seconds:.0f} văn bản/giây)" if result.ok and result.seconds else ""
         kept = f"{result.kept} giữ nguyên, " if result.kept else ""
+        listed = (f"Danh sách: {display_path(result.out_dir / batch.MANIFEST_CSV)}" if result.manifest_problem is None
+                  else "Chưa ghi được danh sách (manifest).")
         click.echo(
             f"Xong: {result.ok} văn bản, {result.failed} hàng lỗi, {kept}{result.skipped} bỏ qua "
-            f"trong {result.seconds:.1f} giây{rate}. "
-            f"Danh sách: {display_path(result.out_dir / batch.MANIFEST_CSV)}"
+            f"trong {result.seconds:.1f} giây{rate}. {listed}"
         )
+        if result.manifest_problem is not None:
+            print_problems([result.manifest_problem])
         if result.pdfs:
             click.echo(f"Đã tạo {len(result.pdfs)} tệp PDF cạnh các văn bản.")
         for e in pdf_errors:
@@ -109,7 +114,7 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
     if result.interrupted:
         # 130 for Ctrl-C, 128 + the signal's number for SIGTERM / SIGHUP (as a shell reports it)
         sys.exit(128 + (result.signal or 2))
-    if result.failed or pdf_errors:
+    if result.failed or pdf_errors or result.manifest_problem is not None:
         sys.exit(1)
 
 
