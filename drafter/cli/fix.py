@@ -55,13 +55,15 @@ def fix_command(file: str, output: str | None, force: bool, dry_run: bool, as_js
             for f in report.after:
                 click.echo(f"{report.file}: {SEVERITY_LABELS[f.severity]} [{f.rule_id}] {_where(f.location)}: "
                            f"{f.message}")
-        summary = f"{verb} {len(report.changes)} chỗ"
-        if report.written:
-            summary += f", đã ghi {report.output}"
-        elif dry_run:
-            summary += " (--dry-run: không ghi tệp nào)"
-        elif not report.changes:
-            summary = "Không có gì cần sửa tự động; tệp được giữ nguyên"
+        if not report.changes:
+            summary = "Không có gì cần sửa tự động"
+            summary += f"; đã chép nguyên văn bản ra {report.output}" if report.written else "; tệp được giữ nguyên"
+        else:
+            summary = f"{verb} {len(report.changes)} chỗ"
+            if report.written:
+                summary += f", đã ghi {report.output}"
+            elif dry_run:
+                summary += " (--dry-run: không ghi tệp nào)"
         errors = sum(1 for f in report.after if f.is_error)
         summary += f"; còn {errors} lỗi, {len(report.after) - errors} cảnh báo cần người sửa."
         click.echo(summary)

@@ -256,9 +256,30 @@ def repair_bytes(source: bytes | str | os.PathLike[str], label: str, limits: Lim
     return template.build(replacements), fx.changes, before
 
 
+def left_for_person(before: list[Finding], changes: list[Change]) -> list[Finding]:
+    """The findings no change answered: a repair records each change at the place of
+    the finding it mends (same rule, same paragraph or section); a finding for the
+    whole document (the "… more like this" line) is answered by any change of its rule.
+    tests/test_fix.py and tests/test_corpus.py check this against `check` run on the
+    output."""
+    placed = {(c.rule_id, c.location.kind == "section", c.location.index) for c in changes}
+    rules = {c.rule_id for c in changes}
+    out = []
+    for f in before:
+        loc = f.location
+        if loc.kind == "document" and f.rule_id in rules:
+            continue
+        if (f.rule_id, loc.kind == "section", loc.index) in placed:
+            continue
+        out.append(f)
+    return out
+
+
 def fix_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
-             force: bool = False, dry_run: bool = False) -> FixReport:
+             force: bool = False, dry_run: bool = False, recheck: bool = False) -> FixReport:
     """Repair `path` into `out` (in place when `out` is None, which needs `force`).
+    `recheck` runs the checker again on the result for the list left to a person
+    (otherwise it is the findings no change answered: one reading instead of two).
     DrafterError (Vietnamese) on a file that cannot be read or written; nothing written then."""
     start = time.perf_counter()
     src = Path(path)
@@ -280,7 +301,10 @@ def fix_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = 
     try:
         fingerprint = (src.stat().st_mtime_ns, src.stat().st_size)
         data, changes, before = repair_bytes(src, label, limits)
-        after = check_document(read_docx(data, name=label)) if data is not None else before
+        if recheck and data is not None:
+            after = check_document(read_docx(data, name=label))
+        else:
+            after = left_for_person(before, changes)
     except PackageError as exc:
         raise DrafterError(Problem(f"{exc.message} Tệp được giữ nguyên.", Position(label), key=exc.reason_code)) from None
     except TooLarge as exc:
