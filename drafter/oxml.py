@@ -16,11 +16,16 @@ are in :mod:`drafter.rules.geometry`.
 'customXml/item1.xml'
 >>> appendix_tag(2), appendix_number("drafter:phu-luc:2"), figure_reference("drafter:so-lieu:phu_luc[0].tong")
 ('drafter:phu-luc:2', 2, 'phu_luc[0].tong')
+>>> appendix_bookmark(2), bookmark_appendix_number("_drafter_pl_2"), figure_bookmark("phu_luc[0].tong", 1)
+('_drafter_pl_2', 2, '_drafter_sl_6c225298b1_1')
+>>> is_figure_bookmark("_drafter_sl_6c225298b1_1"), is_figure_bookmark("_drafter_pl_2")
+(True, False)
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 from typing import Any, NamedTuple
@@ -207,3 +212,42 @@ def figure_tag(reference: str) -> str:
 
 def figure_reference(tag: str) -> str | None:
     return tag[len(FIGURE_TAG):].strip() if tag.startswith(FIGURE_TAG) else None
+
+
+# --------------------------------------------------------------------------- drafter's bookmarks
+
+# The second marker, which LibreOffice keeps when it drops the content controls' tags:
+# a bookmark around each appendix region (_drafter_pl_N) and around each quoted figure
+# (_drafter_sl_HASH_K: HASH the first ten hex digits of the SHA-1 of the figure's
+# reference, K its occurrence from 1, so the same figure quoted twice has two names).
+# The reference is recovered from a fresh render of the draft, whose figures carry
+# both markers. Word limits a bookmark name to 40 characters, without spaces.
+APPENDIX_BOOKMARK = "_drafter_pl_"
+FIGURE_BOOKMARK = "_drafter_sl_"
+# w:id of the bookmarks drafter writes (unique in the document; far above what Word
+# or LibreOffice number their own from).
+APPENDIX_BOOKMARK_ID = 1_000_000
+FIGURE_BOOKMARK_ID = 1_100_000
+_APPENDIX_BOOKMARK_NUMBER = re.compile(re.escape(APPENDIX_BOOKMARK) + r"(\d{1,4})")
+_FIGURE_BOOKMARK_NAME = re.compile(re.escape(FIGURE_BOOKMARK) + r"([0-9a-f]{10})_(\d{1,5})")
+
+
+def appendix_bookmark(number: int | str) -> str:
+    return f"{APPENDIX_BOOKMARK}{number}"
+
+
+def bookmark_appendix_number(name: str) -> int | None:
+    m = _APPENDIX_BOOKMARK_NUMBER.fullmatch(name or "")
+    return int(m.group(1)) if m else None
+
+
+def figure_hash(reference: str) -> str:
+    return hashlib.sha1(reference.encode("utf-8")).hexdigest()[:10]
+
+
+def figure_bookmark(reference: str, occurrence: int) -> str:
+    return f"{FIGURE_BOOKMARK}{figure_hash(reference)}_{occurrence}"
+
+
+def is_figure_bookmark(name: str) -> bool:
+    return _FIGURE_BOOKMARK_NAME.fullmatch(name or "") is not None

@@ -399,12 +399,14 @@ def attached_block() -> str:
 def appendix_block() -> str:
     """Appendices (phụ lục): each a section of its own, its derived content inside a
     content control tagged `drafter:phu-luc:N` so `drafter appendix` can find and
-    replace it later, whatever a person edited around it."""
+    replace it later, whatever a person edited around it; the region is also inside a
+    bookmark `_drafter_pl_N` (the marker LibreOffice keeps when it drops the tag)."""
     return (
         tag("DrEmpty", "{%p for pl in doc.appendices %}")
         + tag("DrEmpty", "{{p pl.section_break }}")
         + f'<w:sdt><w:sdtPr><w:alias w:val="{APPENDIX_ALIAS}"/>'
         + f'<w:tag w:val="{APPENDIX_TAG}{{{{ pl.number|int }}}}"/></w:sdtPr><w:sdtContent>'
+        + tag("DrEmpty", "{{p pl.mark_start }}")  # a bookmark too: LibreOffice drops the tag
         + p("DrPhuLuc", "{{ pl.label }}")
         + p("DrPhuLucTitle", "{{ pl.title }}")
         + p("DrKemTheo", "{{ pl.reference }}")
@@ -417,6 +419,7 @@ def appendix_block() -> str:
         + p("DrBangChu", "{{ line }}")
         + tag("DrBangChu", "{%p endfor %}")
         + "</w:sdtContent></w:sdt>"
+        + tag("DrEmpty", "{{p pl.mark_end }}")
         + tag("DrEmpty", "{%p endfor %}")
     )
 

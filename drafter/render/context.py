@@ -15,7 +15,7 @@ from ..rules import body as body_rules
 from ..rules import geometry as G
 from ..rules import inline, textwidth
 from ..rules import layout, linebreak, signature_block
-from .ooxml import Markup, framed_paragraph, rule_paragraph, run_xml, runs
+from .ooxml import Markup, appendix_marks, framed_paragraph, rule_paragraph, run_xml, runs
 from .sections import Sections
 
 ISSUER_SIZE = G.ISSUER.pt
@@ -114,8 +114,11 @@ def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_
     previous_landscape, previous_main = False, after_main
     for a in apps:
         width = layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W
+        mark_start, mark_end = appendix_marks(a.number)  # the bookmark LibreOffice keeps
         out.append({
             "number": a.number,
+            "mark_start": mark_start,
+            "mark_end": mark_end,
             "section_break": sections.break_before(previous_landscape=previous_landscape,
                                                    previous_is_main=previous_main) if sections else "",
             "label": a.label,

@@ -25,6 +25,7 @@ from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
+from .ooxml import number_figure_bookmarks
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -118,6 +119,7 @@ class CompiledTemplate:
                 f"Mẫu trình bày {self.path.name} có một biểu thức không tính được (phép tính, so sánh hay "
                 "bộ lọc dùng trên giá trị không hợp); văn bản không được tạo. Hãy kiểm tra các thẻ "
                 "{{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
+        xml = number_figure_bookmarks(xml)  # ids and occurrences of the quoted figures' bookmarks
         # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
         # step); skip its whole-document regex pass when no value carries one.
         unproven = "\a" in xml or "\f" in xml

@@ -8,10 +8,22 @@ every plain string value is escaped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from drafter.oxml import FIGURE_CLOSE, FIGURE_MID, FIGURE_OPEN, figure_tag, half_points
+from drafter.oxml import (
+    APPENDIX_BOOKMARK_ID,
+    FIGURE_BOOKMARK,
+    FIGURE_BOOKMARK_ID,
+    FIGURE_CLOSE,
+    FIGURE_MID,
+    FIGURE_OPEN,
+    appendix_bookmark,
+    figure_hash,
+    figure_tag,
+    half_points,
+)
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,55 @@ def run_xml(text: str, *, bold: bool = False, italic: bool = False, size_pt: flo
 
 
 def figure_xml(reference: str, value: str, *, bold: bool = False, italic: bool = False) -> str:
-    """A quoted figure as an inline content control tagged with its reference."""
+    """A quoted figure as an inline content control tagged with its reference, inside a
+    bookmark (the marker LibreOffice keeps) whose id and occurrence number
+    :func:`number_figure_bookmarks` gives once the whole part is rendered."""
+    name = f"{FIGURE_BOOKMARK}{figure_hash(reference)}_0"
     return (
-        f'<w:sdt><w:sdtPr><w:tag w:val="{escape(figure_tag(reference), {chr(34): "&quot;"})}"/></w:sdtPr>'
+        f'<w:bookmarkStart w:id="0" w:name="{name}"/><w:sdt><w:sdtPr><w:tag w:val="{escape(figure_tag(reference), {chr(34): "&quot;"})}"/></w:sdtPr>'
         f"<w:sdtContent>{run_xml(value, bold=bold, italic=italic)}</w:sdtContent></w:sdt>"
+        '<w:bookmarkEnd w:id="0"/>'
     )
+
+
+_FIGURE_MARK = re.compile(
+    r'<w:bookmarkStart w:id="0" w:name="' + re.escape(FIGURE_BOOKMARK) + r'([0-9a-f]{10})_0"/>'
+    r'(<w:sdt>.*?</w:sdt>)<w:bookmarkEnd w:id="0"/>', re.S)
+
+
+def number_figure_bookmarks(xml: str) -> str:
+    """Give the figure bookmarks of a rendered part their ids (unique in the part) and
+    their occurrence numbers (1, 2… for the same reference quoted again).
+
+    >>> x = figure_xml("phu_luc[0].tong", "5") + figure_xml("phu_luc[0].tong", "5")
+    >>> import re; re.findall(r'w:id="(\\d+)" w:name="(\\w+)"', number_figure_bookmarks(x))
+    [('1100001', '_drafter_sl_6c225298b1_1'), ('1100002', '_drafter_sl_6c225298b1_2')]
+    """
+    if FIGURE_BOOKMARK not in xml:
+        return xml
+    seen: dict[str, int] = {}
+    count = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        seen[m.group(1)] = k = seen.get(m.group(1), 0) + 1
+        bid = FIGURE_BOOKMARK_ID + count
+        return (f'<w:bookmarkStart w:id="{bid}" w:name="{FIGURE_BOOKMARK}{m.group(1)}_{k}"/>'
+                f'{m.group(2)}<w:bookmarkEnd w:id="{bid}"/>')
+
+    return _FIGURE_MARK.sub(one, xml)
+
+
+def appendix_marks(number: int) -> tuple[Markup, Markup]:
+    """The bookmark's start and end around appendix `number`'s region (body level).
+
+    >>> appendix_marks(2)[0].xml
+    '<w:bookmarkStart w:id="1000002" w:name="_drafter_pl_2"/>'
+    """
+    bid = APPENDIX_BOOKMARK_ID + int(number)
+    return (Markup(f'<w:bookmarkStart w:id="{bid}" w:name="{appendix_bookmark(int(number))}"/>'),
+            Markup(f'<w:bookmarkEnd w:id="{bid}"/>'))
 
 
 def _span_xml(text: str, bold: bool, italic: bool) -> str:
