@@ -89,6 +89,12 @@ def _full_samples() -> list[Path]:
     return out
 
 
+SEED_DIEM_SLIPS = {
+    "001-cong-van-quang-ngai": [("NUM-DIEM", "e) Hướng dẫn")],
+    "004-quyet-dinh-hung-yen": [("NUM-DIEM", "b) Tổ chức c"), ("NUM-DIEM", "e) Trung tâm")],
+}
+
+
 @pytest.mark.parametrize("sample", _full_samples(), ids=lambda p: p.stem)
 def test_every_sample_passes(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.docx"
@@ -97,11 +103,16 @@ def test_every_sample_passes(sample: Path, tmp_path: Path) -> None:
     if "ho_ten: Họ và tên người ký" in sample.read_text("utf-8"):  # seed 003 has no signer's name
         assert [(f.rule_id, f.location.text) for f in findings] == [("SCAFFOLD-LEFT", "Họ và tên người ký")]
         return
-    assert [f.format() for f in findings] == []
+    # The seeds' own typed điểm letters (FORMAT.md: seed 001 skips «đ)»; seed 004 runs an
+    # «a)» into its khoản line), which drafter keeps as typed: warnings, never errors.
+    known = SEED_DIEM_SLIPS.get(sample.stem, [])
+    assert [f.format() for f in findings if (f.rule_id, f.location.text[:12]) not in known] == []
+    assert all(not f.is_error for f in findings)
 
 
 def test_sample_with_appendix_passes(rendered) -> None:
-    assert [f.format() for f in findings_of(rendered["qd"])] == []
+    known = SEED_DIEM_SLIPS["004-quyet-dinh-hung-yen"]
+    assert [f.format() for f in findings_of(rendered["qd"]) if (f.rule_id, f.location.text[:12]) not in known] == []
 
 
 def test_every_type_passes(tmp_path: Path) -> None:
@@ -577,7 +588,9 @@ def test_clean_table_passes() -> None:
 
 
 def test_every_rule_has_a_failing_example() -> None:
-    fired = {c[0] for c in CASES} | {c[0] for c in BUILT_CASES}
+    from test_check_rules_new import NEW_CASES  # issue 17's rules, tests/test_check_rules_new.py
+
+    fired = {c[0] for c in CASES} | {c[0] for c in BUILT_CASES} | {c[0] for c in NEW_CASES}
     assert set(RULES) == fired
 
 
@@ -629,7 +642,7 @@ def test_cli_json(rendered, tmp_path: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert [d["file"] for d in data] == [str(bad), str(broken)]
-    first = data[0]["findings"][0]
+    first = next(f for f in data[0]["findings"] if f["rule"] == "TABLE-TOTAL")  # seed 004's điểm slips come first
     assert first["rule"] == "TABLE-TOTAL" and first["severity"] == "error"
     assert set(first["location"]) >= {"kind", "index", "row", "col", "text"}
     assert first["location"]["kind"] == "cell" and first["location"]["text"] == "3.696"

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from drafter.rules import doctypes
+from drafter.rules import marks as mark_rules
 
 from .model import Location
 from .reader import DocView, Paragraph, RunProps
@@ -304,6 +305,11 @@ _AUTHORITY = re.compile(r"^(T/M|K/T|T/L|TM|KT|TL|TUQ|Q)(\.|\s|$)")
 _DECISION = re.compile(r"^(QUYẾT ĐỊNH|QUYẾT NGHỊ)\s*:?$")
 _KEM_THEO = re.compile(r"^\(?\s*(Ban hành\s+)?kèm theo\b", re.IGNORECASE)
 _MARKS = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", "MẬT", "TỐI MẬT", "TUYỆT MẬT"}
+
+
+def is_mark(text: str) -> bool:
+    """An urgency, secrecy or circulation mark, as typed (any case): rules/marks."""
+    return text in _MARKS or mark_rules.classify(text) is not None
 _CAN_CU = re.compile(r"^(Căn cứ|Theo đề nghị|Xét đề nghị|Theo đề xuất|Xét)\b")
 
 _TYPE_NAMES = {t.caps_name: t for t in doctypes.TYPES if t.has_type_name}
@@ -441,7 +447,7 @@ def _header(lay: Layout) -> None:
         lay.quoc_hieu[0].seg.order + 3 if lay.quoc_hieu else -1)
     so_cell = lay.so.para if lay.so is not None and lay.so.para.table is not None else None
     for s in segs[: max(limit, 0)]:
-        if id(s) in marks or s.text in _MARKS or _SO.match(s.text) or len(s.text) > 90:
+        if id(s) in marks or is_mark(s.text) or _SO.match(s.text) or len(s.text) > 90:
             continue
         if so_cell is not None and s.para.table == so_cell.table:
             # Drafter's layout and its kin: everything above the số in its column.
@@ -520,7 +526,7 @@ def _vv(lay: Layout) -> None:
             if s.para.align == "both" and s.para.ind_first > 0:
                 break
             cands.append(s)
-    cands = [s for s in cands if s is not lay.date and s.text not in _MARKS]
+    cands = [s for s in cands if s is not lay.date and not is_mark(s.text)]
     lines: list[Segment] = []
     total = 0
     for s in cands:

@@ -27,6 +27,7 @@ paragraph's style (ECMA-376 §17.7.3); direct formatting is absolute.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from drafter.oxml import local_name as _local
 from drafter.oxml import namespace as _ns
 from drafter.env import MiB, env_limit
 from drafter.package.reader import Package, open_package, parse_xml
+
+qn = functools.lru_cache(maxsize=None)(qn)  # the same few names, asked for per element
 
 DEFAULT_MAX_ELEMENTS = 200_000
 MAX_ELEMENTS_ENV = "DRAFTER_MAX_CHECK_ELEMENTS"
@@ -129,6 +132,7 @@ class RunProps:
     italic: bool
     caps: bool
     hidden: bool
+    color: str | None = None  # w:color w:val ("auto", "FF0000") or None when unset
 
     def font(self, slot: str) -> str | None:
         return dict(self.fonts)[slot]
@@ -159,6 +163,13 @@ class Paragraph:
     frame_x_align: str | None = None
     frame_x: int | None = None
     numbered: bool = False  # w:numPr: Word numbering draws a label not in the text
+    space_before: int | None = None  # twips (w:spacing w:before), None when unset
+    space_after: int | None = None  # twips (w:spacing w:after)
+    line: int | None = None  # w:spacing w:line (240ths of a line when line_rule is "auto")
+    line_rule: str | None = None  # "auto", "exact", "atLeast"
+    revisions: int = 0  # tracked-change elements (w:ins, w:del, w:moveFrom…) inside it
+    comments: int = 0  # comment anchors (commentRangeStart / commentReference)
+    hidden_text: str = ""  # text hidden with w:vanish (left out of `runs`)
 
     @property
     def text(self) -> str:
@@ -197,6 +208,8 @@ class HeaderPart:
     name: str
     text: str
     has_page_field: bool
+    page_align: str | None = None  # alignment of the paragraph holding the PAGE field
+    page_sizes: tuple[float, ...] = ()  # sizes (pt) of that paragraph's runs
 
 
 @dataclass
@@ -225,6 +238,9 @@ class DocView:
     paragraphs: list[Paragraph]
     tables: list[Table]
     sections: list[Section]
+    comments_part: bool = False  # a comments part is related to the document
+    core: dict[str, str] = field(default_factory=dict)  # docProps/core.xml: creator, lastModifiedBy
+    pages: int | None = None  # docProps/app.xml <Pages>, as Word last counted them
 
     def paragraph(self, index: int) -> Paragraph:
         return self.paragraphs[index]
@@ -321,6 +337,12 @@ class _Reader:
         self.sections: list[Section] = []
         self._section = 0
         self._props_cache: dict = {}
+        self._hidden: list[str] = []  # hidden text of the paragraph being read
+        self._ppr_cache: dict = {}
+        self._last_bytes = b""
+        self._package_rels: list | None = None
+        self._revision_tags: tuple = ()
+        self._comment_tags: tuple = ()
 
     # -- parts
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
@@ -333,6 +355,7 @@ class _Reader:
     def _xml(self, name: str) -> etree._Element:
         """A part parsed, after its elements are counted against the bound of the whole check."""
         data = self.pkg.read(name)
+        self._last_bytes = data
         self.xml_bytes += len(data)
         if self.xml_bytes > self.byte_limit:
             mb = f"{round(self.byte_limit / (1 << 20), 2):g}".replace(".", ",")
@@ -414,6 +437,13 @@ class _Reader:
                     char = f
             return (not value) if char else value
 
+        color = None
+        for lv in reversed(levels if rpr is None else levels + [rpr]):
+            v = _wval(lv.find(qn("w:color")))
+            if v is not None:
+                color = v
+                break
+
         props = RunProps(
             fonts=tuple(fonts),
             size=size if size is not None else DEFAULT_SIZE_PT,
@@ -421,24 +451,77 @@ class _Reader:
             italic=toggle("i"),
             caps=toggle("caps"),
             hidden=toggle("vanish"),
+            color=color,
         )
         self._props_cache[key] = props
         return props
 
     def _para_prop(self, ppr, pstyle: str | None, tstyle: str | None, tag: str):
         """The nearest pPr child `tag`: direct, paragraph style chain, table style, defaults."""
-        levels = [self.styles.default_ppr] + [s.ppr for s in self.styles.chain(tstyle)]
-        levels += [s.ppr for s in self.styles.chain(pstyle)] + [ppr]
-        for lv in reversed(levels):
-            if lv is not None:
-                el = lv.find(qn("w:" + tag))
-                if el is not None:
-                    return el
-        return None
+        if ppr is not None:
+            el = ppr.find(qn("w:" + tag))
+            if el is not None:
+                return el
+        key = (pstyle, tstyle, tag)
+        if key in self._ppr_cache:
+            return self._ppr_cache[key]
+        found = None
+        for lv in self._style_pprs(pstyle, tstyle):
+            el = lv.find(qn("w:" + tag))
+            if el is not None:
+                found = el
+                break
+        self._ppr_cache[key] = found
+        return found
+
+    def _style_pprs(self, pstyle: str | None, tstyle: str | None) -> list:
+        """The pPr of the paragraph style chain, the table style and the defaults, nearest first."""
+        key = (pstyle, tstyle)
+        got = self._ppr_cache.get(key)
+        if got is None:
+            levels = [self.styles.default_ppr] + [s.ppr for s in self.styles.chain(tstyle)]
+            levels += [s.ppr for s in self.styles.chain(pstyle)]
+            got = self._ppr_cache[key] = [lv for lv in reversed(levels) if lv is not None]
+        return got
+
+    def _spacing(self, ppr, pstyle: str | None, tstyle: str | None) -> dict[str, int | str | None]:
+        """w:spacing's before, after, line and lineRule, each from the nearest level that sets it
+        (a style may set the line and the paragraph only the space after)."""
+        key = ("spacing", pstyle, tstyle)
+        styled = self._ppr_cache.get(key)
+        if styled is None:
+            styled = self._ppr_cache[key] = self._spacing_of(self._style_pprs(pstyle, tstyle))
+        if ppr is None or ppr.find(qn("w:spacing")) is None:
+            return styled
+        out = self._spacing_of([ppr])
+        for attr, v in styled.items():
+            if out[attr] is None:
+                out[attr] = v
+        if out["line"] is not None and out["lineRule"] is None:
+            out["lineRule"] = "auto"
+        return out
+
+    @staticmethod
+    def _spacing_of(levels: list) -> dict[str, int | str | None]:
+        out: dict[str, int | str | None] = {"before": None, "after": None, "line": None, "lineRule": None}
+        for lv in levels:
+            el = lv.find(qn("w:spacing")) if lv is not None else None
+            if el is None:
+                continue
+            for attr in out:
+                if out[attr] is None and (v := el.get(qn("w:" + attr))) is not None:
+                    out[attr] = v if attr == "lineRule" else _int(v)
+        if out["line"] is not None and out["lineRule"] is None:
+            out["lineRule"] = "auto"
+        return out
 
     # -- walking
     def read(self) -> DocView:
         root = self._xml(self.main)
+        raw = self._last_bytes
+        # looked for in each paragraph only when the part holds any (most files hold none)
+        self._revision_tags = _REVISION_TAGS if any(t in raw for t in _REVISION_BYTES) else ()
+        self._comment_tags = _COMMENT_TAGS if b"comment" in raw else ()
         body = root.find(qn("w:body"))
         if body is None:
             body = etree.Element(qn("w:body"))
@@ -450,7 +533,43 @@ class _Reader:
             for row in t.rows:
                 for c in row:
                     c.text = "\n".join(self.paragraphs[i].text for i in c.paragraphs)
-        return DocView(self.label, self.paragraphs, self.tables, self.sections)
+        comments = any(is_rel_type(typ, "comments") for typ, _ in self.rels.values())
+        return DocView(self.label, self.paragraphs, self.tables, self.sections,
+                       comments_part=comments, core=self._core(), pages=self._pages_if_needed())
+
+    def _package_part(self, rel_name: str) -> etree._Element | None:
+        """A part the package itself relates (docProps/core.xml, docProps/app.xml)."""
+        rels_name = rels_part_name("")
+        if not self.pkg.has(rels_name):
+            return None
+        if self._package_rels is None:
+            self._package_rels = internal_rels(self._xml(rels_name), "")
+        for rel in self._package_rels:
+            if rel.type.endswith("/" + rel_name):
+                return self._part(rel.part)
+        return None
+
+    def _core(self) -> dict[str, str]:
+        root = self._package_part("core-properties")
+        out: dict[str, str] = {}
+        if root is not None:
+            for el in root:
+                name = _local(el) if isinstance(el.tag, str) else ""
+                if name in ("creator", "lastModifiedBy") and (el.text or "").strip():
+                    out[name] = el.text.strip()
+        return out
+
+    def _pages_if_needed(self) -> int | None:
+        """Word's page count, asked for only by a document without page numbers (the
+        checker's PAGE-NUM-MISSING), so most files are spared reading one more part."""
+        if any(part is not None and part.has_page_field for sec in self.sections
+               for part in (*sec.headers.values(), *sec.footers.values())):
+            return None
+        root = self._package_part("extended-properties")
+        if root is None:
+            return None
+        el = next((e for e in root if isinstance(e.tag, str) and _local(e) == "Pages"), None)
+        return _int(el.text) if el is not None and el.text else None
 
     def _blocks(self, parent: etree._Element, ctx: dict) -> None:
         for child in parent:
@@ -527,6 +646,7 @@ class _Reader:
             hanging = _int(_wval(ind, "hanging"))
             if hanging:
                 first = -hanging
+        sp = self._spacing(ppr, pstyle, tstyle)
         frame = self._para_prop(ppr, pstyle, None, "framePr")
         numbered = self._para_prop(ppr, pstyle, None, "numPr") is not None
         style = self.styles.by_id.get(pstyle or "")
@@ -538,7 +658,12 @@ class _Reader:
             col=ctx.get("col"), ncols=ctx.get("ncols"), framed=frame is not None,
             frame_x_align=_wval(frame, "xAlign"), frame_x=_int(_wval(frame, "x")),
             numbered=numbered,
+            space_before=sp["before"], space_after=sp["after"], line=sp["line"], line_rule=sp["lineRule"],
+            revisions=sum(1 for _ in p.iter(*self._revision_tags)) if self._revision_tags else 0,
+            comments=sum(1 for _ in p.iter(*self._comment_tags)) if self._comment_tags else 0,
+            hidden_text="".join(self._hidden),
         )
+        self._hidden = []
         self.paragraphs.append(para)
         for box in nested:
             self._blocks(box, dict(ctx, container="textbox"))
@@ -588,6 +713,8 @@ class _Reader:
             elif ns == MC and name == "AlternateContent":
                 nested.extend(_text_boxes(child))
         text = "".join(parts)
+        if props.hidden and text:
+            self._hidden.append(text)
         if props.hidden or not text:
             return
         if props.caps:
@@ -640,7 +767,36 @@ class _Reader:
             + [el.text or "" for el in root.iter(qn("w:instrText"))]
         )
         text = "".join(t.text or "" for t in root.iter(qn("w:t")))
-        return HeaderPart(name, text, bool(re.search(r"\bPAGE\b", instr.upper())))
+        has_page = bool(re.search(r"\bPAGE\b", instr.upper()))
+        align, sizes = None, ()
+        if has_page:
+            for p in root.iter(qn("w:p")):
+                codes = [el.get(qn("w:instr")) or "" for el in p.iter(qn("w:fldSimple"))]
+                codes += [el.text or "" for el in p.iter(qn("w:instrText"))]
+                if not re.search(r"\bPAGE\b", " ".join(codes).upper()):
+                    continue
+                ppr = p.find(qn("w:pPr"))
+                pstyle = _wval(ppr.find(qn("w:pStyle"))) if ppr is not None else None
+                if pstyle is None or pstyle not in self.styles.by_id:
+                    pstyle = self.styles.default_para
+                jc = _wval(self._para_prop(ppr, pstyle, None, "jc"))
+                align = {"start": "left", "end": "right", "justify": "both"}.get(jc or "", jc)
+                found = set()
+                for r in p.iter(qn("w:r")):
+                    rpr = r.find(qn("w:rPr"))
+                    rstyle = _wval(rpr.find(qn("w:rStyle"))) if rpr is not None else None
+                    found.add(self.run_props(rpr, rstyle, pstyle, None).size)
+                sizes = tuple(sorted(found))
+                break
+        return HeaderPart(name, text, has_page, align, sizes)
+
+
+_REVISION_TAGS = tuple(qn("w:" + t) for t in (
+    "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+    "trPrChange", "tcPrChange", "numberingChange"))
+_COMMENT_TAGS = (qn("w:commentRangeStart"), qn("w:commentReference"))
+_REVISION_BYTES = (b":ins ", b":ins>", b":del ", b":del>", b"<ins", b"<del", b"moveFrom", b"moveTo",
+                   b"PrChange", b"numberingChange")
 
 
 def _children(parent: etree._Element, tag: str):

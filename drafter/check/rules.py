@@ -992,6 +992,542 @@ def table_subtotal(lay: Layout) -> Iterator[Finding]:
             yield from _row_sums(g, r, direct, cols, "TABLE-SUBTOTAL", f"Dòng mục «{g.row_name(r)}»")
 
 
+# ------------------------------------------------------------------------ colour (issue 17)
+
+_BLACK = {"auto", "000000"}
+
+
+def _colour_name(value: str) -> str:
+    return {"FF0000": "đỏ", "0000FF": "xanh lam", "00B050": "xanh lá", "0070C0": "xanh lam",
+            "C00000": "đỏ sẫm", "FFFF00": "vàng", "808080": "xám"}.get(value.upper(), f"mã #{value}")
+
+
+@rule("FONT-COLOR", ERROR, "Chữ màu đen trong toàn văn bản", "docs/the-thuc.md#trang-giay-le-phong-chu")
+def font_color(lay: Layout) -> Iterator[Finding]:
+    findings: list[Finding] = []
+    for p in lay.doc.paragraphs:
+        bad = sorted({c.upper() for r in p.runs if r.text.strip() and (c := r.props.color) is not None
+                      and c.lower() not in _BLACK and c.upper() not in _BLACK})
+        if bad:
+            loc = (Location("cell", p.index, p.text, p.table, p.row, p.col) if p.table is not None
+                   else Location("paragraph", p.index, p.text))
+            findings.append(_at("FONT-COLOR", loc, f"Chữ màu {', '.join(_colour_name(c) for c in bad)}; "
+                                                   "văn bản hành chính in chữ màu đen."))
+    yield from _capped("FONT-COLOR", findings, "đoạn")
+
+
+# ------------------------------------------------------------------------ body paragraphs (issue 17)
+
+TWIPS_PER_PT = 20
+TWIPS_PER_MM = Decimal("56.6929")
+_INDENT_TOLERANCE_MM = Decimal("0.3")
+
+
+def _body_paragraphs(lay: Layout) -> list[Segment]:
+    """The first segment of each paragraph of running text in the bodies: outside tables,
+    not centred or right-aligned (headings, titles), not the decision's own lines, not
+    a Căn cứ line (its own rules), not in a landscape (appendix) section. Worked out
+    once per layout: five rules ask for it."""
+    memo = lay.__dict__.get("_body_paragraphs")
+    if memo is not None:
+        return memo
+    skip = {id(s) for s in (lay.decision_word, lay.authority_line) if s is not None}
+    skip |= {id(s) for s in lay.kem_theo} | {id(s) for s in lay.can_cu}
+    seen: set[int] = set()
+    out = []
+    landscape = {sec.index for sec in lay.doc.sections if sec.orientation == "landscape"}
+    for s in lay.all_body():
+        p = s.para
+        if p.table is not None or p.index in seen or id(s) in skip or p.container != "body":
+            continue
+        seen.add(p.index)
+        if p.align in ("center", "right") or p.section in landscape or p.framed:
+            continue
+        if not p.text.strip() or is_caps(s.text) and len(s.text) < 80 and p.align != "both":
+            continue
+        if _is_body_heading(s):
+            continue
+        out.append(s)
+    lay.__dict__["_body_paragraphs"] = out
+    return out
+
+
+def _is_body_heading(s: Segment) -> bool:
+    from drafter.rules import structure
+
+    return structure.kind(s.text) == structure.CHAPTER
+
+
+@rule("BODY-ALIGN", ERROR, "Nội dung căn đều hai lề", "docs/the-thuc.md#noi-dung-van-ban")
+def body_align(lay: Layout) -> Iterator[Finding]:
+    names = {"left": "căn trái", None: "căn trái", "right": "căn phải", "center": "căn giữa"}
+    found = [_at("BODY-ALIGN", s, f"Đoạn nội dung {names.get(s.para.align, s.para.align)}; nội dung văn bản "
+                                   "căn đều hai lề (Justify, Ctrl+J).")
+             for s in _body_paragraphs(lay) if s.para.align not in ("both", "distribute")]
+    yield from _capped("BODY-ALIGN", found, "đoạn")
+
+
+def _mm(twips: int) -> Decimal:
+    return (Decimal(twips) / TWIPS_PER_MM).quantize(Decimal("0.1"))
+
+
+@rule("BODY-INDENT", ERROR, "Nội dung lùi đầu dòng 1–1,27 cm", "docs/the-thuc.md#noi-dung-van-ban")
+def body_indent(lay: Layout) -> Iterator[Finding]:
+    r = G.BODY_INDENT_MM.allowed
+    lo, hi = Decimal(str(r.lo)) - _INDENT_TOLERANCE_MM, Decimal(str(r.hi)) + _INDENT_TOLERANCE_MM
+    found = []
+    for s in _body_paragraphs(lay):
+        first = _mm(s.para.ind_first)
+        if not lo <= first <= hi:
+            what = "không lùi đầu dòng" if s.para.ind_first == 0 else (
+                f"lùi đầu dòng {_pt(float(first / 10))} cm" if first > 0 else "thụt treo (hanging)")
+            found.append(_at("BODY-INDENT", s, f"Đoạn nội dung {what}; đúng là lùi đầu dòng 1 cm đến 1,27 cm."))
+    yield from _capped("BODY-INDENT", found, "đoạn")
+
+
+def _points(twips: int | None) -> Decimal:
+    return Decimal(twips or 0) / TWIPS_PER_PT
+
+
+@rule("BODY-SPACING", ERROR, "Các đoạn nội dung cách nhau tối thiểu 6 pt", "docs/the-thuc.md#noi-dung-van-ban")
+def body_spacing(lay: Layout) -> Iterator[Finding]:
+    want = Decimal(str(G.BODY_AFTER.allowed.lo))
+    paras = _body_paragraphs(lay)
+    found = []
+    for a, b in zip(paras, paras[1:]):
+        if b.para.index != a.para.index + 1:
+            continue
+        gap = _points(a.para.space_after) + _points(b.para.space_before)
+        if gap < want - Decimal("0.05"):
+            found.append(_at("BODY-SPACING", a, f"Khoảng cách tới đoạn sau là {_pt(float(gap))} pt; các đoạn "
+                                                 f"nội dung cách nhau tối thiểu {_pt(float(want))} pt."))
+    yield from _capped("BODY-SPACING", found, "đoạn")
+
+
+def line_multiple(para) -> Decimal | None:
+    """The paragraph's line spacing in lines (1 = single); None when set as exact or at
+    least points (measured against the body size instead)."""
+    if para.line is None:
+        return Decimal(1)
+    if para.line_rule in (None, "auto"):
+        return Decimal(para.line) / 240
+    return None
+
+
+@rule("BODY-LINE", ERROR, "Giãn dòng nội dung từ đơn (1) đến 1,5 dòng", "docs/the-thuc.md#noi-dung-van-ban")
+def body_line(lay: Layout) -> Iterator[Finding]:
+    r = G.BODY_LINE.allowed
+    lo, hi = Decimal(str(r.lo)), Decimal(str(r.hi))
+    found = []
+    for s in _body_paragraphs(lay):
+        m = line_multiple(s.para)
+        if m is None:
+            size = Decimal(str(max(s.sizes, default=G.BODY.pt)))
+            single = size * Decimal(str(G.LINE_HEIGHT_EM))
+            pts = _points(s.para.line)
+            ok = pts >= single * lo - 1 if s.para.line_rule == "atLeast" else single * lo - 1 <= pts <= single * hi + 1
+            if not ok:
+                found.append(_at("BODY-LINE", s, f"Giãn dòng đặt đúng {_pt(float(pts))} pt; giãn dòng nội dung "
+                                                  "từ đơn đến 1,5 dòng."))
+        elif not lo - Decimal("0.01") <= m <= hi + Decimal("0.01"):
+            found.append(_at("BODY-LINE", s, f"Giãn dòng {_pt(float(m.quantize(Decimal('0.01'))))} dòng; giãn "
+                                              "dòng nội dung từ đơn (1) đến 1,5 dòng."))
+    yield from _capped("BODY-LINE", found, "đoạn")
+
+
+@rule("BODY-ITALIC", ERROR, "Nội dung chữ đứng (không in nghiêng cả đoạn)", "docs/the-thuc.md#noi-dung-van-ban")
+def body_italic(lay: Layout) -> Iterator[Finding]:
+    found = [_at("BODY-ITALIC", s, "Cả đoạn nội dung in nghiêng; nội dung văn bản viết chữ đứng "
+                                    "(chỉ các dòng căn cứ in nghiêng).")
+             for s in _body_paragraphs(lay) if all(pr.italic for r in s.para.runs if r.text.strip()
+                                                   for pr in (r.props,)) and s.para.runs]
+    yield from _capped("BODY-ITALIC", found, "đoạn")
+
+
+# ------------------------------------------------------------------------ căn cứ (issue 17)
+
+_CAN_CU_INSIDE = re.compile(r"[;.]\s*(Căn cứ|Theo đề nghị|Xét đề nghị)\b")
+
+
+@rule("CANCU-ITALIC", ERROR, "Các dòng căn cứ in nghiêng", "docs/the-thuc.md#noi-dung-van-ban")
+def can_cu_italic(lay: Layout) -> Iterator[Finding]:
+    for s in lay.can_cu:
+        if not s.italic:
+            yield _at("CANCU-ITALIC", s, "Dòng căn cứ phải in nghiêng.")
+
+
+@rule("CANCU-PUNCT", ERROR, "Mỗi căn cứ một dòng, kết thúc bằng «;», dòng cuối bằng «.»", "docs/the-thuc.md#noi-dung-van-ban")
+def can_cu_punct(lay: Layout) -> Iterator[Finding]:
+    for i, s in enumerate(lay.can_cu):
+        last = i == len(lay.can_cu) - 1
+        if _CAN_CU_INSIDE.search(s.text):
+            yield _at("CANCU-PUNCT", s, "Một đoạn có hai căn cứ; mỗi căn cứ viết một dòng riêng.")
+        end = s.text.rstrip()[-1:]
+        if last and end != ".":
+            yield _at("CANCU-PUNCT", s, f"Dòng căn cứ cuối cùng kết thúc bằng dấu chấm «.», không phải «{end}».")
+        elif not last and end != ";":
+            yield _at("CANCU-PUNCT", s, f"Dòng căn cứ kết thúc bằng dấu chấm phẩy «;», không phải «{end}».")
+
+
+# ------------------------------------------------------------------------ V/v gap (issue 17)
+
+
+@rule("VV-SPACE", ERROR, "Trích yếu công văn (V/v) cách số ký hiệu 6 pt", "docs/the-thuc.md#cac-thanh-phan-the-thuc")
+def vv_space(lay: Layout) -> Iterator[Finding]:
+    if not lay.is_cong_van or not lay.vv or lay.so is None:
+        return
+    first, so = lay.vv[0], lay.so
+    want = Decimal(str(G.VV.before))
+    if first.para is so.para:
+        yield _at("VV-SPACE", first, "Trích yếu V/v nằm cùng đoạn với dòng số ký hiệu (xuống dòng bằng Shift+Enter); "
+                                     f"tách thành đoạn riêng, cách dòng số {_pt(float(want))} pt.")
+        return
+    between = [p for p in lay.doc.paragraphs[so.para.index + 1: first.para.index]]
+    gap = _points(so.para.space_after) + _points(first.para.space_before)
+    if any(not p.text.strip() for p in between):
+        return  # an empty paragraph between: at least a line of space
+    if gap < want - Decimal("0.05"):
+        yield _at("VV-SPACE", first, f"Trích yếu V/v cách dòng số ký hiệu {_pt(float(gap))} pt; cần "
+                                     f"{_pt(float(want))} pt (Spacing Before 6 pt).")
+
+
+# ------------------------------------------------------------------------ page numbers (issue 17)
+
+_PAGE_PT = Decimal(str(G.BODY.pt)) * Decimal(str(G.LINE_HEIGHT_EM))
+_CHARS_PER_LINE = 85  # 14 pt Times New Roman over 165 mm, about
+
+
+def estimated_pages(lay: Layout) -> Decimal:
+    """How many pages the document fills, by its text: each paragraph's lines at its
+    size and line spacing plus the space around it, over the A4 page's text height.
+    Word's own count (docProps/app.xml Pages) wins when the file has one."""
+    if lay.doc.pages:
+        return Decimal(lay.doc.pages)
+    height = Decimal(0)
+    rows: set[tuple[int, int]] = set()
+    for p in lay.doc.paragraphs:
+        size = Decimal(str(max((r.props.size for r in p.runs), default=G.BODY.pt)))
+        if p.table is not None:
+            # a table row is as high as its tallest cell: count each row once, by its first cell
+            if (p.table, p.row) in rows or p.col:
+                continue
+            rows.add((p.table, p.row))
+        chars = max(1, len(p.text))
+        per_line = max(20, int(_CHARS_PER_LINE * G.BODY.pt / float(size)))
+        lines = -(-chars // per_line) + p.text.count("\n")
+        mult = line_multiple(p) or Decimal(1)
+        height += lines * size * Decimal(str(G.LINE_HEIGHT_EM)) * mult
+        height += _points(p.space_before) + _points(p.space_after)
+    page_mm = G.PAPER_MM[1] - G.MARGINS["top"].value - G.MARGINS["bottom"].value
+    page_pt = Decimal(page_mm) * 72 / Decimal("25.4")
+    return (height / page_pt).quantize(Decimal("0.1"))
+
+
+@rule("PAGE-NUM-MISSING", ERROR, "Văn bản dài hơn một trang có đánh số trang (từ trang 2)", "docs/the-thuc.md#so-trang")
+def page_number_missing(lay: Layout) -> Iterator[Finding]:
+    if not lay.doc.sections:
+        return
+    numbered = any(part is not None and part.has_page_field
+                   for sec in lay.doc.sections for part in sec.page_parts("later"))
+    if numbered:
+        return
+    pages = estimated_pages(lay)
+    if pages > Decimal("1.2"):
+        yield _at("PAGE-NUM-MISSING", Location("section", 0),
+                  f"Văn bản dài khoảng {_pt(float(pages))} trang nhưng không đánh số trang; từ trang 2 đánh số "
+                  "trang bằng chữ số Ả Rập ở giữa lề trên (Chèn → Số trang → Đầu trang, chọn «Khác ở trang đầu»).")
+
+
+@rule("PAGE-NUM-STYLE", ERROR, "Số trang canh giữa, cỡ chữ 13–14", "docs/the-thuc.md#so-trang")
+def page_number_style(lay: Layout) -> Iterator[Finding]:
+    allowed = G.PAGE_NUMBER.allowed
+    for sec in lay.doc.sections:
+        header, _footer = sec.page_parts("later")
+        if header is None or not header.has_page_field:
+            continue
+        wrong = []
+        if header.page_align not in ("center",):
+            wrong.append("không canh giữa")
+        bad = [s for s in header.page_sizes if not allowed.holds(s, G.SIZE_TOLERANCE_PT)]
+        if bad:
+            wrong.append(f"cỡ chữ {', '.join(_pt(s) + ' pt' for s in bad)}")
+        if wrong:
+            yield _at("PAGE-NUM-STYLE", Location("section", sec.index),
+                      f"Số trang {' và '.join(wrong)}; số trang canh giữa lề trên, cỡ chữ "
+                      f"{_pt(allowed.lo)}–{_pt(allowed.hi)} pt.")
+            return
+
+
+# ------------------------------------------------------------------------ numbering (issue 17)
+
+
+def _body_lines(lay: Layout) -> list[list[Segment]]:
+    """The body of each document in the file, lines outside tables, in order."""
+    return [[s for s in b.body if s.para.table is None] for b in lay.blocks]
+
+
+@rule("NUM-DIEM", ERROR, "Điểm đánh theo chữ cái tiếng Việt a, b, c, d, đ, e, g… (không có f, j, w, z)",
+      "docs/the-thuc.md#danh-so-trong-noi-dung")
+def num_diem(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import structure
+
+    for segs in _body_lines(lay):
+        lines = [s.text for s in segs]
+        for i, p in structure.diem_problems(lines):
+            sev = ERROR if structure.is_forbidden_letter(lines[i]) else WARNING
+            yield _at("NUM-DIEM", segs[i], p.message, sev)
+
+
+@rule("NUM-SEQ", WARNING, "Điều, chương, khoản đánh số liên tục", "docs/the-thuc.md#danh-so-trong-noi-dung")
+def num_sequence(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import structure
+
+    for segs in _body_lines(lay):
+        for i, message in structure.sequence_problems([s.text for s in segs]):
+            yield _at("NUM-SEQ", segs[i], message)
+
+
+def _label_bold(s: Segment, label: str) -> bool:
+    """The first `len(label)` visible characters are bold."""
+    n = len(label.replace(" ", ""))
+    for text, pr in s.chunks:
+        t = text.replace(" ", "").replace("\u00a0", "")
+        if not t:
+            continue
+        if not pr.bold:
+            return False
+        n -= len(t)
+        if n <= 0:
+            return True
+    return True
+
+
+@rule("NUM-STYLE", ERROR, "Phần, chương: dòng riêng, giữa, đậm, tên in hoa; «Điều …» và đề mục I., II. in đậm",
+      "docs/the-thuc.md#noi-dung-van-ban")
+def num_style(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import body as body_rules
+    from drafter.rules import structure
+
+    for segs in _body_lines(lay):
+        after_chapter = False
+        for s in segs:
+            k = structure.kind(s.text)
+            if k == structure.CHAPTER:
+                word = s.text.split()[0]
+                if not s.bold:
+                    yield _at("NUM-STYLE", s, f"Dòng «{s.text}» phải in đậm.")
+                elif s.para.align != "center":
+                    yield _at("NUM-STYLE", s, f"Dòng «{word} …» đặt ở giữa dòng (canh giữa).")
+                after_chapter = True
+                continue
+            if after_chapter and k == structure.TEXT and len(s.text) < 200:
+                if not is_caps(s.text):
+                    yield _at("NUM-STYLE", s, "Tên phần, chương (dòng dưới chữ «Phần», «Chương») viết chữ in hoa.")
+                elif not s.bold:
+                    yield _at("NUM-STYLE", s, "Tên phần, chương phải in đậm.")
+            after_chapter = False
+            if k == structure.ARTICLE:
+                m = body_rules._ARTICLE.match(s.text)
+                if m and not _label_bold(s, m.group(1)):
+                    yield _at("NUM-STYLE", s, f"«{m.group(1)}» phải in đậm.")
+            elif k == structure.SECTION and re.match(r"^[IVXLC]+\.", s.text) and not s.bold:
+                yield _at("NUM-STYLE", s, "Đề mục «I.», «II.»… phải in đậm.")
+
+
+# ------------------------------------------------------------------------ final mark (issue 17)
+
+
+@rule("BODY-END", ERROR, "Nội dung kết thúc bằng dấu «./.»", "docs/the-thuc.md#noi-dung-van-ban")
+def body_end(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import body as body_rules
+
+    for b in lay.blocks:
+        segs = [s for s in b.body if s.text]
+        if not segs or not b.signatures and b is not lay.blocks[0]:
+            continue
+        last = segs[-1]
+        if last.para.table is not None or not last.text[-1:].isalnum() and last.text.endswith(body_rules.END_MARK):
+            continue
+        if last.text.endswith(body_rules.END_MARK) or last.text.endswith("/."):
+            continue
+        yield _at("BODY-END", last, "Nội dung văn bản kết thúc bằng dấu «./.» ở cuối đoạn cuối cùng.")
+
+
+# ------------------------------------------------------------------------ marks (issue 17)
+
+
+def _marks(lay: Layout) -> list[tuple[Segment, tuple[str, str, str]]]:
+    from drafter.rules import marks
+
+    end = lay.blocks[0].header_end if lay.blocks else -1
+    limit = max(end, (lay.vv[-1].order if lay.vv else -1)) + 4
+    out = []
+    for s in lay.segments[: limit + 1]:
+        c = marks.classify(s.text)
+        if c is not None:
+            out.append((s, c))
+    return out
+
+
+@rule("MARK-TEXT", ERROR, "Độ khẩn: KHẨN, THƯỢNG KHẨN, HỎA TỐC; độ mật: MẬT, TỐI MẬT, TUYỆT MẬT", "docs/the-thuc.md#do-khan-do-mat")
+def mark_text(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import marks
+
+    for s, (kind, right, how) in _marks(lay):
+        if how != "exact":
+            allowed = ", ".join(f"«{v}»" for v in marks.KINDS[kind])
+            yield _at("MARK-TEXT", s, f"Dấu {marks.NAMES[kind]} viết đúng là «{right}» (chữ in hoa); các mức: {allowed}.")
+
+
+@rule("MARK-STYLE", ERROR, "Dấu độ khẩn, độ mật chữ in hoa, đứng, đậm, ở cột trái dưới số ký hiệu", "docs/the-thuc.md#do-khan-do-mat")
+def mark_style(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import marks
+
+    for s, (kind, _right, _how) in _marks(lay):
+        name = marks.NAMES[kind]
+        if not s.bold:
+            yield _at("MARK-STYLE", s, f"Dấu {name} phải in đậm.")
+        elif s.any_italic:
+            yield _at("MARK-STYLE", s, f"Dấu {name} viết chữ đứng, không in nghiêng.")
+        if kind != "circulation" and s.position == "right":
+            yield _at("MARK-STYLE", s, f"Dấu {name} đặt ở cột trái, dưới số ký hiệu (ô 10), không ở cột quốc hiệu.")
+        elif kind != "circulation" and lay.so is not None and s.order < lay.so.order:
+            yield _at("MARK-STYLE", s, f"Dấu {name} đặt dưới số ký hiệu (ô 10), không ở trên.")
+
+
+# ------------------------------------------------------------------------ components the type needs (issue 17)
+
+
+def _needs(lay: Layout) -> set[str]:
+    """What the document's type cannot go without, from rules/completeness (the keys a
+    draft must fill): "kinh_gui", "ky.ho_ten" (the signature)… and Nơi nhận, which the
+    format gives every type with a signature but the giấy forms."""
+    from drafter.rules import completeness
+
+    if lay.doc_type is not None:
+        slug = lay.doc_type.slug
+    elif lay.is_cong_van:
+        slug = "cong-van"
+    else:
+        return set()
+    needs = {n.key for n in completeness.NEEDS.get(slug, ())}
+    if slug == "to-trinh":
+        needs.add("kinh_gui")  # a tờ trình is always addressed to the authority above
+    if not slug.startswith(("giay-", "phieu-")) and not getattr(lay, "attached", False):
+        needs.add("noi_nhan")
+    return needs
+
+
+@rule("KG-MISSING", ERROR, "Công văn, tờ trình có «Kính gửi»", "docs/the-thuc.md#kinh-gui")
+def kinh_gui_missing(lay: Layout) -> Iterator[Finding]:
+    if "kinh_gui" in _needs(lay) and lay.kinh_gui is None:
+        what = "Công văn" if lay.doc_type is None else lay.doc_type.name
+        anchor = lay.vv[-1] if lay.vv else (lay.trich_yeu or lay.so)
+        yield _at("KG-MISSING", anchor if anchor is not None else DOCUMENT,
+                  f"{what} thiếu dòng «Kính gửi:» (nơi nhận văn bản) trước nội dung.")
+
+
+@rule("NN-MISSING", ERROR, "Có phần «Nơi nhận:»", "docs/the-thuc.md#noi-nhan")
+def noi_nhan_missing(lay: Layout) -> Iterator[Finding]:
+    if "noi_nhan" in _needs(lay) and lay.noi_nhan is None:
+        anchor = lay.signatures[0].authority[0] if lay.signatures else DOCUMENT
+        yield _at("NN-MISSING", anchor, "Thiếu phần «Nơi nhận:» ở cuối văn bản (cột trái, ngang dòng "
+                                        "thẩm quyền ký), với dòng «- Lưu: VT, …».")
+
+
+def _signature_like(lay: Layout) -> bool:
+    """CAPS lines after the body, in a table or on the right or centre (ĐẠI DIỆN BÊN A,
+    a head's own title): a signature the locator did not name, not a missing one."""
+    start = lay.blocks[0].header_end if lay.blocks else -1
+    body_end = max((s.order for s in lay.body if s.para.table is None), default=start)
+    for s in lay.segments[body_end + 1:]:
+        if is_caps(s.text) and len(s.text) < 80 and (s.para.table is not None or s.position in ("right", "center")):
+            return True
+    return False
+
+
+@rule("SIG-MISSING", ERROR, "Có thẩm quyền, chức vụ và họ tên người ký", "docs/the-thuc.md#tham-quyen-ky")
+def signature_missing(lay: Layout) -> Iterator[Finding]:
+    if "ky.ho_ten" not in _needs(lay):
+        return
+    if not lay.signatures and not _signature_like(lay):
+        anchor = lay.noi_nhan or (lay.body[-1] if lay.body else None)
+        yield _at("SIG-MISSING", anchor if anchor is not None else DOCUMENT,
+                  "Không thấy phần chữ ký: thẩm quyền ký (TM., KT.…), chức vụ và họ tên người ký ở cuối văn bản.")
+    elif lay.signatures:
+        sig = lay.signatures[0]
+        last = sig.authority[-1]
+        lp = last.para
+        below = [s for s in lay.segments[last.order + 1: last.order + 12]
+                 if (s.para.table == lp.table and s.para.col == lp.col and (s.para.row or 0) >= (lp.row or 0))
+                 if lp.table is not None] if lp.table is not None else [
+            s for s in lay.segments[last.order + 1: last.order + 6] if s.position == last.position]
+        if sig.signer is None and not below:
+            yield _at("SIG-MISSING", last, "Thiếu họ tên người ký dưới chức vụ.")
+
+
+# ------------------------------------------------------------------------ before issuing (issue 17)
+
+
+def _para_loc(p) -> Location:
+    if p.table is not None:
+        return Location("cell", p.index, p.text, p.table, p.row, p.col)
+    return Location("paragraph", p.index, p.text)
+
+
+@rule("REV-TRACKED", WARNING, "Không còn thay đổi được theo dõi (Track Changes) chưa chấp nhận", "docs/the-thuc.md#truoc-khi-ban-hanh")
+def rev_tracked(lay: Layout) -> Iterator[Finding]:
+    paras = [p for p in lay.doc.paragraphs if p.revisions]
+    if paras:
+        n = sum(p.revisions for p in paras)
+        yield _at("REV-TRACKED", _para_loc(paras[0]),
+                  f"Văn bản còn {n} thay đổi được theo dõi (chèn, xóa, di chuyển, đổi định dạng) ở {len(paras)} "
+                  "đoạn, chưa chấp nhận hay từ chối: trong Word, Xem lại → Chấp nhận tất cả thay đổi, rồi tắt "
+                  "Theo dõi thay đổi trước khi ban hành.")
+
+
+@rule("REV-COMMENT", WARNING, "Không còn chú thích (Comment)", "docs/the-thuc.md#truoc-khi-ban-hanh")
+def rev_comment(lay: Layout) -> Iterator[Finding]:
+    paras = [p for p in lay.doc.paragraphs if p.comments]
+    if paras or lay.doc.comments_part:
+        loc = _para_loc(paras[0]) if paras else DOCUMENT
+        yield _at("REV-COMMENT", loc, "Văn bản còn chú thích (Comment) của người góp ý: trong Word, Xem lại → "
+                                      "Xóa → Xóa tất cả chú thích trước khi ban hành.")
+
+
+@rule("REV-HIDDEN", WARNING, "Không có chữ ẩn (Hidden)", "docs/the-thuc.md#truoc-khi-ban-hanh")
+def rev_hidden(lay: Layout) -> Iterator[Finding]:
+    found = [_at("REV-HIDDEN", _para_loc(p), f"Đoạn có chữ ẩn «{excerpt_text(p.hidden_text)}» (định dạng Hidden): "
+                                              "không hiện khi in nhưng vẫn nằm trong tệp gửi đi; xóa hoặc bỏ ẩn.")
+             for p in lay.doc.paragraphs if p.hidden_text.strip()]
+    yield from _capped("REV-HIDDEN", found, "đoạn")
+
+
+def excerpt_text(text: str) -> str:
+    from .model import excerpt
+
+    return excerpt(text, 40)
+
+
+# Names that are programs, not people: a file made by them names no author.
+_TOOL_AUTHORS = {"drafter", "python-docx", "docx4j", "un-named", "apache poi", "aspose", "openxml",
+                 "libreoffice", "microsoft office", "microsoft office user", "admin", "administrator", "user"}
+
+
+@rule("REV-AUTHOR", WARNING, "Thuộc tính tệp (tác giả, người sửa cuối) không mang tên người khác", "docs/the-thuc.md#truoc-khi-ban-hanh")
+def rev_author(lay: Layout) -> Iterator[Finding]:
+    issuer = fold(" ".join(s.text for s in lay.issuer))
+    labels = {"creator": "tác giả (Author)", "lastModifiedBy": "người sửa cuối (Last Modified By)"}
+    for key in ("creator", "lastModifiedBy"):
+        name = lay.doc.core.get(key, "")
+        f = fold(name)
+        if not f or f in _TOOL_AUTHORS or (issuer and (f in issuer or issuer in f)):
+            continue
+        yield _at("REV-AUTHOR", DOCUMENT,
+                  f"Thuộc tính tệp ghi {labels[key]} là «{name}», không phải cơ quan ban hành: trong Word, Tệp → "
+                  "Thông tin → Kiểm tra tài liệu (Inspect Document) → xóa thông tin cá nhân, hoặc sửa cho đúng.")
+
+
 # ------------------------------------------------------------------------ catalogue helpers
 
 
