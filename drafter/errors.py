@@ -117,6 +117,34 @@ def read_refusal(exc: OSError) -> str:
     }.get(exc.errno, f"hệ thống tệp từ chối (mã lỗi {exc.errno})")
 
 
+def typed_text(value) -> str:
+    """A value as the user typed it, for messages: ``1.500`` for a YAML float, ``true``
+    for a YAML boolean.
+
+    >>> from drafter.inputs.yamlfile import TypedFloat
+    >>> typed_text(TypedFloat(1.5, "1.500")), typed_text(True), typed_text(8287)
+    ('1.500', 'true', '8287')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def found_words(found) -> str:
+    """What was found where another kind of value was wanted, in a clerk's words.
+
+    >>> found_words(None), found_words({"a": 1}), found_words([1]), found_words(8287)
+    ('đang để trống', 'gặp một nhóm khóa con', 'gặp một danh sách', "gặp '8287'")
+    """
+    if found is None or (isinstance(found, str) and not found.strip()):
+        return "đang để trống"
+    if isinstance(found, dict):
+        return "gặp một nhóm khóa con"
+    if isinstance(found, list):
+        return "gặp một danh sách"
+    return f"gặp '{typed_text(found)}'"
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user typed it if relative to the current folder, else absolute."""
     p = Path(path)

@@ -279,3 +279,13 @@ def test_every_repair_names_a_rule() -> None:
 
     assert set(REPAIRS) <= set(RULES)
     assert not {"SIG-AUTHORITY", "NN-MISSING", "SIG-MISSING", "KG-MISSING", "CITE-MISMATCH"} & set(REPAIRS)
+
+
+def test_catalogue_names_the_fixable_rules() -> None:
+    import re
+
+    text = (ROOT / "docs" / "check-rules.md").read_text("utf-8")
+    section = text.split('id="drafter-fix-sua-duoc-nhung-gi"', 1)[1]
+    listed = section.split("Sửa được:", 1)[1].split("\n\n", 1)[0]
+    assert set(re.findall(r"`([A-Z0-9-]+)`", listed)) == set(REPAIRS)
+    assert "check-rules.md#drafter-fix-sua-duoc-nhung-gi" in (ROOT / "docs" / "huong-dan-van-thu.md").read_text("utf-8")

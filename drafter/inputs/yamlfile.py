@@ -30,7 +30,7 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scanner import RoundTripScanner
 
-from ..errors import WARNING, DrafterError, Position, Problem, display_path, read_refusal
+from ..errors import WARNING, DrafterError, Position, Problem, display_path, found_words, read_refusal, typed_text
 from ..env import KiB, env_limit
 
 KeyPath = tuple  # of str keys and int list indices
@@ -314,33 +314,6 @@ class TypedFloat(float):
 
 _FLOAT_TEXT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
                          r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-
-
-def typed_text(value: Any) -> str:
-    """A value as the user typed it, for messages: ``1.500`` for a YAML float, ``true``
-    for a YAML boolean.
-
-    >>> typed_text(TypedFloat(1.5, "1.500")), typed_text(True), typed_text(8287)
-    ('1.500', 'true', '8287')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def found_words(found: Any) -> str:
-    """What was found where another kind of value was wanted, in a clerk's words.
-
-    >>> found_words(None), found_words({"a": 1}), found_words([1]), found_words(TypedFloat(1.5, "1.500"))
-    ('đang để trống', 'gặp một nhóm khóa con', 'gặp một danh sách', "gặp '1.500'")
-    """
-    if found is None or (isinstance(found, str) and not found.strip()):
-        return "đang để trống"
-    if isinstance(found, dict):
-        return "gặp một nhóm khóa con"
-    if isinstance(found, list):
-        return "gặp một danh sách"
-    return f"gặp '{typed_text(found)}'"
 
 
 def _typed(value: Any, lines: list[str] | None, at: tuple[int, int] | None) -> Any:

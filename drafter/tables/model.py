@@ -210,7 +210,7 @@ def to_amount(value: Any) -> Decimal | None:
         if text.casefold() in _EMPTY_MARKS:
             return None
         return parse_number(text)
-    from drafter.inputs.yamlfile import found_words
+    from drafter.errors import found_words
 
     raise ValueError(f"Cần một số (ví dụ 8.374 hoặc \"12,5\"), nhưng {found_words(value)}.")
 
@@ -561,7 +561,7 @@ def problems_from_validation(exc: ValidationError, *, model: type[BaseModel] = B
         elif kind == "too_short":
             msg = f"Danh sách '{_path_text(loc)}' không được để trống."
         elif kind in _TYPE_WORDS:
-            from drafter.inputs.yamlfile import found_words
+            from drafter.errors import found_words
 
             msg = f"Giá trị của '{_path_text(loc)}' sai kiểu: {_TYPE_WORDS[kind]}, nhưng {found_words(err.get('input'))}."
         else:
