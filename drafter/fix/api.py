@@ -23,7 +23,8 @@ from lxml import etree
 from drafter.check.locate import locate
 from drafter.check.model import Finding
 from drafter.check.reader import TooLarge, read_docx
-from drafter.check.rules import APPENDIX_RULES, COPY_BLOCK_RULES, check_document, check_layout
+from drafter.check import rules as check_rules
+from drafter.check.rules import check_document, check_layout
 from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.oxml import NS, half_points, internal_rels, is_rel_type, qn, rels_part_name
 from drafter.output_problems import check_outputs, write_problem
@@ -232,15 +233,16 @@ def repair_bytes(source: bytes | str | os.PathLike[str], label: str, limits: Lim
         by_rule: dict[str, list[Finding]] = defaultdict(list)
         for f in before:
             by_rule[f.rule_id].append(f)
-        if lay.kind == "administrative":
+        kind = getattr(lay, "kind", "administrative")
+        if kind == "administrative":
             plan = [(rid, fx) for rid in REPAIRS]
-        elif lay.kind == "copy":  # the copy's own block is checked (and repaired) as a document
+        elif kind == "copy":  # the copy's own block is checked (and repaired) as a document
             own = Fixer(view, lay.copy, fx.changes, fx.header_request) if lay.copy is not None else fx
             plan = [(rid, fx) for rid in ("PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "COPY-STYLE")]
-            plan += [(rid, own) for rid in COPY_BLOCK_RULES if rid in REPAIRS and rid not in
+            plan += [(rid, own) for rid in getattr(check_rules, "COPY_BLOCK_RULES", ()) if rid in REPAIRS and rid not in
                      ("PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME")]
-        elif lay.kind == "appendix":
-            plan = [(rid, fx) for rid in APPENDIX_RULES if rid in REPAIRS]
+        elif kind == "appendix":
+            plan = [(rid, fx) for rid in getattr(check_rules, "APPENDIX_RULES", ()) if rid in REPAIRS]
         else:  # a Party document is not judged by Nghị định 30: nothing to repair
             plan = []
         for rid, who in plan:
