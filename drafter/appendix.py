@@ -2,7 +2,8 @@
 a document drafter produced and a person then edited in Word.
 
 The draft is rendered afresh in memory; from that render come the contents of the
-content controls tagged ``drafter:phu-luc:N`` (everything derived: label, title,
+content controls tagged ``drafter:phu-luc:N`` (or, in a document LibreOffice saved,
+which drops the tags, of the bookmarks ``_drafter_pl_N`` / ``_drafter_sl_…``) (everything derived: label, title,
 "(Kèm theo …)" and "Đơn vị tính" lines, table, "Bằng chữ" lines) and the values of
 the figures quoted in the body (controls tagged ``drafter:so-lieu:REF``, recomputed
 from REF). They are spliced into the edited document's main part
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from . import figures as figure_refs
 from .errors import DrafterError, Position, Problem, display_path
-from .oxml import internal_rels, is_rel_type, rels_part_name
+from .oxml import FIGURE_BOOKMARK, FIGURE_TAG, internal_rels, is_rel_type, rels_part_name
 from .output_problems import check_outputs, write_problem
 from .package import (
     Limits,
@@ -173,6 +174,16 @@ def regenerate(
     replacements = {edited.main: splice_xml.serialise(edited.root, edited.main_bytes)}
     copied: list[str] = []
     warnings = list(prepared.warnings)
+    for ref in spliced.missing_figures:
+        warnings.append(Problem(
+            f"Số liệu trích “{ref}” của bản thảo không còn trong tệp (mất cả thẻ {FIGURE_TAG}… lẫn dấu trang "
+            f"{FIGURE_BOOKMARK}…: câu chứa nó đã bị xóa, hoặc tệp được lưu bằng một chương trình bỏ cả hai dấu); "
+            "số đó không được cập nhật. Nếu câu vẫn còn, hãy sửa số trong câu bằng tay.",
+            Position(shown), severity="warning"))
+    for name in spliced.unknown_figures:
+        warnings.append(Problem(
+            f"Dấu trang {name} đánh dấu một số liệu trích mà bản thảo không còn trích nữa; số đó không được cập nhật.",
+            Position(shown), severity="warning"))
     needed = splice_xml.used_styles(splice_xml.appendix_elements(edited.root))
     if edited.styles and fresh.styles:
         try:
@@ -180,6 +191,10 @@ def regenerate(
         except PackageError as exc:
             raise _fail(f"{exc} Tệp được giữ nguyên.", doc) from None
         fresh_styles = parse_xml(fresh.styles_bytes, name=fresh.styles, limits=limits)
+        if splice_xml.rename_to_edited_styles(styles_root, fresh_styles, splice_xml.appendix_elements(edited.root)):
+            # the main part changed again: references now name the edited styles
+            replacements[edited.main] = splice_xml.serialise(edited.root, edited.main_bytes)
+            needed = splice_xml.used_styles(splice_xml.appendix_elements(edited.root))
         copied = splice_xml.copy_missing_styles(styles_root, fresh_styles, needed)
         if copied:
             replacements[edited.styles] = splice_xml.serialise(styles_root, edited.styles_bytes)

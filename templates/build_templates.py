@@ -418,8 +418,8 @@ def appendix_block() -> str:
         + tag("DrBangChu", "{%p for line in pl.words %}")
         + p("DrBangChu", "{{ line }}")
         + tag("DrBangChu", "{%p endfor %}")
-        + "</w:sdtContent></w:sdt>"
         + tag("DrEmpty", "{{p pl.mark_end }}")
+        + "</w:sdtContent></w:sdt>"
         + tag("DrEmpty", "{%p endfor %}")
     )
 

@@ -31,7 +31,19 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from drafter.oxml import ALIAS_PREFIX, APPENDIX_TAG, appendix_number, figure_reference, local_name, qn
+from drafter.oxml import (
+    ALIAS_PREFIX,
+    APPENDIX_ALIAS,
+    APPENDIX_BOOKMARK,
+    APPENDIX_TAG,
+    appendix_number,
+    appendix_tag,
+    bookmark_appendix_number,
+    figure_reference,
+    is_figure_bookmark,
+    local_name,
+    qn,
+)
 
 class SpliceError(Exception):
     """Problems that stop the regeneration; nothing has been changed."""
@@ -47,6 +59,9 @@ class SpliceResult:
     figures: int = 0
     turned: list[int] = field(default_factory=list)  # appendices whose page was turned
     moved_breaks: list[int] = field(default_factory=list)  # section breaks moved out of a control
+    by_bookmark: list[int] = field(default_factory=list)  # appendices found by their bookmark only
+    missing_figures: list[str] = field(default_factory=list)  # quoted figures with neither marker left
+    unknown_figures: list[str] = field(default_factory=list)  # figure bookmarks the draft no longer quotes
 
 
 # --------------------------------------------------------------------------- finding controls
@@ -81,6 +96,122 @@ def figure_controls(root: etree._Element) -> list[tuple[str, etree._Element]]:
         if ref is not None:
             out.append((ref, sdt))
     return out
+
+
+# --------------------------------------------------------------------------- finding bookmarks
+#
+# LibreOffice keeps bookmarks but writes one that spans paragraphs oddly: a start with no
+# end in the first paragraph, then a start and an end of the same name at the end of the
+# last one. So a region runs from the body-level element holding the FIRST start of the
+# name to the one holding the LAST end whose id is any of that name's starts.
+
+
+def _body_child(el: etree._Element, body: etree._Element) -> etree._Element | None:
+    while el is not None and el.getparent() is not body:
+        el = el.getparent()
+    return el
+
+
+def bookmark_regions(root: etree._Element) -> dict[int, list[etree._Element] | None]:
+    """Appendix regions found by their bookmark `_drafter_pl_N`: the body-level
+    paragraphs and tables from its start to its end; None when the pair is broken
+    (no end, or an end before the start)."""
+    body = root.find(qn("w:body"))
+    if body is None:
+        return {}
+    starts: dict[int, list[etree._Element]] = {}
+    ends: dict[str, etree._Element] = {}
+    for el in root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        if el.tag == qn("w:bookmarkStart"):
+            n = bookmark_appendix_number(el.get(qn("w:name")) or "")
+            if n is not None:
+                starts.setdefault(n, []).append(el)
+        else:
+            ends[el.get(qn("w:id")) or ""] = el  # the last end of each id
+    children = list(body)
+    out: dict[int, list[etree._Element] | None] = {}
+    for n, bs in starts.items():
+        ids = {b.get(qn("w:id")) or "" for b in bs}
+        last_ends = [ends[i] for i in ids if i in ends]
+        first = _body_child(bs[0], body)
+        tops = [_body_child(e, body) for e in last_ends]
+        if first is None or not tops or any(t is None for t in tops):
+            out[n] = None
+            continue
+        i, j = children.index(first), max(children.index(t) for t in tops)
+        region = [c for c in children[i:j + 1] if c.tag in (qn("w:p"), qn("w:tbl"), qn("w:sdt"))]
+        out[n] = region if j >= i and region else None
+    return out
+
+
+def _wrap(region: list[etree._Element], number: int) -> etree._Element:
+    """Put a region found by its bookmark into a tagged control again (in place)."""
+    sdt = etree.Element(qn("w:sdt"))
+    pr = etree.SubElement(sdt, qn("w:sdtPr"))
+    etree.SubElement(pr, qn("w:alias")).set(qn("w:val"), APPENDIX_ALIAS)
+    etree.SubElement(pr, qn("w:tag")).set(qn("w:val"), appendix_tag(number))
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    region[0].addprevious(sdt)
+    for el in region:
+        content.append(el)
+    return sdt
+
+
+def _fresh_figure_names(fresh: etree._Element) -> dict[str, str]:
+    """Figure bookmark name → reference, from a fresh render (whose figures carry both)."""
+    names = {}
+    for ref, sdt in figure_controls(fresh):
+        prev = sdt.getprevious()
+        if prev is not None and prev.tag == qn("w:bookmarkStart") and is_figure_bookmark(prev.get(qn("w:name")) or ""):
+            names[prev.get(qn("w:name"))] = ref
+    return names
+
+
+def _figure_span_texts(start: etree._Element) -> list[etree._Element] | None:
+    """The w:t between a figure bookmark's start and its end, in its paragraph; None
+    when the span holds (or sits in) a tagged figure control, which is used instead."""
+    for anc in start.iterancestors(qn("w:sdt")):
+        if figure_reference(_tag(anc) or "") is not None:
+            return None
+    para = next(start.iterancestors(qn("w:p")), None)
+    if para is None:
+        return None
+    bid = start.get(qn("w:id"))
+    texts, inside = [], False
+    for el in para.iter():
+        if el is start:
+            inside = True
+        elif not inside:
+            continue
+        elif el.tag == qn("w:bookmarkEnd") and el.get(qn("w:id")) == bid:
+            return texts
+        elif el.tag == qn("w:sdt") and figure_reference(_tag(el) or "") is not None:
+            return None
+        elif el.tag == qn("w:t"):
+            texts.append(el)
+    return texts  # an end outside the paragraph: the texts to its end
+
+
+def figure_bookmarks(root: etree._Element) -> list[tuple[str, list[etree._Element]]]:
+    """Quoted figures found by their bookmark only (their control lost its tag), with
+    the bookmark name and the texts it spans."""
+    out = []
+    for start in root.iter(qn("w:bookmarkStart")):
+        name = start.get(qn("w:name")) or ""
+        if is_figure_bookmark(name):
+            texts = _figure_span_texts(start)
+            if texts is not None:
+                out.append((name, texts))
+    return out
+
+
+def _set_texts(texts: list[etree._Element], value: str) -> None:
+    if not texts:
+        return
+    texts[0].text = value
+    texts[0].set(qn("xml:space"), "preserve")
+    for t in texts[1:]:
+        t.getparent().remove(t)
 
 
 def has_drafter_alias(root: etree._Element) -> bool:
@@ -217,34 +348,48 @@ def _set_figure(sdt: etree._Element, value: str) -> None:
             sdt_pr.remove(ph)
 
 
+_BOTH_LOST = ("có lẽ văn bản đã được lưu bằng một chương trình bỏ cả thẻ vùng nội dung lẫn dấu trang "
+              "(bookmark), hoặc vùng đó đã bị xóa khi sửa")
+
+
 def check_controls(edited: etree._Element, fresh_count: int, *, doc_name: str) -> list[str]:
-    """Problems with the edited document's appendix controls against the draft's count."""
+    """Problems with the edited document's appendix regions against the draft's count.
+    A region is found by its control's tag first, else by its bookmark (LibreOffice
+    keeps the bookmark when it drops the tag)."""
     found = appendix_controls(edited)
+    marks = bookmark_regions(edited)
     problems = []
     if fresh_count == 0:
-        if found:
+        if found or marks:
             problems.append(
                 f"Bản thảo không có phụ lục nào (khóa phu_luc) nhưng tệp '{doc_name}' có "
-                f"{len(found)} vùng phụ lục. Hãy dùng đúng bản thảo của văn bản này.")
+                f"{len(set(found) | set(marks))} vùng phụ lục. Hãy dùng đúng bản thảo của văn bản này.")
         else:
             problems.append("Bản thảo không có phụ lục nào (khóa phu_luc) nên không có bảng nào để tạo lại.")
         return problems
-    if not found:
-        msg = (f"Không tìm thấy vùng phụ lục nào (vùng nội dung gắn thẻ {APPENDIX_TAG}N) trong tệp "
-               f"'{doc_name}'.")
+    if not found and not marks:
+        msg = (f"Không tìm thấy vùng phụ lục nào trong tệp '{doc_name}': không còn vùng nội dung gắn thẻ "
+               f"{APPENDIX_TAG}N, cũng không còn dấu trang (bookmark) {APPENDIX_BOOKMARK}N; {_BOTH_LOST}.")
         if has_drafter_alias(edited):
-            msg += (" Tệp có vùng nội dung mang tên của drafter nhưng đã mất thẻ: thường do tệp được lưu "
-                    "lại bằng LibreOffice (LibreOffice bỏ thẻ của vùng nội dung).")
-        msg += (" drafter chỉ tạo lại được bảng trong văn bản do drafter tạo ra và sửa bằng Microsoft Word; "
-                "hãy tạo lại văn bản bằng drafter render, hoặc dùng bản .docx trước khi lưu bằng LibreOffice.")
+            msg += " Tệp còn vùng nội dung mang tên của drafter nhưng đã mất thẻ."
+        msg += (" drafter tạo lại được bảng trong văn bản do drafter tạo ra rồi sửa bằng Microsoft Word hoặc "
+                "LibreOffice; hãy tạo lại văn bản bằng drafter render, hoặc dùng một bản .docx trước đó.")
         return [msg]
     for n in range(1, fresh_count + 1):
         sdts = found.get(n, [])
         if not sdts:
+            if n in marks and marks[n] is not None:
+                continue  # found by its bookmark
+            if n in marks:
+                problems.append(
+                    f"Dấu trang (bookmark) {APPENDIX_BOOKMARK}{n} của vùng phụ lục {n} trong tệp '{doc_name}' "
+                    "không còn đủ điểm đầu và điểm cuối (có lẽ một phần vùng đã bị xóa), và vùng cũng đã mất thẻ "
+                    f"{APPENDIX_TAG}{n}. Hãy tạo lại văn bản bằng drafter render.")
+                continue
             problems.append(
-                f"Không tìm thấy vùng phụ lục {n} (thẻ {APPENDIX_TAG}{n}) trong tệp '{doc_name}': có lẽ vùng "
-                "này đã bị xóa khi sửa văn bản. Hãy tạo lại văn bản bằng drafter render, hoặc chép vùng phụ "
-                "lục từ một bản mới tạo vào đúng chỗ.")
+                f"Không tìm thấy vùng phụ lục {n} trong tệp '{doc_name}': mất cả thẻ {APPENDIX_TAG}{n} lẫn dấu "
+                f"trang {APPENDIX_BOOKMARK}{n}; {_BOTH_LOST}. Hãy tạo lại văn bản bằng drafter render, hoặc chép "
+                "vùng phụ lục từ một bản mới tạo vào đúng chỗ.")
         elif len(sdts) > 1:
             problems.append(
                 f"Vùng phụ lục {n} (thẻ {APPENDIX_TAG}{n}) có {len(sdts)} lần trong tệp '{doc_name}' "
@@ -253,13 +398,25 @@ def check_controls(edited: etree._Element, fresh_count: int, *, doc_name: str) -
             problems.append(
                 f"Vùng phụ lục {n} (thẻ {APPENDIX_TAG}{n}) trong tệp '{doc_name}' nằm bên trong một đoạn "
                 "văn, không còn là một khối riêng. Hãy tạo lại văn bản bằng drafter render.")
-    extra = sorted(n for n in found if n > fresh_count or n < 1)
+    extra = sorted(n for n in set(found) | set(marks) if n > fresh_count or n < 1)
     if extra:
         names = ", ".join(str(n) for n in extra)
         problems.append(
             f"Tệp '{doc_name}' có vùng phụ lục {names} nhưng bản thảo chỉ có {fresh_count} phụ lục. "
             "drafter appendix chỉ tạo lại các phụ lục đã có, không thêm hay bớt phụ lục: khi số phụ lục "
             "thay đổi, hãy tạo lại văn bản bằng drafter render.")
+    # Regions found by bookmark must not overlap each other nor a tagged control.
+    seen: dict[int, int] = {}
+    for n, region in sorted(marks.items()):
+        if region is None or found.get(n) or not 1 <= n <= fresh_count:
+            continue
+        for el in region:
+            other = seen.setdefault(id(el), n)
+            if other != n:
+                problems.append(
+                    f"Vùng phụ lục {other} và {n} trong tệp '{doc_name}' (tìm theo dấu trang) chồng lên nhau. "
+                    "Hãy tạo lại văn bản bằng drafter render.")
+                break
     return problems
 
 
@@ -275,17 +432,42 @@ def splice(
     fresh_count = len(fresh_found)
     problems = check_controls(edited, fresh_count, doc_name=doc_name)
     values: list[tuple[etree._Element, str]] = []
+    tagged_refs = []
     for ref, sdt in figure_controls(edited):
+        tagged_refs.append(ref)
         try:
             values.append((sdt, figure_value(ref)))
         except ValueError as exc:
             problems.append(f"Số liệu trích “{ref}” trong tệp '{doc_name}' không tính lại được: {exc}")
+    names = _fresh_figure_names(fresh)
+    marked: list[tuple[list[etree._Element], str]] = []
+    result = SpliceResult()
+    found_refs = list(tagged_refs)
+    for name, texts in figure_bookmarks(edited):
+        ref = names.get(name)
+        if ref is None:
+            result.unknown_figures.append(name)
+            continue
+        found_refs.append(ref)
+        try:
+            marked.append((texts, figure_value(ref)))
+        except ValueError as exc:
+            problems.append(f"Số liệu trích “{ref}” trong tệp '{doc_name}' không tính lại được: {exc}")
     if problems:
         raise SpliceError(problems)
+    for ref, _sdt in figure_controls(fresh):
+        if ref in found_refs:
+            found_refs.remove(ref)
+        else:
+            result.missing_figures.append(ref)
 
     found = appendix_controls(edited)
-    result = SpliceResult()
+    marks = bookmark_regions(edited)
     numbers = sorted(fresh_found)
+    for n in numbers:
+        if not found.get(n):
+            found[n] = [_wrap(marks[n], n)]  # the fresh content brings the bookmark again
+            result.by_bookmark.append(n)
     fresh_sections = {}
     for i, n in enumerate(numbers):
         nxt = fresh_found[numbers[i + 1]][0] if i + 1 < len(numbers) else None
@@ -301,6 +483,9 @@ def splice(
             result.turned.append(n)
     for sdt, value in values:
         _set_figure(sdt, value)
+        result.figures += 1
+    for texts, value in marked:
+        _set_texts(texts, value)
         result.figures += 1
     return result
 
@@ -323,6 +508,33 @@ def used_styles(elements) -> set[str]:
 
 def appendix_elements(root: etree._Element) -> list[etree._Element]:
     return [sdt for sdts in appendix_controls(root).values() for sdt in sdts]
+
+
+def rename_to_edited_styles(edited_styles: etree._Element, fresh_styles: etree._Element, elements) -> dict[str, str]:
+    """Point the new content's style references that the edited styles lack at the
+    edited style of the same name and type, when there is one: LibreOffice renames
+    style ids after their names (DrPhuLuc → Phlc for "Phụ lục"), and a copied
+    DrPhuLuc would be a second style of the same name. Returns old id → new id."""
+    have = {s.get(qn("w:styleId")) for s in edited_styles.iter(qn("w:style"))}
+
+    def key(style):
+        name = style.find(qn("w:name"))
+        return (style.get(qn("w:type")), name.get(qn("w:val")) if name is not None else None)
+
+    by_name = {key(s): s.get(qn("w:styleId")) for s in edited_styles.iter(qn("w:style"))}
+    mapping = {}
+    for style in fresh_styles.iter(qn("w:style")):
+        sid = style.get(qn("w:styleId"))
+        k = key(style)
+        if sid not in have and k[1] and by_name.get(k):
+            mapping[sid] = by_name[k]
+    if mapping:
+        for el in elements:
+            for name in _STYLE_REFS:
+                for ref in el.iter(qn("w:" + name)):
+                    if ref.get(qn("w:val")) in mapping:
+                        ref.set(qn("w:val"), mapping[ref.get(qn("w:val"))])
+    return mapping
 
 
 def copy_missing_styles(edited_styles: etree._Element, fresh_styles: etree._Element, ids: set[str]) -> list[str]:
