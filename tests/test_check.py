@@ -590,7 +590,10 @@ def test_clean_table_passes() -> None:
 def test_every_rule_has_a_failing_example() -> None:
     from test_check_rules_new import NEW_CASES  # issue 17's rules, tests/test_check_rules_new.py
 
+    from test_check_reading import READING_CASES  # copies, appendices, Party, type signals
+
     fired = {c[0] for c in CASES} | {c[0] for c in BUILT_CASES} | {c[0] for c in NEW_CASES}
+    fired |= {c[0] for c in READING_CASES}
     assert set(RULES) == fired
 
 

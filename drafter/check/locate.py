@@ -31,8 +31,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 
-from drafter.rules import doctypes
+from drafter.rules import doctypes, document_kind
 from drafter.rules import marks as mark_rules
 
 from .model import Location
@@ -103,9 +104,11 @@ class Segment:
     raw: str
     chunks: list[tuple[str, RunProps]]
     order: int = 0  # position in the document's segment list
+    tab_index: int = 0  # tabs before this piece on its line
+    tab_side: str | None = None  # "left"/"center"/"right" from the paragraph's tab stops
 
-    @property
-    def text(self) -> str:
+    @cached_property
+    def text(self) -> str:  # read many times by every recogniser and rule: normalised once
         return norm(self.raw)
 
     @property
@@ -115,6 +118,8 @@ class Segment:
             if p.col == 0:
                 return "left"
             return "right" if p.col == (p.ncols or 1) - 1 else "center"
+        if self.tab_side is not None:
+            return self.tab_side
         if self.nsegs >= 2:
             if self.seg == 0 and self.lead_tabs == 0:
                 return "left"
@@ -191,8 +196,34 @@ def segments_of(para: Paragraph) -> list[Segment]:
         real = [pc for pc in pieces if "".join(t for t, _ in pc).replace("\u00a0", " ").strip()]
         for si, pc in enumerate(real):
             out.append(Segment(para, li, si, len(real), lead if si == 0 else 0,
-                               "".join(t for t, _ in pc), pc))
+                               "".join(t for t, _ in pc), pc, tab_index=_index_of(pieces, pc)))
     return out
+
+
+def _index_of(pieces: list, piece: list) -> int:
+    return next(i for i, pc in enumerate(pieces) if pc is piece)
+
+
+def tab_side(stops: tuple[tuple[int, str], ...], index: int, width: int) -> str | None:
+    """Where the text after the `index`-th tab sits, from the paragraph's tab stops and the
+    width of the text area (twips): "left", "center" or "right"; None when the stops do
+    not say (no custom stops, or more tabs than stops). Word sends the n-th tab of a
+    short line to the n-th stop; a centre stop centres the text on it.
+
+    >>> tab_side(((1928, "center"), (6605, "center")), 1, 9354), tab_side(((1928, "center"), (6605, "center")), 2, 9354)
+    ('left', 'right')
+    >>> tab_side(((7087, "left"),), 1, 9354), tab_side(((4677, "center"),), 1, 9354), tab_side((), 1, 9354)
+    ('right', 'center', None)
+    """
+    stops = [(pos, kind) for pos, kind in stops if kind != "bar"]
+    if index < 1 or index > len(stops) or width <= 0:
+        return None
+    pos, _kind = stops[index - 1]
+    if pos < width * 0.4:
+        return "left"
+    if pos > width * 0.6:
+        return "right"
+    return "center"
 
 
 # ------------------------------------------------------------------------ results
@@ -258,6 +289,19 @@ class Layout:
     authority_line: Segment | None = None  # quyết định: "ỦY BAN NHÂN DÂN TỈNH …"
     can_cu: list[Segment] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    # What the file is (drafter.rules.document_kind): "administrative", "copy",
+    # "appendix" or "party"; for a copy, `copy` is the copy's own block at the end
+    # (its segments numbered from 0 in its own Layout) and `copy_form` its SAO Y line.
+    kind: str = document_kind.ADMINISTRATIVE
+    copy: "Layout | None" = None
+    copy_form: Segment | None = None
+    party_header: Segment | None = None
+    appendix_heading: Segment | None = None
+    # Signals of two different types, for the checker to report: (rule id, Vietnamese
+    # description, where): "TL-TWO" two type headings, "TYPE-CONFLICT" a quyết định
+    # with the công văn's V/v or Kính gửi.
+    type_conflicts: list[tuple[str, str, Segment]] = field(default_factory=list)
+    attached: bool = False  # issued with a quyết định (Mẫu 1.3): no số, no Nơi nhận of its own
 
     @property
     def is_administrative(self) -> bool:
@@ -377,10 +421,83 @@ def _is_dash_item(text: str) -> bool:
 
 def locate(doc: DocView) -> Layout:
     segs: list[Segment] = []
+    widths = [_text_width(sec) for sec in doc.sections]
     for para in doc.paragraphs:
         for s in segments_of(para):
             s.order = len(segs)
             segs.append(s)
+            if para.tab_stops and s.tab_index and para.table is None:
+                width = widths[min(para.section, len(widths) - 1)] if widths else _A4_TEXT
+                s.tab_side = tab_side(para.tab_stops, s.tab_index, width - para.ind_left)
+                if s.tab_side is not None and s.nsegs >= 2 and s.seg == 0 and s.tab_side == "center":
+                    s.tab_side = "left"  # the first of two columns
+    at = _copy_form_at(segs)
+    if at is None:
+        lay = _locate(doc, segs)
+        _kind(lay)
+        return lay
+    start = _copy_start(segs, at)
+    lay = _locate(doc, segs[:start])
+    tail = segs[start:]
+    for i, s in enumerate(tail):
+        s.order = i
+    lay.copy = _locate(doc, tail)
+    lay.copy.kind = lay.kind = document_kind.COPY
+    lay.copy_form = lay.copy.copy_form = segs[at]
+    return lay
+
+
+_A4_TEXT = 9354  # twips of text width on A4 with 30 and 15 mm margins
+
+
+def _text_width(sec) -> int:
+    left, right = sec.margins.get("left"), sec.margins.get("right")
+    if sec.page_w_mm is None or left is None or right is None:
+        return _A4_TEXT
+    return int((sec.page_w_mm - left - right) * 1440 / 25.4)
+
+
+def _copy_form_at(segs: list[Segment]) -> int | None:
+    """The SAO Y / SAO LỤC / TRÍCH SAO line of a copy's block: alone on its line, with a
+    số line (or the date line) right after it."""
+    for i, s in enumerate(segs):
+        if len(s.raw) < 40 and s.nsegs == 1 and len(s.text) < 20 and document_kind.copy_form(s.text):
+            after = segs[i + 1: i + 5]
+            if any(_SO.match(x.text) or _SO_NO_COLON.match(x.text) or _DATE.match(x.text) for x in after):
+                return i
+    return None
+
+
+def _copy_start(segs: list[Segment], at: int) -> int:
+    """The first segment of the copy's block: its table, or the agency lines above the form."""
+    form = segs[at]
+    if form.para.table is not None:
+        return min(s.order for s in segs if s.para.table == form.para.table)
+    start = at
+    while start > 0 and at - start < 3:
+        prev = segs[start - 1]
+        if is_caps(prev.text) and len(prev.text) < 80 and prev.position != "right":
+            start -= 1
+        else:
+            break
+    return start
+
+
+def _kind(lay: Layout) -> None:
+    """Party document or standalone appendix (a copy is recognised in :func:`locate`)."""
+    segs = lay.segments
+    if lay.quoc_hieu:
+        return
+    for s in segs[:12]:
+        if document_kind.is_party_header(s.text):
+            lay.kind, lay.party_header = document_kind.PARTY, s
+            return
+    texts = [s.text for s in segs[:4]]
+    if document_kind.kind(texts, has_quoc_hieu=False) == document_kind.APPENDIX:
+        lay.kind, lay.appendix_heading = document_kind.APPENDIX, segs[0]
+
+
+def _locate(doc: DocView, segs: list[Segment]) -> Layout:
     lay = Layout(doc, segs)
 
     for s in segs:
@@ -406,7 +523,41 @@ def locate(doc: DocView) -> Layout:
     _signatures(lay)
     _bodies(lay)
     lay.kem_theo = [s for s in segs if _KEM_THEO.match(s.text) and len(s.text) < 400]
+    # Mẫu 1.3 in a file of its own: a document issued with a quyết định (no số, a
+    # "(Ban hành kèm theo …)" line under its name) has no Nơi nhận of its own.
+    lay.attached = lay.so is None and lay.ten_loai is not None and any(
+        lay.ten_loai.order < s.order <= lay.ten_loai.order + 4 for s in lay.kem_theo)
+    _type_conflicts(lay)
     return lay
+
+
+def _type_conflicts(lay: Layout) -> None:
+    """Signals of two types in the main document: two different type headings before
+    its signature, or a type with a heading that also has the công văn's V/v line or
+    (for a quyết định and its kin) a Kính gửi."""
+    if not lay.blocks or lay.ten_loai is None or lay.doc_type is None:
+        return
+    main = lay.blocks[0]
+    stop = min([x.authority[0].order for x in main.signatures]
+               + ([lay.noi_nhan.order] if lay.noi_nhan is not None else []) + [main.end + 1])
+    name = lay.doc_type.caps_name
+    for s, t in lay.ten_loai_all:
+        if s is not lay.ten_loai and s.order < stop and t.caps_name != name \
+                and s.position in ("center", "full", "unknown") and s.bold:
+            lay.type_conflicts.append(
+                ("TL-TWO", f"Văn bản có hai tên loại: «{name}» và «{t.caps_name}». Một văn bản chỉ có một tên loại; "
+                 "nếu đây là văn bản ban hành kèm theo thì phải lặp lại phần đầu (Mẫu 1.3).", s))
+            break
+    for s in lay.segments[: main.header_end + 8]:
+        if re.match(r"^V/v\b", s.text) and s.order < stop:
+            lay.type_conflicts.append(
+                ("TYPE-CONFLICT", f"Văn bản có tên loại «{name}» nhưng lại có dòng «V/v …» của công văn: "
+                 "xem lại đây là công văn hay " + lay.doc_type.name.lower() + ".", s))
+            break
+    if lay.kinh_gui is not None and lay.doc_type.layout == "quyet-dinh":
+        lay.type_conflicts.append(
+            ("TYPE-CONFLICT", f"{lay.doc_type.name} không có «Kính gửi» (chỉ công văn, tờ trình, báo cáo… gửi lên có): "
+             "xem lại đây là công văn hay " + lay.doc_type.name.lower() + ".", lay.kinh_gui))
 
 
 def _block_start(lay: Layout, qh: Segment) -> int:
@@ -449,6 +600,12 @@ def _header(lay: Layout) -> None:
     for s in segs[: max(limit, 0)]:
         if id(s) in marks or is_mark(s.text) or _SO.match(s.text) or len(s.text) > 90:
             continue
+        if document_kind.copy_form(s.text):
+            if lay.copy_form is None:
+                lay.copy_form = s  # the form of a copy, never an agency name
+            continue
+        if anchor is None and s.text in _TYPE_NAMES and s.nsegs == 1:
+            break  # Mẫu 1.3 (no số, no date): the tên loại ends the header, never an agency
         if so_cell is not None and s.para.table == so_cell.table:
             # Drafter's layout and its kin: everything above the số in its column.
             if s.para.col == so_cell.col:
@@ -519,7 +676,16 @@ def _vv(lay: Layout) -> None:
     else:
         cands = []
         for s in lay.segments[so.order + 1: so.order + 10]:
-            if s is lay.date or s.position == "right":
+            if s is lay.date:
+                continue
+            if s.position == "right":
+                # A tab layout wraps a long V/v onto a line tabbed in under the first:
+                # the same paragraph (a line break) or the next, same size, alone.
+                last = cands[-1] if cands else None
+                if (last is not None and s.nsegs == 1 and (s.para is last.para or s.lead_tabs)
+                        and s.sizes == last.sizes and not _DATE.match(s.text) and len(s.text) < 120
+                        and not is_caps(s.text) and re.match(r"^V/v\b", cands[0].text)):
+                    cands.append(s)
                 continue
             if _KINH_GUI.match(s.text) or len(s.text) > 120 or classify_quoc_hieu(s.text):
                 break
@@ -631,6 +797,29 @@ def _sig_from(lay: Layout, first: Segment, used: set[int]) -> SignatureBlock:
     return SignatureBlock(authority, signer)
 
 
+def _bare_signature(lay: Layout, start: int, used: set[int]) -> SignatureBlock | None:
+    segs = lay.segments
+    for s in segs[start + 1:]:
+        if s.position not in ("right", "center") or not is_caps(s.text) or len(s.text) >= 80 \
+                or s.text in _TYPE_NAMES or _DECISION.match(s.text) or s.text in _MARKS \
+                or document_kind.copy_form(s.text) or s.order in used:
+            continue
+        run = [s]
+        for x in segs[s.order + 1: s.order + 6]:
+            if x.position != s.position:
+                continue
+            if is_caps(x.text) and len(x.text) < 80:
+                run.append(x)
+                continue
+            if is_name(x.text):
+                for y in run:
+                    used.add(y.order)
+                used.add(x.order)
+                return SignatureBlock(run, x)
+            break
+    return None
+
+
 def _signatures(lay: Layout) -> None:
     if not lay.blocks:
         return
@@ -661,6 +850,12 @@ def _signatures(lay: Layout) -> None:
                 if nxt and is_caps(nxt[0].text) and len(nxt[0].text) < 80:
                     sigs.append(_sig_from(lay, nxt[0], used))
                 break
+    # No prefix, no "./." to go by: short CAPS lines on the right or centre after the
+    # body, with a person's name a few lines under them (the head signing himself).
+    if not sigs:
+        sig = _bare_signature(lay, start, used)
+        if sig is not None:
+            sigs.append(sig)
     sigs.sort(key=lambda b: b.authority[0].order)
     lay.signatures = sigs
     for b in lay.blocks:

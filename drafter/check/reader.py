@@ -170,6 +170,9 @@ class Paragraph:
     revisions: int = 0  # tracked-change elements (w:ins, w:del, w:moveFrom…) inside it
     comments: int = 0  # comment anchors (commentRangeStart / commentReference)
     hidden_text: str = ""  # text hidden with w:vanish (left out of `runs`)
+    # Custom tab stops (styles and direct, "clear" applied): (position in twips from the
+    # text's left edge, "left"/"center"/"right"/"decimal"/"bar"), sorted by position.
+    tab_stops: tuple[tuple[int, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -515,6 +518,25 @@ class _Reader:
             out["lineRule"] = "auto"
         return out
 
+    def _tab_stops(self, ppr, pstyle: str | None) -> tuple[tuple[int, str], ...]:
+        """w:tabs merged down the style chain to the paragraph (w:val="clear" removes a stop)."""
+        stops: dict[int, str] = {}
+        levels = [self.styles.default_ppr] + [s.ppr for s in self.styles.chain(pstyle)] + [ppr]
+        for lv in levels:
+            tabs = lv.find(qn("w:tabs")) if lv is not None else None
+            if tabs is None:
+                continue
+            for tab in tabs.findall(qn("w:tab")):
+                pos = _int(tab.get(qn("w:pos")))
+                val = tab.get(qn("w:val")) or "left"
+                if pos is None:
+                    continue
+                if val == "clear":
+                    stops.pop(pos, None)
+                else:
+                    stops[pos] = {"start": "left", "end": "right"}.get(val, val)
+        return tuple(sorted(stops.items()))
+
     # -- walking
     def read(self) -> DocView:
         root = self._xml(self.main)
@@ -647,6 +669,7 @@ class _Reader:
             if hanging:
                 first = -hanging
         sp = self._spacing(ppr, pstyle, tstyle)
+        tab_stops = self._tab_stops(ppr, pstyle) if "\t" in "".join(r.text for r in runs) else ()
         frame = self._para_prop(ppr, pstyle, None, "framePr")
         numbered = self._para_prop(ppr, pstyle, None, "numPr") is not None
         style = self.styles.by_id.get(pstyle or "")
@@ -662,6 +685,7 @@ class _Reader:
             revisions=sum(1 for _ in p.iter(*self._revision_tags)) if self._revision_tags else 0,
             comments=sum(1 for _ in p.iter(*self._comment_tags)) if self._comment_tags else 0,
             hidden_text="".join(self._hidden),
+            tab_stops=tab_stops,
         )
         self._hidden = []
         self.paragraphs.append(para)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from drafter.rules import date_line, doctypes, recipients, reform2025, signature, so_ky_hieu
+from drafter.rules import date_line, doctypes, document_kind, recipients, reform2025, signature, so_ky_hieu
 from drafter.rules import geometry as G
 from drafter.rules.numbers import format_number, parse_number
 
@@ -36,7 +36,7 @@ from .locate import (
     locate,
     norm,
 )
-from .model import DOCUMENT, ERROR, WARNING, Finding, Location
+from .model import DOCUMENT, ERROR, INFO, WARNING, Finding, Location
 from .reader import Cell, DocView, Table
 
 # ------------------------------------------------------------------------ registry
@@ -109,11 +109,21 @@ def is_administrative(lay: Layout) -> bool:
 
 
 def check_layout(lay: Layout) -> list[Finding]:
+    # What the file is (drafter.rules.document_kind) decides which rules apply.
+    if lay.kind == document_kind.PARTY:
+        return list(RULES["DOC-PARTY"].check(lay))
+    if lay.kind == document_kind.APPENDIX:
+        return sorted((f for rid in APPENDIX_RULES for f in RULES[rid].check(lay)), key=_order)
+    out: list[Finding] = []
+    if lay.copy is not None:
+        out += [f for rid in COPY_RULES for f in RULES[rid].check(lay)]
+        out += [f for rid in COPY_BLOCK_RULES if rid in RULES for f in RULES[rid].check(lay.copy)]
+        if not is_administrative(lay):  # only the copy's block is text (the copied pages scanned)
+            return sorted(out, key=_order)
     if not is_administrative(lay):
         return list(RULES["NOT-ADMIN"].check(lay))
-    out: list[Finding] = []
     for r in RULES.values():
-        if r.id != "NOT-ADMIN":
+        if r.id not in _KIND_RULES:
             out.extend(r.check(lay))
     return sorted(out, key=_order)
 
@@ -646,6 +656,8 @@ def sig_authority(lay: Layout) -> Iterator[Finding]:
         errors = [p for p in signature.validate(ho_ten="Người Ký", **_split_authority(lines)) if p.severity == ERROR]
         if errors:
             yield _at("SIG-AUTHORITY", sig.authority[-1], errors[0].message)
+        elif (message := signature.missing_kt(lines)) is not None:
+            yield _at("SIG-AUTHORITY", sig.authority[-1], message)
 
 
 @rule("SIG-STYLE", ERROR, "Thẩm quyền, chức vụ chữ in hoa, đậm; họ tên người ký đậm", "docs/the-thuc.md#tham-quyen-ky")
@@ -1413,7 +1425,7 @@ def _needs(lay: Layout) -> set[str]:
     needs = {n.key for n in completeness.NEEDS.get(slug, ())}
     if slug == "to-trinh":
         needs.add("kinh_gui")  # a tờ trình is always addressed to the authority above
-    if not slug.startswith(("giay-", "phieu-")) and not getattr(lay, "attached", False):
+    if not slug.startswith(("giay-", "phieu-")) and not lay.attached:
         needs.add("noi_nhan")
     return needs
 
@@ -1526,6 +1538,110 @@ def rev_author(lay: Layout) -> Iterator[Finding]:
         yield _at("REV-AUTHOR", DOCUMENT,
                   f"Thuộc tính tệp ghi {labels[key]} là «{name}», không phải cơ quan ban hành: trong Word, Tệp → "
                   "Thông tin → Kiểm tra tài liệu (Inspect Document) → xóa thông tin cá nhân, hoặc sửa cho đúng.")
+
+
+# ------------------------------------------------------------------------ what the file is
+# (drafter.rules.document_kind; the elements located in drafter.check.locate)
+
+COPY_RULES = ("COPY-STYLE", "COPY-SO", "COPY-PARTS")
+# The rules of an administrative document that also hold for a copy's own block.
+COPY_BLOCK_RULES = ("PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "SO-SLASH", "SO-ZERO", "DATE-ZERO",
+                    "DATE-FORMAT", "DATE-ITALIC", "NN-STYLE", "NN-PUNCT", "NN-LUU", "SIG-PREFIX",
+                    "SIG-ORDER", "SIG-AUTHORITY", "SIG-STYLE", "SIG-NAME", "SIG-TITLE")
+APPENDIX_RULES = ("APPX-STYLE", "PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "TABLE-TOTAL", "TABLE-SUBTOTAL")
+_KIND_RULES = {"NOT-ADMIN", "DOC-PARTY", "APPX-STYLE", *COPY_RULES}
+
+
+@rule("DOC-PARTY", INFO, "Văn bản của Đảng (ĐẢNG CỘNG SẢN VIỆT NAM thay cho quốc hiệu): không kiểm tra "
+      "theo Nghị định 30", "docs/the-thuc.md#cac-thanh-phan-the-thuc")
+def doc_party(lay: Layout) -> Iterator[Finding]:
+    if lay.kind == document_kind.PARTY and lay.party_header is not None:
+        yield _at("DOC-PARTY", lay.party_header,
+                  "Văn bản của Đảng: không kiểm tra theo Nghị định 30/2020/NĐ-CP. Thể thức văn bản "
+                  "của Đảng theo Hướng dẫn 36-HD/VPTW, drafter check chưa kiểm tra được.")
+
+
+@rule("TYPE-CONFLICT", WARNING, "Dấu hiệu loại văn bản không mâu thuẫn (quyết định có V/v, Kính gửi…)",
+      "docs/the-thuc.md#ten-loai-va-trich-yeu")
+def type_conflict(lay: Layout) -> Iterator[Finding]:
+    yield from _type_signals(lay, "TYPE-CONFLICT")
+
+
+@rule("TL-TWO", WARNING, "Chỉ một tên loại văn bản (hai tên loại: báo để người xem lại)",
+      "docs/the-thuc.md#ten-loai-va-trich-yeu")
+def type_two(lay: Layout) -> Iterator[Finding]:
+    yield from _type_signals(lay, "TL-TWO")
+
+
+def _type_signals(lay: Layout, rule_id: str) -> Iterator[Finding]:
+    for rid, message, seg in lay.type_conflicts:
+        if rid == rule_id:
+            yield _at(rid, seg, message + " drafter check kiểm tra theo tên loại «"
+                      + (lay.doc_type.caps_name if lay.doc_type else "?") + "»; cần người xem lại.")
+
+
+@rule("COPY-STYLE", ERROR, "Bản sao: hình thức sao (SAO Y, SAO LỤC, TRÍCH SAO) chữ in hoa, đậm, cỡ 13–14",
+      "docs/the-thuc.md#quy-dinh-drafter-khong-lam-thay")
+def copy_form(lay: Layout) -> Iterator[Finding]:
+    s = lay.copy_form
+    if lay.copy is None or s is None:
+        return
+    problem = document_kind.copy_form_problem(s.text)
+    if problem:
+        yield _at("COPY-STYLE", s, problem)
+    elif not s.bold:
+        yield _at("COPY-STYLE", s, f"Hình thức sao «{s.text}» phải in đậm.")
+    bad = sorted(x for x in s.sizes if not 13 - G.SIZE_TOLERANCE_PT <= x <= 14 + G.SIZE_TOLERANCE_PT)
+    if bad:
+        yield _at("COPY-STYLE", s, f"Cỡ chữ của hình thức sao là {_pt(bad[0])} pt; đúng là 13–14 pt.")
+
+
+@rule("COPY-SO", ERROR, "Bản sao: số ký hiệu của bản sao dùng SY (sao y), SL (sao lục), TrS (trích sao)",
+      "docs/the-thuc.md#quy-dinh-drafter-khong-lam-thay")
+def copy_so(lay: Layout) -> Iterator[Finding]:
+    if lay.copy is None or lay.copy_form is None or lay.copy.so is None:
+        return
+    form = document_kind.copy_form(lay.copy_form.text)
+    want = document_kind.COPY_FORMS.get(form or "")
+    sym = lay.copy.symbol
+    first = sym.split("-")[0].strip() if sym else ""
+    if want and first != want:
+        yield _at("COPY-SO", lay.copy.so, f"Bản {form.lower()} đánh số theo ký hiệu «{want}» "
+                  f"(ví dụ «Số: 05/{want}-UBND»), không phải «{first or '(trống)'}».")
+
+
+@rule("COPY-PARTS", ERROR, "Bản sao: phần sao có số, ngày tháng, chữ ký và nơi nhận; không có quốc hiệu riêng",
+      "docs/the-thuc.md#quy-dinh-drafter-khong-lam-thay")
+def copy_parts(lay: Layout) -> Iterator[Finding]:
+    c = lay.copy
+    if c is None or lay.copy_form is None:
+        return
+    missing = [name for name, have in (("số «Số: …/SY-…»", c.so), ("địa danh, ngày tháng", c.date),
+                                       ("chữ ký (thẩm quyền và họ tên)", c.signatures),
+                                       ("nơi nhận", c.noi_nhan)) if not have]
+    if missing:
+        yield _at("COPY-PARTS", lay.copy_form, "Phần sao thiếu: " + ", ".join(missing) + ".")
+    if c.quoc_hieu:
+        yield _at("COPY-PARTS", c.quoc_hieu[0].seg, "Phần sao không có quốc hiệu riêng "
+                  "(quốc hiệu là của văn bản được sao).")
+
+
+@rule("APPX-STYLE", ERROR, "Phụ lục: «Phụ lục» giữa, đậm; tên phụ lục giữa, đậm, in hoa; dòng «(Kèm theo …)» giữa, nghiêng",
+      "docs/the-thuc.md#phu-luc")
+def appendix_form(lay: Layout) -> Iterator[Finding]:
+    head = lay.appendix_heading
+    if lay.kind != document_kind.APPENDIX or head is None:
+        return
+    segs = lay.segments
+    if head.para.align != "center" or not head.bold:
+        yield _at("APPX-STYLE", head, "Chữ «Phụ lục» đặt giữa dòng, in đậm.")
+    kem = next((s for s in segs[1:4] if document_kind.is_kem_theo(s.text)), None)
+    title = [s for s in segs[1: kem.order if kem else 2]]
+    for s in title:
+        if not (is_caps(s.text) and s.bold):
+            yield _at("APPX-STYLE", s, "Tên phụ lục viết chữ in hoa, in đậm, đặt giữa dòng.")
+    if kem is not None and (not kem.italic or kem.para.align != "center"):
+        yield _at("APPX-STYLE", kem, "Dòng «(Kèm theo …)» đặt giữa dòng, in nghiêng.")
 
 
 # ------------------------------------------------------------------------ catalogue helpers
