@@ -801,7 +801,7 @@ def _bare_signature(lay: Layout, start: int, used: set[int]) -> SignatureBlock |
     segs = lay.segments
     for s in segs[start + 1:]:
         if s.position not in ("right", "center") or not is_caps(s.text) or len(s.text) >= 80 \
-                or s.text in _TYPE_NAMES or _DECISION.match(s.text) or s.text in _MARKS \
+                or s.text in _TYPE_NAMES or _DECISION.match(s.text) or is_mark(s.text) \
                 or document_kind.copy_form(s.text) or s.order in used:
             continue
         run = [s]
