@@ -31,13 +31,18 @@ KNOWN_RULES = R.known_rules()
 FIX_EXISTS = R.fix_available()
 
 # Error findings the checker raises today on correct documents (false alarms), by document.
-FALSE_ALARMS = {
-    "cv-quang-ngai-tabs": "FONT-SIZE, BODY-ALIGN, BODY-INDENT, BODY-SPACING: with the header laid out with "
-                          "tab stops, the 12 pt V/v lines are read as body text (issue 17, point 2)",
-    "chtr-hung-yen": "FONT-SIZE: a Mẫu 1.3 document (header without số and date) has its tên loại "
-                     "«CHƯƠNG TRÌNH» read as the issuer's name",
-    "qc-hung-yen": "FONT-SIZE: a Mẫu 1.3 document (header without số and date) has its tên loại "
-                   "«QUY CHẾ» read as the issuer's name",
+FALSE_ALARMS: dict[str, str] = {
+    # None today. When the corpus was first run (before the issue-17 rule work) the checker
+    # raised: cv-quang-ngai-tabs FONT-SIZE, BODY-ALIGN, BODY-INDENT, BODY-SPACING (header laid
+    # out with tab stops: the 12 pt V/v lines read as body text); chtr-hung-yen and
+    # qc-hung-yen FONT-SIZE (a Mẫu 1.3 document's tên loại read as the issuer's name);
+    # tb-ha-tinh BODY-END («LƯU HÀNH NỘI BỘ» read as the body's last line). All since mended.
+}
+
+# Warnings the checker raises today on correct documents, by document.
+WARNING_ALARMS = {
+    "sy-vinh-long": "REV-AUTHOR: a copy's file is made by the copying agency (Sở Công Thương), but the "
+                    "author is compared with the copied document's issuer (UBND tỉnh Vĩnh Long)",
 }
 
 # Departures an existing rule does not catch yet, with why.
@@ -101,6 +106,20 @@ def test_correct_document_has_no_error(name, corpus, found) -> None:
     assert not errors, f"{name}: false alarms\n{_messages(errors)}"
 
 
+def _warning_params():
+    for name in B.CORRECT:
+        marks = [pytest.mark.xfail(strict=True, reason=WARNING_ALARMS[name])] if name in WARNING_ALARMS else []
+        yield pytest.param(name, marks=marks, id=name)
+
+
+@pytest.mark.parametrize("name", list(_warning_params()))
+def test_correct_document_has_no_warning(name, corpus, found) -> None:
+    """Nor a warning: the correct documents have nothing a reviewer should look at
+    (an «info» finding, such as DOC-PARTY naming a Party document, is not a warning)."""
+    warnings = [f for f in found[corpus.correct[name].name] if f["severity"] == "warning"]
+    assert not warnings, f"{name}: warnings\n{_messages(warnings)}"
+
+
 def test_corpus_is_what_it_claims(corpus) -> None:
     """The documents are A4 with the decree's margins, in Times New Roman, and the
     header, Nơi nhận and signature are where offices put them (so (a) means something)."""
@@ -141,8 +160,8 @@ def _departure_params(only_fixable: bool = False):
                 marks.append(pytest.mark.xfail(strict=True, reason=f"rule {dep.rule} not yet written"))
             elif name in MISSED:
                 marks.append(pytest.mark.xfail(strict=True, reason=MISSED[name]))
-        elif not FIX_EXISTS:
-            marks.append(pytest.mark.xfail(strict=True, reason="drafter fix does not exist yet"))
+        elif dep.rule not in KNOWN_RULES:
+            marks.append(pytest.mark.xfail(strict=True, reason=f"rule {dep.rule} not yet written (nothing to repair)"))
         yield pytest.param(name, marks=marks, id=f"{name}[{dep.rule}]")
 
 
@@ -205,5 +224,5 @@ def test_summary_table(corpus, found, fixed, tmp_path_factory) -> None:
     # the table agrees with the tests above: every known false alarm is in it
     fa = res.false_alarms()
     for name in FALSE_ALARMS:
-        assert name in fa
+        assert fa[name], name
     json.dumps([list(r) for r in rows.values()])

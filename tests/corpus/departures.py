@@ -614,6 +614,19 @@ def _letter(d, old: str, new: str) -> None:
 def num_diem(): ...
 
 
+def _seed_001_letters(d) -> None:
+    """Seed 001 as typed: a) b) c) d) e) g) h) i) — the đ skipped."""
+    shift = {"đ": "e", "e": "g", "g": "h", "h": "i"}
+    for old in ("h)", "g)", "e)", "đ)"):
+        p = para(d, old)
+        p.runs[0].text = shift[old[0]] + p.runs[0].text[1:]
+
+
+@departure("NUM-DIEM", "cv-quang-ngai", fixable=False, seed="001", name="num-diem-seed-001",
+           what="Điểm a) b) c) d) e) g) h) i): bỏ sót «đ)» (như bản gốc)", doc=_seed_001_letters)
+def num_diem_001(): ...
+
+
 @departure("NUM-SEQ", "qc-hung-yen", fixable=False, what="Điều 3 bị bỏ qua (Điều 2 rồi Điều 5)",
            doc=lambda d: _letter(d, "Điều 3.", "Điều 5."))
 def num_seq(): ...

@@ -26,6 +26,11 @@ def main(argv: list[str]) -> int:
     for name, ids in res.false_alarms().items():
         if ids:
             print(f"false alarm: {name}: {', '.join(ids)}")
+    for name, dep in run.D.DEPARTURES.items():
+        base = {f["rule"] for f in res.found[res.corpus.correct[dep.base].name]}
+        extra = sorted({f["rule"] for f in res.found[res.corpus.departures[name].name]} - base - {dep.rule})
+        if extra:
+            print(f"also reported on departure {name} ({dep.rule}): {', '.join(extra)}")
     missed = [n for n in run.D.DEPARTURES if not res.caught(n)]
     if missed:
         print("not caught: " + ", ".join(f"{n} ({run.D.DEPARTURES[n].rule})" for n in missed))
