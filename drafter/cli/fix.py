@@ -50,9 +50,13 @@ def fix_command(file: str, output: str | None, force: bool, dry_run: bool, as_js
         verb = "Sẽ sửa" if dry_run else "Đã sửa"
         for c in report.changes:
             click.echo(f"{report.file}: {verb.lower()} [{c.rule_id}] {_where(c.location)}: {c.what}")
-        if report.after:
-            click.echo(f"Cần người sửa ({len(report.after)}):")
-            for f in report.after:
+        for f in report.after:
+            if f.severity == "info":  # e.g. DOC-PARTY: what the file is, nothing to mend
+                click.echo(f"{report.file}: {SEVERITY_LABELS[f.severity]} [{f.rule_id}] {f.message}")
+        person = [f for f in report.after if f.severity != "info"]
+        if person:
+            click.echo(f"Cần người sửa ({len(person)}):")
+            for f in person:
                 click.echo(f"{report.file}: {SEVERITY_LABELS[f.severity]} [{f.rule_id}] {_where(f.location)}: "
                            f"{f.message}")
         if not report.changes:
@@ -65,7 +69,7 @@ def fix_command(file: str, output: str | None, force: bool, dry_run: bool, as_js
             elif dry_run:
                 summary += " (--dry-run: không ghi tệp nào)"
         errors = sum(1 for f in report.after if f.is_error)
-        summary += f"; còn {errors} lỗi, {len(report.after) - errors} cảnh báo cần người sửa."
+        summary += f"; còn {errors} lỗi, {len(person) - errors} cảnh báo cần người sửa."
         click.echo(summary)
     if any(f.is_error for f in report.after):
         raise SystemExit(1)

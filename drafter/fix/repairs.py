@@ -687,3 +687,21 @@ def appendix_style(fx: Fixer, findings: list[Finding]) -> None:
         if kem.para.align != "center":
             edit.set_para(fx.view.p(kem.para), jc="center")
             fx.note("APPX-STYLE", kem, "dòng «(Kèm theo …)» canh giữa")
+
+
+@repair("MARK-SCOPE")
+def mark_scope(fx: Fixer, findings: list[Finding]) -> None:
+    from drafter.rules import marks
+
+    if not findings:
+        return
+    for s in fx.layout.segments:
+        c = marks.classify(s.text)
+        if c is None or c[0] != "circulation":
+            continue
+        right = c[1]
+        if c[2] != "exact" and L_.norm(s.text).upper().rstrip(" .") == right:
+            if edit.replace_text(fx.runs(s), s.raw.strip(), right, fold=True):
+                fx.note("MARK-SCOPE", s, f"«{s.text}» → «{right}»")
+        if not s.bold or s.any_italic:
+            fx.style("MARK-SCOPE", s, bold=True, italic=False, what="chỉ dẫn phạm vi lưu hành in đậm, chữ đứng")
