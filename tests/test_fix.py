@@ -291,3 +291,17 @@ def test_catalogue_names_the_fixable_rules() -> None:
     listed = section.split("Sửa được:", 1)[1].split("\n\n", 1)[0]
     assert set(re.findall(r"`([A-Z0-9-]+)`", listed)) == set(REPAIRS)
     assert "check-rules.md#drafter-fix-sua-duoc-nhung-gi" in (ROOT / "docs" / "huong-dan-van-thu.md").read_text("utf-8")
+
+
+def test_correct_documents_drafter_did_not_write_are_left_alone(tmp_path) -> None:
+    """The corpus's correct python-docx documents (tests/corpus): nothing to repair, and
+    the output is the input byte for byte (a Party document is not judged at all)."""
+    from tests.corpus import builders as B
+
+    for name in B.CORRECT:
+        src = tmp_path / f"{name}.docx"
+        src.write_bytes(B.render(B.spec(name)))
+        out = tmp_path / f"{name}-ra.docx"
+        report = fix_file(src, out)
+        assert report.changes == [], (name, [c.rule_id for c in report.changes])
+        assert out.read_bytes() == src.read_bytes(), name
