@@ -93,7 +93,7 @@ class Spec:
     body: list[Para] = field(default_factory=list)
     noi_nhan: list[str] = field(default_factory=list)  # the items, the last "- Lưu: VT, …."
     sig: Sig | None = None
-    layout: str = "table"  # table | tabs | textbox
+    layout: str = "table"  # table | tabs | textbox (VML) | wps (DrawingML text box, VML fallback)
     page_numbers: bool = True
     marks: list[str] = field(default_factory=list)  # KHẨN, … under the số / V/v, framed
     scope: str | None = None  # ô 11: "LƯU HÀNH NỘI BỘ" (above the Nơi nhận block)
@@ -420,10 +420,41 @@ def header_textboxes(doc, spec: Spec) -> None:
     anchor = doc.add_paragraph()
     fmt(anchor, align=L, line=None)
     anchor.paragraph_format.line_spacing = Mm(height + 4)  # the boxes' room: the text starts below
-    for shape in (box(0, LEFT_COL_MM, height, left), box(LEFT_COL_MM, RIGHT_COL_MM, height, right)):
-        anchor._p.append(parse_xml(f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" '
-                                   f'xmlns:w10="urn:schemas-microsoft-com:office:word"><w:pict>'
-                                   + shape + "</w:pict></w:r>"))
+    boxes = [(0, LEFT_COL_MM, left), (LEFT_COL_MM, RIGHT_COL_MM, right)]
+    for k, (x, w, fill) in enumerate(boxes):
+        vml = box(x, w, height, fill)
+        if spec.layout == "wps":  # Word 2010+: a DrawingML text box, the VML one as its fallback
+            m = re.search(r"<w:txbxContent>(.*)</w:txbxContent>", vml, re.S)
+            xml = wps_textbox(m.group(1), x, w, height, 100 + k, vml)
+        else:
+            xml = (f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" '
+                   f'xmlns:w10="urn:schemas-microsoft-com:office:word"><w:pict>' + vml + "</w:pict></w:r>")
+        anchor._p.append(parse_xml(xml))
+
+
+def wps_textbox(paras: str, x_mm: float, w_mm: float, h_mm: float, ident: int, vml: str) -> str:
+    """A run holding mc:AlternateContent: wps text box (Choice), VML (Fallback) — as Word saves."""
+    emu = 36000
+    ns = (f'{nsdecls("w")} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w10="urn:schemas-microsoft-com:office:word"')
+    return (
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{ident}" '
+        f'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="margin"><wp:posOffset>{int(x_mm * emu)}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{int(w_mm * emu)}" cy="{int(h_mm * emu)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapTopAndBottom/><wp:docPr id="{ident}" name="Text Box {ident}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{int(w_mm * emu)}" cy="{int(h_mm * emu)}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        f'</a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{paras}'
+        f'</w:txbxContent></wps:txbx><wps:bodyPr lIns="0" tIns="0" rIns="0" bIns="0"/></wps:wsp>'
+        f'</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>{vml}'
+        f'</w:pict></mc:Fallback></mc:AlternateContent></w:r>')
     run(anchor, "", 14)
 
 
@@ -580,7 +611,8 @@ def render_document(spec: Spec):
     if spec.kind == "appendix":
         appendix_section(doc, spec, new_section=False)
         return doc
-    {"table": header_table, "tabs": header_tabs, "textbox": header_textboxes}[spec.layout](doc, spec)
+    {"table": header_table, "tabs": header_tabs, "textbox": header_textboxes,
+     "wps": header_textboxes}[spec.layout](doc, spec)
     title_block(doc, spec)
     kinh_gui(doc, spec)
     body(doc, spec)
@@ -986,6 +1018,7 @@ CORRECT: dict[str, Callable[[], Spec]] = {
     "cv-quang-ngai-tabs": lambda: cv_quang_ngai("tabs"),
     "ct-vinh-long": ct_vinh_long,
     "ct-vinh-long-textbox": lambda: ct_vinh_long("textbox"),
+    "bc-hung-yen-wps": lambda: replace(bc_hung_yen(), name="bc-hung-yen-wps", layout="wps"),
     "qd-hung-yen": qd_hung_yen,
     "chtr-hung-yen": ch_trinh_hung_yen,
     "qc-hung-yen": quy_che_hung_yen,
