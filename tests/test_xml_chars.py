@@ -152,8 +152,8 @@ def test_a_preset_value_is_checked_like_the_draft(tmp_path):
 def test_batch_row_cells_cannot_forge_a_figure_or_break_the_xml(tmp_path):
     shutil.copy(SAMPLES / "batch" / "phan-bo-kinh-phi-xa.yaml", tmp_path / "d.yaml")
     rows = (SAMPLES / "batch" / "kinh-phi-khuyen-cong-ha-tinh.csv").read_text(encoding="utf-8").splitlines()[:4]
-    rows[1] = rows[1].replace("Phường Thành Sen", f"Phường Thành Sen {FORGED}")
-    rows[2] = rows[2].replace("Phường Trần Phú", "Phường Trần\ufffe Phú")
+    rows[1] = rows[1].replace("phường Thành Sen", f"phường Thành Sen {FORGED}")
+    rows[2] = rows[2].replace("phường Trần Phú", "phường Trần\ufffe Phú")
     (tmp_path / "rows.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = run("batch", "d.yaml", "rows.csv", "-o", "ra", "--name", "{ma}", cwd=tmp_path)
     assert result.exit_code == 0, result.output
@@ -162,7 +162,7 @@ def test_batch_row_cells_cannot_forge_a_figure_or_break_the_xml(tmp_path):
     for name in made:
         xml = document_xml(tmp_path / "ra" / name)
         assert "\ue000" not in xml and xml.count("drafter:so-lieu:") == 2  # noi_dung's two figures
-    assert "Phường Trần Phú" in document_xml(tmp_path / "ra" / "18100.docx")
+    assert "phường Trần Phú" in document_xml(tmp_path / "ra" / "18100.docx")
 
 
 # --- point 5 ------------------------------------------------------------------------------
