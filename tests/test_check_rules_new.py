@@ -26,6 +26,7 @@ from drafter.check.api import check_file
 from drafter.check.rules import RULES
 from test_check import (  # noqa: F401  (rendered is a fixture)
     SAMPLES,
+    TN,
     W,
     both,
     findings_of,
@@ -126,6 +127,31 @@ def hidden(start: str, text: str):
     return fn
 
 
+def rule_indent(nth: int, left: int, right: int):
+    """The nth empty bordered paragraph (drafter's rules: 0 under the agency, 1 under the
+    tiêu ngữ) narrowed or widened with its indents."""
+    def fn(root):
+        rules = [p for p in root.iter(w("p")) if not "".join(t.text or "" for t in p.iter(w("t")))
+                 and p.find(w("pPr")) is not None and (st := p.find(w("pPr")).find(w("pStyle"))) is not None
+                 and st.get(w("val")) == "DrRule"]
+        pr = rules[nth].find(w("pPr"))
+        ind = pr.find(w("ind"))
+        ind.set(w("left"), str(left))
+        ind.set(w("right"), str(right))
+    return fn
+
+
+def add_after(start: str, text: str):
+    """A plain 14 pt paragraph after the one starting with `start`."""
+    def fn(root):
+        p = para(root, start)
+        new = etree.Element(w("p"))
+        r = etree.SubElement(new, w("r"))
+        etree.SubElement(r, w("t")).text = text
+        p.addnext(new)
+    return fn
+
+
 def drop_headers(root):
     for sp in root.iter(w("sectPr")):
         for ref in sp.findall(w("headerReference")):
@@ -206,6 +232,9 @@ NEW_CASES = [
     ("MARK-TEXT", "marked", replace("HỎA TỐC", "HOẢ TỐC"), "HOẢ TỐC", ()),
     ("MARK-TEXT", "marked", replace("TỐI MẬT", "Tối mật"), "Tối mật", ()),
     ("MARK-STYLE", "marked", style("HỎA TỐC", b=False), "HỎA TỐC", ()),
+    ("ISSUER-RULE", "cv", rule_indent(0, 0, 0), "TỈNH HÀ TĨNH", ()),
+    ("TN-RULE", "cv", rule_indent(1, 2200, 2200), TN, ()),
+    ("MARK-SCOPE", "cv", add_after("5. Sở Thông tin", "Lưu hành nội bộ"), "Lưu hành nội bộ", ()),
     ("KG-MISSING", "cv", both(remove("Kính gửi"), remove("- Các Sở"), remove("- UBND các huyện")), "trên địa bàn tỉnh", ()),
     ("NN-MISSING", "cv", remove_cell_of("Nơi nhận"), "TM. ỦY BAN", ("NN-FIRST",)),
     ("SIG-MISSING", "cv", remove_cell_of("TM. ỦY BAN"), "Nơi nhận", ()),

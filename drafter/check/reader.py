@@ -170,6 +170,8 @@ class Paragraph:
     revisions: int = 0  # tracked-change elements (w:ins, w:del, w:moveFrom…) inside it
     comments: int = 0  # comment anchors (commentRangeStart / commentReference)
     hidden_text: str = ""  # text hidden with w:vanish (left out of `runs`)
+    rule_pt: float | None = None  # a horizontal rule it draws: a bottom border under no text, or a line shape
+    rule_lengths: tuple[float, ...] = ()  # every such rule, in document order (a tab layout draws two)
     # Custom tab stops (styles and direct, "clear" applied): (position in twips from the
     # text's left edge, "left"/"center"/"right"/"decimal"/"bar"), sorted by position.
     tab_stops: tuple[tuple[int, str], ...] = ()
@@ -341,6 +343,7 @@ class _Reader:
         self._section = 0
         self._props_cache: dict = {}
         self._hidden: list[str] = []  # hidden text of the paragraph being read
+        self._lines: list[float] = []  # lengths (pt) of the line shapes drawn in it
         self._ppr_cache: dict = {}
         self._last_bytes = b""
         self._package_rels: list | None = None
@@ -486,6 +489,26 @@ class _Reader:
             levels += [s.ppr for s in self.styles.chain(pstyle)]
             got = self._ppr_cache[key] = [lv for lv in reversed(levels) if lv is not None]
         return got
+
+    def _rule_length(self, ppr, pstyle, tstyle, runs, ind_left: int, ctx: dict) -> float | None:
+        """The length (pt) of the horizontal rule the paragraph draws, if any: a line shape
+        in it, or its bottom border when it holds no text (drafter's rules: a tiny
+        paragraph narrowed with indents inside the header cell)."""
+        if self._lines:
+            return max(self._lines)
+        if any(r.text.strip() for r in runs):
+            return None
+        bdr = self._para_prop(ppr, pstyle, tstyle, "pBdr")
+        bottom = bdr.find(qn("w:bottom")) if bdr is not None else None
+        if bottom is None or (bottom.get(qn("w:val")) or "none") in ("nil", "none"):
+            return None
+        width = ctx.get("cell_width")
+        if width is None:
+            return None
+        ind = self._para_prop(ppr, pstyle, tstyle, "ind")
+        right = (_int(_wval(ind, "right") or _wval(ind, "end")) or 0) if ind is not None else 0
+        length = width - 2 * _CELL_MARGIN - ind_left - right
+        return round(length / 20, 1) if length > 0 else None
 
     def _spacing(self, ppr, pstyle: str | None, tstyle: str | None) -> dict[str, int | str | None]:
         """w:spacing's before, after, line and lineRule, each from the nearest level that sets it
@@ -638,8 +661,10 @@ class _Reader:
                 cell = Cell(r_i, c_i, grid, span, cont, [])
                 grid += span
                 start = len(self.paragraphs)
+                tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
+                cell_width = _int(_wval(tcw, "w")) if tcw is not None and _wval(tcw, "type") in (None, "dxa") else None
                 sub = dict(ctx, container="cell", table=table.index, row=r_i, col=c_i,
-                           ncols=len(cells), tstyle=tstyle or ctx.get("tstyle"))
+                           ncols=len(cells), tstyle=tstyle or ctx.get("tstyle"), cell_width=cell_width)
                 self._blocks(tc, sub)
                 cell.paragraphs = [
                     i for i in range(start, len(self.paragraphs))
@@ -669,6 +694,7 @@ class _Reader:
             if hanging:
                 first = -hanging
         sp = self._spacing(ppr, pstyle, tstyle)
+        rule = self._rule_length(ppr, pstyle, tstyle, runs, ind_left, ctx)
         tab_stops = self._tab_stops(ppr, pstyle) if "\t" in "".join(r.text for r in runs) else ()
         frame = self._para_prop(ppr, pstyle, None, "framePr")
         numbered = self._para_prop(ppr, pstyle, None, "numPr") is not None
@@ -685,9 +711,12 @@ class _Reader:
             revisions=sum(1 for _ in p.iter(*self._revision_tags)) if self._revision_tags else 0,
             comments=sum(1 for _ in p.iter(*self._comment_tags)) if self._comment_tags else 0,
             hidden_text="".join(self._hidden),
+            rule_pt=rule,
+            rule_lengths=tuple(self._lines) or ((rule,) if rule else ()),
             tab_stops=tab_stops,
         )
         self._hidden = []
+        self._lines = []
         self.paragraphs.append(para)
         for box in nested:
             self._blocks(box, dict(ctx, container="textbox"))
@@ -734,6 +763,7 @@ class _Reader:
                     parts.append("-")
                 elif name in ("drawing", "pict", "object"):
                     nested.extend(_text_boxes(child))
+                    self._lines.extend(_line_lengths(child))
             elif ns == MC and name == "AlternateContent":
                 nested.extend(_text_boxes(child))
         text = "".join(parts)
@@ -837,6 +867,43 @@ def _children(parent: etree._Element, tag: str):
                 yield from _children(content, tag)
         elif name == "customXml":
             yield from _children(child, tag)
+
+
+_CELL_MARGIN = 108  # twips: Word's default left and right cell margin
+_VML = "urn:schemas-microsoft-com:vml"
+_EMU_PER_PT = 12700
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_LINE_GEOMETRIES = ("line", "straightConnector1")
+
+
+def _vml_pt(value: str) -> float | None:
+    """A VML coordinate ("12pt", "3.5in", "40" px) in points."""
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*(pt|in|cm|mm|px)?\s*", value or "")
+    if not m:
+        return None
+    n = float(m.group(1))
+    return n * {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, None: 0.75}[m.group(2)]
+
+
+def _line_lengths(el: etree._Element) -> list[float]:
+    """Lengths (pt) of the horizontal lines drawn under `el`: VML v:line, DrawingML line shapes."""
+    out: list[float] = []
+    for line in el.iter(f"{{{_VML}}}line"):
+        a = [_vml_pt(x) for x in (line.get("from") or "0,0").split(",")[:2]]
+        b = [_vml_pt(x) for x in (line.get("to") or "0,0").split(",")[:2]]
+        if len(a) == 2 and len(b) == 2 and None not in a + b and abs(b[1] - a[1]) < 2:
+            out.append(round(abs(b[0] - a[0]), 1))
+    for geom in el.iter(qn("a:prstGeom")):
+        if geom.get("prst") not in _LINE_GEOMETRIES:
+            continue
+        node = geom
+        while node is not None and _local(node) not in ("inline", "anchor"):
+            node = node.getparent()
+        extent = node.find(f"{{{_WP}}}extent") if node is not None else None
+        cx = _int(extent.get("cx")) if extent is not None else None
+        if cx:
+            out.append(round(cx / _EMU_PER_PT, 1))
+    return out
 
 
 def _text_boxes(el: etree._Element) -> list[etree._Element]:

@@ -1057,11 +1057,17 @@ def _body_paragraphs(lay: Layout) -> list[Segment]:
             continue
         if not p.text.strip() or is_caps(s.text) and len(s.text) < 80 and p.align != "both":
             continue
-        if _is_body_heading(s):
+        if _is_body_heading(s) or _is_mark(s.text):
             continue
         out.append(s)
     lay.__dict__["_body_paragraphs"] = out
     return out
+
+
+def _is_mark(text: str) -> bool:
+    from drafter.rules import marks
+
+    return marks.classify(text) is not None
 
 
 def _is_body_heading(s: Segment) -> bool:
@@ -1354,7 +1360,7 @@ def body_end(lay: Layout) -> Iterator[Finding]:
     from drafter.rules import body as body_rules
 
     for b in lay.blocks:
-        segs = [s for s in b.body if s.text]
+        segs = [s for s in b.body if s.text and not _is_mark(s.text)]
         if not segs or not b.signatures and b is not lay.blocks[0]:
             continue
         last = segs[-1]
@@ -1386,7 +1392,7 @@ def mark_text(lay: Layout) -> Iterator[Finding]:
     from drafter.rules import marks
 
     for s, (kind, right, how) in _marks(lay):
-        if how != "exact":
+        if how != "exact" and kind != "circulation":
             allowed = ", ".join(f"«{v}»" for v in marks.KINDS[kind])
             yield _at("MARK-TEXT", s, f"Dấu {marks.NAMES[kind]} viết đúng là «{right}» (chữ in hoa); các mức: {allowed}.")
 
@@ -1396,6 +1402,8 @@ def mark_style(lay: Layout) -> Iterator[Finding]:
     from drafter.rules import marks
 
     for s, (kind, _right, _how) in _marks(lay):
+        if kind == "circulation":
+            continue  # MARK-SCOPE
         name = marks.NAMES[kind]
         if not s.bold:
             yield _at("MARK-STYLE", s, f"Dấu {name} phải in đậm.")
@@ -1528,16 +1536,101 @@ _TOOL_AUTHORS = {"drafter", "python-docx", "docx4j", "un-named", "apache poi", "
 
 @rule("REV-AUTHOR", WARNING, "Thuộc tính tệp (tác giả, người sửa cuối) không mang tên người khác", "docs/the-thuc.md#truoc-khi-ban-hanh")
 def rev_author(lay: Layout) -> Iterator[Finding]:
-    issuer = fold(" ".join(s.text for s in lay.issuer))
+    issuers = [fold(" ".join(s.text for s in lay.issuer))]
+    copy = getattr(lay, "copy", None)
+    if copy is not None:  # a copy's file is made by the copying agency
+        issuers.append(fold(" ".join(s.text for s in copy.issuer)))
+    issuers = [i for i in issuers if i]
     labels = {"creator": "tác giả (Author)", "lastModifiedBy": "người sửa cuối (Last Modified By)"}
     for key in ("creator", "lastModifiedBy"):
         name = lay.doc.core.get(key, "")
         f = fold(name)
-        if not f or f in _TOOL_AUTHORS or (issuer and (f in issuer or issuer in f)):
+        if not f or f in _TOOL_AUTHORS or any(f in i or i in f for i in issuers):
             continue
         yield _at("REV-AUTHOR", DOCUMENT,
                   f"Thuộc tính tệp ghi {labels[key]} là «{name}», không phải cơ quan ban hành: trong Word, Tệp → "
                   "Thông tin → Kiểm tra tài liệu (Inspect Document) → xóa thông tin cá nhân, hoặc sửa cho đúng.")
+
+
+# ------------------------------------------------------------------------ rules under the header (issue 17)
+
+
+def _rule_under(lay: Layout, segs: list[Segment]) -> tuple[Segment, float, int, int] | None:
+    """The rule drawn under the last of `segs`: in its own paragraph or the next two
+    paragraphs of the same cell (or the body, outside tables)."""
+    if not segs:
+        return None
+    last = segs[-1]
+    p = last.para
+    for q in lay.doc.paragraphs[p.index: p.index + 3]:
+        if q.index > p.index and (q.table, q.row, q.col) != (p.table, p.row, p.col):
+            break
+        if q.index > p.index and q.text.strip():
+            break
+        if q.rule_lengths:
+            # a header typed with tabs draws both rules in one paragraph: left, then right
+            right = last.position == "right" or (last.nsegs > 1 and last.seg == last.nsegs - 1)
+            return last, q.rule_lengths[-1] if right else q.rule_lengths[0], q.index, len(q.rule_lengths)
+    return None
+
+
+def _width_pt(seg: Segment) -> float:
+    from drafter.rules import textwidth
+
+    size = max(seg.sizes, default=G.ISSUER.pt)
+    return textwidth.width_twips(seg.text, size, bold=seg.bold) / 20
+
+
+@rule("ISSUER-RULE", ERROR, "Đường kẻ dưới tên cơ quan ban hành dài từ 1/3 đến 1/2 dòng chữ", "docs/the-thuc.md#cac-thanh-phan-the-thuc")
+def issuer_rule(lay: Layout) -> Iterator[Finding]:
+    if not lay.issuer:
+        return
+    found = _rule_under(lay, lay.issuer)
+    if found is None:
+        return
+    seg, length, _where, _count = found
+    named = [s for s in lay.issuer if s.bold] or lay.issuer
+    widest = max(_width_pt(s) for s in named)
+    lo = widest * G.ISSUER_RULE.allowed.lo * 0.85
+    hi = max(widest * G.ISSUER_RULE.allowed.hi * 1.15, G.ISSUER_RULE_MIN_PT * 1.15)
+    if not lo <= length <= hi:
+        yield _at("ISSUER-RULE", seg, f"Đường kẻ dưới tên cơ quan dài {_pt(round(length))} pt; dòng chữ dài khoảng "
+                                      f"{_pt(round(widest))} pt nên đường kẻ dài từ 1/3 đến 1/2 dòng chữ "
+                                      f"(khoảng {_pt(round(widest / 3))}–{_pt(round(widest / 2))} pt), đặt cân đối giữa dòng.")
+
+
+@rule("TN-RULE", ERROR, "Đường kẻ dưới tiêu ngữ dài bằng dòng chữ tiêu ngữ", "docs/the-thuc.md#cac-thanh-phan-the-thuc")
+def tieu_ngu_rule(lay: Layout) -> Iterator[Finding]:
+    if not lay.tieu_ngu:
+        return
+    found = _rule_under(lay, lay.tieu_ngu[:1])
+    if found is None:
+        return
+    seg, length, where, count = found
+    theirs = _rule_under(lay, lay.issuer)
+    if count == 1 and theirs is not None and theirs[2] == where:
+        return  # a tab layout's one line is the agency's (drawn first); the tiêu ngữ is underlined or bare
+    width = _width_pt(seg)
+    if not width * 0.8 <= length <= width * 1.2:
+        yield _at("TN-RULE", seg, f"Đường kẻ dưới tiêu ngữ dài {_pt(round(length))} pt; đường kẻ dài bằng dòng chữ "
+                                  f"tiêu ngữ (khoảng {_pt(round(width))} pt).")
+
+
+@rule("MARK-SCOPE", ERROR, "Chỉ dẫn phạm vi lưu hành (LƯU HÀNH NỘI BỘ, XEM XONG TRẢ LẠI) chữ in hoa, đứng, đậm",
+      "docs/the-thuc.md#do-khan-do-mat")
+def mark_scope(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import marks
+
+    for s in lay.segments:
+        c = marks.classify(s.text)
+        if c is None or c[0] != "circulation":
+            continue
+        if c[2] != "exact":
+            yield _at("MARK-SCOPE", s, f"Chỉ dẫn phạm vi lưu hành viết chữ in hoa: «{c[1]}».")
+        elif not s.bold:
+            yield _at("MARK-SCOPE", s, "Chỉ dẫn phạm vi lưu hành phải in đậm.")
+        elif s.any_italic:
+            yield _at("MARK-SCOPE", s, "Chỉ dẫn phạm vi lưu hành viết chữ đứng, không in nghiêng.")
 
 
 # ------------------------------------------------------------------------ what the file is
