@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from . import model, placeholders, sandbox, scaffold
 from .errors import ERROR, WARNING, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
-from .rules import appendices, body, completeness, date_line, doctypes, plausible, recipients, reform2025, signature, so_ky_hieu, xmlchars
+from .rules import appendices, body, completeness, date_line, doctypes, periods, plausible, recipients, reform2025, signature, so_ky_hieu, xmlchars
 from .rules import fit
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
@@ -203,6 +203,15 @@ class _Placer:
 
     def __init__(self, loaded: Loaded):
         self.loaded = loaded
+
+    def in_text(self, problem: Problem, path: KeyPath, text: str, offset: int) -> Problem:
+        """A problem found at `offset` of the text at `path`: at its own line when the
+        text is a block (``noi_dung: |``), else at the key."""
+        placed = self.all([problem], path)[0]
+        pos = placed.position
+        if "\n" in text and pos.line:
+            placed = replace(placed, position=Position(pos.file, pos.line + 1 + text.count("\n", 0, offset)))
+        return placed
 
     def all(self, problems: list[Problem], path: KeyPath = (), key: str | None = None) -> list[Problem]:
         out = []
@@ -438,6 +447,9 @@ def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list
     whether the text mentions the appendices."""
     out = [p for path, text in texts for p in at.all(body.validate(text), path) if p.severity == ERROR]
     out += _end_marks(at, parts, texts)
+    titled = [(("trich_yeu",), parts.data["trich_yeu"])] if isinstance(parts.data.get("trich_yeu"), str) else []
+    out += [at.in_text(p, path, text, period.start)  # "giai đoạn 2021-2020"
+            for path, text in texts + titled for period, p in periods.checked(text)]
     if parts.draft is not None:  # a unit written twice after "Lưu:"
         d = parts.draft
         out += at.all(recipients.validate_luu(d.luu, unit=d.don_vi_soan.upper() if d.don_vi_soan else None))

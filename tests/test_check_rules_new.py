@@ -242,6 +242,9 @@ NEW_CASES = [
     ("REV-COMMENT", "cv", commented(CV_BODY), CV_BODY, ()),
     ("REV-HIDDEN", "cv", hidden(CV_BODY, " (bản nháp của anh Sửa)"), CV_BODY, ()),
     ("REV-AUTHOR", "cv", {"docProps/core.xml": core_author("Trần Văn Sửa")}, "", ()),
+    # FORMAT.md's seed mistakes: a narrative figure against its parts (004), a backwards period (000)
+    ("FIGURE-SUM", "qd", replace("3.646 triệu đồng", "3.696 triệu đồng"), "2. Tổng kinh phí", ()),
+    ("PERIOD-ORDER", "cv", replace("giai đoạn 2021-2025", "giai đoạn 2021-2020"), "- Nghiên cứu xây dựng", ()),
 ]
 
 

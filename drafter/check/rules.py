@@ -1746,3 +1746,38 @@ def catalogue() -> list[Rule]:
 
 __all__ = ["RULES", "Rule", "check_document", "check_layout", "is_administrative", "catalogue",
            "citations"]
+
+
+# ------------------------------------------------------------------ figures and periods in the text
+
+
+def _paragraph_texts(lay: Layout) -> Iterator[tuple[Segment, str]]:
+    """Each paragraph's first segment and its whole text, once (the rules below read
+    sentences, which a line break or a tab does not end)."""
+    seen: set[int] = set()
+    for s in lay.segments:
+        if s.para.index in seen:
+            continue
+        seen.add(s.para.index)
+        yield s, norm(s.para.text)
+
+
+@rule("FIGURE-SUM", ERROR, "Con số trong lời văn khớp nhau: tổng bằng các phần «trong đó»",
+      "docs/the-thuc.md#nhung-loi-drafter-khong-cho-xay-ra")
+def figure_sum(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import figure_sums
+
+    paras = list(_paragraph_texts(lay))
+    for i, text in figure_sums.with_lists([text for _, text in paras]):
+        for p in figure_sums.validate(text):
+            yield _at("FIGURE-SUM", paras[i][0], p.message, severity=p.severity)
+
+
+@rule("PERIOD-ORDER", ERROR, "Giai đoạn «năm đầu - năm cuối» có năm cuối sau năm đầu",
+      "docs/the-thuc.md#nhung-loi-drafter-khong-cho-xay-ra")
+def period_order(lay: Layout) -> Iterator[Finding]:
+    from drafter.rules import periods
+
+    for s, text in _paragraph_texts(lay):
+        for p in periods.validate(text):
+            yield _at("PERIOD-ORDER", s, p.message)
