@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from drafter.oxml import MC, W, internal_rels, is_rel_type, pt_from_half_points, qn, rels_part_name, to_mm
+from drafter.oxml import MC, NS, W, internal_rels, is_rel_type, pt_from_half_points, qn, rels_part_name, to_mm
 from drafter.oxml import local_name as _local
 from drafter.oxml import namespace as _ns
 from drafter.env import MiB, env_limit
@@ -264,6 +264,24 @@ class _Style:
     rpr: etree._Element | None
 
 
+_PROPS_BY_STYLES: dict[bytes, dict] = {}
+
+
+def _shared_props(styles: bytes) -> dict:
+    """The run-properties cache of documents whose theme and styles parts are `styles`
+    (RunProps are immutable, so documents can share them); a few style sets are kept."""
+    import hashlib
+
+    key = hashlib.blake2b(styles, digest_size=16).digest()
+    cache = _PROPS_BY_STYLES.pop(key, None)
+    if cache is None:
+        cache = {}
+        while len(_PROPS_BY_STYLES) >= 8:
+            _PROPS_BY_STYLES.pop(next(iter(_PROPS_BY_STYLES)))
+    _PROPS_BY_STYLES[key] = cache  # most recently used last
+    return cache
+
+
 class _Styles:
     def __init__(self, root: etree._Element | None, theme: dict[str, str | None]):
         self.by_id: dict[str, _Style] = {}
@@ -336,12 +354,16 @@ class _Reader:
         self.main = pkg.main_document_name()
         self.rels = self._rels(self.main)
         theme_root = self._part_by_type("theme")
-        self.styles = _Styles(self._part_by_type("styles"), _theme_fonts(theme_root))
+        theme_bytes = self._last_bytes if theme_root is not None else b""
+        styles_root = self._part_by_type("styles")
+        self.styles = _Styles(styles_root, _theme_fonts(theme_root))
         self.paragraphs: list[Paragraph] = []
         self.tables: list[Table] = []
         self.sections: list[Section] = []
         self._section = 0
-        self._props_cache: dict = {}
+        # Documents made from one template (a batch, a folder of letters) share their
+        # styles: their runs' resolved properties are shared too, keyed by the styles' bytes.
+        self._props_cache = _shared_props(theme_bytes + (self._last_bytes if styles_root is not None else b""))
         self._hidden: list[str] = []  # hidden text of the paragraph being read
         self._lines: list[float] = []  # lengths (pt) of the line shapes drawn in it
         self._ppr_cache: dict = {}
@@ -872,7 +894,7 @@ def _children(parent: etree._Element, tag: str):
 _CELL_MARGIN = 108  # twips: Word's default left and right cell margin
 _VML = "urn:schemas-microsoft-com:vml"
 _EMU_PER_PT = 12700
-_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_WP = NS["wp"]
 _LINE_GEOMETRIES = ("line", "straightConnector1")
 
 

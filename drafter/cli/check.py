@@ -32,8 +32,10 @@ def _line(file: str, finding) -> str:
 @click.command("check", context_settings=CONTEXT)
 @click.argument("files", metavar="TỆP.docx…", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Số tiến trình kiểm tra song song khi có nhiều tệp (mặc định: mỗi lõi CPU một tiến trình).")
 @handle_errors
-def check(files: tuple[str, ...], as_json: bool) -> None:
+def check(files: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
     """Kiểm tra thể thức các văn bản Word (.docx) theo Nghị định 30/2020/NĐ-CP.
 
     Báo từng chỗ sai: khổ giấy, lề, phông và cỡ chữ, quốc hiệu, tiêu ngữ, số ký
@@ -41,17 +43,14 @@ def check(files: tuple[str, ...], as_json: bool) -> None:
     trong bảng, số và ngày của văn bản được trích dẫn. Mã thoát 1 khi có lỗi.
     Danh mục quy tắc: docs/check-rules.md.
     """
-    from ..check.api import check_file
-    from ..errors import DrafterError
+    from ..check.api import check_files
 
     results: list[dict] = []
     errors = warnings = unreadable = 0
-    for path in files:
-        try:
-            report = check_file(path)
-        except DrafterError as exc:
+    for path, (status, report) in zip(files, check_files(files, jobs)):
+        if status == "unreadable":
             unreadable += 1
-            problem = exc.problems[0]
+            problem = report
             label = problem.position.file or path
             results.append({"file": label, "error": {"reason": problem.key, "message": problem.message}})
             if not as_json:

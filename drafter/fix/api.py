@@ -26,7 +26,7 @@ from drafter.check.reader import TooLarge, read_docx
 from drafter.check import rules as check_rules
 from drafter.check.rules import check_document, check_layout
 from drafter.errors import DrafterError, Position, Problem, display_path
-from drafter.oxml import NS, half_points, internal_rels, is_rel_type, qn, rels_part_name
+from drafter.oxml import CT, NS, RT, half_points, qn, rels_part_name
 from drafter.output_problems import check_outputs, write_problem
 from drafter.package import Limits, PackageError, PackageTemplate, atomic_write_bytes, open_package, parse_xml
 from drafter.package.atomic import ensure_folder, verify_docx
@@ -38,10 +38,10 @@ from . import edit
 from .repairs import REPAIRS, Change, Fixer
 from .view import read_view
 
-HEADER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-HEADER_CONTENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HEADER_TYPE = RT.HEADER
+HEADER_CONTENT = CT.HEADER
+CT_NS = NS["ct"]
+REL_NS = NS["pr"]
 
 
 @dataclass

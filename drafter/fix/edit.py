@@ -16,7 +16,7 @@ from lxml import etree
 
 from drafter.oxml import W, qn
 
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XML_SPACE = qn("xml:space")
 
 RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
              "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden",

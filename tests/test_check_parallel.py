@@ -1,0 +1,35 @@
+"""`drafter check` of many files uses every core and says exactly what one process says,
+in the order the files were given, unreadable files included."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def test_many_files_on_every_core_give_the_one_process_report(tmp_path):
+    made = subprocess.run([sys.executable, "-m", "drafter.cli", "batch", str(SAMPLES / "batch" / "phan-bo-kinh-phi-xa.yaml"),
+                           str(SAMPLES / "batch" / "kinh-phi-khuyen-cong-ha-tinh.csv"), "-o", str(tmp_path / "ra"),
+                           "--max-rows", "100"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    docs = sorted(str(p) for p in (tmp_path / "ra").glob("*.docx"))[:12]
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"not a zip")
+    odd = tmp_path / "sai.docx"
+    shutil.copy(docs[0], odd)
+    files = [docs[0], str(broken), *docs[1:], str(odd)]
+
+    def check(*extra):
+        return subprocess.run([sys.executable, "-m", "drafter.cli", "check", *extra, *files],
+                              capture_output=True, text=True, timeout=120)
+
+    one, many = check("-j", "1"), check("-j", "2")
+    assert one.returncode == many.returncode == 1  # the unreadable file
+    assert one.stdout == many.stdout
+    lines = many.stdout.splitlines()
+    assert lines[1].startswith(f"{broken}: lỗi: không đọc được tệp")
+    assert lines[-1] == "Có 0 lỗi, 0 cảnh báo trong 14 tệp; 1 tệp không đọc được."
