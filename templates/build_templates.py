@@ -247,16 +247,7 @@ def signature_table(ctx: str, *, with_noi_nhan: bool = True) -> str:
         if with_noi_nhan
         else p("DrEmpty")
     )
-    right = (
-        tag("DrAuthority", f"{{%p for line in {ctx}.authority %}}")
-        + tag("DrAuthority", "{%p if loop.first %}")
-        + p("DrAuthorityFirst", "{{ line }}")
-        + tag("DrAuthority", "{%p else %}")
-        + p("DrAuthority", "{{ line }}")
-        + tag("DrAuthority", "{%p endif %}")
-        + tag("DrAuthority", "{%p endfor %}")
-        + p("DrSigner", f"{{{{ {ctx}.name }}}}")
-    )
+    right = _authority_cell(ctx) + p("DrSigner", f"{{{{ {ctx}.name }}}}")
     rows = [cell(L.SIGN_LEFT, left) + cell(L.SIGN_RIGHT, right)]
     if not with_noi_nhan:
         return table([L.SIGN_LEFT, L.SIGN_RIGHT], rows, cant_split=True)

@@ -259,9 +259,10 @@ def font_name(lay: Layout) -> Iterator[Finding]:
     yield from _capped("FONT-NAME", findings, "đoạn")
 
 
-@rule("FONT-SIZE", ERROR, "Cỡ chữ của từng thành phần thể thức", "docs/the-thuc.md#trang-giay-le-phong-chu")
-def font_sizes(lay: Layout) -> Iterator[Finding]:
-    elements: list[tuple[str, list[Segment]]] = [
+def sized_elements(lay: Layout) -> list[tuple[str, list[Segment]]]:
+    """The located elements whose size the format fixes, by their name in rules/geometry
+    (the body aside: its paragraphs are sized on their own). `drafter fix` resizes these."""
+    return [
         ("quoc_hieu", [q.seg for q in lay.quoc_hieu]),
         ("tieu_ngu", lay.tieu_ngu),
         ("issuer", lay.issuer),
@@ -276,7 +277,11 @@ def font_sizes(lay: Layout) -> Iterator[Finding]:
         ("authority", [s for sig in lay.signatures for s in sig.authority]),
         ("signer", [sig.signer for sig in lay.signatures if sig.signer is not None]),
     ]
-    for element, segs in elements:
+
+
+@rule("FONT-SIZE", ERROR, "Cỡ chữ của từng thành phần thể thức", "docs/the-thuc.md#trang-giay-le-phong-chu")
+def font_sizes(lay: Layout) -> Iterator[Finding]:
+    for element, segs in sized_elements(lay):
         for seg in segs:
             f = _size_finding(seg, element)
             if f is not None:

@@ -229,25 +229,10 @@ def font_color(fx: Fixer, findings: list[Finding]) -> None:
 
 
 def _size_elements(lay: Layout) -> list[tuple[str, list[Segment]]]:
-    """The same elements the checker sizes (drafter.check.rules.font_sizes)."""
-    from drafter.check.rules import _items_segments, _main_body
+    """The same elements the checker sizes (drafter.check.rules.sized_elements), and the body."""
+    from drafter.check.rules import _main_body, sized_elements
 
-    return [
-        ("quoc_hieu", [q.seg for q in lay.quoc_hieu]),
-        ("tieu_ngu", lay.tieu_ngu),
-        ("issuer", lay.issuer),
-        ("so", [lay.so] if lay.so else []),
-        ("date", [lay.date] if lay.date else []),
-        ("ten_loai", [lay.ten_loai] if lay.ten_loai else []),
-        ("trich_yeu", [lay.trich_yeu] if lay.trich_yeu else []),
-        ("vv", lay.vv),
-        ("kinh_gui", ([lay.kinh_gui] if lay.kinh_gui else []) + _items_segments(lay.kinh_gui_items)),
-        ("noi_nhan", [lay.noi_nhan] if lay.noi_nhan else []),
-        ("noi_nhan_items", _items_segments(lay.noi_nhan_items)),
-        ("authority", [s for sig in lay.signatures for s in sig.authority]),
-        ("signer", [sig.signer for sig in lay.signatures if sig.signer is not None]),
-        ("body", _main_body(lay)),
-    ]
+    return [*sized_elements(lay), ("body", _main_body(lay))]
 
 
 @repair("FONT-SIZE")
