@@ -163,6 +163,7 @@ class Paragraph:
     frame_x_align: str | None = None
     frame_x: int | None = None
     numbered: bool = False  # w:numPr: Word numbering draws a label not in the text
+    num: tuple[str, int] | None = None  # (w:numId, w:ilvl) of that numbering, for drafter import
     space_before: int | None = None  # twips (w:spacing w:before), None when unset
     space_after: int | None = None  # twips (w:spacing w:after)
     line: int | None = None  # w:spacing w:line (240ths of a line when line_rule is "auto")
@@ -719,7 +720,13 @@ class _Reader:
         rule = self._rule_length(ppr, pstyle, tstyle, runs, ind_left, ctx)
         tab_stops = self._tab_stops(ppr, pstyle) if "\t" in "".join(r.text for r in runs) else ()
         frame = self._para_prop(ppr, pstyle, None, "framePr")
-        numbered = self._para_prop(ppr, pstyle, None, "numPr") is not None
+        num_pr = self._para_prop(ppr, pstyle, None, "numPr")
+        numbered = num_pr is not None
+        num = None
+        if num_pr is not None:
+            num_id = _wval(num_pr.find(qn("w:numId")))
+            if num_id and num_id != "0":
+                num = (num_id, _int(_wval(num_pr.find(qn("w:ilvl")))) or 0)
         style = self.styles.by_id.get(pstyle or "")
         para = Paragraph(
             index=len(self.paragraphs), runs=runs, style_id=pstyle,
@@ -728,7 +735,7 @@ class _Reader:
             section=self._section, table=ctx.get("table"), row=ctx.get("row"),
             col=ctx.get("col"), ncols=ctx.get("ncols"), framed=frame is not None,
             frame_x_align=_wval(frame, "xAlign"), frame_x=_int(_wval(frame, "x")),
-            numbered=numbered,
+            numbered=numbered, num=num,
             space_before=sp["before"], space_after=sp["after"], line=sp["line"], line_rule=sp["lineRule"],
             revisions=sum(1 for _ in p.iter(*self._revision_tags)) if self._revision_tags else 0,
             comments=sum(1 for _ in p.iter(*self._comment_tags)) if self._comment_tags else 0,

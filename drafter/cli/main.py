@@ -27,6 +27,8 @@ LAZY_COMMANDS = {
     "preview": ("drafter.cli.pdf:preview_command", "Xem trước BẢN_THẢO.yaml: mỗi trang văn bản thành một ảnh PNG."),
     "batch": ("drafter.cli.batch:batch_command",
               "Tạo một văn bản cho mỗi hàng của DỮ_LIỆU (hoặc mỗi xã, phường với --units)."),
+    "import": ("drafter.cli.import_:import_command",
+               "Nhập văn bản Word (.docx) có sẵn thành bản thảo YAML."),
     "appendix": ("drafter.cli.appendix:appendix_command",
                  "Tạo lại các bảng phụ lục trong VĂN_BẢN.docx (do drafter tạo, đã sửa bằng Word) "
                  "theo số liệu mới của BẢN_THẢO.yaml."),

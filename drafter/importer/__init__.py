@@ -1,0 +1,1 @@
+"""`drafter import`: an existing Word document turned into a draft (issue 18)."""
