@@ -1,0 +1,251 @@
+"""Appendix tables of an imported document (issue 18, point 1): each table as a CSV
+sheet beside the draft, read back by drafter's own sheet reader and recomputed by its
+table code, typed totals that disagree reported, and figures quoted in the text turned
+into references that render back to the same figures.
+
+The documents are independent renderings: tests/corpus/builders.py (python-docx, no
+drafter code) for seed 004's quyết định with its landscape appendix, its TABLE-TOTAL
+departure (3.696 typed for 3.646), and sample 004 rendered by ``drafter render``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from drafter.check.locate import locate
+from drafter.check.reader import read_docx
+from drafter.cli import main
+from drafter.importer.tables import TablesResult, extract, quote_figures
+from drafter.inputs.table_sheets import read_table
+from drafter.tables.compute import compute
+from drafter.tables.model import parse_table
+
+from tests.corpus import builders as B
+from tests.corpus import departures as D
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "004-quyet-dinh-hung-yen.yaml"
+
+
+def _extract(data: bytes, folder: Path, stem: str = "qd") -> tuple[TablesResult, object]:
+    doc = folder / f"{stem}-nguon.docx"
+    doc.write_bytes(data)
+    view = read_docx(str(doc))
+    return extract(view, locate(view), folder, stem, force=False), view
+
+
+def _write(result: TablesResult) -> None:
+    for path, data in result.csv_files.items():
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens it as UTF-8
+        path.write_bytes(data)
+
+
+def _read_back(result: TablesResult, i: int = 0, unit: str | None = "triệu đồng"):
+    """The sheet of phu_luc[i] as drafter reads it, computed."""
+    entry = result.phu_luc[i]
+    spec = dict(entry["bang"])
+    path = next(p for p in result.csv_files if p.name == spec["tep"])
+    from drafter.tables.model import BangTep
+
+    bang = read_table(path, spec=BangTep.model_validate(spec))
+    return compute(bang, unit=unit)
+
+
+def _rows(computed) -> list[tuple]:
+    keys = [g.ma for g in computed.groups] or [""]
+    return [
+        (line.label, line.text, line.dvt or "",
+         tuple(line.value(g, m.ma) for g in keys for m in computed.measures),
+         tuple(line.totals.get(m.ma) for m in computed.total_measures))
+        for line in computed.lines
+    ]
+
+
+def _kinh_phi_totals(computed) -> dict[str, Decimal]:
+    out = {g.ma: computed.total.value(g.ma, "kinh_phi") for g in computed.groups}
+    out["tong"] = computed.grand["kinh_phi"]
+    return out
+
+
+# --------------------------------------------------------------------------- the corpus's quyết định
+
+
+def test_corpus_appendix_to_csv_and_back(tmp_path):
+    result, view = _extract(B.render(B.spec("qd-hung-yen")), tmp_path)
+    assert result.problems == []
+    assert len(result.phu_luc) == 1
+    entry = result.phu_luc[0]
+    assert entry["tieu_de"] == "DỰ TOÁN KINH PHÍ HOẠT ĐỘNG KHUYẾN CÔNG ĐỊA PHƯƠNG ĐẾN NĂM 2020"
+    assert entry["don_vi_tinh"] == "triệu đồng"
+    assert entry["huong"] == "ngang"  # the source's appendix is on a landscape page
+    assert entry["bang"]["tep"] == "qd-phu-luc-1.csv"
+    assert entry["bang"]["chi_tieu"] == [{"ten": "Kinh phí", "cong": True}]
+    _write(result)
+    computed = _read_back(result)
+    # The same rows as the source table, in order (label, text, unit, figures, total column).
+    source = B.APPENDIX_TABLE.rows[:-1]
+    got = _rows(computed)
+    assert [(r[0], r[1], r[2]) for r in got] == [(s[0], s[1], s[2]) for s in source]
+    for r, s in zip(got, source):
+        assert [B_amount(x) for x in s[3:6]] == list(r[3])
+        assert [B_amount(s[6])] == list(r[4])
+    assert _kinh_phi_totals(computed) == {
+        "nam_2018": 1514, "nam_2019": 3214, "nam_2020": 3646, "tong": 8374}
+    assert [g.ten for g in computed.groups] == ["Năm 2018", "Năm 2019", "Năm 2020"]
+    assert computed.total_column == "Tổng cộng"
+    # The appendix page's paragraphs (heading, title, Kèm theo, unit, table cells) are
+    # consumed; the body's are not.
+    texts = {view.paragraphs[i].text.strip() for i in result.consumed}
+    assert {"Phụ lục", "Đơn vị tính: triệu đồng", "Tổng cộng", "1.514"} <= texts
+    assert not any(view.paragraphs[i].text.startswith("Điều 1") for i in result.consumed)
+    assert all(view.paragraphs[i].section == view.paragraphs[max(result.consumed)].section
+               or not view.paragraphs[i].text.strip() for i in result.consumed)
+
+
+def B_amount(text: str) -> Decimal | None:
+    return Decimal(text.replace(".", "")) if text else None
+
+
+def test_typed_total_that_disagrees_is_reported(tmp_path):
+    data = D.DEPARTURES["table-total"].build()
+    result, _ = _extract(data, tmp_path)
+    assert len(result.problems) == 1, result.problems
+    problem = result.problems[0]
+    for part in ("Phụ lục", "Tổng cộng", "Năm 2020", "3.696", "3.646", "qd-phu-luc-1.csv"):
+        assert part in problem
+    _write(result)
+    computed = _read_back(result)
+    # The sheet carries the recomputed total, so the draft renders.
+    assert _kinh_phi_totals(computed)["nam_2020"] == 3646
+    assert "3.696" not in next(iter(result.csv_files.values())).decode("utf-8-sig")
+
+
+def test_subtotal_that_disagrees_is_reported(tmp_path):
+    result, _ = _extract(D.DEPARTURES["table-subtotal"].build(), tmp_path)
+    joined = "\n".join(result.problems)
+    assert "dòng “II" in joined and "100" in joined and "110" in joined, joined
+    _write(result)
+    assert _kinh_phi_totals(_read_back(result))["nam_2018"] == 1524
+
+
+# --------------------------------------------------------------------------- figures quoted in the text
+
+TEXT = B._plain(B._sample("004-quyet-dinh-hung-yen.yaml")["van_ban_kem_theo"][0]["noi_dung"])
+
+
+def _quoted_lines() -> list[str]:
+    return [ln.strip() for ln in TEXT.splitlines()
+            if "triệu đồng" in ln and ("Tổng kinh phí" in ln or "Kinh phí sử dụng" in ln)]
+
+
+def test_quote_figures(tmp_path):
+    result, _ = _extract(B.render(B.spec("qd-hung-yen")), tmp_path)
+    lines = _quoted_lines()
+    assert len(lines) == 4 and "8.374 triệu đồng" in lines[0]
+    quoted = [quote_figures(ln, result) for ln in lines]
+    assert "{{ phu_luc[0].tong.kinh_phi.voi_dvt }}" in quoted[0]
+    assert "(bằng chữ: {{ phu_luc[0].tong.kinh_phi.chu }})" in quoted[0]
+    assert "8.374" not in quoted[0] and "Tám tỷ" not in quoted[0]
+    for year, q in zip((2018, 2019, 2020), quoted[1:]):
+        assert q == f"- Kinh phí sử dụng năm {year}: {{{{ phu_luc[0].tong.nhom.nam_{year}.kinh_phi.voi_dvt }}}}."
+    # Figures that are not a table total, or not in the table's unit, stay as typed.
+    other = "Hỗ trợ 420 lao động, 8.374 người và 1.500 triệu đồng; Quyết định số 3355/QĐ-UBND."
+    assert quote_figures(other, result) == other
+    # A reference already there is left alone.
+    assert quote_figures(quoted[0], result) == quoted[0]
+
+
+def _draft(folder: Path, result: TablesResult, dieu: list[str]) -> Path:
+    draft = {
+        "loai": "quyet-dinh", "dung": ["ubnd-tinh-hung-yen"], "so": 3355, "ngay": "2017-12-27",
+        "trich_yeu": "Phê duyệt Chương trình khuyến công địa phương tỉnh Hưng Yên đến năm 2020",
+        "can_cu": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015"],
+        "dieu": dieu, "noi_nhan": ["Như Điều 3"], "luu": ["VT", "KT2"],
+        "ky": {"tm": "ỦY BAN NHÂN DÂN", "kt": "CHỦ TỊCH", "chuc_vu": "PHÓ CHỦ TỊCH", "ho_ten": "Nguyễn Minh Quang"},
+        "phu_luc": result.phu_luc,
+    }
+    path = folder / "qd.yaml"
+    path.write_text(json.dumps(draft, ensure_ascii=False, indent=2), encoding="utf-8")  # JSON is YAML
+    _write(result)
+    return path
+
+
+def _render(draft: Path) -> object:
+    out = draft.with_suffix(".docx")
+    res = CliRunner().invoke(main, ["render", str(draft), "-o", str(out), "--force"])
+    assert res.exit_code == 0, res.output
+    return read_docx(str(out))
+
+
+def test_quoted_text_renders_the_same_figures(tmp_path):
+    data = D.DEPARTURES["table-total"].build()  # the typed 3.696 must not come back
+    result, _ = _extract(data, tmp_path)
+    lines = _quoted_lines()
+    dieu = [quote_figures(" ".join(lines), result), "Quyết định này có hiệu lực kể từ ngày ký."]
+    assert "{{" in dieu[0]
+    view = _render(_draft(tmp_path, result, dieu))
+    body = "\n".join(p.text for p in view.paragraphs)
+    for figure in ("8.374 triệu đồng", "Tám tỷ ba trăm bảy mươi tư triệu đồng",
+                   "năm 2018: 1.514 triệu đồng", "năm 2019: 3.214 triệu đồng", "năm 2020: 3.646 triệu đồng"):
+        assert figure in body, figure
+    assert "3.696" not in body
+    # The appendix table is rendered from the sheet: its Tổng cộng row has the sums.
+    table = view.tables[-1]
+    total = [c.text for c in table.rows[-1]]
+    assert total[0] == "Tổng cộng" and total[-4:] == ["1.514", "3.214", "3.646", "8.374"]
+
+
+# --------------------------------------------------------------------------- a drafter-rendered document
+
+
+def test_round_trip_of_drafter_rendered_sample(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
+    rendered = tmp_path / "s004.docx"
+    res = CliRunner().invoke(main, ["render", str(tmp_path / SAMPLE.name), "-o", str(rendered)])
+    assert res.exit_code == 0, res.output
+    result, view = _extract(rendered.read_bytes(), tmp_path, "s004")
+    assert result.problems == []
+    entry = result.phu_luc[0]
+    draft = YAML(typ="safe", pure=True).load(SAMPLE.read_text(encoding="utf-8"))["phu_luc"][0]
+    assert entry["tieu_de"] == draft["tieu_de"] and entry["don_vi_tinh"] == draft["don_vi_tinh"]
+    spec = entry["bang"]
+    assert spec["tieu_de_nhom"] == "Dự kiến kết quả đạt được"
+    assert spec["bang_chu"] == "kinh_phi"
+    assert {c["ten"]: c["cong"] for c in spec["chi_tieu"]} == {"Số lượng": False, "Kinh phí": True}
+    _write(result)
+    got = _read_back(result)
+    want = compute(parse_table(draft["bang"]), unit=draft["don_vi_tinh"])
+    assert _rows(got) == _rows(want)
+    assert got.grand == want.grand and got.words == want.words
+    assert _kinh_phi_totals(got) == _kinh_phi_totals(want)
+    assert [(g.ma, g.ten) for g in got.groups] == [(g.ma, g.ten) for g in want.groups]
+    assert [(m.ma, m.cong) for m in got.measures] == [(m.ma, m.cong) for m in want.measures]
+    # The body's quoted figures, in the Chương trình issued with it, become references again.
+    para = next(p.text for p in view.paragraphs if p.text.startswith("2. Tổng kinh phí"))
+    q = quote_figures(para, result)
+    assert "{{ phu_luc[0].tong.kinh_phi.voi_dvt }}" in q and "{{ phu_luc[0].tong.kinh_phi.chu }}" in q
+    # Nothing of the appendix page stays for the body; the body's paragraphs do.
+    assert "Bằng chữ: Tám tỷ ba trăm bảy mươi tư triệu đồng." in {view.paragraphs[i].text for i in result.consumed}
+    assert not any(view.paragraphs[i].text.startswith("2. Tổng kinh phí") for i in result.consumed)
+
+
+def test_existing_sheet_is_reported_without_force(tmp_path):
+    (tmp_path / "qd-phu-luc-1.csv").write_text("x", encoding="utf-8")
+    result, _ = _extract(B.render(B.spec("qd-hung-yen")), tmp_path)
+    assert any("đã có" in p and "--force" in p for p in result.problems)
+    view = read_docx(str(tmp_path / "qd-nguon.docx"))
+    forced = extract(view, locate(view), tmp_path, "qd", force=True)
+    assert forced.problems == []
+
+
+def test_document_without_appendix(tmp_path):
+    result, _ = _extract(B.render(B.spec("cv-ha-tinh")), tmp_path)
+    assert (result.phu_luc, result.csv_files, result.problems, result.consumed) == ([], {}, [], set())
+    assert quote_figures("Tổng 8.374 triệu đồng.", result) == "Tổng 8.374 triệu đồng."
