@@ -249,3 +249,86 @@ def test_document_without_appendix(tmp_path):
     result, _ = _extract(B.render(B.spec("cv-ha-tinh")), tmp_path)
     assert (result.phu_luc, result.csv_files, result.problems, result.consumed) == ([], {}, [], set())
     assert quote_figures("Tổng 8.374 triệu đồng.", result) == "Tổng 8.374 triệu đồng."
+
+
+# --------------------------------------------------------------------------- other shapes offices type
+
+
+def _two_appendices() -> bytes:
+    """A document (python-docx) with two appendices: "PHỤ LỤC I" a table without groups
+    (Số lượng, Đơn giá, Thành tiền; a "Cộng" row; a "Bằng chữ" line read wrongly),
+    "PHỤ LỤC II" a two-row grouped header with a row numbering the columns and the
+    "Tổng cộng" row merged over TT and Nội dung."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Điều 1. Phê duyệt dự toán tại Phụ lục I và Phụ lục II.")
+    doc.add_paragraph("PHỤ LỤC I")
+    doc.add_paragraph("DỰ TOÁN MUA SẮM")
+    doc.add_paragraph("(Kèm theo Quyết định số 12/QĐ-UBND ngày 10/3/2025)")
+    doc.add_paragraph("Đơn vị tính: đồng")
+    rows = [["STT", "Nội dung", "ĐVT", "Số lượng", "Đơn giá", "Thành tiền"],
+            ["1", "Máy tính", "Bộ", "2", "15.000.000", "30.000.000"],
+            ["2", "Máy in", "Chiếc", "1", "5.000.000", "5.000.000"],
+            ["", "Cộng", "", "", "", "35.000.000"]]
+    t = doc.add_table(rows=len(rows), cols=6)
+    t.style = doc.styles["Table Grid"]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    doc.add_paragraph("Bằng chữ: Ba mươi lăm triệu năm trăm nghìn đồng.")
+    doc.add_paragraph("PHỤ LỤC II")
+    doc.add_paragraph("PHÂN BỔ KINH PHÍ THEO HUYỆN")
+    doc.add_paragraph("Đơn vị tính: triệu đồng")
+    t = doc.add_table(rows=6, cols=6)
+    t.style = doc.styles["Table Grid"]
+    head = [["TT", "Nội dung", "Huyện A", "", "Huyện B", ""],
+            ["", "", "Số lớp", "Kinh phí", "Số lớp", "Kinh phí"],
+            ["1", "2", "3", "4", "5", "6"],
+            ["I", "Tập huấn", "", "30", "", "45"],
+            ["1", "Lớp cơ bản", "2", "30", "3", "45"],
+            ["Tổng cộng", "", "", "30", "", "40"]]
+    for r, row in enumerate(head):
+        for c, text in enumerate(row):
+            if text:
+                t.cell(r, c).text = text
+    t.cell(0, 2).merge(t.cell(0, 3))
+    t.cell(0, 4).merge(t.cell(0, 5))
+    t.cell(0, 0).merge(t.cell(1, 0))
+    t.cell(0, 1).merge(t.cell(1, 1))
+    t.cell(5, 0).merge(t.cell(5, 1))
+    doc.add_paragraph("Nơi nhận:")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_two_appendices_of_other_shapes(tmp_path):
+    result, view = _extract(_two_appendices(), tmp_path)
+    assert [e["tieu_de"] for e in result.phu_luc] == ["DỰ TOÁN MUA SẮM", "PHÂN BỔ KINH PHÍ THEO HUYỆN"]
+    first, second = result.phu_luc
+    assert first["don_vi_tinh"] == "đồng" and "huong" not in first
+    assert first["bang"]["tong_cong"] == "Cộng" and first["bang"]["bang_chu"] == "thanh_tien"
+    assert {c["ten"]: c["cong"] for c in first["bang"]["chi_tieu"]} == {
+        "Số lượng": False, "Đơn giá": False, "Thành tiền": True}
+    problems = "\n".join(result.problems)
+    # The words typed under table I read 35.500.000; table II's total typed 40 for 45.
+    assert "Ba mươi lăm triệu năm trăm nghìn đồng" in problems and "Ba mươi lăm triệu đồng" in problems
+    assert "Phụ lục II" in problems and "Huyện B" in problems and "40" in problems and "45" in problems
+    assert len(result.problems) == 2, result.problems
+    _write(result)
+    one = _read_back(result, 0, unit="đồng")
+    assert one.grand == {"thanh_tien": Decimal(35_000_000)} and one.words == "Ba mươi lăm triệu đồng"
+    assert [(ln.label, ln.text, ln.dvt) for ln in one.lines] == [("1", "Máy tính", "Bộ"), ("2", "Máy in", "Chiếc")]
+    two = _read_back(result, 1)
+    assert [g.ten for g in two.groups] == ["Huyện A", "Huyện B"]
+    assert _kinh_phi_totals(two) == {"huyen_a": 30, "huyen_b": 45, "tong": 75}
+    assert [ln.label for ln in two.lines] == ["I", "1"]
+    # Both appendices' paragraphs are consumed, the body's and the Nơi nhận are not.
+    kept = [p.text for p in view.paragraphs if p.index not in result.consumed and p.text]
+    assert kept == ["Điều 1. Phê duyệt dự toán tại Phụ lục I và Phụ lục II.", "Nơi nhận:"]
+    # A sentence quoting the total in đồng.
+    assert quote_figures("Tổng cộng 35.000.000 đồng.", result) == "Tổng cộng {{ phu_luc[0].tong.thanh_tien.voi_dvt }}."
+    assert quote_figures("Huyện B: 45 triệu đồng.", result) == "Huyện B: {{ phu_luc[1].tong.nhom.huyen_b.kinh_phi.voi_dvt }}."

@@ -24,7 +24,7 @@ import io
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -285,7 +285,9 @@ def _sheet(app: _Appendix) -> _Sheet:
     total_name = None
     words = app.words
     for cells in body:
-        texts = [t for t, _ in cells]
+        # A merged cell's text counts once, in its first column ("Tổng cộng" over TT and
+        # Nội dung; a section title over the whole row).
+        texts = [t if not cov else "" for t, cov in cells]
         tt, text = texts[0], texts[1]
         if not tt and not text and not any(texts[i] for i in data_cols):
             continue
@@ -379,7 +381,13 @@ def _read(data: bytes, spec: dict, unit: str | None, folder: str):
     path = Path(folder) / spec["tep"]
     path.write_bytes(data)
     bang = load_table(dict(spec), base_dir=folder)
-    return compute(bang, unit=unit)
+    try:
+        return compute(bang, unit=unit)
+    except TableError as exc:  # with the sheet's line of each figure that disagrees
+        raise TableError([
+            replace(p, line=bang.source_line(p.path)[0]) if p.line is None and p.path else p
+            for p in exc.problems
+        ]) from None
 
 
 def _final_rows(computed) -> list[list[str]]:
@@ -493,8 +501,9 @@ def _compute(sheet: _Sheet, summed: set[str], app: _Appendix, name: str, tmp: st
     except TableError as exc:
         for p in exc.problems:
             if p.expected is not None or p.found is not None:
+                at = f" ({name}:{p.line})" if p.line else ""
                 problems.append(
-                    f"{label}, dòng “{p.row or ''}”, cột “{p.key or p.column or ''}”: bảng ghi "
+                    f"{label}, dòng “{p.row or ''}”, cột “{p.key or p.column or ''}”{at}: bảng ghi "
                     f"{shown(p.found)} nhưng cộng lại được {shown(p.expected)}; tệp {name} ghi số "
                     "cộng lại, hãy xem lại số liệu.")
             else:
