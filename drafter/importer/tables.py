@@ -428,8 +428,9 @@ def _words_match(typed: str, computed: str | None) -> bool:
 def extract(view, layout, folder: Path, stem: str, *, force: bool) -> TablesResult:
     """Each appendix table of ``view`` as a CSV sheet ``<stem>-phu-luc-N.csv`` in ``folder``.
 
-    The sheets are returned as bytes (``csv_files``), not written; ``force`` is the
-    caller's: a sheet that already exists is reported unless it is set.
+    The sheets are returned as bytes (``csv_files``), not written: the caller writes
+    them, refusing to overwrite an existing file unless ``force`` (which changes nothing
+    here) is set, as it does for the draft.
     """
     result = TablesResult()
     folder = Path(folder)
@@ -468,11 +469,7 @@ def extract(view, layout, folder: Path, stem: str, *, force: bool) -> TablesResu
             result.problems.append(
                 f"{label}, dòng “Bằng chữ”: bảng ghi “{sheet.words}” nhưng tổng cộng lại đọc là "
                 f"“{computed.words}”; bản thảo dùng số cộng lại.")
-        path = folder / name
-        if path.exists() and not force:
-            result.problems.append(
-                f"Tệp {path} đã có; không ghi đè (dùng --force để ghi đè).")
-        result.csv_files[path] = _csv_bytes(_final_rows(computed))
+        result.csv_files[folder / name] = _csv_bytes(_final_rows(computed))
         result.phu_luc.append(entry)
         result.computed.append(computed)
         result.consumed.update(p.index for p in view.paragraphs[app.first:app.last + 1])
