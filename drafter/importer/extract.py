@@ -232,10 +232,17 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
         ten = [s.text for s in names]
         co_quan["ten"] = ten if len(ten) > 1 else ten[0]
     sym = lay.symbol or ""
+    if not sym and lay.so is not None:
+        # "Số: 953UBND-CNXD": the slash forgotten, the ký hiệu still after the number
+        m = re.match(r"^S[ốỐ]\s*:?\s*\d*\s*([A-ZĐ][\wĐđ-]*)", lay.so.text)
+        sym = m.group(1) if m else ""
     groups = [g.strip() for g in sym.split("-") if g.strip()]
     unit = None
     if groups:
-        if t.abbr and groups[0] == t.abbr:
+        if groups[0] in doctypes.SYMBOL_ABBREVIATIONS and (t.abbr or len(groups) > 1):
+            if t.abbr and groups[0] != t.abbr:
+                res.notes.append(f"Số ký hiệu «{lay.so.text}» có chữ viết tắt «{groups[0]}» không phải của "
+                                 f"{t.name.lower()} («{t.abbr}»): bản thảo dùng «{t.abbr}».")
             groups = groups[1:]
         if groups:
             co_quan["viet_tat"] = groups[0]
@@ -246,6 +253,11 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
         if place:
             co_quan["dia_danh"] = place
     data["co_quan"] = co_quan
+    if lay.kind != "administrative" or lay.attached:
+        res.notes.append(_KIND_NOTES.get("attached" if lay.attached else lay.kind, ""))
+    for key, what in (("ten", "tên cơ quan"), ("viet_tat", "chữ viết tắt của cơ quan"), ("dia_danh", "địa danh")):
+        if key not in co_quan:
+            res.notes.append(f"Không tìm thấy {what} trong văn bản: hãy gõ khóa co_quan.{key} vào bản thảo.")
 
     # số, date
     if lay.so is not None:
@@ -405,6 +417,17 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
         nd = data.get("noi_dung", "")
         data["noi_dung"] = nd + _block(extra)
     return res
+
+
+_KIND_NOTES = {
+    "attached": "Văn bản này được ban hành kèm theo một quyết định (Mẫu 1.3: không có số, ngày riêng): "
+                "hãy nhập tệp của quyết định đó (văn bản kèm theo thành khóa van_ban_kem_theo), "
+                "hoặc gõ thêm số, ngày, cơ quan vào bản thảo.",
+    "copy": "Tệp là một bản sao (SAO Y, TRÍCH SAO…): chỉ nhập văn bản được sao; phần sao không được nhập.",
+    "appendix": "Tệp chỉ có phụ lục, không có phần đầu của văn bản: hãy nhập văn bản có phụ lục này.",
+    "party": "Văn bản của Đảng (Hướng dẫn 36-HD/VPTW): drafter chưa soạn loại văn bản này; "
+             "bản thảo là văn bản hành chính gần nhất, cần sửa lại.",
+}
 
 
 def _attached(lay: L.Layout, b: L.Block, consumed: set[int], parent_ky: dict | None) -> dict | None:
