@@ -18,7 +18,6 @@ trich_yeu: "thử"
 noi_dung: |
   a
   b
-<BLANKLINE>
 """
 
 from __future__ import annotations
