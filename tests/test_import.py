@@ -252,3 +252,34 @@ def test_preset_out(tmp_path):
     assert r.exit_code == 0, r.output
     texts = [p.text for p in _all_paragraphs(Document(str(tmp_path / "qd.docx")))]
     assert "Nguyễn Minh Quang" in texts and any(t.startswith("Số: 3355/QĐ-UBND") for t in texts)
+
+
+def test_attached_document_after_a_section_break(tmp_path):
+    """A quyết định and the Chương trình it issues in one file (Mẫu 1.3 after a section
+    break): the programme becomes van_ban_kem_theo, with its tên loại and body."""
+    import copy
+
+    from docx.enum.section import WD_SECTION
+
+    qd = B.spec("qd-hung-yen")
+    qd.appendix, qd.appendix_head = None, []
+    doc = Document(io.BytesIO(B.render(qd)))
+    chtr = B.spec("chtr-hung-yen")
+    other = Document(io.BytesIO(B.render(chtr)))
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    last = doc.element.body[-1]
+    for el in list(other.element.body):
+        if not el.tag.endswith("sectPr"):
+            last.addprevious(copy.deepcopy(el))
+    src = tmp_path / "qd-source.docx"
+    doc.save(str(src))
+    r = run("import", str(src), "-o", str(tmp_path / "qd.yaml"))
+    assert r.exit_code == 0, r.output
+    data = YAML(typ="safe").load((tmp_path / "qd.yaml").read_text(encoding="utf-8"))
+    [kem] = data["van_ban_kem_theo"]
+    assert kem["loai"] == "chuong-trinh" and kem["trich_yeu"] == norm(" ".join(chtr.trich_yeu))
+    body = kem["noi_dung"].splitlines()
+    assert [x.replace("*", "") for x in body] == [x.replace("*", "") for x in _body_texts(chtr)]
+    r = run("render", str(tmp_path / "qd.yaml"))
+    assert r.exit_code == 0, r.output
+    assert [f.rule_id for f in check_file(tmp_path / "qd.docx").findings if f.is_error] == []
