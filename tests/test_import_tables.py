@@ -367,3 +367,37 @@ def test_drafter_import_then_render_gives_back_the_appendix(tmp_path):
     assert appendix(a) == appendix(b)
     assert [[c.text for c in r] for r in a.tables[-1].rows] == [[c.text for c in r] for r in b.tables[-1].rows]
     assert any(p.text.endswith("Kinh phí sử dụng năm 2020: 3.646 triệu đồng.") for p in b.paragraphs)
+
+
+def _one_table(rows: list[list[str]], words: str) -> bytes:
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Phụ lục")
+    doc.add_paragraph("KINH PHÍ")
+    doc.add_paragraph("Đơn vị tính: nghìn đồng")
+    t = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    doc.add_paragraph(f"Bằng chữ: {words}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_english_separators_and_other_readings(tmp_path):
+    """A table typed "1,505" throughout is read as one thousand five hundred and five,
+    not 1 phẩy 505; words read with "lẻ" are the same total (no problem)."""
+    rows = [["TT", "Nội dung", "Kinh phí"], ["1", "Hội nghị", "1,500"], ["2", "In ấn", "5"],
+            ["", "Tổng cộng", "1,505"]]
+    result, _ = _extract(_one_table(rows, "Một triệu năm trăm lẻ năm nghìn đồng."), tmp_path)
+    assert result.problems == [], result.problems
+    assert result.phu_luc[0]["bang"]["bang_chu"] == "kinh_phi"
+    _write(result)
+    computed = _read_back(result, unit="nghìn đồng")
+    assert computed.grand == {"kinh_phi": Decimal(1505)}
+    assert "1.505" in next(iter(result.csv_files.values())).decode("utf-8-sig")
+    assert quote_figures("tổng 1.505 nghìn đồng", result) == "tổng {{ phu_luc[0].tong.kinh_phi.voi_dvt }}"

@@ -304,8 +304,26 @@ def _sheet(app: _Appendix) -> _Sheet:
         rows.append([tt, text] + ([texts[2]] if has_dvt else []) + [_figure(texts[i]) for i in data_cols])
     if not rows:
         raise _Skip("bảng không có dòng số liệu")
+    _english_separators(rows, len(rows[0]) - len(data_cols), total)
     return _Sheet([names[0], names[1]] + ([names[2]] if has_dvt else []), columns, title, rows, total,
                   total_name, words, measures, total_group)
+
+
+_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _english_separators(rows: list[list[str]], lead: int, total: list[str] | None) -> None:
+    """A table typed "1,514" / "12.5" throughout (no "1.514" anywhere) is rewritten the
+    Vietnamese way in place, so that the sheet reader does not read 1,514 as 1 phẩy 514."""
+    places = [(r, k) for r in rows for k in range(lead, len(r))] + [(total, k) for k in range(len(total or []))]
+    figures = [row[k] for row, k in places if row[k]]
+    if not any(_EN_THOUSANDS.match(v) for v in figures) or any(_VN_THOUSANDS.match(v) for v in figures):
+        return
+    for row, k in places:
+        v = row[k]
+        if v and re.fullmatch(r"-?[\d,]+(?:\.\d+)?", v):
+            row[k] = v.replace(",", "").replace(".", ",")
 
 
 def _money_unit(unit: str) -> bool:
@@ -425,6 +443,22 @@ def _words_match(typed: str, computed: str | None) -> bool:
     return bool(computed) and norm_name(typed.rstrip(". ")) == norm_name(computed.rstrip(". "))
 
 
+def _words_agree(typed: str, computed) -> bool:
+    """The typed "Bằng chữ" reads the recomputed total, in any of the readings drafter
+    knows ("linh"/"lẻ", "tư"/"bốn": ``tuy_chon`` of the draft)."""
+    from drafter.tables.compute import words_for
+
+    if _words_match(typed, computed.words):
+        return True
+    value = computed.grand.get(computed.words_measure or "")
+    if value is None:
+        return False
+    measure = next((m for m in computed.measures if m.ma == computed.words_measure), None)
+    unit = (measure.dvt if measure is not None and measure.dvt else None) or computed.unit
+    return any(_words_match(typed, words_for(value, unit, zero_tens=z, four=f))
+               for z in ("linh", "lẻ") for f in ("tư", "bốn"))
+
+
 def extract(view, layout, folder: Path, stem: str, *, force: bool) -> TablesResult:
     """Each appendix table of ``view`` as a CSV sheet ``<stem>-phu-luc-N.csv`` in ``folder``.
 
@@ -465,7 +499,7 @@ def extract(view, layout, folder: Path, stem: str, *, force: bool) -> TablesResu
         entry["bang"] = spec
         if app.landscape:
             entry["huong"] = "ngang"
-        if sheet.words and computed.words and not _words_match(sheet.words, computed.words):
+        if sheet.words and computed.words and not _words_agree(sheet.words, computed):
             result.problems.append(
                 f"{label}, dòng “Bằng chữ”: bảng ghi “{sheet.words}” nhưng tổng cộng lại đọc là "
                 f"“{computed.words}”; bản thảo dùng số cộng lại.")
