@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
-from .output import CONTEXT, handle_errors, shown
+from .output import CONTEXT, handle_errors, print_problems, shown
 
 
 @click.command("import", context_settings=CONTEXT)
 @click.argument("source", metavar="VĂN_BẢN.docx", type=click.Path(dir_okay=True))
-@click.option("-o", "--output", "out", default=None, metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "output", default=None, metavar="BẢN_THẢO.yaml", type=click.Path(dir_okay=False),
               help="Tệp bản thảo ghi ra (mặc định: cạnh văn bản, cùng tên, đuôi .yaml).")
 @click.option("--preset-out", "preset_out", default=None, metavar="TÊN",
               help="Ghi cơ quan, người ký, nơi nhận thành mẫu dùng chung presets/TÊN.yaml cạnh bản thảo; "
@@ -19,7 +20,7 @@ from .output import CONTEXT, handle_errors, shown
 @click.option("--force", is_flag=True, help="Ghi đè bản thảo, bảng CSV, mẫu dùng chung đã có.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def import_command(source: str, out: str | None, preset_out: str | None, force: bool, as_json: bool) -> None:
+def import_command(source: str, output: str | None, preset_out: str | None, force: bool, as_json: bool) -> None:
     """Nhập văn bản Word (.docx) có sẵn thành bản thảo YAML.
 
     Đọc loại văn bản, cơ quan, số ký hiệu, ngày tháng, trích yếu, Kính gửi, căn cứ,
@@ -28,11 +29,21 @@ def import_command(source: str, out: str | None, preset_out: str | None, force: 
     nào không xếp được thì để trong noi_dung và được liệt kê. Tệp .doc cũ phải chuyển
     sang .docx trước. Bản thảo có sẵn chỉ được thay khi có --force.
     """
+    from drafter.errors import DrafterError
     from drafter.importer.api import import_file
 
-    report = import_file(source, out, force=force, preset_out=preset_out)
+    try:
+        report = import_file(source, output, force=force, preset_out=preset_out)
+    except DrafterError as exc:
+        if as_json:
+            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
+                                  ensure_ascii=False, indent=2))
+        else:
+            print_problems(exc.problems)
+            click.echo("Chưa tạo được bản thảo.", err=True)
+        sys.exit(1)
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"ok": True, **report.as_json()}, ensure_ascii=False, indent=2))
         return
     click.echo(f"Đã tạo bản thảo: {shown(report.draft)} ({report.loai}; các khóa: {', '.join(report.fields)})")
     if report.preset:
