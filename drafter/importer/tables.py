@@ -239,10 +239,11 @@ def _sheet(app: _Appendix) -> _Sheet:
     levels = header
     if len(header) >= 2:
         tops = {header[0][i] for i in data_cols}
-        if len(tops) == 1 and all(header[1][i] for i in data_cols) and len(header) == 3:
-            title, levels = tops.pop(), header[1:]
-        elif len(tops) == 1 and len(header) == 2 and len(data_cols) > 1 and \
-                len({header[1][i] for i in data_cols}) == len(data_cols):
+        over_three = len(header) == 3 and all(header[1][i] for i in data_cols)
+        # Two rows, the top one a single title over distinct column names.
+        over_two = len(header) == 2 and len(data_cols) > 1 and \
+            len({header[1][i] for i in data_cols}) == len(data_cols)
+        if len(tops) == 1 and (over_three or over_two):
             title, levels = tops.pop(), header[1:]
     columns: list[tuple[str | None, str]] = []
     for i in data_cols:
@@ -360,9 +361,7 @@ def _typed_rows(sheet: _Sheet, *, blank_derived: bool, summed: set[str]) -> list
         if blank_derived:
             has_children = k + 1 < len(sheet.rows) and (levels[k + 1] or 0) > (levels[k] or 0)
             for j, (g, m) in enumerate(sheet.columns):
-                if g is not None and norm_name(g) in _TOTAL_NAMES:
-                    row[lead + j] = ""
-                elif has_children and m in summed:
+                if (g is not None and norm_name(g) in _TOTAL_NAMES) or (has_children and m in summed):
                     row[lead + j] = ""
         out.append(row)
     if sheet.total is not None and not blank_derived:
@@ -560,15 +559,22 @@ def _candidates(result: TablesResult) -> list[tuple[Decimal, str, str, str | Non
         for m in computed.measures:
             if not m.cong:
                 continue
-            amount = fig.tong[m.ma] if m.ma in fig.tong else None
+            amount = _figure_of(fig.tong, m.ma)
             if amount is not None:
                 out.append((amount.so, f"phu_luc[{i}].tong.{m.ma}", _unit_of(computed, m), None, amount.chu))
             for g in computed.groups:
                 ga = fig.tong.nhom[g.ma]
-                a = ga[m.ma] if m.ma in ga else None
+                a = _figure_of(ga, m.ma)
                 if a is not None:
                     out.append((a.so, f"phu_luc[{i}].tong.nhom.{g.ma}.{m.ma}", _unit_of(computed, m), g.ten, a.chu))
     return out
+
+
+def _figure_of(figures, ma: str):
+    """A measure's amount in a row's figures (compute's views have no ``get``)."""
+    if ma in figures:  # compute's views have no .get
+        return figures[ma]
+    return None
 
 
 def _unit_of(computed, measure) -> str:
