@@ -400,3 +400,25 @@ def test_english_separators_and_other_readings(tmp_path):
     assert computed.grand == {"kinh_phi": Decimal(1505)}
     assert "1.505" in next(iter(result.csv_files.values())).decode("utf-8-sig")
     assert quote_figures("tổng 1.505 nghìn đồng", result) == "tổng {{ phu_luc[0].tong.kinh_phi.voi_dvt }}"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_document_saved_by_libreoffice(tmp_path):
+    """The corpus's quyết định (TABLE-TOTAL) saved again by LibreOffice as .docx imports
+    to the same sheet, entry, problem and paragraphs as the file itself."""
+    import subprocess
+
+    src = tmp_path / "qd.docx"
+    src.write_bytes(D.DEPARTURES["table-total"].build())
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"), str(src)],
+                   check=True, capture_output=True, timeout=240)
+    results = []
+    for path in (src, tmp_path / "lo" / "qd.docx"):
+        view = read_docx(str(path))
+        result = extract(view, locate(view), tmp_path, "qd", force=False)
+        results.append((result.phu_luc, result.csv_files, result.problems,
+                        sorted(view.paragraphs[i].text for i in result.consumed)))
+    assert results[0] == results[1]
+    assert len(results[0][2]) == 1 and "3.696" in results[0][2][0]
