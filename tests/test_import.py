@@ -283,3 +283,34 @@ def test_attached_document_after_a_section_break(tmp_path):
     r = run("render", str(tmp_path / "qd.yaml"))
     assert r.exit_code == 0, r.output
     assert [f.rule_id for f in check_file(tmp_path / "qd.docx").findings if f.is_error] == []
+
+
+@pytest.mark.parametrize("encoding", ["TCVN3", "VNI"])
+def test_whole_document_in_a_legacy_encoding(tmp_path, encoding):
+    """The công văn typed with .VnTime (TCVN3) or VNI-Times fonts: every run's text is the
+    legacy bytes (made with drafter's own encoder, the inverse of what the loader reads).
+    The import is the Unicode document's, but for the capitals TCVN3 cannot tell (ủy)."""
+    from drafter.rules import text as text_rules
+
+    doc = Document(io.BytesIO(B.render(B.spec("cv-ha-tinh"))))
+    for p in _all_paragraphs(doc):
+        for r in p.runs:
+            if r.text:
+                r.text = text_rules._encode_legacy(r.text, encoding)
+    legacy = tmp_path / "legacy.docx"
+    doc.save(str(legacy))
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(B.render(B.spec("cv-ha-tinh")))
+    r = run("import", str(legacy), "-o", str(tmp_path / "legacy.yaml"))
+    assert r.exit_code == 0, r.output
+    assert f"bảng mã {text_rules.ENCODING_LABELS[encoding]} cũ" in r.output
+    r = run("import", str(plain), "-o", str(tmp_path / "plain.yaml"))
+    assert r.exit_code == 0 and "bảng mã" not in r.output, r.output
+    got = YAML(typ="safe").load(legacy.with_suffix(".yaml").read_text(encoding="utf-8"))
+    want = YAML(typ="safe").load(plain.with_suffix(".yaml").read_text(encoding="utf-8"))
+    body_got, body_want = got.pop("noi_dung"), want.pop("noi_dung")
+    assert got == want
+    if encoding == "VNI":
+        assert body_got == body_want
+    else:
+        assert body_got.lower() == body_want.lower() and body_got != body_want

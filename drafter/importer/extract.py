@@ -49,18 +49,28 @@ def prepare(view: DocView, numbering: Numbering | None) -> list[str]:
     in place, before locating. Returns notes (Vietnamese)."""
     notes: list[str] = []
     converted: dict[str, int] = {}
+    # The document's encoding, from all its text: a short line ("Sè: 8287/…") says too
+    # little on its own, and a VNI line in capitals may read as TCVN3. Each paragraph is
+    # converted with the document's encoding, else the one it shows on its own (a legacy
+    # phrase pasted into a Unicode document); convert_legacy leaves Unicode words as typed.
+    doc_enc = text_rules.detect_legacy("\n".join(p.text for p in view.paragraphs if not p.text.isascii()))
     for p in view.paragraphs:
         if not p.runs:
             continue
         joined = "".join(r.text for r in p.runs)
-        if not joined.isascii():
+        if joined.isascii():
+            pass
+        else:
+            enc = doc_enc or next((w.encoding for w in text_rules.clean(joined)[1] if w.encoding), None)
             new_runs = []
             for r in _merge_runs(p.runs):
-                clean, warns = text_rules.clean(r.text)
-                for w in warns:
-                    if w.encoding:
-                        converted[w.encoding] = converted.get(w.encoding, 0) + 1
-                new_runs.append(Run(clean, r.props) if clean != r.text else r)
+                text = r.text
+                if enc is not None and not text.isascii():
+                    text = text_rules.convert_legacy(text, enc)
+                text = text_rules.clean(text)[0]
+                new_runs.append(Run(text, r.props) if text != r.text else r)
+            if enc is not None and "".join(r.text for r in new_runs) != joined:
+                converted[enc] = converted.get(enc, 0) + 1
             p.runs = new_runs
         if numbering is not None and p.num is not None:
             label = numbering.label(*p.num)
