@@ -145,15 +145,19 @@ def _all_paragraphs(doc):
                 yield from c.paragraphs
 
 
-def test_departures_fixable_are_gone(tmp_path):
-    """Each format departure drafter fix can repair, imported and rendered: no error left."""
+def test_departures_are_gone(tmp_path):
+    """Each one-departure variant, imported and rendered. A departure of the format
+    (one drafter fix repairs) is gone: the render has no error. One in the words the
+    author typed (a wrong authority, a title before the name, a backwards period…) is
+    kept as typed, so either `drafter render` refuses the draft or `drafter check`
+    still names that departure's rule, and nothing else."""
     bases: dict[str, bytes] = {}
-    bad = {}
+    bad, refused, kept = {}, [], []
     count = 0
     for name, dep in D.DEPARTURES.items():
-        if not dep.fixable or dep.base not in DOCS:
+        if dep.base not in DOCS:
             continue
-        count += 1
+        count += dep.fixable
         if dep.base not in bases:
             bases[dep.base] = B.render(B.spec(dep.base))
         src = tmp_path / f"{name}-source.docx"
@@ -161,12 +165,19 @@ def test_departures_fixable_are_gone(tmp_path):
         r = run("import", str(src), "-o", str(tmp_path / f"{name}.yaml"))
         assert r.exit_code == 0, (name, r.output)
         r = run("render", str(tmp_path / f"{name}.yaml"))
-        assert r.exit_code == 0, (name, r.output)
+        if r.exit_code != 0:
+            assert not dep.fixable, (name, r.output)
+            assert "lỗi [" in r.output, (name, r.output)  # said at its key, no traceback
+            refused.append(name)
+            continue
         errors = sorted({f.rule_id for f in check_file(tmp_path / f"{name}.docx").findings if f.is_error})
-        if errors:
+        if errors and (dep.fixable or errors != [dep.rule]):
             bad[name] = errors
+        elif errors:
+            kept.append(name)
     assert count >= 30
     assert bad == {}
+    assert len(refused) + len(kept) <= 12, (refused, kept)
 
 
 def _numbered_docx() -> bytes:
