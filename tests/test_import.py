@@ -326,3 +326,19 @@ def test_whole_document_in_a_legacy_encoding(tmp_path, encoding):
         assert body_got == body_want
     else:
         assert body_got.lower() == body_want.lower() and body_got != body_want
+
+
+def test_named_type_with_a_drafting_unit(tmp_path):
+    """«Số: 07/KH-SCT-QLCN»: the unit after the issuer is kept (so_ky_hieu typed in full)."""
+    spec = B.spec("kh-quang-ngai")
+    spec.so = "Số: 07/KH-SCT-QLCN"
+    src = tmp_path / "kh-source.docx"
+    src.write_bytes(B.render(spec))
+    r = run("import", str(src), "-o", str(tmp_path / "kh.yaml"))
+    assert r.exit_code == 0, r.output
+    data = YAML(typ="safe").load((tmp_path / "kh.yaml").read_text(encoding="utf-8"))
+    assert (data["so"], data["co_quan"]["viet_tat"], data["don_vi_soan"]) == (7, "SCT", "QLCN")
+    r = run("render", str(tmp_path / "kh.yaml"))
+    assert r.exit_code == 0, r.output
+    texts = [norm(p.text) for p in _all_paragraphs(Document(str(tmp_path / "kh.docx")))]
+    assert "Số: 07/KH-SCT-QLCN" in texts

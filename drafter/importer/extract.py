@@ -276,6 +276,10 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
             data["so"] = int(m.group(1))
     if unit:
         data["don_vi_soan"] = unit
+        if t.abbr and "so" in data:
+            # drafter writes a named type's ký hiệu as type-issuer: the unit after them
+            # (15/KH-SCT-QLCN) is kept by typing the whole số ký hiệu
+            data["so_ky_hieu"] = f"{data['so']:02d}/{t.abbr}-{co_quan['viet_tat']}-{unit}"
     if lay.date_value is not None:
         data["ngay"] = lay.date_value
     elif lay.date_year:

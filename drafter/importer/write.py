@@ -79,6 +79,7 @@ def _value(key: str, value, indent: str = "") -> list[str]:
 _COMMENTS = {
     "co_quan": "# Cơ quan ban hành: tên (mỗi dòng một mục), chữ viết tắt trong số ký hiệu, địa danh ở dòng ngày tháng.",
     "so": None,
+    "so_ky_hieu": "# Số ký hiệu gõ đủ (văn bản gốc có đơn vị soạn sau ký hiệu cơ quan).",
     "ngay": "# Ngày ban hành (năm-tháng-ngày); bỏ dòng này thì chừa chỗ ghi ngày ký.",
     "nam": "# Năm ban hành (văn bản gốc để trống ngày, tháng).",
     "kinh_gui": "# Kính gửi: mỗi nơi một dòng '- …'; dấu ';' và '.' cuối dòng do drafter thêm.",
@@ -91,7 +92,7 @@ _COMMENTS = {
     "phu_luc": "# Phụ lục: mỗi bảng là một tệp CSV cạnh bản thảo; tổng cộng do drafter tính lại.",
 }
 
-_ORDER = ("loai", "dung", "co_quan", "so", "don_vi_soan", "ngay", "nam", "do_khan", "do_mat",
+_ORDER = ("loai", "dung", "co_quan", "so", "don_vi_soan", "so_ky_hieu", "ngay", "nam", "do_khan", "do_mat",
           "trich_yeu", "kinh_gui", "tham_quyen", "can_cu", "xet_de_nghi", "noi_dung", "dieu",
           "noi_nhan", "luu", "ky", "van_ban_kem_theo", "phu_luc")
 
