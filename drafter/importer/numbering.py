@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafter.oxml import is_rel_type, internal_rels, rels_part_name
+from drafter.oxml import NS, internal_rels, is_rel_type, rels_part_name
 from drafter.package.reader import open_package, parse_xml
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W = "{" + NS["w"] + "}"
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
 
