@@ -342,3 +342,21 @@ def test_named_type_with_a_drafting_unit(tmp_path):
     assert r.exit_code == 0, r.output
     texts = [norm(p.text) for p in _all_paragraphs(Document(str(tmp_path / "kh.docx")))]
     assert "Số: 07/KH-SCT-QLCN" in texts
+
+
+def test_a_document_drafter_wrote_imports_whole(tmp_path):
+    """drafter's own quyết định (sample 004: a title broken into balanced lines inside one
+    paragraph, the authority line under it) imports with the whole title, nothing left
+    over as body, and renders back to the same title and articles."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "004-quyet-dinh-hung-yen.yaml"
+    assert run("render", str(sample), "-o", str(tmp_path / "s.docx")).exit_code == 0
+    result = run("import", str(tmp_path / "s.docx"), "-o", str(tmp_path / "s.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "chưa xếp được" not in result.output, result.output
+    text = (tmp_path / "s.yaml").read_text(encoding="utf-8")
+    assert 'trich_yeu: "Phê duyệt Chương trình khuyến công địa phương tỉnh Hưng Yên đến năm 2020"' in text
+    assert "tham_quyen" not in text  # the agency's own name: derived, not typed
+    again = run("render", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "s2.docx"))
+    assert again.exit_code == 0, again.output
+    checked = run("check", str(tmp_path / "s2.docx"))
+    assert "Có 0 lỗi" in checked.output, checked.output

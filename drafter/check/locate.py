@@ -637,6 +637,9 @@ def _header(lay: Layout) -> None:
         if nxt is not None and not _KINH_GUI.match(nxt.text) and nxt.order <= main.end:
             lay.trich_yeu = nxt
             header_end = nxt.order
+            # Its later lines when a line break splits the paragraph (drafter's balanced titles).
+            while header_end + 1 < len(segs) and segs[header_end + 1].para is nxt.para:
+                header_end += 1
             # A long trích yếu may wrap onto a second centred bold line.
             nn = segs[header_end + 1] if header_end + 1 < len(segs) else None
             if (nn is not None and nn.para is not nxt.para and nn.bold and nxt.bold
