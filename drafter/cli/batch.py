@@ -112,8 +112,9 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
             click.echo("Đã dừng giữa chừng: các tệp đã xong vẫn nguyên vẹn và có trong danh sách; "
                        "chạy lại với --resume để làm tiếp.", err=True)
     if result.interrupted:
-        # 130 for Ctrl-C, 128 + the signal's number for SIGTERM / SIGHUP (as a shell reports it)
-        sys.exit(128 + (result.signal or 2))
+        # An ordinary event, said plainly: exit 1 like every command's Ctrl-C (the manifest
+        # and --json say "interrupted" for a script that needs to tell it apart).
+        sys.exit(1)
     if result.failed or pdf_errors or result.manifest_problem is not None:
         sys.exit(1)
 
