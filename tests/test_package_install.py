@@ -32,3 +32,14 @@ def test_installed_command_runs_from_any_folder(tmp_path):
     r = subprocess.run(["drafter", "render", "cong-van.yaml", "-o", "b.docx"], cwd=tmp_path, env=env,
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_every_subpackage_is_shipped():
+    """Each folder of drafter/ with an __init__.py is listed in pyproject's packages: a
+    package left out installs without it (`pip install .` gave 'No module named drafter.fix')."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {"drafter." + p.parent.relative_to(REPO / "drafter").as_posix().replace("/", ".")
+             for p in (REPO / "drafter").rglob("__init__.py") if p.parent != REPO / "drafter"}
+    assert found - listed == set(), sorted(found - listed)
