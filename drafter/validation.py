@@ -26,8 +26,8 @@ from pydantic import BaseModel, ValidationError
 from . import model, placeholders, sandbox, scaffold
 from .errors import ERROR, WARNING, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
-from .rules import appendices, body, completeness, date_line, doctypes, periods, plausible, recipients, reform2025, signature, so_ky_hieu, xmlchars
-from .rules import fit
+from .rules import (appendices, body, completeness, date_line, doctypes, fit, periods, plausible, recipients,
+                    reform2025, signature, so_ky_hieu, xmlchars)
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
