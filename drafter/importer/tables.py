@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from drafter.inputs.table_sheets import row_level
 from drafter.rules.numbers import format_number
 from drafter.tables.model import TableError, is_money_name, norm_name, shown, to_amount
 
@@ -44,8 +45,6 @@ _TT_NAMES = {"tt", "stt", "số tt", "số thứ tự", "thứ tự"}
 _DVT_NAMES = {"đvt", "dvt", "đơn vị tính", "đơn vị", "đv tính"}
 _TOTAL_NAMES = {"tổng cộng", "tổng", "cộng", "tổng số", "cộng chung", "tổng cộng chung"}
 _NOTE_NAMES = {"ghi chú"}
-_ROMAN = re.compile(r"[IVXLCDM]+")
-_LETTERS = set("abcdđeghiklmnopqrstuvxy")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[A-Z])\s*\)?$")
 _SEPARATOR = re.compile(r"\s+[-\u2013\u2014/|]\s+")
 
@@ -173,19 +172,6 @@ def _grid(table) -> list[list[tuple[str, bool]]]:
     return rows
 
 
-def _level(tt: str) -> int | None:
-    t = tt.strip().rstrip(".)").strip()
-    if not t:
-        return 1
-    if _ROMAN.fullmatch(t):
-        return 0
-    if t.isdigit():
-        return 1
-    if t in _LETTERS:
-        return 2
-    return None
-
-
 def _number(text: str) -> bool:
     try:
         return to_amount(text) is not None
@@ -300,7 +286,7 @@ def _sheet(app: _Appendix) -> _Sheet:
             total = [_figure(texts[i]) for i in data_cols]
             total_name = tt if norm_name(tt) in _TOTAL_NAMES else text
             continue
-        if _level(tt) is None:
+        if row_level(tt) is None:
             raise _Skip(f"không nhận ra số thứ tự “{tt}”")
         rows.append([tt, text] + ([texts[2]] if has_dvt else []) + [_figure(texts[i]) for i in data_cols])
     if not rows:
@@ -355,7 +341,7 @@ def _typed_rows(sheet: _Sheet, *, blank_derived: bool, summed: set[str]) -> list
     lead = len(sheet.lead)
     head = sheet.lead + [m if g is None else f"{g} - {m}" for g, m in sheet.columns]
     out = [head]
-    levels = [_level(r[0]) for r in sheet.rows]
+    levels = [row_level(r[0]) for r in sheet.rows]
     for k, row in enumerate(sheet.rows):
         row = list(row)
         if blank_derived:

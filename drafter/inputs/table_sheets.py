@@ -164,6 +164,21 @@ def _text(value: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
+def row_level(tt: str) -> int | None:
+    """A row's level from its TT cell: 0 a mục (I, II…), 1 a dòng (1, 2… or none), 2 a
+    dòng con (a, b…), None for what no level reads."""
+    t = tt.strip().rstrip(".)").strip()
+    if not t:
+        return 1
+    if _ROMAN.fullmatch(t):
+        return 0
+    if t.isdigit():
+        return 1
+    if t in VIETNAMESE_LETTERS:
+        return 2
+    return None
+
+
 class _Interpreter:
     """Sheet records → the mapping an inline table would be → :class:`Bang`."""
 
@@ -262,19 +277,6 @@ class _Interpreter:
 
     # ---- rows
 
-    @staticmethod
-    def level(tt: str) -> int | None:
-        t = tt.strip().rstrip(".)").strip()
-        if not t:
-            return 1
-        if _ROMAN.fullmatch(t):
-            return 0
-        if t.isdigit():
-            return 1
-        if t in VIETNAMESE_LETTERS:
-            return 2
-        return None
-
     def run(self) -> Bang:
         count, dvt_col, data_cols, pairs, title, note_col = self.header()
         if self.check_rows is not None:
@@ -372,7 +374,7 @@ class _Interpreter:
                 continue
             if not tt and not text and all(v is None for v in values.values()):
                 continue
-            level = self.level(tt)
+            level = row_level(tt)
             if level is None:
                 self.fail(
                     f"Không nhận ra số thứ tự “{tt}”: dùng I, II… cho mục, 1, 2… cho dòng, a, b… "
