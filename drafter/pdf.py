@@ -35,6 +35,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import read_refusal
+
 ENV_SOFFICE = "DRAFTER_SOFFICE"
 
 INSTALL_HINT = (
@@ -242,16 +244,21 @@ def _check_input(p: Path) -> str | None:
     return None
 
 
+def _ends(path: Path, head: int, tail: int) -> tuple[bytes, int, bytes]:
+    """The first `head` bytes of a file, its size and its last `tail` bytes."""
+    with open(path, "rb") as f:
+        first = f.read(head)
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - tail))
+        return first, size, f.read()
+
+
 def pdf_incomplete(path: Path) -> str | None:
     """Why the PDF at ``path`` is not whole (Vietnamese), or None."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(5)
-            size = f.seek(0, os.SEEK_END)
-            f.seek(max(0, size - 2048))
-            tail = f.read()
+        head, size, tail = _ends(path, 5, 2048)
     except OSError as exc:
-        return f"không đọc lại được PDF: {exc.strerror or exc}"
+        return f"không đọc lại được PDF: {read_refusal(exc)}"
     if size == 0:
         return "PDF rỗng"
     if head != b"%PDF-":
@@ -268,13 +275,9 @@ _PNG_END = b"IEND\xaeB`\x82"
 def png_incomplete(path: Path) -> str | None:
     """Why the PNG at ``path`` is not whole (Vietnamese), or None."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-            size = f.seek(0, os.SEEK_END)
-            f.seek(max(0, size - 8))
-            tail = f.read()
+        head, _, tail = _ends(path, 8, 8)
     except OSError as exc:
-        return f"không đọc lại được ảnh: {exc.strerror or exc}"
+        return f"không đọc lại được ảnh: {read_refusal(exc)}"
     if head != _PNG_SIGNATURE:
         return "không phải ảnh PNG"
     if tail != _PNG_END:

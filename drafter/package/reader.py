@@ -33,6 +33,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from ..errors import read_refusal
 from ..oxml import internal_rels, is_rel_type
 from .errors import PackageError
 from .limits import DEFAULT_LIMITS, Limits
@@ -472,7 +473,7 @@ def open_package(
                 "FileNotFoundError": "không tồn tại",
                 "IsADirectoryError": "là một thư mục, không phải tệp",
                 "PermissionError": "không có quyền đọc",
-            }.get(type(exc).__name__, f"không mở được để đọc ({exc.strerror or exc})")
+            }.get(type(exc).__name__, f"không mở được để đọc ({read_refusal(exc)})")
             raise PackageError(
                 "unreadable", path=label, why=why, detail=repr(exc)
             ) from exc
