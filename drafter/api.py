@@ -53,14 +53,16 @@ def load(path: str | Path) -> Loaded:
     return appendix_sheets.read(presets.resolve(yamlfile.load(path), folder), folder)
 
 
-def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None) -> Prepared:
-    """Validate (every problem at once, or DrafterError) and derive the document."""
+def prepare_loaded(loaded: Loaded, *, today: dt.date | None = None, electronic: bool = False) -> Prepared:
+    """Validate (every problem at once, or DrafterError) and derive the document
+    (``electronic``: laid out for digital signing, render --dien-tu)."""
     valid = validation.validate(loaded, today=today)
-    return Prepared(loaded, valid.draft, derive.document(valid, today=today), list(valid.warnings))
+    return Prepared(loaded, valid.draft, derive.document(valid, today=today, electronic=electronic),
+                    list(valid.warnings))
 
 
-def prepare(path: str | Path, *, today: dt.date | None = None) -> Prepared:
-    return prepare_loaded(load(path), today=today)
+def prepare(path: str | Path, *, today: dt.date | None = None, electronic: bool = False) -> Prepared:
+    return prepare_loaded(load(path), today=today, electronic=electronic)
 
 
 def render_bytes(prepared: Prepared, draft_dir: Path | None = None) -> bytes:
@@ -80,7 +82,7 @@ class RenderResult:
 
 def render_file(
     draft_path: str | Path, output: str | Path | None = None, *, force: bool = False,
-    also: tuple[Path, ...] = (),
+    also: tuple[Path, ...] = (), electronic: bool = False,
 ) -> RenderResult:
     """Render a draft to ``output`` (default: beside it). ``also``: other files the
     command will write after it (the PDF of ``--pdf``), checked by the same replace
@@ -91,7 +93,7 @@ def render_file(
     from .output_problems import check_outputs
 
     check_outputs([out, *also], force=force)  # the replace rule, before anything is read or written
-    prepared = prepare(draft_path)
+    prepared = prepare(draft_path, electronic=electronic)
     data = render_bytes(prepared, Path(draft_path).resolve().parent)
     write_output(out, data, force=force)
     return RenderResult(out, prepared.warnings)

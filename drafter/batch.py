@@ -121,6 +121,8 @@ class BatchResult:
 class Plan:
     """Everything rows share, prepared once before any row is rendered."""
 
+    electronic = False  # batch --dien-tu: every row laid out for digital signing
+
     def __init__(self, loaded: Loaded, columns: list[str], out_dir: Path, draft_dir: Path,
                  data_file: str, force: bool, letters: dict[str, str] | None = None):
         self.loaded = loaded
@@ -171,7 +173,8 @@ class Plan:
             files = sorted({str(f) for pl in (items if isinstance(items, list) else [])
                             if hasattr(pl, "get") and (f := getattr(pl.get("bang"), "source_file", None))})
             sheets = ",".join(f"{f}={self._file_digest(f)}" for f in files)
-        return hashlib.sha256(f"{self._base_digest}|{t}|{row}|{sheets}".encode()).hexdigest()[:32]
+        layout = "|dien-tu" if self.electronic else ""  # a paper document is not the electronic one
+        return hashlib.sha256(f"{self._base_digest}|{t}|{row}|{sheets}{layout}".encode()).hexdigest()[:32]
 
     def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
         if job.refused:
@@ -187,7 +190,7 @@ class Plan:
             errors = [p for p in loaded.problems if p.severity == ERROR]
             if errors:
                 raise DrafterError(errors)
-            prepared = api.prepare_loaded(loaded)
+            prepared = api.prepare_loaded(loaded, electronic=self.electronic)
             template, compiled = self.template_for(prepared.document.doc_type.layout)
             digest = self.digest(job.values, template, loaded)
             if resume and previous and previous.get(job.number, {}).get("digest") == digest and _opens(path):
@@ -529,6 +532,7 @@ def run(
     units: str | None = None,
     max_rows: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    electronic: bool = False,
 ) -> BatchResult:
     global _PLAN
     from .inputs import sheets
@@ -564,6 +568,7 @@ def run(
         ensure_plain_name(out, f"{stem}.docx")
     letters = {c: sheets._column_letter(i) for i, c in enumerate(columns)} if data else None
     plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force, letters)
+    plan.electronic = electronic
     job_list = []
     for (n, v), s in zip(rows, stems):
         column, reason = refused.get(n, (None, ""))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
 from .rules import body, date_line, doctypes, inline, particulars, proper_names, recipients, signature, so_ky_hieu
+from .rules import electronic as electronic_rules
 from .rules import layout, linebreak
 
 if TYPE_CHECKING:  # tables and figure references load only for drafts that have them
@@ -94,6 +95,7 @@ class Document:
     attached: tuple[Attached, ...] = ()
     appendices: tuple[Appendix, ...] = ()
     reading: tuple[str, str] = ("linh", "tư")  # tuy_chon: how numbers are read in words
+    electronic: bool = False  # render --dien-tu: laid out for digital signing (rules/electronic)
 
 
 def issuer_name_inline(draft: Draft) -> str:
@@ -125,12 +127,16 @@ def draft_year(draft: Draft, today: dt.date | None = None) -> int:
 
 
 def reference_line(
-    draft: Draft, *, verb: str = "Ban hành kèm theo", today: dt.date | None = None, long_date: bool = False
+    draft: Draft, *, verb: str = "Ban hành kèm theo", today: dt.date | None = None, long_date: bool = False,
+    electronic: bool = False,
 ) -> str:
     """`(Ban hành kèm theo Quyết định số 3355/QĐ-UBND ngày 27/12/2017 của …)`, made
     from the parent's own number, date and issuer, with blanks where those are blank.
     Appendices use the long date: `ngày 27 tháng 12 năm 2017`."""
     sym = so_ky_hieu_line(draft).removeprefix(f"{so_ky_hieu.PREFIX} ")
+    if electronic:  # the number and date are the agency's signature's (rules/electronic)
+        name = draft.doc_type.name if draft.doc_type.has_type_name else "Văn bản"
+        return electronic_rules.format(verb, name, sym.partition("/")[2], _issuer_words(draft))
     if long_date:
         when = date_line.date_phrase(draft.ngay, year=draft_year(draft, today))
     else:
@@ -169,7 +175,8 @@ def _end_articles(arts: tuple[Article, ...]) -> tuple[Article, ...]:
     return (*arts[:-1], Article(last.label, p.spans, ()))
 
 
-def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None) -> tuple[Appendix, ...]:
+def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
+               electronic: bool = False) -> tuple[Appendix, ...]:
     items = draft.phu_luc or []
     out = []
     if any(t is not None for t in tables):
@@ -182,7 +189,7 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None) -> 
             number=i + 1,
             label=appendix_rules.format_label(i, len(items)),
             title=" ".join(pl.tieu_de.split()).upper(),
-            reference=reference_line(draft, verb="Kèm theo", today=today, long_date=True),
+            reference=reference_line(draft, verb="Kèm theo", today=today, long_date=True, electronic=electronic),
             unit_line=f"Đơn vị tính: {unit}" if unit else None,
             table=table,
             grid=grid,
@@ -192,11 +199,11 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None) -> 
     return tuple(out)
 
 
-def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
+def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: bool = False) -> Document:
     draft = valid.draft
     t = draft.doc_type
     year = draft_year(draft, today)
-    apps = appendices(draft, valid.tables, today=today)
+    apps = appendices(draft, valid.tables, today=today, electronic=electronic)
     if valid.quoted:  # the texts with their figures, as validation resolved them
         q = valid.quoted
         draft = draft.model_copy(update={
@@ -254,7 +261,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
         Attached(
             type_name=(a.ten_loai or doctypes.get(a.loai).name).upper(),
             trich_yeu=" ".join(a.trich_yeu.split()),
-            reference=reference_line(draft, today=today),
+            reference=reference_line(draft, today=today, electronic=electronic),
             body=tuple(body.format(a.noi_dung)),
             signing=Signing(
                 noi_nhan=(),
@@ -280,6 +287,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None) -> Document:
         attached=attached,
         appendices=apps,
         reading=(draft.tuy_chon.doc_so_linh, draft.tuy_chon.doc_so_tu),
+        electronic=electronic,
     )
 
 

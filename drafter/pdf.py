@@ -306,12 +306,16 @@ def _kill_tree(proc: subprocess.Popen) -> None:
         pass
 
 
+# render --dien-tu: PDF/A-2b (LibreOffice 7.4+ reads the export filter's options as JSON)
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
 def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *,
-                 deadline: float, timeout: float) -> str:
+                 deadline: float, timeout: float, pdfa: bool = False) -> str:
     """One LibreOffice run; returns its output. Raises ConversionTimeout (process group killed)."""
     cmd = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
            f"-env:UserInstallation={profile.as_uri()}",
-           "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+           "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(outdir), *map(str, files)]
     kwargs: dict = {}
     if os.name == "nt":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
@@ -377,7 +381,7 @@ _FULL_DISK = "ổ đĩa đã đầy (hoặc hết hạn mức dung lượng); PD
 
 
 def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
-                   timeout: float = 300, force: bool = False) -> ConversionResult:
+                   timeout: float = 300, force: bool = False, pdfa: bool = False) -> ConversionResult:
     """Convert every file; never raises for a single bad file (see ``failed``).
 
     An existing PDF is replaced only with ``force``, never while open elsewhere (the
@@ -445,7 +449,8 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
                 continue
             try:
                 for chunk in _chunks(files):
-                    log = _run_soffice(soffice, profile, staging, chunk, deadline=deadline, timeout=timeout)
+                    log = _run_soffice(soffice, profile, staging, chunk, deadline=deadline, timeout=timeout,
+                                       pdfa=pdfa)
                     for src in chunk:
                         made = staging / (src.stem + ".pdf")
                         if not made.is_file() or made.stat().st_size == 0:
@@ -488,7 +493,7 @@ def convert(docx_paths: list[Path] | list[str], out_dir: Path | str | None = Non
 
 
 def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | None = None,
-                      force: bool = False) -> ConversionResult:
+                      force: bool = False, pdfa: bool = False) -> ConversionResult:
     """For `drafter render --pdf` / `drafter batch --pdf`: a PDF beside each .docx, all
     in one LibreOffice run per folder. Returns written and failed files rather than
     raising for them; raises LibreOfficeMissing / ConversionTimeout. The default
@@ -496,7 +501,7 @@ def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | No
     n = len(docx_paths)
     if timeout is None:
         timeout = max(300.0, 60.0 + 3.0 * n)
-    return convert_result(docx_paths, None, timeout=timeout, force=force)
+    return convert_result(docx_paths, None, timeout=timeout, force=force, pdfa=pdfa)
 
 
 @dataclass
@@ -505,14 +510,14 @@ class BesideResult:
     errors: list[str]  # one Vietnamese sentence per failure, ready to print
 
 
-def pdfs_beside(docx_paths: list[Path] | list[str], *, force: bool = False) -> BesideResult:
+def pdfs_beside(docx_paths: list[Path] | list[str], *, force: bool = False, pdfa: bool = False) -> BesideResult:
     """`render_pdf_beside` for documents just written: raises nothing for the PDFs
     (the .docx files stay whatever happens to them), every failure is a sentence.
     An existing PDF (often the signed scan) is replaced only with ``force``."""
     from .errors import display_path
 
     try:
-        conv = render_pdf_beside(docx_paths, force=force)
+        conv = render_pdf_beside(docx_paths, force=force, pdfa=pdfa)
     except PdfError as exc:
         return BesideResult([], [f"Văn bản Word đã tạo, nhưng chưa tạo được PDF: {exc}"])
     return BesideResult(conv.written, [f"Không tạo được PDF cho {display_path(p)}: {why}"

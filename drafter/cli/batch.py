@@ -34,9 +34,11 @@ def _units_help() -> str:
 @click.option("--units", default=None, metavar="TỈNH", help="Chạy cho mọi xã, phường, đặc khu của tỉnh (không cần tệp dữ liệu; các cột: xem cuối).")
 @click.option("--max-rows", default=None, type=click.IntRange(min=1), metavar="N", help="Số hàng tối đa của dữ liệu, cả với --units (mặc định 50.000; hoặc DRAFTER_MAX_ROWS).")
 @click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh mỗi văn bản (cần LibreOffice).")
+@click.option("--dien-tu", "electronic", is_flag=True,
+              help="Trình bày để ban hành điện tử (ký số) và ghi cả PDF dạng PDF/A cạnh mỗi văn bản. Xem docs/ky-so.md.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_rows, pdf, as_json):
+def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_rows, pdf, electronic, as_json):
     """Tạo một văn bản cho mỗi hàng của DỮ_LIỆU (hoặc mỗi xã, phường với --units).
 
     Trong bản thảo, {{ hang.TEN_COT }} lấy giá trị của cột; cột trùng tên khóa
@@ -66,18 +68,22 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
 
     try:
         result = batch.run(draft, data, out_dir, name=name, jobs=jobs, resume=resume, force=force, units=units,
-                           max_rows=max_rows, progress=progress)
+                           max_rows=max_rows, progress=progress, electronic=electronic)
     finally:
         if bar is not None and task is not None:
             bar.stop()
     pdf_errors: list[str] = []
-    if pdf and result.ok:
+    if (pdf or electronic) and result.ok:  # an electronic document is issued as its PDF
         from .. import pdf as pdf_mod
 
         docs = [result.out_dir / o.file for o in sorted(result.outcomes, key=lambda o: o.row)
                 if o.status == batch.OK and o.file]
-        beside = pdf_mod.pdfs_beside(docs, force=force)  # a PDF already there only with --force
+        beside = pdf_mod.pdfs_beside(docs, force=force, pdfa=electronic)  # a PDF already there only with --force
         result.pdfs, pdf_errors = beside.written, beside.errors
+        if electronic:
+            from ..electronic import pdf_problems
+
+            pdf_errors += pdf_problems(result.pdfs)
     if as_json:
         click.echo(json.dumps({
             "ok": result.failed == 0 and not result.interrupted and not pdf_errors and result.manifest_problem is None,

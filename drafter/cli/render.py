@@ -78,23 +78,31 @@ def _stdin_is_terminal() -> bool:
 @click.option("-o", "--output", default=None, metavar="TỆP.docx", help="Tệp kết quả (mặc định: cạnh bản thảo, đuôi .docx).")
 @click.option("--force", is_flag=True, help="Ghi đè tệp kết quả đã có.")
 @click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh văn bản (cần LibreOffice).")
+@click.option("--dien-tu", "electronic", is_flag=True,
+              help="Trình bày để ban hành điện tử (ký số): chừa chỗ cho ảnh chữ ký và dấu, dòng «Kèm theo» "
+                   "theo mẫu điện tử; ghi cả PDF dạng PDF/A để ký bằng drafter ky. Xem docs/ky-so.md.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def render(draft: str, output: str | None, force: bool, pdf: bool, as_json: bool) -> None:
+def render(draft: str, output: str | None, force: bool, pdf: bool, electronic: bool, as_json: bool) -> None:
     """Tạo văn bản Word từ BẢN_THẢO.yaml (sau khi sửa bản thảo)."""
     from .. import api
 
+    pdf = pdf or electronic  # an electronic document is issued as its PDF
     also = ()
     if pdf:
         from .. import pdf as pdf_mod
 
         # the PDF falls under the same replace rule as the .docx, checked before either is written
         also = (pdf_mod.pdf_path_for(Path(output) if output else api.default_output(draft)),)
-    result = api.render_file(draft, output, force=force, also=also)
+    result = api.render_file(draft, output, force=force, also=also, electronic=electronic)
     pdfs, pdf_errors = [], []
     if pdf:
-        beside = pdf_mod.pdfs_beside([result.output], force=force)
+        beside = pdf_mod.pdfs_beside([result.output], force=force, pdfa=electronic)
         pdfs, pdf_errors = beside.written, beside.errors
+        if electronic:
+            from ..electronic import pdf_problems
+
+            pdf_errors += pdf_problems(pdfs)
     if as_json:
         click.echo(json.dumps({"ok": not pdf_errors, "docx": str(result.output), "pdf": [str(p) for p in pdfs],
                                "pdf_errors": pdf_errors,

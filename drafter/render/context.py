@@ -162,6 +162,8 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
     # An agency's own template may read numbers in words (`| bang_chu`, `| doc_so`):
     # the filters take the draft's reading options from here.
     ctx["tuy_chon"] = {"doc_so_linh": doc.reading[0], "doc_so_tu": doc.reading[1]}
+    if doc.electronic:  # render --dien-tu: the engine writes the signature space (render/electronic)
+        ctx["dien_tu"] = True
     if sections is not None and (doc.appendices or doc.attached):
         # The body's final sectPr describes the last section: an appendix or an attached document.
         last_landscape = doc.appendices[-1].landscape if doc.appendices else False

@@ -147,7 +147,12 @@ class CompiledTemplate:
                     "văn bản không được tạo. "
                     "Hãy kiểm tra các thẻ {{ … }} trong mẫu.", Position(display_path(self.path)))) from None
         # zlib level 1: a third of level 6's time for a few hundred more bytes per document.
-        return self.package.build({MAIN_PART: data}, level=1)
+        parts = {MAIN_PART: data}
+        if context.get("dien_tu"):  # render --dien-tu: the template's styles with the signature space
+            from .electronic import styles_part
+
+            parts.update(styles_part(self.package))
+        return self.package.build(parts, level=1)
 
 
 def _template_package(path: Path) -> PackageTemplate:

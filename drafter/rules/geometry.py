@@ -148,6 +148,9 @@ KINH_GUI_ITEM_LEFT_MM = 35  # recipients one per line, under the name after the 
 AUTHORITY = Element("thẩm quyền, chức vụ người ký", 14, Range(13, 14))
 AUTHORITY_FIRST_BEFORE_PT = 12
 SIGNER = Element("họ tên người ký", 14, Range(13, 14), before=78)  # room for signature and seal
+# An electronic document (render --dien-tu): the blank between title and name holds the
+# signature image and the seal at its real size (round seals up to about 40 mm).
+SIGNATURE_SPACE_ELECTRONIC_MM = 42
 NOI_NHAN = Element("chữ «Nơi nhận:»", 12, Range(12, 12), before=12)
 NOI_NHAN_ITEMS = Element("danh sách nơi nhận", 11, Range(11, 11))
 SIGN_LEFT_SHARE = 0.45  # Nơi nhận column; the signature takes the rest
