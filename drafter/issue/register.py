@@ -365,7 +365,7 @@ def _check_header(p: Path) -> None:
         raise _problem(p, f"Không đọc được sổ đăng ký: {_os_words(exc)}.") from None
     if head and head != _SQLITE_MAGIC:
         raise _problem(p, "Tệp này không phải sổ đăng ký của drafter (không phải cơ sở dữ liệu SQLite).",
-                       "Kiểm tra lại đường dẫn --so-dang-ky hoặc khóa so_dang_ky của preset.")
+                       "Kiểm tra lại đường dẫn --so-dang-ky hoặc khóa so_dang_ky.thu_muc của mẫu dùng chung.")
 
 
 def _check_is_register(conn: sqlite3.Connection, p: Path) -> None:
@@ -375,7 +375,7 @@ def _check_is_register(conn: sqlite3.Connection, p: Path) -> None:
     if tables:
         raise _problem(p, "Tệp SQLite này không phải sổ đăng ký của drafter (có bảng khác: "
                           f"{', '.join(sorted(tables)[:5])}).",
-                       "Kiểm tra lại đường dẫn --so-dang-ky hoặc khóa so_dang_ky của preset.")
+                       "Kiểm tra lại đường dẫn --so-dang-ky hoặc khóa so_dang_ky.thu_muc của mẫu dùng chung.")
 
 
 def _verify_copy(path: Path, expected: tuple[int, int]) -> None:
