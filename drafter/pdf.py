@@ -1,8 +1,11 @@
 """PDF through LibreOffice: `.docx` → `.pdf` (and PNG previews through poppler).
 
-One LibreOffice process converts a whole list (it takes ≈ 1.5 s to start, then
-≈ 0.1–0.3 s per document). Every call gets a private profile folder, so parallel
-calls never collide with each other nor with a LibreOffice the user has open.
+One LibreOffice per core converts a list (each takes ≈ 1.5–2.5 s to start, then
+≈ 0.08–0.1 s per document): the files are split between the instances, each with its
+own profile folder, kept in the user's cache folder and reused by later calls, and
+locked while in use, so parallel calls never share one, nor with a LibreOffice the
+user has open (see "the pool" below). A document LibreOffice is stuck on (``timeout``
+seconds per document) or dies on fails alone; the files after it go to a fresh run.
 PDFs appear whole or not at all: LibreOffice writes into a hidden temporary folder
 inside the target folder and each finished PDF is checked (it starts with ``%PDF-``
 and ends with ``%%EOF``: a PDF cut short by a full disk does not) before it is moved
@@ -105,17 +108,6 @@ class PopplerMissing(PdfError):
                          + POPPLER_HINT)
 
 
-class ConversionTimeout(PdfError):
-    def __init__(self, seconds: float, files: list[Path]):
-        self.seconds = seconds
-        self.files = list(files)
-        super().__init__(
-            f"LibreOffice chưa chuyển xong {len(files)} tệp sau {seconds:g} giây nên đã bị dừng; "
-            "không PDF nào của lượt này được ghi. Thử lại với ít tệp hơn, hoặc kiểm tra xem "
-            "tệp .docx có quá lớn hay bị hỏng không."
-        )
-
-
 class ConversionFailed(PdfError):
     """Some files were not converted. The PDFs of the others are written."""
 
@@ -127,11 +119,32 @@ class ConversionFailed(PdfError):
         super().__init__("\n".join(lines))
 
 
+class ConversionTimeout(ConversionFailed):
+    """LibreOffice was stopped on some files (``files``) after ``seconds`` each; the
+    other files were converted (``written``) or failed for their own reasons."""
+
+    def __init__(self, seconds: float, files: list[Path], failed: dict[Path, str] | None = None,
+                 written: list[Path] | None = None):
+        self.seconds = seconds
+        self.files = list(files)
+        PdfError.__init__(self)
+        self.failed = dict(failed) if failed is not None else {f: _timeout_reason(seconds) for f in files}
+        self.written = list(written or [])
+        lines = [(f"LibreOffice chưa chuyển xong {len(self.files)} tệp sau {seconds:g} giây mỗi tệp nên đã bị "
+                  "dừng; PDF của các tệp khác vẫn được ghi. Kiểm tra xem tệp .docx có quá lớn hay bị hỏng "
+                  "không, hoặc chạy lại với --timeout lớn hơn:")]
+        lines += [f"  - {p}" for p in self.files]
+        others = {p: why for p, why in self.failed.items() if p not in self.files}
+        lines += [f"  - {p}: {why}" for p, why in others.items()]
+        self.args = ("\n".join(lines),)
+
+
 @dataclass
 class ConversionResult:
     written: list[Path] = field(default_factory=list)  # in the order of the input
     failed: dict[Path, str] = field(default_factory=dict)  # docx → Vietnamese reason
     seconds: float = 0.0
+    timed_out: list[Path] = field(default_factory=list)  # failed because LibreOffice was stopped on them
 
     @property
     def ok(self) -> bool:
@@ -310,40 +323,194 @@ def _kill_tree(proc: subprocess.Popen) -> None:
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
+def soffice_command(soffice: str, profile: Path, outdir: Path, files: list[Path], *,
+                    pdfa: bool = False) -> list[str]:
+    """THE LibreOffice command line of every conversion (the one place to add an
+    export filter's options): headless, its own profile, PDFs into ``outdir``."""
+    return [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(outdir), *map(str, files)]
+
+
+# --------------------------------------------------------------------------- the pool
+#
+# One LibreOffice per core, each with its own profile (-env:UserInstallation): two
+# instances sharing a profile would fight over it. The profiles are kept in the user's
+# cache folder (``<cache>/libreoffice/profile-N``) and reused, so only the first call
+# pays for building one. A profile is used by one instance at a time: its lock file
+# (``profile-N.lock``, an OS lock that dies with the process) is held while drafter uses
+# it, and a second drafter command running at the same time takes the next free ones.
+
+ENV_JOBS = "DRAFTER_PDF_JOBS"
+MIN_PER_RUN = 4      # fewer documents than this are not worth another LibreOffice start
+MAX_PER_RUN = 500    # a long list is converted in runs of at most this many per start
+MAX_PROFILES = 64    # profile-0 … profile-63; beyond (all busy) a temporary one
+_POLL = 0.2          # seconds between looks at the PDFs a run has made
+
+
+def default_jobs() -> int:
+    """How many LibreOffice instances to run: $DRAFTER_PDF_JOBS, else the cores this
+    process may use."""
+    raw = os.environ.get(ENV_JOBS, "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def profiles_folder() -> Path | None:
+    """Where the kept profiles live: ``$DRAFTER_CACHE_DIR/libreoffice`` (an empty value
+    turns keeping off: a temporary profile per call), else the user's cache folder."""
+    override = os.environ.get("DRAFTER_CACHE_DIR")
+    if override is not None:
+        return Path(override) / "libreoffice" if override.strip() else None
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("drafter")) / "libreoffice"
+
+
+class _Profile:
+    """A LibreOffice profile folder held by this process (lock) or temporary (removed)."""
+
+    def __init__(self, path: Path, lock_file=None):
+        self.path = path
+        self._lock = lock_file
+
+    @property
+    def kept(self) -> bool:
+        return self._lock is not None
+
+    def reset(self) -> None:
+        """After a killed run: LibreOffice may have left it half written."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def release(self) -> None:
+        if self._lock is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        try:
+            _unlock(self._lock)
+        finally:
+            self._lock.close()
+            self._lock = None
+
+
+def _try_lock(path: Path):
+    """The open lock file, locked for this process; None when another holds it."""
+    f = open(path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return None
+    return f
+
+
+def _unlock(f) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def take_profiles(n: int) -> list[_Profile]:
+    """``n`` profiles free for this process: kept ones not in use by another drafter,
+    else (no cache folder, or all busy) temporary ones."""
+    taken: list[_Profile] = []
+    folder = profiles_folder()
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for k in range(MAX_PROFILES):
+                if len(taken) == n:
+                    break
+                lock = _try_lock(folder / f"profile-{k}.lock")
+                if lock is not None:
+                    taken.append(_Profile(folder / f"profile-{k}", lock))
+        except OSError:
+            pass  # an unwritable cache: temporary profiles, as before
+    while len(taken) < n:
+        taken.append(_Profile(Path(tempfile.mkdtemp(prefix="drafter-lo-profile-"))))
+    return taken
+
+
+# --------------------------------------------------------------------------- one run
+
+
+_LIVE: set[subprocess.Popen] = set()  # running LibreOffice processes, killed on Ctrl-C
+
+
+@dataclass
+class _Run:
+    log: str
+    returncode: int | None
+    stalled: Path | None  # the file LibreOffice was stuck on when it was stopped
+
+
+def _made(outdir: Path, files: list[Path]) -> int:
+    """How many of ``files`` have a PDF in ``outdir`` (they are made in order)."""
+    try:
+        names = set(os.listdir(outdir))
+    except OSError:
+        return 0
+    return sum(1 for f in files if f.stem + ".pdf" in names)
+
+
 def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *,
-                 deadline: float, timeout: float, pdfa: bool = False) -> str:
-    """One LibreOffice run; returns its output. Raises ConversionTimeout (process group killed)."""
-    cmd = [soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-           f"-env:UserInstallation={profile.as_uri()}",
-           "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(outdir), *map(str, files)]
+                 timeout: float, pdfa: bool = False, on_made=None) -> _Run:
+    """One LibreOffice run over ``files``. ``timeout`` is per document: a run that
+    makes no new PDF for that long is stopped (its process group killed) and the file
+    it was on named in ``stalled``. ``on_made(n)`` is told of each new PDF."""
+    cmd = soffice_command(soffice, profile, outdir, files, pdfa=pdfa)
     kwargs: dict = {}
     if os.name == "nt":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     else:
         kwargs["start_new_session"] = True  # its own process group, killed as one
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, **kwargs)
-    try:
-        out, _ = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        _kill_tree(proc)
-        raise ConversionTimeout(timeout, files) from None
-    finally:
-        _kill_tree(proc)  # a no-op once it has exited; also on KeyboardInterrupt
-    return out.decode("utf-8", "replace") if out else ""
-
-
-def _chunks(files: list[Path]) -> list[list[Path]]:
-    out: list[list[Path]] = [[]]
-    size = 0
-    for f in files:
-        n = len(str(f)) + 3
-        if out[-1] and size + n > _MAX_ARGS_CHARS:
-            out.append([])
-            size = 0
-        out[-1].append(f)
-        size += n
-    return out
+    with tempfile.TemporaryFile() as out:  # a file, not a pipe: a long run's output never blocks it
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, **kwargs)
+        _LIVE.add(proc)
+        stalled = None
+        try:
+            done, last = 0, time.monotonic()
+            while True:
+                try:
+                    proc.wait(timeout=_POLL)
+                    finished = True
+                except subprocess.TimeoutExpired:
+                    finished = False
+                now_done = _made(outdir, files)
+                if now_done > done:
+                    if on_made is not None:
+                        on_made(now_done - done)
+                    done, last = now_done, time.monotonic()
+                if finished:
+                    break
+                if time.monotonic() - last > timeout:
+                    stalled = files[min(done, len(files) - 1)]  # a guess; the caller looks at the PDFs
+                    _kill_tree(proc)
+                    break
+        finally:
+            _kill_tree(proc)  # a no-op once it has exited; also on KeyboardInterrupt
+            _LIVE.discard(proc)
+        out.seek(0)
+        log = out.read().decode("utf-8", "replace")
+    return _Run(log, proc.returncode, stalled)
 
 
 def _last_error(log: str) -> str:
@@ -380,17 +547,155 @@ _FULL_DISK = "ổ đĩa đã đầy (hoặc hết hạn mức dung lượng); PD
              "Giải phóng chỗ trống rồi chạy lại."
 
 
+def _timeout_reason(seconds: float) -> str:
+    return (f"LibreOffice chuyển tệp này quá {seconds:g} giây nên đã bị dừng (các tệp khác vẫn được "
+            "chuyển); kiểm tra xem tệp .docx có quá lớn hay bị hỏng không, hoặc chạy lại với --timeout lớn hơn.")
+
+
+def _split(files: list[Path], instances: int) -> list[list[Path]]:
+    """``files`` in runs for ``instances`` LibreOffices: as even as it goes, at least
+    MIN_PER_RUN and at most MAX_PER_RUN documents a run (and within the command line's
+    length limit), in order."""
+    per = max(MIN_PER_RUN, -(-len(files) // max(1, instances)))
+    per = min(per, MAX_PER_RUN)
+    out: list[list[Path]] = []
+    size = 0
+    for f in files:
+        n = len(str(f)) + 3
+        if not out or len(out[-1]) >= per or (out[-1] and size + n > _MAX_ARGS_CHARS):
+            out.append([])
+            size = 0
+        out[-1].append(f)
+        size += n
+    return out
+
+
+class _Work:
+    """The queue of runs shared by the pool's threads, and what they found."""
+
+    def __init__(self, targets: dict[Path, Path], result: ConversionResult, *, soffice: str, timeout: float,
+                 force: bool, pdfa: bool, progress, total: int):
+        import collections
+        import threading
+
+        self.targets, self.result = targets, result
+        self.soffice, self.timeout, self.force, self.pdfa = soffice, timeout, force, pdfa
+        self.queue: collections.deque = collections.deque()
+        self.lock = threading.Lock()
+        self.written: set[Path] = set()
+        self.stop = threading.Event()
+        self.progress, self.total, self.done = progress, total, 0
+        self.crash: BaseException | None = None
+
+    def tell(self, n: int) -> None:
+        """``n`` more files done (fewer when negative: a run's files queued again)."""
+        if self.progress is None or n == 0:
+            return
+        with self.lock:
+            self.done = max(0, min(self.total, self.done + n))
+            self.progress(self.done, self.total)
+
+    def fail(self, src: Path, why: str, *, timed_out: bool = False) -> None:
+        with self.lock:
+            self.result.failed[src] = why
+            if timed_out:
+                self.result.timed_out.append(src)
+
+    def next(self):
+        with self.lock:
+            return self.queue.popleft() if self.queue and not self.stop.is_set() else None
+
+    def worker(self, profile: _Profile) -> None:
+        try:
+            while (task := self.next()) is not None:
+                self.convert(profile, *task)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, raised there
+            self.crash = exc
+            self.stop.set()
+
+    def convert(self, profile: _Profile, folder: Path, files: list[Path]) -> None:
+        """One run of LibreOffice over ``files`` (all bound for ``folder``): whole PDFs
+        published; the file it was stopped on (timeout) or died on (crash) failed, the
+        files after it queued again for a fresh run."""
+        from .output_problems import refusal_text
+        from .package.atomic import publish_file
+
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".drafter-pdf-", dir=folder))
+        except OSError as exc:
+            for f in files:
+                self.fail(f, _folder_problem(folder, exc))
+            self.tell(len(files))
+            return
+        reported = 0
+
+        def made(n: int) -> None:
+            nonlocal reported
+            reported += n
+            self.tell(n)
+
+        try:
+            run = _run_soffice(self.soffice, profile.path, staging, files, timeout=self.timeout,
+                               pdfa=self.pdfa, on_made=made)
+            if run.stalled is not None and profile.kept:
+                profile.reset()  # killed mid-way: built afresh on its next start
+            broke = run.stalled is not None or run.returncode not in (0, None)
+            again: list[Path] = []
+            culprit = None  # the first file without a whole PDF when the run did not end well
+            for src in files:
+                if culprit is not None:
+                    again.append(src)
+                    continue
+                made_pdf = staging / (src.stem + ".pdf")
+                missing = not made_pdf.is_file() or made_pdf.stat().st_size == 0
+                broken = None if missing else pdf_incomplete(made_pdf)
+                if broke and (missing or broken):
+                    culprit = src
+                    if run.stalled is not None:
+                        self.fail(src, _timeout_reason(self.timeout), timed_out=True)
+                    else:
+                        self.fail(src, f"LibreOffice dừng đột ngột khi chuyển tệp này (mã {run.returncode})"
+                                       + _last_error(run.log) + "; các tệp khác vẫn được chuyển.")
+                    continue
+                if missing:
+                    self.fail(src, f"không ghi được {self.targets[src]}: {_FULL_DISK}" if _disk_full(folder)
+                              else "LibreOffice không tạo được PDF" + _last_error(run.log))
+                    continue
+                if broken:
+                    kept = " PDF cũ cùng tên được giữ nguyên." if self.targets[src].exists() else ""
+                    self.fail(src, f"LibreOffice tạo ra PDF không đầy đủ: {broken}.{kept}")
+                    continue
+                try:
+                    publish_file(made_pdf, self.targets[src], force=self.force)
+                except OSError as exc:  # refused by the rule, or the system would not
+                    self.fail(src, refusal_text(exc))
+                    continue
+                with self.lock:
+                    self.written.add(src)
+            if again:  # a fresh run for the files after the culprit (which is out of it)
+                with self.lock:
+                    self.queue.appendleft((folder, again))
+            self.tell(len(files) - len(again) - reported)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
 def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
-                   timeout: float = 300, force: bool = False, pdfa: bool = False) -> ConversionResult:
+                   timeout: float = 300, force: bool = False, pdfa: bool = False, jobs: int | None = None,
+                   progress=None) -> ConversionResult:
     """Convert every file; never raises for a single bad file (see ``failed``).
 
+    The files are shared between ``jobs`` LibreOffice instances (default: one per
+    core, :func:`default_jobs`), each with its own kept profile. ``timeout`` is per
+    document: LibreOffice stuck on one file that long is stopped, that file failed
+    (also listed in ``timed_out``) and the files after it converted by a fresh run; a
+    crashed LibreOffice likewise fails the file it was on, the others go on.
+    ``progress(done, total)`` is called (from the pool's threads) as PDFs are made.
     An existing PDF is replaced only with ``force``, never while open elsewhere (the
     replace rule): such a file is in ``failed`` and LibreOffice does not convert it.
-    Raises LibreOfficeMissing, ConversionTimeout (nothing of the timed-out run is
-    written), PdfError for two inputs that would write the same PDF.
+    Raises LibreOfficeMissing, PdfError for two inputs that would write the same PDF.
     """
     from .output_problems import refusal_text
-    from .package.atomic import publish_file
     from .package.replace_policy import check_replace
 
     started = time.monotonic()
@@ -433,75 +738,86 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
     groups: dict[Path, list[Path]] = {}
     for src, pdf in targets.items():
         groups.setdefault(pdf.parent, []).append(src)
-    deadline = started + timeout
-    profile = Path(tempfile.mkdtemp(prefix="drafter-lo-profile-"))
-    written: set[Path] = set()
-    try:
-        for folder, files in groups.items():
-            try:
-                if folder.exists() and not folder.is_dir():
-                    raise NotADirectoryError(20, "not a folder", str(folder))
-                folder.mkdir(parents=True, exist_ok=True)
-                staging = Path(tempfile.mkdtemp(prefix=".drafter-pdf-", dir=folder))
-            except OSError as exc:
-                for f in files:
-                    result.failed[f] = _folder_problem(folder, exc)
-                continue
-            try:
-                for chunk in _chunks(files):
-                    log = _run_soffice(soffice, profile, staging, chunk, deadline=deadline, timeout=timeout,
-                                       pdfa=pdfa)
-                    for src in chunk:
-                        made = staging / (src.stem + ".pdf")
-                        if not made.is_file() or made.stat().st_size == 0:
-                            result.failed[src] = (f"không ghi được {targets[src]}: {_FULL_DISK}" if _disk_full(folder)
-                                                  else "LibreOffice không tạo được PDF" + _last_error(log))
-                            continue
-                        broken = pdf_incomplete(made)
-                        if broken:
-                            kept = " PDF cũ cùng tên được giữ nguyên." if targets[src].exists() else ""
-                            result.failed[src] = f"LibreOffice tạo ra PDF không đầy đủ: {broken}.{kept}"
-                            continue
-                        try:
-                            publish_file(made, targets[src], force=force)
-                        except OSError as exc:  # refused by the rule, or the system would not
-                            result.failed[src] = refusal_text(exc)
-                            continue
-                        written.add(src)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    result.written = [targets[s] for s in targets if s in written]
+    jobs = max(1, jobs or default_jobs())
+    work = _Work(targets, result, soffice=soffice, timeout=timeout, force=force, pdfa=pdfa,
+                 progress=progress, total=len(targets) + len(result.failed))
+    work.tell(len(result.failed))
+    for folder, files in groups.items():
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise NotADirectoryError(20, "not a folder", str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            for f in files:
+                work.fail(f, _folder_problem(folder, exc))
+            work.tell(len(files))
+            continue
+        share = max(1, round(jobs * len(files) / len(targets)))  # a folder's share of the instances
+        work.queue.extend((folder, chunk) for chunk in _split(files, share))
+    _pool(work, min(jobs, len(work.queue)))
+    result.written = [targets[s] for s in targets if s in work.written]
     result.seconds = time.monotonic() - started
     return result
 
 
+def _pool(work: _Work, n: int) -> None:
+    """Run ``work`` on ``n`` threads, one LibreOffice profile each; Ctrl-C stops them all."""
+    import threading
+
+    if n <= 0:
+        return
+    profiles = take_profiles(n)
+    try:
+        if n == 1:
+            work.worker(profiles[0])
+        else:
+            threads = [threading.Thread(target=work.worker, args=(p,), daemon=True) for p in profiles]
+            for t in threads:
+                t.start()
+            try:
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.5)
+            except BaseException:
+                work.stop.set()
+                for proc in list(_LIVE):
+                    _kill_tree(proc)
+                for t in threads:
+                    t.join(15)
+                raise
+        if work.crash is not None:
+            raise work.crash
+    finally:
+        for p in profiles:
+            p.release()
+
+
 def convert(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
-            timeout: float = 300, force: bool = False) -> list[Path]:
-    """Convert .docx files to PDF with one LibreOffice process per output folder.
+            timeout: float = 300, force: bool = False, pdfa: bool = False, jobs: int | None = None) -> list[Path]:
+    """Convert .docx files to PDF with one LibreOffice per core (:func:`convert_result`).
 
     Each PDF goes beside its .docx (same name, ``.pdf``) unless ``out_dir`` is given;
     an existing PDF is replaced only with ``force``. Returns the PDFs in input order.
-    Raises LibreOfficeMissing, ConversionTimeout, or ConversionFailed (naming each
-    file that failed, with ``.written`` holding the PDFs that were made).
+    Raises LibreOfficeMissing, ConversionTimeout (a file took longer than ``timeout``
+    seconds), or ConversionFailed (naming each file that failed, with ``.written``
+    holding the PDFs that were made).
     """
-    result = convert_result(docx_paths, out_dir, timeout=timeout, force=force)
+    result = convert_result(docx_paths, out_dir, timeout=timeout, force=force, pdfa=pdfa, jobs=jobs)
+    if result.timed_out:
+        raise ConversionTimeout(timeout, result.timed_out, result.failed, result.written)
     if result.failed:
         raise ConversionFailed(result.failed, result.written)
     return result.written
 
 
 def render_pdf_beside(docx_paths: list[Path] | list[str], *, timeout: float | None = None,
-                      force: bool = False, pdfa: bool = False) -> ConversionResult:
-    """For `drafter render --pdf` / `drafter batch --pdf`: a PDF beside each .docx, all
-    in one LibreOffice run per folder. Returns written and failed files rather than
-    raising for them; raises LibreOfficeMissing / ConversionTimeout. The default
-    timeout grows with the list (60 s + 3 s per document, at least 300 s)."""
-    n = len(docx_paths)
-    if timeout is None:
-        timeout = max(300.0, 60.0 + 3.0 * n)
-    return convert_result(docx_paths, None, timeout=timeout, force=force, pdfa=pdfa)
+                      force: bool = False, pdfa: bool = False, progress=None) -> ConversionResult:
+    """For `drafter render --pdf` / `drafter batch --pdf`: a PDF beside each .docx, the
+    files shared between one LibreOffice per core. Returns written and failed files
+    rather than raising for them; raises LibreOfficeMissing. ``timeout`` is per
+    document (default 300 s)."""
+    return convert_result(docx_paths, None, timeout=300.0 if timeout is None else timeout, force=force,
+                          pdfa=pdfa, progress=progress)
 
 
 @dataclass
@@ -510,14 +826,15 @@ class BesideResult:
     errors: list[str]  # one Vietnamese sentence per failure, ready to print
 
 
-def pdfs_beside(docx_paths: list[Path] | list[str], *, force: bool = False, pdfa: bool = False) -> BesideResult:
+def pdfs_beside(docx_paths: list[Path] | list[str], *, force: bool = False, pdfa: bool = False,
+                progress=None) -> BesideResult:
     """`render_pdf_beside` for documents just written: raises nothing for the PDFs
     (the .docx files stay whatever happens to them), every failure is a sentence.
     An existing PDF (often the signed scan) is replaced only with ``force``."""
     from .errors import display_path
 
     try:
-        conv = render_pdf_beside(docx_paths, force=force, pdfa=pdfa)
+        conv = render_pdf_beside(docx_paths, force=force, pdfa=pdfa, progress=progress)
     except PdfError as exc:
         return BesideResult([], [f"Văn bản Word đã tạo, nhưng chưa tạo được PDF: {exc}"])
     return BesideResult(conv.written, [f"Không tạo được PDF cho {display_path(p)}: {why}"
