@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import DrafterError, Position, Problem, display_path, read_refusal
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
-MAX_PDF_BYTES = 200 * 1024 * 1024  # a signed document larger than this is refused (docs/limits.md)
+MAX_PDF_BYTES = 100 * 1024 * 1024  # as drafter ky (sign/signer.py): larger is refused (docs/limits.md)
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _trust_problem(status, roots_given: bool) -> str | None:
     if not (status.intact and status.valid):
         return "không kiểm tra được vì chữ ký không hợp lệ"
     if not roots_given:
-        return "chưa cho chứng thư gốc tin cậy (--tin-cay ROOT.pem)"
+        return "chưa cho chứng thư gốc tin cậy (--tin-cay GỐC.pem)"
     indic = status.trust_problem_indic
     name = getattr(indic, "name", None) or ""
     return _TRUST.get(name, "chứng thư không được xác nhận tin cậy" + (f" ({name})" if name else ""))
