@@ -39,6 +39,7 @@ LAZY_COMMANDS = {
                "Hủy một số đã cấp trong sổ đăng ký (ghi người hủy, lý do)."),
     "sao-luu-so": ("drafter.cli.issue:sao_luu_so_command",
                    "Sao lưu sổ đăng ký ra ĐÍCH (một tệp mới, hoặc thư mục: tên theo ngày giờ)."),
+    "ky": ("drafter.cli.sign:ky_command", "Ký số văn bản PDF theo Nghị định 30/2020/NĐ-CP (chữ ký số PAdES)."),
     "xac-minh": ("drafter.cli.verify:verify_command",
                  "Xác minh các chữ ký số trong VĂN_BẢN.pdf: người ký, thời gian, tin cậy, có bị sửa sau khi ký."),
     "appendix": ("drafter.cli.appendix:appendix_command",
