@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
+from .rules import kem_theo, marks
 from .rules import body, date_line, doctypes, inline, particulars, proper_names, recipients, signature, so_ky_hieu
 from .rules import electronic as electronic_rules
 from .rules import layout, linebreak
@@ -95,6 +96,10 @@ class Document:
     attached: tuple[Attached, ...] = ()
     appendices: tuple[Appendix, ...] = ()
     reading: tuple[str, str] = ("linh", "tư")  # tuy_chon: how numbers are read in words
+    scope: str | None = None  # ô 11 (luu_hanh): "LƯU HÀNH NỘI BỘ", after the signature block
+    # Mẫu 1.3 in a file of its own (ban_hanh_kem_theo): "(Ban hành kèm theo …)" under the
+    # trích yếu; no số, date or Nơi nhận of its own.
+    issued_with: str | None = None
     electronic: bool = False  # render --dien-tu: laid out for digital signing (rules/electronic)
 
 
@@ -228,8 +233,9 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     sig = _ky_signing(draft.ky)
     kinh_gui = recipients.kinh_gui(draft.kinh_gui)
     first = "Như trên" if (t.layout == "cong-van" and kinh_gui is not None) else None
+    alone = draft.ban_hanh_kem_theo and not (draft.noi_nhan or draft.luu)  # Mẫu 1.3: no Nơi nhận
     signing = Signing(
-        noi_nhan=tuple(recipients.noi_nhan_lines(
+        noi_nhan=() if alone else tuple(recipients.noi_nhan_lines(
             draft.noi_nhan, draft.luu, first=first,
             unit=draft.don_vi_soan.upper() if draft.don_vi_soan else None,
         )),
@@ -287,6 +293,8 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         attached=attached,
         appendices=apps,
         reading=(draft.tuy_chon.doc_so_linh, draft.tuy_chon.doc_so_tu),
+        scope=marks.scope_line(draft.luu_hanh),
+        issued_with=kem_theo.format(draft.ban_hanh_kem_theo) if draft.ban_hanh_kem_theo else None,
         electronic=electronic,
     )
 

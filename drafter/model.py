@@ -133,6 +133,11 @@ class Draft(_Model):
     ky: Ky
     do_khan: Literal["Khẩn", "Thượng khẩn", "Hỏa tốc"] | None = None
     do_mat: Literal["Mật", "Tối mật", "Tuyệt mật"] | None = None
+    # ô 11, chỉ dẫn phạm vi lưu hành (rules/marks.CIRCULATION), printed in capitals.
+    luu_hanh: Literal["LƯU HÀNH NỘI BỘ", "XEM XONG TRẢ LẠI", "KHÔNG PHỔ BIẾN", "TÀI LIỆU HỘI NGHỊ"] | None = None
+    # A document issued with another in a file of its own (Mẫu 1.3 alone): the parent
+    # as its "(Ban hành kèm theo …)" line names it; no số, date or Nơi nhận of its own.
+    ban_hanh_kem_theo: Text | None = None
     van_ban_kem_theo: list[VanBanKemTheo] | None = None
     phu_luc: list[PhuLuc] | None = None
     tuy_chon: TuyChon = Field(default_factory=TuyChon)
@@ -188,6 +193,12 @@ class Draft(_Model):
     def _mark(cls, v: Any) -> Any:
         # Accept any case: "KHẨN", "khẩn" → "Khẩn".
         return v.strip().capitalize() if isinstance(v, str) else v
+
+    @field_validator("luu_hanh", mode="before")
+    @classmethod
+    def _circulation(cls, v: Any) -> Any:
+        # Any case, spaces as typed: "Lưu hành nội bộ" → "LƯU HÀNH NỘI BỘ".
+        return (" ".join(v.split()).upper() or None) if isinstance(v, str) else v
 
     @property
     def doc_type(self) -> doctypes.DocType:

@@ -26,8 +26,8 @@ from pydantic import BaseModel, ValidationError
 from . import model, placeholders, sandbox, scaffold
 from .errors import ERROR, WARNING, DrafterError, Position, Problem, ordered
 from .inputs.yamlfile import KeyPath, Loaded, key_name, key_path
-from .rules import (appendices, body, completeness, date_line, doctypes, fit, periods, plausible, recipients,
-                    reform2025, signature, so_ky_hieu, xmlchars)
+from .rules import (appendices, body, completeness, date_line, doctypes, fit, kem_theo, periods, plausible,
+                    recipients, reform2025, signature, so_ky_hieu, xmlchars)
 
 if TYPE_CHECKING:  # tables and figures load only for drafts that have them
     from .tables.compute import ComputedTable
@@ -70,6 +70,9 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += at.all(_type_keys(data))
     if isinstance(data.get("so_ky_hieu"), str) and data["so_ky_hieu"].strip():
         problems += at.all(so_ky_hieu.validate_override(data["so_ky_hieu"]))
+    if isinstance(data.get("ban_hanh_kem_theo"), str) and data["ban_hanh_kem_theo"].strip():
+        t = _doc_type(data)
+        problems += at.all(kem_theo.validate(data["ban_hanh_kem_theo"], layout=t.layout if t else "van-ban"))
     for path, ky in parts.signers():
         problems += at.all(signature.validate(**ky.model_dump(include=_SIGNER_KEYS)), path)
     tables, table_problems, failed = _tables(loaded, parts)

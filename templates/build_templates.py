@@ -179,8 +179,9 @@ TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 
-def header_table(ctx: str, *, second_row: str | None) -> str:
-    """The two-column header: issuer block left, national block right (ô 1, 2, 3, 4)."""
+def header_table(ctx: str, *, second_row: str | None, unless: str | None = None) -> str:
+    """The two-column header: issuer block left, national block right (ô 1, 2, 3, 4);
+    with ``unless``, the second row (số, date) is left out when that value is set."""
     left_w, right_w = L.HEADER_LEFT, L.HEADER_RIGHT
     tn_rule = rule_paragraph(textwidth.width_twips(TIEU_NGU, G.TIEU_NGU.pt, bold=True), right_w - 2 * L.CELL_MARGIN).xml
     left1 = (
@@ -202,7 +203,13 @@ def header_table(ctx: str, *, second_row: str | None) -> str:
             + marks(f"{ctx}.urgency")
         )
         right2 = p("DrDiaDanh", f"{{{{ {ctx}.date_line }}}}")
-        rows.append(cell(left_w, left2) + cell(right_w, right2))
+        row2 = cell(left_w, left2) + cell(right_w, right2)
+        if unless is None:
+            rows.append(row2)
+        else:
+            def tr_tag(t: str) -> str:
+                return cell(left_w, tag("DrEmpty", t)) + cell(right_w, p("DrEmpty"))
+            rows += [tr_tag(f"{{%tr if not {unless} %}}"), row2, tr_tag("{%tr endif %}")]
     return table([left_w, right_w], rows)
 
 
@@ -239,10 +246,14 @@ def body_loop(expr: str) -> str:
 def signature_table(ctx: str, *, with_noi_nhan: bool = True) -> str:
     left = (
         (
-            p("DrNoiNhanLabel", "Nơi nhận:")
+            tag("DrNoiNhanLabel", f"{{%p if {ctx}.noi_nhan %}}")
+            + p("DrNoiNhanLabel", "Nơi nhận:")
             + tag("DrNoiNhan", f"{{%p for line in {ctx}.noi_nhan %}}")
             + p("DrNoiNhan", "{{ line }}")
             + tag("DrNoiNhan", "{%p endfor %}")
+            + tag("DrNoiNhanLabel", "{%p else %}")
+            + p("DrEmpty")
+            + tag("DrNoiNhanLabel", "{%p endif %}")
         )
         if with_noi_nhan
         else p("DrEmpty")
@@ -326,6 +337,12 @@ def document_xml(body: str) -> str:
     )
 
 
+def scope_block() -> str:
+    """ô 11, the circulation note (`luu_hanh`: «LƯU HÀNH NỘI BỘ»), after the signature
+    block at the left: a paragraph the context builds (rules/geometry.SCOPE)."""
+    return tag("DrEmpty", "{%p if doc.scope %}") + tag("DrEmpty", "{{p doc.scope }}") + tag("DrEmpty", "{%p endif %}")
+
+
 def kinh_gui_block() -> str:
     """"Kính gửi: X." on one line, or "Kính gửi:" and one line per recipient."""
     return (
@@ -344,14 +361,21 @@ def cong_van_body() -> str:
     vv = p("DrVv", runs='<w:r><w:t>{{r doc.vv_lines }}</w:t></w:r>')  # balanced lines (rules/linebreak)
     return (
         header_table("doc.header", second_row=vv) + kinh_gui_block() + body_loop("doc.body")
-        + signature_table("doc.signing") + appendix_block()
+        + signature_table("doc.signing") + scope_block() + appendix_block()
     )
 
 
-def title_block(ctx: str) -> str:
+def title_block(ctx: str, *, issued_with: bool = False) -> str:
+    """Tên loại, trích yếu and the rule; with ``issued_with``, the "(Ban hành kèm theo …)"
+    line of a Mẫu 1.3 document in a file of its own between them, when it has one."""
+    reference = (
+        tag("DrKemTheo", f"{{%p if {ctx}.issued_with %}}") + p("DrKemTheo", f"{{{{ {ctx}.issued_with }}}}")
+        + tag("DrKemTheo", "{%p endif %}")
+    ) if issued_with else ""
     return (
         p("DrTenLoai", f"{{{{ {ctx}.type_name }}}}")
         + p("DrTrichYeu", runs=f'<w:r><w:t>{{{{r {ctx}.trich_yeu_lines }}}}</w:t></w:r>')  # balanced lines
+        + reference
         + rule_paragraph(L.TITLE_RULE, L.TEXT_W, style="DrRuleTitle").xml
     )
 
@@ -361,11 +385,12 @@ def van_ban_body() -> str:
         tag("DrKinhGui", "{%p if doc.kinh_gui %}") + kinh_gui_block() + tag("DrKinhGui", "{%p endif %}")
     )
     return (
-        header_table("doc.header", second_row="")
-        + title_block("doc")
+        header_table("doc.header", second_row="", unless="doc.issued_with")
+        + title_block("doc", issued_with=True)
         + kinh_gui
         + body_loop("doc.body")
         + signatures("doc.signing")
+        + scope_block()
         + appendix_block()
     )
 
@@ -437,6 +462,7 @@ def quyet_dinh_body() -> str:
         + body_loop("art.more")
         + tag("DrBody", "{%p endfor %}")
         + signature_table("doc.signing")
+        + scope_block()
         + attached_block()
         + appendix_block()
     )

@@ -99,6 +99,26 @@ def _quote(data: dict, tables, result) -> None:
             v["noi_dung"] = q(v["noi_dung"])
 
 
+def _refuse_kind(lay, label: str) -> None:
+    """A Party document or an appendix alone gives no draft drafter can render: said
+    with the reason and what to do instead, nothing written (docs/huong-dan-van-thu.md §11)."""
+    if lay.kind == "party":
+        raise DrafterError(Problem(
+            "Đây là văn bản của Đảng (tiêu đề «ĐẢNG CỘNG SẢN VIỆT NAM», số dạng «Số 05-CT/TU»): thể thức theo "
+            "Hướng dẫn 36-HD/VPTW, khác thể thức văn bản hành chính (Nghị định 30/2020/NĐ-CP) mà drafter soạn. "
+            "Bản thảo nhập từ tệp này sẽ được in theo thể thức hành chính, tức là sai thể thức của văn bản Đảng, "
+            "nên drafter không nhập.", Position(label), key="van-ban-dang",
+            hint="Soạn văn bản của Đảng theo mẫu của cơ quan đảng; 'drafter check' vẫn kiểm tra được "
+                 "phông, cỡ chữ, lề của tệp này."))
+    if lay.kind == "appendix":
+        raise DrafterError(Problem(
+            "Tệp này chỉ có phụ lục (dòng «Phụ lục», tên, dòng «(Kèm theo …)» và bảng), không có phần đầu, "
+            "nội dung và chữ ký của văn bản: bản thảo của drafter là cả văn bản cùng các phụ lục của nó, "
+            "nên không nhập riêng một phụ lục được.", Position(label), key="chi-co-phu-luc",
+            hint="Nhập tệp của văn bản chính có phụ lục này (phụ lục đặt ở cuối tệp, sau dấu ngắt trang): "
+                 "mỗi bảng thành một tệp CSV cạnh bản thảo, khóa phu_luc trỏ tới nó."))
+
+
 def import_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
                 force: bool = False, preset_out: str | None = None, write_draft: bool = True) -> ImportReport:
     """Import `path` as the draft `out` (default: beside it, same name, .yaml)."""
@@ -107,6 +127,7 @@ def import_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None
     view, numbering = _read(path)
     notes = X.prepare(view, numbering)
     lay = locate(view)
+    _refuse_kind(lay, display_path(path))
     tables = _tables()
     result = None
     if tables is not None:

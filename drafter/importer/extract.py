@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from drafter.check import locate as L
 from drafter.check.reader import DocView, Run
-from drafter.rules import doctypes
+from drafter.rules import doctypes, kem_theo
 from drafter.rules import marks as mark_rules
 from drafter.rules import text as text_rules
 
@@ -263,11 +263,8 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
         if place:
             co_quan["dia_danh"] = place
     data["co_quan"] = co_quan
-    if lay.kind != "administrative" or lay.attached:
-        res.notes.append(_KIND_NOTES.get("attached" if lay.attached else lay.kind, ""))
-    for key, what in (("ten", "tên cơ quan"), ("viet_tat", "chữ viết tắt của cơ quan"), ("dia_danh", "địa danh")):
-        if key not in co_quan:
-            res.notes.append(f"Không tìm thấy {what} trong văn bản: hãy gõ khóa co_quan.{key} vào bản thảo.")
+    if lay.kind != "administrative":
+        res.notes.append(_KIND_NOTES.get(lay.kind, ""))
 
     # số, date
     if lay.so is not None:
@@ -296,11 +293,25 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
         elif c and c[0] == "secrecy" and "do_mat" not in data:
             data["do_mat"] = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}[c[1]]
 
-    # trích yếu
+    # ô 11, the circulation note (LƯU HÀNH NỘI BỘ, XEM XONG TRẢ LẠI…), wherever it stands
     placed: set[int] = set()  # segment orders read into a key
+    for s in lay.segments[main.start: main.end + 1]:
+        c = mark_rules.classify(s.text)
+        if c and c[0] == "circulation":
+            data.setdefault("luu_hanh", c[1])
+            placed.add(s.order)
+
+    # a Mẫu 1.3 document in a file of its own: its "(Ban hành kèm theo …)" line
+    if lay.attached and lay.kem_theo:
+        ref = lay.kem_theo[0]
+        data["ban_hanh_kem_theo"] = kem_theo.bare(ref.text)
+        placed.add(ref.order)
+        _parent_agency(co_quan, data["ban_hanh_kem_theo"], res)
+
+    # trích yếu
     if lay.ten_loai is not None:
         placed.add(lay.ten_loai.order)
-        ty = [s for s in lay.segments[lay.ten_loai.order + 1: main.header_end + 1]]
+        ty = [s for s in lay.segments[lay.ten_loai.order + 1: main.header_end + 1] if s.order not in placed]
         if ty:
             data["trich_yeu"] = " ".join(s.text for s in ty)
             placed.update(s.order for s in ty)
@@ -322,8 +333,8 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
     # quyết định: căn cứ, đề nghị, articles
     body = [s for s in main.body if s.para.index not in consumed]
     if lay.decision_word is not None and t.layout == "quyet-dinh":
-        pre = [s for s in body if s.order < lay.decision_word.order]
-        post = [s for s in body if s.order > lay.decision_word.order]
+        pre = [s for s in body if s.order < lay.decision_word.order and s.order not in placed]
+        post = [s for s in body if s.order > lay.decision_word.order and s.order not in placed]
         can_cu, xet = [], None
         for s in pre:
             if s is lay.authority_line:
@@ -426,6 +437,9 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
         if any(s.order == k.order for k in lay.kem_theo):
             continue
         res.left.append((s.para.index + 1, s.text))
+    for key, what in (("ten", "tên cơ quan"), ("viet_tat", "chữ viết tắt của cơ quan"), ("dia_danh", "địa danh")):
+        if key not in co_quan:
+            res.notes.append(f"Không tìm thấy {what} trong văn bản: hãy gõ khóa co_quan.{key} vào bản thảo.")
     extra = [tx for pi, tx in res.left if pi - 1 not in res.body_paragraphs]
     if extra:
         nd = data.get("noi_dung", "")
@@ -434,14 +448,37 @@ def extract(view: DocView, lay: L.Layout, *, consumed: set[int] | None = None) -
 
 
 _KIND_NOTES = {
-    "attached": "Văn bản này được ban hành kèm theo một quyết định (Mẫu 1.3: không có số, ngày riêng): "
-                "hãy nhập tệp của quyết định đó (văn bản kèm theo thành khóa van_ban_kem_theo), "
-                "hoặc gõ thêm số, ngày, cơ quan vào bản thảo.",
     "copy": "Tệp là một bản sao (SAO Y, TRÍCH SAO…): chỉ nhập văn bản được sao; phần sao không được nhập.",
     "appendix": "Tệp chỉ có phụ lục, không có phần đầu của văn bản: hãy nhập văn bản có phụ lục này.",
     "party": "Văn bản của Đảng (Hướng dẫn 36-HD/VPTW): drafter chưa soạn loại văn bản này; "
              "bản thảo là văn bản hành chính gần nhất, cần sửa lại.",
 }
+
+
+_PLACE = re.compile(r"^(?:TỈNH|THÀNH PHỐ|XÃ|PHƯỜNG|ĐẶC KHU|HUYỆN|QUẬN|THỊ XÃ)\s+(.+)$")
+
+
+def _parent_agency(co_quan: dict, reference: str, res: Extracted) -> None:
+    """A Mẫu 1.3 document has no số or date line: the agency's abbreviation is taken
+    from the quyết định it is issued with ("… số 3355/QĐ-UBND …": UBND), the place
+    from the agency's name ("TỈNH HƯNG YÊN": Hưng Yên). Neither is printed on it.
+
+    >>> c = {"ten": ["ỦY BAN NHÂN DÂN", "TỈNH HƯNG YÊN"]}
+    >>> _parent_agency(c, "Quyết định số 3355/QĐ-UBND ngày 27/12/2017 của UBND tỉnh", Extracted({}))
+    >>> c["viet_tat"], c["dia_danh"]
+    ('UBND', 'Hưng Yên')
+    """
+    m = re.search(r"số\s+\d+(?:/\d{4})?/([A-ZĐa-zđ]+)-([A-ZĐ][\wĐđ]*)", reference)
+    if m and "viet_tat" not in co_quan:
+        co_quan["viet_tat"] = m.group(2)
+    ten = co_quan.get("ten")
+    lines = [ten] if isinstance(ten, str) else list(ten or [])
+    place = next((pm.group(1) for ln in reversed(lines) if (pm := _PLACE.match(ln.strip()))), None)
+    if place and "dia_danh" not in co_quan:
+        co_quan["dia_danh"] = " ".join(w.capitalize() for w in place.split())
+        res.notes.append(f"Văn bản ban hành kèm theo {reference}: không có số, ngày riêng (Mẫu 1.3). "
+                         f"Chữ viết tắt «{co_quan.get('viet_tat', '')}» lấy từ số ký hiệu của văn bản đó, "
+                         f"địa danh «{co_quan['dia_danh']}» từ tên cơ quan (không in trên văn bản).")
 
 
 def _attached(lay: L.Layout, b: L.Block, consumed: set[int], parent_ky: dict | None) -> dict | None:

@@ -89,11 +89,14 @@ _COMMENTS = {
     "noi_nhan": "# Nơi nhận: mỗi nơi một mục; dòng 'Lưu: VT, …' do drafter tự thêm từ khóa 'luu'.",
     "ky": "# Người ký: tm = thay mặt tập thể, kt = ký thay, tl = thừa lệnh, tuq = thừa ủy quyền, q = quyền; chuc_vu, ho_ten.",
     "van_ban_kem_theo": "# Văn bản ban hành kèm theo (sau dấu ngắt trang của tệp gốc).",
+    "luu_hanh": "# Chỉ dẫn phạm vi lưu hành (ô 11): drafter in chữ hoa, đậm, dưới phần chữ ký.",
+    "ban_hanh_kem_theo": "# Văn bản này ban hành kèm theo văn bản dưới đây (Mẫu 1.3, tệp riêng): không có số, ngày, "
+                         "Nơi nhận riêng; drafter in dòng '(Ban hành kèm theo …)'.",
     "phu_luc": "# Phụ lục: mỗi bảng là một tệp CSV cạnh bản thảo; tổng cộng do drafter tính lại.",
 }
 
 _ORDER = ("loai", "dung", "co_quan", "so", "don_vi_soan", "so_ky_hieu", "ngay", "nam", "do_khan", "do_mat",
-          "trich_yeu", "kinh_gui", "tham_quyen", "can_cu", "xet_de_nghi", "noi_dung", "dieu",
+          "luu_hanh", "trich_yeu", "ban_hanh_kem_theo", "kinh_gui", "tham_quyen", "can_cu", "xet_de_nghi", "noi_dung", "dieu",
           "noi_nhan", "luu", "ky", "van_ban_kem_theo", "phu_luc")
 
 

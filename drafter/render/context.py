@@ -35,6 +35,14 @@ def _mark(m: str | None) -> list[Markup]:
     return [framed_paragraph(m, textwidth.width_twips(m, MARK_SIZE, bold=True) + _MARK_PADDING, layout.HEADER_LEFT_INNER)]
 
 
+def _scope(text: str | None) -> Markup | None:
+    """ô 11 (luu_hanh): capitals, bold, upright, at the left, after the signature block."""
+    if not text:
+        return None
+    return Markup(f'<w:p><w:pPr><w:spacing w:before="{twips_from_pt(G.SCOPE.before)}" w:after="0"/>'
+                  f'<w:jc w:val="left"/></w:pPr>{run_xml(text, bold=True, size_pt=G.SCOPE.pt)}</w:p>')
+
+
 def lines_markup(lines: tuple[str, ...] | list[str]) -> Markup:
     """Lines drafter broke itself (rules/linebreak): runs with a line break between."""
     return Markup('<w:r><w:br/></w:r>'.join(run_xml(ln) for ln in lines))
@@ -157,6 +165,8 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
             "attached": [_attached(a, header, br) for a, br in
                          zip(doc.attached, _attached_breaks(len(doc.attached), sections))],
             "appendices": _appendices(doc.appendices, sections, after_main=not doc.attached),
+            "scope": _scope(doc.scope),
+            "issued_with": doc.issued_with,
         }
     }
     # An agency's own template may read numbers in words (`| bang_chu`, `| doc_so`):

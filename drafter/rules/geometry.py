@@ -118,6 +118,8 @@ SO_KY_HIEU = Element("số, ký hiệu", 13, Range(13, 13), before=6)
 DATE_LINE = Element("địa danh, ngày tháng năm", 13, Range(13, 14), before=6)
 VV = Element("trích yếu công văn (V/v)", 12, Range(12, 13), before=6)
 MARK = Element("độ khẩn, độ mật", 13, Range(13, 14), before=6)
+# ô 11, the circulation note ("LƯU HÀNH NỘI BỘ"): capitals, bold, after the signature block
+SCOPE = Element("chỉ dẫn phạm vi lưu hành", 13, Range(13, 14), before=12)
 
 # The rule under the issuer's name: 1/3 to 1/2 of its longest line; drafter draws 40%.
 ISSUER_RULE = Setting(0.4, Range(1 / 3, 1 / 2), "độ dài đường kẻ dưới tên cơ quan (phần của dòng chữ)")

@@ -5,12 +5,16 @@ of KHẨN, THƯỢNG KHẨN, HỎA TỐC; độ mật one of MẬT, TỐI MẬT,
 bold, in the left column under the số (secrecy) and under the V/v line or the secrecy
 mark (urgency). The chỉ dẫn phạm vi lưu hành (ô 11: «XEM XONG TRẢ LẠI», «LƯU HÀNH NỘI
 BỘ») is in capitals, upright, bold. drafter's draft keys `do_khan`, `do_mat` take the
-same values (drafter/model.py), printed in capitals.
+same values (drafter/model.py), printed in capitals; `luu_hanh` takes a circulation
+note, printed by :func:`scope_line` after the signature block, at the left *(practice:
+where offices put it)*, 13 pt (geometry.SCOPE).
 
 >>> classify("HỎA TỐC"), classify("Hỏa tốc"), classify("HOẢ TỐC"), classify("Căn cứ")
 (('urgency', 'HỎA TỐC', 'exact'), ('urgency', 'HỎA TỐC', 'case'), ('urgency', 'HỎA TỐC', 'near'), None)
 >>> classify("TỐI MẬT"), classify("LƯU HÀNH NỘI BỘ")
 (('secrecy', 'TỐI MẬT', 'exact'), ('circulation', 'LƯU HÀNH NỘI BỘ', 'exact'))
+>>> scope_line("Lưu hành  nội bộ"), scope_line(None)
+('LƯU HÀNH NỘI BỘ', None)
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import unicodedata
 
 URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
 SECRECY = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
-CIRCULATION = ("XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ", "KHÔNG PHỔ BIẾN")
+CIRCULATION = ("XEM XONG TRẢ LẠI", "LƯU HÀNH NỘI BỘ", "KHÔNG PHỔ BIẾN", "TÀI LIỆU HỘI NGHỊ")
 
 KINDS = {"urgency": URGENCY, "secrecy": SECRECY, "circulation": CIRCULATION}
 NAMES = {"urgency": "độ khẩn", "secrecy": "độ mật", "circulation": "chỉ dẫn phạm vi lưu hành"}
@@ -52,4 +56,9 @@ def classify(text: str) -> tuple[str, str, str] | None:
     return None
 
 
-__all__ = ["URGENCY", "SECRECY", "CIRCULATION", "KINDS", "NAMES", "classify"]
+def scope_line(value: str | None) -> str | None:
+    """The circulation note as printed (ô 11): capitals, one space between words."""
+    return " ".join(_norm(value).upper().split()) or None if value else None
+
+
+__all__ = ["URGENCY", "SECRECY", "CIRCULATION", "KINDS", "NAMES", "classify", "scope_line"]
