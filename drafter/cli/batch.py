@@ -36,9 +36,15 @@ def _units_help() -> str:
 @click.option("--pdf", is_flag=True, help="Tạo thêm tệp PDF cạnh mỗi văn bản (cần LibreOffice).")
 @click.option("--dien-tu", "electronic", is_flag=True,
               help="Trình bày để ban hành điện tử (ký số) và ghi cả PDF dạng PDF/A cạnh mỗi văn bản. Xem docs/ky-so.md.")
+@click.option("--cap-so", "cap_so", is_flag=True,
+              help="Cấp số và ngày ban hành cho văn bản của từng hàng, theo thứ tự hàng, ghi vào sổ đăng ký "
+                   "(như drafter cap-so; sổ theo khóa so_dang_ky của bản thảo, mẫu).")
+@click.option("--so-dang-ky", "so_dang_ky", default=None, metavar="ĐƯỜNG_DẪN",
+              help="Sổ đăng ký cho --cap-so: tệp .sqlite3 hoặc thư mục chứa nó.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_rows, pdf, electronic, as_json):
+def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_rows, pdf, electronic, as_json,
+                  cap_so=False, so_dang_ky=None):
     """Tạo một văn bản cho mỗi hàng của DỮ_LIỆU (hoặc mỗi xã, phường với --units).
 
     Trong bản thảo, {{ hang.TEN_COT }} lấy giá trị của cột; cột trùng tên khóa
@@ -72,6 +78,11 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
     finally:
         if bar is not None and task is not None:
             bar.stop()
+    numbered = None
+    if cap_so:  # in the main process, in row order, before any PDF is made
+        from ..issue.stamp import number_batch
+
+        numbered = number_batch(result, register=so_dang_ky, settings_file=draft)
     pdf_errors: list[str] = []
     if (pdf or electronic) and result.ok:  # an electronic document is issued as its PDF
         from .. import pdf as pdf_mod
@@ -94,6 +105,7 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
             "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
             "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
             "warnings": [p.as_dict() for p in result.warnings],
+            **({"cap_so": numbered.as_dict()} if numbered is not None else {}),
         }, ensure_ascii=False, indent=1))
     else:
         print_problems(result.warnings)  # the draft's own (text drafter converted…), once
@@ -110,6 +122,8 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         )
         if result.manifest_problem is not None:
             print_problems([result.manifest_problem])
+        if numbered is not None:
+            _print_numbered(numbered)
         if result.pdfs:
             click.echo(f"Đã tạo {len(result.pdfs)} tệp PDF cạnh các văn bản.")
         for e in pdf_errors:
@@ -121,8 +135,20 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
         # An ordinary event, said plainly: exit 1 like every command's Ctrl-C (the manifest
         # and --json say "interrupted" for a script that needs to tell it apart).
         sys.exit(1)
-    if result.failed or pdf_errors or result.manifest_problem is not None:
+    if result.failed or pdf_errors or result.manifest_problem is not None or (numbered and numbered.problems):
         sys.exit(1)
+
+
+def _print_numbered(numbered) -> None:
+    """What --cap-so did: the numbers given (first to last), those left as they were."""
+    done = numbered.numbered
+    if done:
+        first, last = done[0].entry, done[-1].entry
+        span = first.so_ky_hieu if len(done) == 1 else f"{first.so_ky_hieu} đến {last.so_ky_hieu}"
+        click.echo(f"Đã cấp số cho {len(done)} văn bản theo thứ tự hàng: {span} (sổ {numbered.register}).")
+    if numbered.already:
+        click.echo(f"{len(numbered.already)} văn bản đã có số nên giữ nguyên.", err=True)
+    print_problems(numbered.problems)
 
 
 _LABELS = {"error": "lỗi", "warning": "cảnh báo"}

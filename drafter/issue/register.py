@@ -75,12 +75,14 @@ def resolve_path(path: str | Path | None) -> Path:
 
 
 def _timeout() -> float:
-    raw = os.environ.get("DRAFTER_REGISTER_TIMEOUT", "")
+    """Seconds to wait for another process's write lock (``DRAFTER_REGISTER_TIMEOUT``);
+    a bad value stops the command naming the variable (drafter.env)."""
+    from drafter.env import env_limit
+
     try:
-        v = int(raw)
-    except ValueError:
-        return DEFAULT_TIMEOUT_S
-    return v if v > 0 else DEFAULT_TIMEOUT_S
+        return float(env_limit("DRAFTER_REGISTER_TIMEOUT", DEFAULT_TIMEOUT_S))
+    except ValueError as exc:
+        raise RegisterError(Problem(str(exc), key="DRAFTER_REGISTER_TIMEOUT")) from None
 
 
 def _problem(path: Path, message: str, hint: str | None = None) -> RegisterError:

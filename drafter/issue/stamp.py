@@ -483,3 +483,66 @@ def _confirm(data: bytes, label: str, entry: Entry, ngay: dt.date | None, ky_hie
     if not ok:
         raise _fail(label, "Văn bản sau khi ghi số đọc lại không thấy số hoặc ngày vừa ghi; "
                            "drafter không ghi đè và chưa cấp số nào.", key=KEY_SO)
+
+
+@dataclass
+class ManyNumbered:
+    """What :func:`number_files` did: the numbered documents in order, the ones that
+    already had a number (left alone), the refusals (each a Problem with its file)."""
+
+    numbered: list[Numbered] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    register: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"register": self.register, "numbered": [n.as_dict() for n in self.numbered],
+                "already_numbered": self.already, "problems": [p.as_dict() for p in self.problems]}
+
+
+def number_files(paths, *, register: str | os.PathLike[str] | None = None, settings_file: str | None = None,
+                 ngay: dt.date | None = None) -> ManyNumbered:
+    """Number the documents ``paths`` one after another, in the order given (a batch's
+    rows), from one register: ``drafter batch --cap-so``. A document that already has
+    a number (a row whose data gave ``so``, or a run resumed) is left as it is. The
+    register and the series come from ``register`` or the ``so_dang_ky`` of
+    ``settings_file`` (the batch's draft, with its presets)."""
+    from drafter.issue.config import load_settings
+
+    out = ManyNumbered()
+    try:
+        settings = load_settings(settings_file)
+        reg = Register.open(register if register else settings.register)
+    except DrafterError as exc:
+        out.problems.extend(exc.problems)
+        return out
+    with reg:
+        out.register = display_path(reg.path)
+        for p in paths:
+            try:
+                if read_document(p).number:
+                    out.already.append(display_path(p))
+                    continue
+                out.numbered.append(number_document(p, register=reg, ngay=ngay, rules=settings.rules))
+            except DrafterError as exc:
+                out.problems.extend(exc.problems)
+    return out
+
+
+def number_batch(result, *, register=None, settings_file: str | None = None) -> ManyNumbered:
+    """``drafter batch --cap-so``: the rows' documents numbered in row order (made now,
+    or kept from an earlier run by ``--resume``), once every row is made. A run that
+    stopped or has failed rows numbers nothing: numbering the rest now and the failed
+    row later would break the row order; the clerk fixes the rows and runs again with
+    ``--resume --cap-so``."""
+    from drafter import batch
+
+    if result.interrupted or result.failed:
+        why = "lần chạy bị dừng giữa chừng" if result.interrupted else f"có {result.failed} hàng lỗi"
+        return ManyNumbered(problems=[Problem(
+            f"Chưa cấp số cho văn bản nào: {why}, mà số phải cấp theo đúng thứ tự hàng.",
+            Position(display_path(result.out_dir)), key="cap-so",
+            hint="Sửa các hàng lỗi rồi chạy lại lệnh với --resume --cap-so.")])
+    rows = sorted(result.outcomes, key=lambda o: o.row)
+    paths = [result.out_dir / o.file for o in rows if o.status in (batch.OK, batch.SKIPPED) and o.file]
+    return number_files(paths, register=register, settings_file=settings_file)
