@@ -58,4 +58,4 @@ def validate(text: str, *, layout: str = "van-ban") -> list[Problem]:
     return [Problem(f"{KEY} ghi văn bản ban hành kèm theo, ví dụ «{EXAMPLE}».", key=KEY)]
 
 
-__all__ = ["VERB", "KEY", "bare", "format", "validate"]
+__all__ = ["KEY", "VERB", "bare", "format", "validate"]

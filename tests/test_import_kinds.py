@@ -1,0 +1,196 @@
+"""`drafter import` of the corpus kinds that are not a whole administrative document, and
+the circulation note (issue 18, what kept it open).
+
+- A Chương trình or Quy chế issued with a quyết định but kept in its own file (Mẫu 1.3
+  alone: no số, date or Nơi nhận) becomes a draft with `ban_hanh_kem_theo`, which
+  `drafter render` lays out as Mẫu 1.3: the same texts, no number or date row, the
+  "(Ban hành kèm theo …)" line under the trích yếu, no Nơi nhận; `drafter check` finds
+  no error in it.
+- A Party document and a file holding an appendix alone are refused with the reason,
+  in Vietnamese, and nothing is written.
+- «LƯU HÀNH NỘI BỘ» and the other circulation notes (ô 11) are the key `luu_hanh`:
+  imported, rendered after the signature block (capitals, bold, 13 pt, at the left, no
+  «./.» after it), known to the checker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from ruamel.yaml import YAML
+
+from drafter.check.api import check_file
+from drafter.cli.main import main
+from drafter.model import Draft
+from drafter.rules import kem_theo
+from drafter.rules import marks as mark_rules
+from tests.corpus import builders as B
+
+ALONE = ["chtr-hung-yen", "qc-hung-yen"]
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u00a0", " ").split())
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def load(path):
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def paragraphs(doc):
+    """Every paragraph in document order, those of table cells included."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for el in doc.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            yield Paragraph(el, doc)
+        elif el.tag.endswith("}tbl"):
+            for row in Table(el, doc).rows:
+                for c in row.cells:
+                    yield from c.paragraphs
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    """name → (spec, draft data, --json report, rendered Document, its path)."""
+    folder = tmp_path_factory.mktemp("alone")
+    out = {}
+    for name in ALONE:
+        spec = B.spec(name)
+        src = folder / f"{name}-source.docx"
+        src.write_bytes(B.render(spec))
+        draft = folder / f"{name}.yaml"
+        r = run("import", str(src), "-o", str(draft), "--json")
+        assert r.exit_code == 0, (name, r.output)
+        report = json.loads(r.output)
+        r = run("render", str(draft))
+        assert r.exit_code == 0, (name, r.output)
+        rendered = folder / f"{name}.docx"
+        out[name] = (spec, load(draft), report, Document(str(rendered)), rendered)
+    return out
+
+
+@pytest.mark.parametrize("name", ALONE)
+def test_mau_1_3_alone_imports_with_its_parent(alone, name):
+    spec, data, report, _, _ = alone[name]
+    assert data["loai"] == {"chtr-hung-yen": "chuong-trinh", "qc-hung-yen": "quy-che"}[name]
+    assert data["ban_hanh_kem_theo"] == kem_theo.bare(spec.kem_theo)
+    assert data["trich_yeu"] == norm(" ".join(spec.trich_yeu))
+    assert data["co_quan"] == {"ten": spec.issuer, "viet_tat": "UBND", "dia_danh": "Hưng Yên"}
+    assert not {"so", "ngay", "noi_nhan", "luu", "kinh_gui"} & set(data)
+    lines = [f"{k.upper()}. {v}" for k, v in data["ky"].items() if k in ("tm", "kt")] + [data["ky"]["chuc_vu"]]
+    assert lines == spec.sig.authority and data["ky"]["ho_ten"] == spec.sig.name
+    assert report["doan_de_trong_noi_dung"] == []
+    assert any("Mẫu 1.3" in n for n in report["ghi_chu"])
+
+
+@pytest.mark.parametrize("name", ALONE)
+def test_mau_1_3_alone_renders_the_same_texts(alone, name):
+    spec, _, _, doc, path = alone[name]
+    assert [f"{f.rule_id}: {f.message}" for f in check_file(path).findings if f.is_error] == []
+    texts = [norm(p.text) for p in paragraphs(doc)]
+    texts = [t.replace("*", "") for t in texts if t]
+    # the header's issuer and national lines, then the title block as the source has it
+    at = texts.index(spec.ten_loai)
+    assert texts[at: at + 3] == [spec.ten_loai, norm(" ".join(spec.trich_yeu)), spec.kem_theo]
+    assert not any(t.startswith("Số") for t in texts[:at]), texts[:at]  # no số, no date row
+    assert not any(re.search(r"ngày .* tháng .* năm", t) for t in texts[:at])
+    assert "Nơi nhận:" not in texts
+    # every body paragraph of the source, in order (labels and texts as typed)
+    want = [norm(f"{p.label} {p.text}").replace("*", "") for p in spec.body]  # the source's marks
+    pos = at + 3
+    for w in want:
+        assert w in texts[pos:], (name, w[:60])
+        pos = texts.index(w, pos) + 1
+    assert texts[-len(spec.sig.authority) - 1:] == spec.sig.authority + [spec.sig.name]
+
+
+def test_party_document_and_appendix_alone_are_refused(tmp_path):
+    for name, key, words in (("dang-hung-yen", "van-ban-dang", "Hướng dẫn 36-HD/VPTW"),
+                             ("pl-hung-yen", "chi-co-phu-luc", "chỉ có phụ lục")):
+        src = tmp_path / f"{name}.docx"
+        src.write_bytes(B.render(B.spec(name)))
+        r = run("import", str(src), "-o", str(tmp_path / f"{name}.yaml"))
+        assert r.exit_code == 1, r.output
+        assert f"lỗi [{key}]" in r.output and words in r.output and "Chưa tạo được bản thảo." in r.output
+        assert "Traceback" not in r.output
+        r = run("import", str(src), "-o", str(tmp_path / f"{name}.yaml"), "--json")
+        got = json.loads(r.output)
+        assert r.exit_code == 1 and got["ok"] is False and got["problems"][0]["key"] == key
+        assert [p.name for p in tmp_path.iterdir() if p.suffix != ".docx"] == []  # no draft, no CSV
+
+
+def test_the_key_takes_the_notes_the_rules_know():
+    assert set(Draft.model_fields["luu_hanh"].annotation.__args__[0].__args__) == set(mark_rules.CIRCULATION)
+
+
+@pytest.fixture(scope="module")
+def scoped(tmp_path_factory):
+    """The thông báo with each circulation note, imported and rendered."""
+    folder = tmp_path_factory.mktemp("scope")
+    out = {}
+    for note in ("LƯU HÀNH NỘI BỘ", "XEM XONG TRẢ LẠI", "TÀI LIỆU HỘI NGHỊ"):
+        spec = B.spec("tb-ha-tinh")
+        spec.scope = note
+        slug = note.lower().replace(" ", "-")
+        src = folder / f"{slug}-source.docx"
+        src.write_bytes(B.render(spec))
+        r = run("import", str(src), "-o", str(folder / f"{slug}.yaml"))
+        assert r.exit_code == 0 and "chưa xếp được" not in r.output, r.output
+        data = load(folder / f"{slug}.yaml")
+        r = run("render", str(folder / f"{slug}.yaml"))
+        assert r.exit_code == 0, r.output
+        out[note] = (data, folder / f"{slug}.docx")
+    return out
+
+
+@pytest.mark.parametrize("note", ["LƯU HÀNH NỘI BỘ", "XEM XONG TRẢ LẠI", "TÀI LIỆU HỘI NGHỊ"])
+def test_circulation_note_imported_and_rendered_after_the_signature(scoped, note):
+    data, path = scoped[note]
+    assert data["luu_hanh"] == note
+    assert not data["noi_dung"].rstrip().endswith(note)
+    doc = Document(str(path))
+    body = [el for el in doc.element.body.iterchildren() if not el.tag.endswith("sectPr")]
+    assert body[-2].tag.endswith("}tbl")  # the signature block, then the note
+    last = doc.paragraphs[-1]
+    assert last.text == note and last.alignment in (None, 0)  # left
+    assert all(r.bold and not r.italic and r.font.size.pt == 13 for r in last.runs)
+    texts = [p.text for p in doc.paragraphs if p.text]
+    assert texts[-2].endswith("./.") and not note.endswith("./.")
+    assert [f.rule_id for f in check_file(path).findings if f.is_error or f.severity == "warning"] == []
+
+
+def test_luu_hanh_typed_in_any_case_and_a_wrong_one(tmp_path):
+    sample = B.SAMPLES / "000-cong-van-ha-tinh.yaml"
+    text = sample.read_text(encoding="utf-8")
+    good = tmp_path / "a.yaml"
+    good.write_text(text + "\nluu_hanh: xem xong  trả lại\n", encoding="utf-8")
+    r = run("render", str(good))
+    assert r.exit_code == 0, r.output
+    doc = Document(str(tmp_path / "a.docx"))
+    assert doc.paragraphs[-1].text == "XEM XONG TRẢ LẠI"
+    bad = tmp_path / "b.yaml"
+    bad.write_text(text + "\nluu_hanh: Nội bộ\n", encoding="utf-8")
+    r = run("render", str(bad))
+    assert r.exit_code == 1 and "lỗi [luu_hanh]" in r.output and "LƯU HÀNH NỘI BỘ" in r.output, r.output
+    assert "Traceback" not in r.output
+
+
+def test_ban_hanh_kem_theo_only_on_a_named_type(tmp_path):
+    sample = B.SAMPLES / "000-cong-van-ha-tinh.yaml"
+    bad = tmp_path / "c.yaml"
+    bad.write_text(sample.read_text(encoding="utf-8") + f"\nban_hanh_kem_theo: {kem_theo.EXAMPLE}\n",
+                   encoding="utf-8")
+    r = run("render", str(bad))
+    assert r.exit_code == 1 and "lỗi [ban_hanh_kem_theo]" in r.output and "công văn" in r.output, r.output
+
