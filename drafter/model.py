@@ -88,6 +88,19 @@ class TuyChon(_Model):
     doc_so_tu: Literal["tư", "bốn"] = "tư"
 
 
+class SoDangKy(_Model):
+    """The office's outgoing register (drafter cap-so; drafter/issue/config.py reads it)."""
+
+    thu_muc: Text | None = None  # the register's folder or .sqlite3 file
+    theo_loai: bool | list[Text] | None = None  # true: a series per type; or the types kept apart
+    hoi_dong: list[Text] | None = None  # councils/boards issuing under their own name: their abbreviations
+
+    @field_validator("theo_loai")
+    @classmethod
+    def _known_types(cls, v: Any) -> Any:
+        return [_check_type(x) for x in v] if isinstance(v, list) else v
+
+
 class VanBanKemTheo(_Model):
     loai: Text
     ten_loai: Text | None = None
@@ -141,6 +154,7 @@ class Draft(_Model):
     van_ban_kem_theo: list[VanBanKemTheo] | None = None
     phu_luc: list[PhuLuc] | None = None
     tuy_chon: TuyChon = Field(default_factory=TuyChon)
+    so_dang_ky: SoDangKy | None = None
     # Giấy mời, biên bản: the meeting's time, place and participants; biên bản: its
     # chair and secretary (two signatures); hợp đồng: the two parties.
     thoi_gian: Text | None = None
