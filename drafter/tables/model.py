@@ -586,67 +586,10 @@ def parse_table(data: Any) -> Bang:
         raise TableError(TableProblem(
             "Bảng (bang) phải là tên tệp .xlsx/.csv hoặc một nhóm khóa (nhom, chi_tieu, dong…)."
         ))
-    reused = _reuse_parsed(data)
-    if reused is not None:
-        return reused
     try:
-        bang = Bang.model_validate(dict(data))
+        return Bang.model_validate(dict(data))
     except ValidationError as exc:
         raise TableError(problems_from_validation(exc)) from None
-    _LAST_PARSED[:] = [data, bang]
-    return bang
-
-
-# The last table parsed and what it was parsed from. A batch's rows give the same table
-# with other figures (a row's cells fill `so_lieu`): a table that differs from the last
-# one only in the `so_lieu` of its top-level rows takes the last one's validated parts
-# and validates only those figures, with the same validator as a full parse
-# (:func:`_figures`, the only one `so_lieu` has). Any other difference, or a figure
-# that does not validate, goes through the full parse (and its messages).
-_LAST_PARSED: list = [None, None]
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal as validation sees it: same types too (1 is not True, 5 is not 5.0)."""
-    if a is b:
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Mapping):
-        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(map(_same, a, b))
-    return a == b
-
-
-def _reuse_parsed(data: Mapping) -> Bang | None:
-    before, parsed = _LAST_PARSED
-    if before is None or type(data) is not type(before) or data.keys() != before.keys():
-        return None
-    if not all(k == "dong" or _same(v, before[k]) for k, v in data.items()):
-        return None
-    lines, old = data.get("dong"), before.get("dong")
-    if not isinstance(lines, list) or not isinstance(old, list) or len(lines) != len(old):
-        return None
-    typed_lines = list(parsed.dong)
-    changed = False
-    for i, (line, was) in enumerate(zip(lines, old)):
-        if line is was:
-            continue
-        if type(line) is not type(was) or not isinstance(line, Mapping) or line.keys() != was.keys():
-            return None
-        if not all(k == "so_lieu" or _same(v, was[k]) for k, v in line.items()):
-            return None
-        if "so_lieu" in line and not _same(line["so_lieu"], was["so_lieu"]):
-            try:
-                figures = _figures(line["so_lieu"])
-            except Exception:  # the full parse says what is wrong, where
-                return None
-            typed_lines[i] = typed_lines[i].model_copy(update={"so_lieu": figures})
-            changed = True
-    bang = parsed.model_copy(update={"dong": typed_lines}) if changed else parsed
-    _LAST_PARSED[:] = [data, bang]
-    return bang
 
 
 def shown(value: Decimal | None) -> str:
