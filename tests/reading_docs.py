@@ -10,7 +10,8 @@ A document is a list of blocks:
 * ``("table", [[cell lines…], …])`` — one borderless row; each cell a list of
   ``(text, style, align)``;
 * ``("textbox", [(text, style, align), …], kind)`` — a paragraph anchoring a text box
-  (kind "dml": w:drawing inside mc:AlternateContent with a VML fallback; "vml": w:pict).
+  (kind "dml": w:drawing inside mc:AlternateContent with a VML fallback; "vml": w:pict);
+* ``("rule",)`` — an empty paragraph drawing a full-width line (its bottom border).
 """
 
 from __future__ import annotations
@@ -135,6 +136,11 @@ def make(blocks: list) -> bytes:
                     _fill(cell.add_paragraph(), text, style, align)
         elif kind == "textbox":
             _textbox(doc, block[1], block[2])
+        elif kind == "rule":  # a full-width line: an empty paragraph's bottom border (a copy's)
+            p = doc.add_paragraph()
+            bdr = parse_xml('<w:pBdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                            '<w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>')
+            p._p.get_or_add_pPr().append(bdr)
         else:
             raise ValueError(kind)
     if first is not None:
@@ -199,7 +205,7 @@ def copy_block(form: str = "SAO Y", so: str = "Số: 05/SY-UBND") -> list:
     left = [("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", B12, "center"), (form, B14, "center"),
             (so, P13, "center")]
     right = [("Hà Tĩnh, ngày 10 tháng 01 năm 2024", I13, "center")]
-    return [("p", "", P14, None), ("table", [left, right])] + sign_table(
+    return [("rule",), ("table", [left, right])] + sign_table(
         ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], "Nguyễn Văn Bình",
         [("Nơi nhận:", NN_LABEL, "left"), ("- Sở Tài chính;", NN_ITEM, "left"),
          ("- Lưu: VT.", NN_ITEM, "left")])

@@ -594,6 +594,9 @@ def test_every_rule_has_a_failing_example() -> None:
 
     fired = {c[0] for c in CASES} | {c[0] for c in BUILT_CASES} | {c[0] for c in NEW_CASES}
     fired |= {c[0] for c in READING_CASES}
+    from test_copies import COPY_CASES  # drafter sao's copies (issue 20)
+
+    fired |= {c[0] for c in COPY_CASES}
     assert set(RULES) == fired
 
 

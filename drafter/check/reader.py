@@ -173,6 +173,7 @@ class Paragraph:
     hidden_text: str = ""  # text hidden with w:vanish (left out of `runs`)
     rule_pt: float | None = None  # a horizontal rule it draws: a bottom border under no text, or a line shape
     rule_lengths: tuple[float, ...] = ()  # every such rule, in document order (a tab layout draws two)
+    border_bottom: bool = False  # a bottom border (the full-width line above a copy's block)
     # Custom tab stops (styles and direct, "clear" applied): (position in twips from the
     # text's left edge, "left"/"center"/"right"/"decimal"/"bar"), sorted by position.
     tab_stops: tuple[tuple[int, str], ...] = ()
@@ -513,6 +514,11 @@ class _Reader:
             got = self._ppr_cache[key] = [lv for lv in reversed(levels) if lv is not None]
         return got
 
+    def _has_bottom_border(self, ppr, pstyle, tstyle) -> bool:
+        bdr = self._para_prop(ppr, pstyle, tstyle, "pBdr")
+        bottom = bdr.find(qn("w:bottom")) if bdr is not None else None
+        return bottom is not None and (bottom.get(qn("w:val")) or "none") not in ("nil", "none")
+
     def _rule_length(self, ppr, pstyle, tstyle, runs, ind_left: int, ctx: dict) -> float | None:
         """The length (pt) of the horizontal rule the paragraph draws, if any: a line shape
         in it, or its bottom border when it holds no text (drafter's rules: a tiny
@@ -742,6 +748,7 @@ class _Reader:
             hidden_text="".join(self._hidden),
             rule_pt=rule,
             rule_lengths=tuple(self._lines) or ((rule,) if rule else ()),
+            border_bottom=self._has_bottom_border(ppr, pstyle, tstyle),
             tab_stops=tab_stops,
         )
         self._hidden = []

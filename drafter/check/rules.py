@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from drafter.rules import date_line, doctypes, document_kind, recipients, reform2025, signature, so_ky_hieu
+from drafter.rules import copies, date_line, doctypes, document_kind, recipients, reform2025, signature, so_ky_hieu
 from drafter.rules import geometry as G
 from drafter.rules.numbers import format_number, parse_number
 
 from .locate import (
+    _A4_TEXT,
     QUOC_HIEU,
     TIEU_NGU,
     Item,
@@ -35,6 +36,7 @@ from .locate import (
     is_caps,
     locate,
     norm,
+    _text_width,
 )
 from .model import DOCUMENT, ERROR, INFO, WARNING, Finding, Location
 from .reader import Cell, DocView, Table
@@ -125,6 +127,8 @@ def check_layout(lay: Layout) -> list[Finding]:
     for r in RULES.values():
         if r.id not in _KIND_RULES:
             out.extend(r.check(lay))
+    if lay.copy_form is not None and document_kind.copy_form(lay.copy_form.text) == "TRÍCH SAO":
+        out = [f for f in out if f.rule_id not in EXCERPT_SKIPS]  # an excerpt leaves gaps in the numbering
     return sorted(out, key=_order)
 
 
@@ -1641,11 +1645,13 @@ def mark_scope(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ what the file is
 # (drafter.rules.document_kind; the elements located in drafter.check.locate)
 
-COPY_RULES = ("COPY-STYLE", "COPY-SO", "COPY-PARTS")
+COPY_RULES = ("COPY-STYLE", "COPY-SO", "COPY-PARTS", "COPY-LINE")
 # The rules of an administrative document that also hold for a copy's own block.
 COPY_BLOCK_RULES = ("PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "SO-SLASH", "SO-ZERO", "DATE-ZERO",
                     "DATE-FORMAT", "DATE-ITALIC", "NN-STYLE", "NN-PUNCT", "NN-LUU", "SIG-PREFIX",
                     "SIG-ORDER", "SIG-AUTHORITY", "SIG-STYLE", "SIG-NAME", "SIG-TITLE")
+# A trích sao copies some articles or paragraphs: the gaps in their numbering are the excerpt's.
+EXCERPT_SKIPS = ("NUM-SEQ", "NUM-DIEM")
 APPENDIX_RULES = ("APPX-STYLE", "PAGE-SIZE", "PAGE-MARGIN", "FONT-NAME", "TABLE-TOTAL", "TABLE-SUBTOTAL")
 _KIND_RULES = {"NOT-ADMIN", "DOC-PARTY", "APPX-STYLE", *COPY_RULES}
 
@@ -1700,12 +1706,38 @@ def copy_so(lay: Layout) -> Iterator[Finding]:
     if lay.copy is None or lay.copy_form is None or lay.copy.so is None:
         return
     form = document_kind.copy_form(lay.copy_form.text)
-    want = document_kind.COPY_FORMS.get(form or "")
-    sym = lay.copy.symbol
-    first = sym.split("-")[0].strip() if sym else ""
-    if want and first != want:
-        yield _at("COPY-SO", lay.copy.so, f"Bản {form.lower()} đánh số theo ký hiệu «{want}» "
-                  f"(ví dụ «Số: 05/{want}-UBND»), không phải «{first or '(trống)'}».")
+    if form is None:
+        return
+    for p in copies.validate(form=form, so_line=lay.copy.so.text):  # the writer's rule (drafter sao)
+        yield _at("COPY-SO", lay.copy.so, p.message)
+
+
+@rule("COPY-LINE", ERROR, "Bản sao: đường kẻ ngang hết chiều rộng dòng chữ giữa văn bản được sao và phần sao",
+      "docs/the-thuc.md#quy-dinh-drafter-khong-lam-thay")
+def copy_line(lay: Layout) -> Iterator[Finding]:
+    c = lay.copy
+    if c is None or lay.copy_form is None or not c.segments:
+        return
+    first = c.segments[0].para
+    paras = lay.doc.paragraphs
+    if first.index == 0:  # only the block is text (the copied pages scanned): nothing to rule off
+        return
+    secs = lay.doc.sections
+    sec = secs[min(first.section, len(secs) - 1)] if secs else None
+    width_pt = (_text_width(sec) if sec is not None else _A4_TEXT) / 20
+    length = None
+    for q in reversed(paras[max(0, first.index - 3): first.index]):
+        if q.table is not None:
+            break
+        if q.rule_lengths:
+            length = max(q.rule_lengths)
+        elif q.border_bottom:
+            length = max(0.0, width_pt - q.ind_left / 20)
+        if length is not None or q.text.strip():
+            break
+    problem = copies.line_problem(length, width_pt)
+    if problem:
+        yield _at("COPY-LINE", c.segments[0], problem)
 
 
 @rule("COPY-PARTS", ERROR, "Bản sao: phần sao có số, ngày tháng, chữ ký và nơi nhận; không có quốc hiệu riêng",

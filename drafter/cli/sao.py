@@ -35,7 +35,7 @@ def _date(ctx, param, value):
               help="Số lượng bản, ghi vào sổ đăng ký.")
 @click.option("--ghi-chu", "ghi_chu", default="", metavar="TEXT", help="Ghi chú vào sổ đăng ký.")
 @click.option("--so-dang-ky", "register", default=None, metavar="ĐƯỜNG_DẪN", type=click.Path(),
-              help="Tệp (hoặc thư mục) sổ đăng ký; mặc định: khóa so_dang_ky.so của mẫu, "
+              help="Tệp (hoặc thư mục) sổ đăng ký; mặc định: khóa so_dang_ky.thu_muc của mẫu, "
                    "hoặc sổ trong thư mục dữ liệu của người dùng.")
 @click.option("-o", "--output", "output", default=None, metavar="BAN_SAO.docx", type=click.Path(dir_okay=False),
               help="Tệp bản sao ghi ra (mặc định: cạnh văn bản, thêm -sao-y, -sao-luc, -trich-sao vào tên).")

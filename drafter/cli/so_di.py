@@ -20,9 +20,10 @@ from .output import CONTEXT, handle_errors, shown
 @click.option("--day-so", "series", default=None, metavar="DÃY",
               help="Chỉ một dãy số: chung, mat, sao, loai:…, hoi-dong:….")
 @click.option("--so-dang-ky", "register", default=None, metavar="ĐƯỜNG_DẪN", type=click.Path(),
-              help="Tệp (hoặc thư mục) sổ đăng ký; mặc định: sổ trong thư mục dữ liệu của người dùng.")
+              help="Tệp (hoặc thư mục) sổ đăng ký; mặc định: khóa so_dang_ky.thu_muc của --preset, "
+                   "hoặc sổ trong thư mục dữ liệu của người dùng.")
 @click.option("--preset", "preset", default=None, metavar="TÊN",
-              help="Mẫu dùng chung của cơ quan: tên cơ quan in ở trang bìa của sổ.")
+              help="Mẫu dùng chung của cơ quan: tên cơ quan in ở trang bìa của sổ, thư mục sổ (so_dang_ky.thu_muc).")
 @click.option("-o", "--output", "output", default=None, metavar="SỔ.xlsx|.docx|.pdf", type=click.Path(dir_okay=False),
               help="In sổ ra tệp (đuôi tệp chọn dạng: .xlsx, .docx, .pdf khổ A4 ngang).")
 @click.option("--force", is_flag=True, help="Ghi đè tệp sổ đã có.")
@@ -39,6 +40,10 @@ def so_di_command(year, loai, nguoi_ky, text, series, register, preset, output, 
     """
     from ..issue.register import Register
 
+    if register is None and preset:
+        from ..issue.config import load_settings
+
+        register = load_settings(preset).register  # the office's so_dang_ky.thu_muc
     with Register.open(register, create=False) as reg:
         entries = reg.entries(year=year, series=series, loai=loai, nguoi_ky=nguoi_ky, text=text)
     if output is not None:

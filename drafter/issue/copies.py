@@ -53,7 +53,7 @@ class CopyInfo:
     noi_nhan: list[str]
     luu: list[str] | str | None
     ngay: dt.date
-    register: str | None = None  # so_dang_ky.so of a preset
+    register: str | None = None  # so_dang_ky.thu_muc of the information file or a preset
 
 
 @dataclass
@@ -107,7 +107,7 @@ def load_info(info_file: str | os.PathLike[str] | None, presets: list[str] | tup
                                         + ", ".join(INFO_KEYS) + ".", loaded.position((k,)), key=str(k)))
         draft_dir = path.parent
     else:
-        loaded = Loaded("--preset", {})
+        loaded = Loaded("--preset " + ", ".join(presets) if presets else "--thong-tin", {})
         draft_dir = base_dir or Path.cwd()
     if presets:
         names = loaded.data.get("dung") or []
@@ -163,8 +163,15 @@ def load_info(info_file: str | os.PathLike[str] | None, presets: list[str] | tup
             when = date_line.parse_date(str(data["ngay"]))
         except ValueError as exc:
             problems.append(Problem(str(exc), merged.position(("ngay",)), key="ngay"))
-    reg = data.get("so_dang_ky")
-    reg_path = reg.get("so") if isinstance(reg, dict) and isinstance(reg.get("so"), str) else None
+    reg_path = None
+    if data.get("so_dang_ky") is not None:  # the office's register folder (drafter/issue/config.py)
+        from .config import settings_from
+
+        named_in = merged.position(("so_dang_ky", "thu_muc")).file
+        settings = settings_from(data, Path(named_in) if named_in and named_in != merged.file else
+                                 (Path(info_file) if info_file is not None else None), merged)
+        problems += settings.problems
+        reg_path = str(settings.register) if settings.register is not None else None
     if problems:
         raise DrafterError(problems)
     assert co_quan is not None and sig is not None
@@ -257,6 +264,11 @@ def _select(src: _Source, excerpt: rules.Excerpt | None) -> tuple[list[int], int
         raise _fail("Không tìm thấy phần nội dung của văn bản để trích sao.", src.label, key="--trich",
                     hint="Dùng --hinh-thuc sao-y để sao cả văn bản.")
     body_start = _top_of(src, body[0])
+    # The head kept with any excerpt: header, tên loại, trích yếu, authority line, căn cứ,
+    # "QUYẾT ĐỊNH:", Kính gửi (the locator may count some of them as body).
+    marks = [lay.so, lay.date, lay.ten_loai, lay.trich_yeu, lay.authority_line, lay.decision_word,
+             lay.kinh_gui, *lay.can_cu, *lay.vv, *(s for it in lay.kinh_gui_items for s in it.segs)]
+    body_start = max([body_start, *(_top_of(src, s) + 1 for s in marks if s is not None)])
     tail: list[int] = []
     for sb in sigs[:1]:
         tail += [_top_of(src, s) for s in [*sb.authority, sb.signer] if s is not None]
