@@ -103,6 +103,8 @@ def migrate(conn: sqlite3.Connection, *, to: int = LATEST) -> list[int]:
     for step in STEPS:
         if step.version > to:
             break
+        if version(conn) >= step.version:
+            continue  # no write lock taken when there is nothing to do
         conn.execute("BEGIN IMMEDIATE")
         try:
             if version(conn) >= step.version:
