@@ -201,3 +201,116 @@ def softhsm_token(tmp_path: Path, p12: Path, password: str = PASSWORD,
             Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
         })
     return Token(lib=SOFTHSM_LIB, conf=conf, label=label, key_label=key_label, pin=USER_PIN)
+
+
+# --------------------------------------------------------------------------- images, a PDF, a TSA
+
+
+def signature_png(path: Path) -> Path:
+    """A blue handwritten-looking signature, 600 × 240 px, transparent background."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.line([(30 + i * 2, 120 + 60 * math.sin(i / 12) * math.cos(i / 31)) for i in range(270)],
+           fill=(20, 40, 200, 255), width=7)
+    d.line([(60, 200), (540, 170)], fill=(20, 40, 200, 255), width=5)
+    img.save(path)
+    return path
+
+
+def seal_png(path: Path, px: int = 450, dpi: int = 300) -> Path:
+    """A red round seal, ``px`` square at ``dpi`` (450 px at 300 dpi: 38.1 mm), transparent."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (px, px), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse((5, 5, px - 5, px - 5), outline=(220, 0, 0, 230), width=max(2, px // 32))
+    d.ellipse((px // 7, px // 7, px - px // 7, px - px // 7), outline=(220, 0, 0, 230), width=max(1, px // 75))
+    d.regular_polygon((px // 2, px // 2, px // 6), 5, fill=(220, 0, 0, 230))
+    img.save(path, dpi=(dpi, dpi))
+    return path
+
+
+def simple_pdf(path: Path, lines: list[tuple[int, int, int, str]] | None = None) -> Path:
+    """A one-page A4 PDF with Helvetica text lines (x, y, size, ASCII text), written by
+    hand; by default a signer's block (title, blank, name) and a Số line, so that it can
+    be signed without LibreOffice."""
+    if lines is None:
+        lines = [(60, 780, 13, "So: 12/UBND-VP"), (72, 700, 14, "Noi dung van ban."),
+                 (340, 600, 14, "TM. UY BAN NHAN DAN"), (360, 583, 14, "CHU TICH"),
+                 (350, 460, 14, "Nguyen Van Binh")]
+    ops = []
+    for x, y, size, text in lines:
+        esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"BT /F1 {size} Tf {x} {y} Td ({esc}) Tj ET")
+    stream = "\n".join(ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    Path(path).write_bytes(bytes(out))
+    return Path(path)
+
+
+class LocalTSA:
+    """An RFC 3161 timestamp server on 127.0.0.1 (pyHanko's DummyTimeStamper behind
+    http.server), signing with the test PKI's TSA certificate. A context manager;
+    ``url`` is its address."""
+
+    def __init__(self, pki: TestPKI):
+        from pyhanko.sign.general import load_cert_from_pemder  # noqa: F401 (pyHanko present)
+        from pyhanko.sign.signers import SimpleSigner
+        from pyhanko.sign.timestamps import DummyTimeStamper
+
+        tsa = SimpleSigner.load_pkcs12(str(pki.tsa_p12), passphrase=pki.password.encode())
+        self.stamper = DummyTimeStamper(tsa_cert=tsa.signing_cert, tsa_key=tsa.signing_key)
+        self.requests = 0
+
+    def __enter__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import tsp
+
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                resp = owner.stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                owner.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(resp)))
+                self.end_headers()
+                self.wfile.write(resp)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

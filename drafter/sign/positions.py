@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..rules import geometry as G
+
 PT_PER_MM = Decimal(72) / Decimal("25.4")
 
 # The blank between title and name is at least this high (a paper document leaves
@@ -40,7 +42,7 @@ TEXT_LINE_PT = Decimal(12)  # 10 pt type, its leading
 TEXT_GAP_PT = Decimal(2)
 # The attachment's signature: at the top right of page 1, inside the top margin.
 ATTACHMENT_TOP_PT = Decimal(8)
-ATTACHMENT_RIGHT_MM = 15  # a page without text: the decree's right margin (15–20 mm)
+ATTACHMENT_RIGHT_MM = G.MARGINS["right"].value  # the right margin drafter writes (the decree: 15–20 mm)
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 
 
@@ -322,21 +324,21 @@ def seal_text_box(seal: Box, signature: Box, text_size: tuple[Decimal, Decimal],
 
 def attachment_box(page: Page, text_size: tuple[Decimal, Decimal]) -> Box:
     """The agency's signature on a separately filed attachment: the top right of page 1,
-    its right edge at the text's right edge, in the top margin above the first line.
+    its right edge at the right margin, in the top margin above the first line.
 
     >>> p = Page(0, Decimal(595), Decimal(842), (Line(Box(0, Decimal(85), Decimal(760), Decimal(552),
     ...     Decimal(778)), "PHỤ LỤC"),))
     >>> b = attachment_box(p, (Decimal(150), Decimal(36)))
-    >>> b.x1, b.y1, b.y0 >= 778
-    (Decimal('552'), Decimal('834'), True)
+    >>> round(b.x1), b.y1, b.y0 >= 778
+    (552, Decimal('834'), True)
     """
     w, h = text_size
-    right = max((ln.box.x1 for ln in page.lines), default=page.width - _mm(ATTACHMENT_RIGHT_MM))
+    right = page.width - _mm(ATTACHMENT_RIGHT_MM)
     top = page.height - ATTACHMENT_TOP_PT
     return Box(page.index, right - w, top - h, right, top)
 
 
-_SO = re.compile(r"^Số\s*:\s*(\S+)")
+_SO = re.compile(r"^Số\s*:\s*(\d+/\S+)")
 
 
 def so_ky_hieu(page: Page) -> str | None:
@@ -346,9 +348,11 @@ def so_ky_hieu(page: Page) -> str | None:
     ...     Decimal(715)), "Số: 3355/QĐ-UBND"),))
     >>> so_ky_hieu(p)
     '3355/QĐ-UBND'
+    >>> so_ky_hieu(Page(0, Decimal(595), Decimal(842), (Line(p.lines[0].box, "Số: /QĐ-UBND"),))) is None
+    True
     """
     for ln in page.lines:
         m = _SO.match(ln.text)
-        if m and "/" in m.group(1):
+        if m:
             return m.group(1).rstrip(".,;")
     return None
