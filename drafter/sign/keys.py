@@ -105,7 +105,6 @@ def open_pkcs11(lib: str, token: str | None, key_label: str | None, pin: str | N
     try:
         import pkcs11
         from pkcs11 import exceptions as p11e
-        from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11 as hpk
     except ImportError:  # pragma: no cover - a dependency of drafter
         raise KeyProblem("Thiếu thư viện python-pkcs11 để dùng USB token.",
@@ -114,17 +113,33 @@ def open_pkcs11(lib: str, token: str | None, key_label: str | None, pin: str | N
         lib_obj = pkcs11.lib(str(lib_path))
     except Exception:
         raise KeyProblem(f"Không nạp được thư viện PKCS#11 {shown} (không phải thư viện PKCS#11 hợp lệ).") from None
-    criteria = TokenCriteria(label=token) if token else None
     try:
         slots = lib_obj.get_slots(token_present=True)
     except Exception:
         slots = []
     if not slots:
         raise KeyProblem("Không thấy USB token nào (chưa cắm, hoặc thư viện PKCS#11 không đúng loại token).")
-    found = hpk.find_token(slots, token_criteria=criteria)
-    if found is None:
-        labels = ", ".join(s.get_token().label for s in slots)
-        raise KeyProblem(f"Không có token tên «{token}» (các token đang cắm: {labels}).")
+    tokens = []
+    for slot in slots:
+        try:
+            t = slot.get_token()
+        except Exception:  # a slot that cannot answer: not a token to sign with
+            continue
+        if pkcs11.TokenFlag.TOKEN_INITIALIZED in t.flags:
+            tokens.append(t)
+    labels = ", ".join(f"«{t.label}»" for t in tokens) or "không có"
+    if token:
+        matching = [t for t in tokens if t.label == token]
+        if not matching:
+            raise KeyProblem(f"Không có token tên «{token}» (các token đang cắm: {labels}).")
+    else:
+        matching = tokens
+        if len(matching) > 1:
+            raise KeyProblem(f"Đang cắm nhiều token ({labels}): chọn một bằng --token TÊN.")
+        if not matching:
+            raise KeyProblem("Không thấy USB token nào đã khởi tạo (chưa cắm, hoặc thư viện PKCS#11 không đúng loại "
+                             "token).")
+    found = matching[0]
     try:
         session = found.open(user_pin=pin) if pin is not None else found.open()
     except p11e.PinIncorrect:
