@@ -69,10 +69,13 @@ def check_files(paths: Sequence[str], jobs: int | None = None) -> Iterator[tuple
     Many files are checked on every core (``jobs``: processes; None for one per core):
     each file is read and checked on its own, so workers share nothing but the code,
     forked once. Where fork is not available the files are checked one by one."""
-    import multiprocessing as mp
-
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(paths) < _PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+    if jobs < 2 or len(paths) < _PARALLEL_FROM:
+        yield from map(_checked, paths)
+        return
+    import multiprocessing as mp  # only for many files: its import costs a one-file check ~10 ms
+
+    if "fork" not in mp.get_all_start_methods():
         yield from map(_checked, paths)
         return
     with mp.get_context("fork").Pool(min(jobs, len(paths))) as pool:

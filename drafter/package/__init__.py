@@ -13,17 +13,28 @@ finding the main document part through ``_rels/.rels``:
   files that are complete or absent, never overwritten without ``force``.
 """
 
-from .atomic import atomic_write_bytes, atomic_writer, ensure_inside
-from .errors import (
-    REASON_CODES,
-    OutputExistsError,
-    OutputWriteError,
-    PackageError,
-    UnsafePathError,
-)
-from .limits import DEFAULT_LIMITS, Limits
-from .reader import Package, ZipEntry, open_package, parse_xml
-from .writer import PackageTemplate
+# Loaded when first asked for (PEP 562): `drafter check` needs the reader and the
+# errors, not the atomic writer (secrets, hmac) nor the template writer.
+_WHERE = {
+    "atomic_write_bytes": "atomic", "atomic_writer": "atomic", "ensure_inside": "atomic",
+    "REASON_CODES": "errors", "OutputExistsError": "errors", "OutputWriteError": "errors",
+    "PackageError": "errors", "UnsafePathError": "errors",
+    "DEFAULT_LIMITS": "limits", "Limits": "limits",
+    "Package": "reader", "ZipEntry": "reader", "open_package": "reader", "parse_xml": "reader",
+    "PackageTemplate": "writer",
+}
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_LIMITS",

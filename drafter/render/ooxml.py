@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from ..xmltext import escape
 
 from drafter.oxml import (
     APPENDIX_BOOKMARK_ID,

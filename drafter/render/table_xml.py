@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from xml.sax.saxutils import escape, quoteattr
+from ..xmltext import escape, quoteattr
 
 from drafter.oxml import half_points
 from drafter.tables.grid import Cell, Grid
