@@ -17,26 +17,61 @@ from .. import pdf
 from .output import CONTEXT, fail, handle_errors, shown
 
 
+class progress_bar:
+    """A progress bar on the terminal (rich) for PDFs being made, as a ``progress(done,
+    total)`` callback; nothing when stderr is not a terminal or ``quiet``. Use as a
+    context manager: the bar is stopped on leaving, whatever happened."""
+
+    def __init__(self, label: str = "Đang tạo PDF", *, quiet: bool = False):
+        self.label, self.bar, self.task = label, None, None
+        self.show = not quiet and sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("còn"), TimeRemainingColumn(), transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task("pdf", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 @click.command("pdf", context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, metavar="TỆP.docx…")
 @click.option("-o", "--output-dir", "out_dir", default=None, metavar="THƯ_MỤC",
               type=click.Path(file_okay=False), help="Ghi PDF vào THƯ_MỤC (mặc định: cạnh từng tệp .docx).")
 @click.option("--timeout", default=300.0, show_default=True, metavar="GIÂY", type=click.FloatRange(min=1),
-              help="Dừng LibreOffice nếu quá số giây này.")
+              help="Dừng LibreOffice nếu một tệp chuyển quá số giây này (tệp đó báo lỗi, các tệp khác vẫn chuyển).")
+@click.option("-j", "--jobs", default=None, type=click.IntRange(1, 64), metavar="N",
+              help="Số LibreOffice chạy song song (mặc định: mỗi lõi CPU một).")
 @click.option("--force", is_flag=True, help="Ghi đè PDF đã có (trừ PDF đang mở trong chương trình khác).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
-def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, force: bool, as_json: bool) -> None:
+def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, jobs: int | None, force: bool,
+                as_json: bool) -> None:
     """Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice.
 
-    Mọi tệp được chuyển trong một lần chạy LibreOffice (nhanh hơn nhiều so với từng
-    tệp). PDF nằm cạnh tệp .docx, cùng tên. PDF cũ cùng tên (có thể là bản đã ký)
+    Các tệp được chia cho nhiều LibreOffice chạy cùng lúc, mỗi lõi CPU một (-j để
+    đổi), mỗi LibreOffice có hồ sơ riêng được giữ lại cho lần sau. Tệp nào lỗi thì
+    báo tệp đó, các tệp khác vẫn được chuyển. PDF nằm cạnh tệp .docx, cùng tên. PDF cũ cùng tên (có thể là bản đã ký)
     chỉ được thay khi có --force, và chỉ bằng một PDF mới đầy đủ (PDF bị cắt cụt, ví
     dụ khi ổ đĩa đầy, không thay PDF cũ).
     Cần LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2).
     """
     try:
-        result = pdf.convert_result([Path(f) for f in files], out_dir, timeout=timeout, force=force)
+        with progress_bar(quiet=as_json or len(files) < 2) as bar:
+            result = pdf.convert_result([Path(f) for f in files], out_dir, timeout=timeout, force=force, jobs=jobs,
+                                        progress=bar)
     except pdf.PdfError as exc:
         fail(str(exc), as_json)
     fonts = pdf.font_report() if result.written else None
