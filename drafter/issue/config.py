@@ -15,7 +15,7 @@ The register file is, first to last: the command's ``--so-dang-ky``, ``thu_muc``
 (('BCĐ',), True, [])
 >>> c = settings_from({"so_dang_ky": {"thu_muc": "so", "theo_loai": ["quyet-dinhh"]}}, Path("/x/p.yaml"))
 >>> str(c.register), [p.message for p in c.problems]
-('/x/so', ["Loại văn bản 'quyet-dinhh' trong so_dang_ky.theo_loai không có trong danh mục."])
+('/x/so/so-dang-ky.sqlite3', ["Loại văn bản 'quyet-dinhh' trong so_dang_ky.theo_loai không có trong danh mục."])
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def settings_from(data: Any, file: Path | None, loaded=None) -> Settings:
             p = Path(folder.strip()).expanduser()
             if not p.is_absolute() and file is not None:
                 p = file.parent / p
-            out.register = p
+            # A folder (made on the first number) unless it names the register's file.
+            out.register = p if p.suffix.lower() in (".sqlite3", ".sqlite", ".db") else p / "so-dang-ky.sqlite3"
     theo = raw.get("theo_loai", False)
     if not isinstance(theo, (bool, str, list)) or (isinstance(theo, list) and not all(isinstance(x, str) for x in theo)):
         out.problems.append(Problem("so_dang_ky.theo_loai là true (mỗi loại một sổ) hoặc danh sách loại "
