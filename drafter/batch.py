@@ -24,12 +24,16 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import heapq
 import io
 import json
 import os
+import pickle
 import re
 import signal
+import tempfile
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -86,9 +90,89 @@ class Outcome:
     notes: list = field(default_factory=list)
 
 
+class Spool:
+    """Items pickled one after another into an anonymous temporary file (gone when the
+    process ends, however it ends): written once, read back in order as often as
+    needed, never all in memory. A batch's rows and outcomes live here."""
+
+    _BLOCK = 1 << 20
+
+    def __init__(self) -> None:
+        self._f = tempfile.TemporaryFile()
+        self._size = 0
+        self.count = 0
+
+    def append(self, item: Any) -> None:
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._f.tell() != self._size:  # a reader moved the offset
+            self._f.seek(self._size)
+        self._f.write(len(data).to_bytes(4, "little") + data)
+        self._size += 4 + len(data)
+        self.count += 1
+
+    def clear(self) -> None:
+        self._f.seek(0)
+        self._f.truncate()
+        self._size = self.count = 0
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Any]:
+        # Each reader keeps its own place (several may run at once), read in blocks.
+        f, pos, end = self._f, 0, self._size
+        buf, i = b"", 0
+        while True:
+            need = 4
+            if len(buf) - i >= 4:
+                need += int.from_bytes(buf[i:i + 4], "little")
+                if len(buf) - i >= need:
+                    item = pickle.loads(buf[i + 4:i + need])
+                    i += need
+                    yield item
+                    continue
+            if pos >= end:
+                return
+            f.flush()
+            f.seek(pos)
+            chunk = f.read(min(max(self._BLOCK, need), end - pos))
+            pos += len(chunk)
+            buf, i = buf[i:] + chunk, 0
+
+
+class Outcomes(Sequence):
+    """A batch's outcomes in row order, kept on disk (a :class:`Spool`), with the count
+    of each status: a whole country's rows without holding them."""
+
+    def __init__(self, items: Iterable[Outcome] = ()) -> None:
+        self._spool = Spool()
+        self.counts = {OK: 0, FAILED: 0, SKIPPED: 0, KEPT: 0}
+        for o in items:
+            self.append(o)
+
+    def append(self, o: Outcome) -> None:
+        self._spool.append(o)
+        self.counts[o.status] = self.counts.get(o.status, 0) + 1
+
+    def __len__(self) -> int:
+        return self._spool.count
+
+    def __iter__(self) -> Iterator[Outcome]:
+        return iter(self._spool)
+
+    def __getitem__(self, index):  # a few rows' look-up (tests); iteration is the way
+        return list(self._spool)[index]
+
+    def close(self) -> None:
+        self._spool.close()
+
+
 @dataclass
 class BatchResult:
-    outcomes: list[Outcome]
+    outcomes: Sequence[Outcome]  # in row order (an :class:`Outcomes` after run)
     out_dir: Path
     seconds: float
     data_note: str = ""
@@ -101,21 +185,25 @@ class BatchResult:
     # disk and counted; the command says both.
     manifest_problem: Problem | None = None
 
+    def _count(self, status: str) -> int:
+        counts = getattr(self.outcomes, "counts", None)
+        return counts.get(status, 0) if counts is not None else sum(o.status == status for o in self.outcomes)
+
     @property
     def ok(self) -> int:
-        return sum(o.status == OK for o in self.outcomes)
+        return self._count(OK)
 
     @property
     def failed(self) -> int:
-        return sum(o.status == FAILED for o in self.outcomes)
+        return self._count(FAILED)
 
     @property
     def skipped(self) -> int:
-        return sum(o.status == SKIPPED for o in self.outcomes)
+        return self._count(SKIPPED)
 
     @property
     def kept(self) -> int:
-        return sum(o.status == KEPT for o in self.outcomes)
+        return self._count(KEPT)
 
 
 class Plan:
@@ -310,7 +398,10 @@ def _worker_init() -> None:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_state_reset()
+    # The parent collected and froze its objects before forking: a collection here would
+    # write to every object's header and so copy every page of the parent's heap.
+    gc.freeze()
+    _STATE["count"] = 0
 
 
 def _work(job: Job) -> Outcome | None:
@@ -337,8 +428,9 @@ REFUSING_ISSUES = {"formula", "error-value"}
 def read_data(data: Path | None, units: str | None, max_rows: int,
               refused: dict[int, tuple[str, str]] | None = None,
               row_notes: dict[int, list] | None = None,
-              ) -> tuple[list[str], list[tuple[int, dict]], str, str]:
-    """Columns, (row number, values) pairs, a display name and a note about the data.
+              ) -> tuple[list[str], "Rows", str, str]:
+    """Columns, the rows (:class:`Rows`: (row number, values) pairs, read back from
+    disk, never all in memory), a display name and a note about the data.
 
     Rows with a cell whose value was left out (a formula, an error value) are put in
     ``refused`` (row number -> (column, Vietnamese reason)): they get no document.
@@ -362,12 +454,18 @@ def read_data(data: Path | None, units: str | None, max_rows: int,
                 hint=f"Bỏ --max-rows, hoặc đặt --max-rows {len(rows)} để tạo văn bản cho mọi đơn vị."))
         columns = list(rows[0]) if rows else []
         note = f"Dữ liệu đơn vị hành chính: {unit_data.data_version()}; {len(rows)} đơn vị của {name}."
-        return columns, [(i + 1, r) for i, r in enumerate(rows)], shown, note
+        listed = Rows(columns)
+        for i, r in enumerate(rows):
+            listed.add(i + 1, r)
+        return columns, listed, shown, note
     assert data is not None
     from .inputs import sheets
 
+    spooled = Rows(None)
     try:
-        sheet = sheets.read_rows(data, max_rows=max_rows)
+        # The whole sheet is read (and checked) before any document, one row at a time
+        # into a spool on disk: what the sheet refuses stops the batch before it starts.
+        sheet = sheets.stream_rows(data, spooled.add_row, max_rows=max_rows, on_restart=spooled.clear)
     except sheets.SheetError as exc:
         raise DrafterError(Problem(exc.message, Position(display_path(data), exc.row), key=exc.column)) from None
     notes = []
@@ -385,7 +483,51 @@ def read_data(data: Path | None, units: str | None, max_rows: int,
         if row_notes and number in row_notes:
             row_notes[number].append([ERROR, "", REFUSED_ROW.strip()])
     note = "; ".join(f"dòng {w.row}: {w.message}" if w.row else w.message for w in notes[:20])
-    return sheet.columns, [(r.number, r.values) for r in sheet.rows], display_path(data), note
+    spooled.columns = sheet.columns
+    return sheet.columns, spooled, display_path(data), note
+
+
+class Rows:
+    """A batch's data rows, (row number, values) in the sheet's order: kept in a
+    :class:`Spool` on disk as they are read (only the values, in column order), with
+    what naming the files needs of all of them (the largest row number, the columns
+    that hold text)."""
+
+    def __init__(self, columns: list[str] | None) -> None:
+        self.columns = columns
+        self._spool = Spool()
+        self.last = 0
+        self.with_text: set[str] = set()
+
+    def add(self, number: int, values: dict) -> None:
+        if self.columns is None:
+            self.columns = list(values)
+        self._spool.append((number, tuple(values.get(c) for c in self.columns)))
+        self.last = max(self.last, number)
+        if len(self.with_text) < len(self.columns):
+            for c in self.columns:
+                if c not in self.with_text and isinstance(values.get(c), str) and values.get(c):
+                    self.with_text.add(c)
+
+    def add_row(self, row) -> None:  # a sheets.Row
+        self.add(row.number, row.values)
+
+    def clear(self) -> None:
+        self._spool.clear()
+        self.last = 0
+        self.with_text.clear()
+
+    def first_text(self) -> str | None:
+        """The first column (left to right) with a text in some row."""
+        return next((c for c in self.columns or () if c in self.with_text), None)
+
+    def __len__(self) -> int:
+        return self._spool.count
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        columns = self.columns or []
+        for number, values in self._spool:
+            yield number, dict(zip(columns, values))
 
 
 REFUSED_ROW = (" Hàng này không được tạo văn bản để văn bản không bị thiếu giá trị; sửa ô rồi chạy lại "
@@ -405,9 +547,22 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def plan_names(pattern: str | None, columns: list[str], rows: list[tuple[int, dict]]) -> list[str]:
+def plan_names(pattern: str | None, columns: list[str], rows: Iterable[tuple[int, dict]]) -> list[str]:
+    """Every row's file name (without .docx), in row order."""
+    return [stem for _, _, stem in named_rows(*name_pattern(pattern, columns, rows), rows)]
+
+
+def name_pattern(pattern: str | None, columns: list[str], rows: Iterable[tuple[int, dict]]
+                 ) -> tuple[str, list[str], int]:
+    """The file name pattern (by default the row number and the first column holding a
+    text), the columns it uses and the width of its row numbers; a pattern naming no
+    column of the data is refused here, before any row."""
     if pattern is None:
-        first_text = next((c for c in columns if any(isinstance(v.get(c), str) and v.get(c) for _, v in rows)), None)
+        if isinstance(rows, Rows):
+            first_text = rows.first_text()
+        else:
+            first_text = next((c for c in columns if any(isinstance(v.get(c), str) and v.get(c) for _, v in rows)),
+                              None)
         pattern = "{_hang}" + (f"-{{{first_text}}}" if first_text else "")
     try:
         used = filenames.fields(pattern)
@@ -418,23 +573,78 @@ def plan_names(pattern: str | None, columns: list[str], rows: list[tuple[int, di
         raise DrafterError(Problem(
             f"Mẫu tên tệp dùng cột không có trong dữ liệu: {', '.join(unknown)}.", key="--name",
             hint="Các cột có: " + ", ".join(columns)))
+    last = rows.last if isinstance(rows, Rows) else max((n for n, _ in rows), default=1)
+    return pattern, used, len(str(max(last, 1)))
+
+
+def named_rows(pattern: str, used: list[str], width: int, rows: Iterable[tuple[int, dict]]
+               ) -> Iterator[tuple[int, dict, str]]:
+    """(row number, values, file name) in row order, each name unique (-2, -3… added to
+    a repeat); the same names every time the rows are read."""
     unique = filenames.UniqueNames()
-    width = len(str(max((n for n, _ in rows), default=1)))
-    stems = []
     for number, values in rows:
         # what a document cannot hold (U+FFFE…) no file name holds either
         shown = {k: xmlchars.format(row_tpl.cell_text(values.get(k))) for k in used if k != "_hang"}
         shown["_hang"] = str(number).zfill(width)
-        stems.append(unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx"))
-    return stems
+        yield number, values, unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx")
 
 
-def read_manifest(out_dir: Path) -> dict[int, dict]:
+class Previous(Mapping):
+    """An earlier run's manifest as each row's ``{"file", "digest"}``: what --resume and
+    the replace rule ask of it, kept small (the rest of an entry is read again from the
+    manifest when an interrupted run carries it over)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[str | None, str]] = {}
+
+    def add(self, entry: dict) -> None:
+        self._rows[int(entry["row"])] = (entry.get("file"), entry.get("digest", ""))
+
+    def __getitem__(self, row: int) -> dict:
+        file, digest = self._rows[row]
+        return {"file": file, "digest": digest}
+
+    def __contains__(self, row) -> bool:
+        return row in self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
+def read_manifest(out_dir: Path) -> Previous:
+    previous = Previous()
     try:
-        data = json.loads((out_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
-        return {int(r["row"]): r for r in data.get("rows", [])}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        for entry in manifest_entries(out_dir):
+            previous.add(entry)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Previous()
+    return previous
+
+
+def manifest_entries(out_dir: Path) -> Iterator[dict]:
+    """The rows of the manifest.json in ``out_dir``, one at a time. drafter writes one
+    row a line: read so, line by line; any other JSON layout is read whole."""
+    path = out_dir / MANIFEST_JSON
+    with open(path, encoding="utf-8") as f:
+        head = f.read(4096)
+        if not head.lstrip().startswith("{"):
+            raise ValueError("not a manifest")
+        f.seek(0)
+        found, last = False, ""
+        for line in f:
+            text = line.strip().rstrip(",")
+            if text.startswith('{"row":'):
+                found = True
+                yield json.loads(text)
+            last = text or last
+        if found and last != "}":  # cut short: read whole, it fails like any damaged JSON
+            json.loads(path.read_text(encoding="utf-8"))
+    if not found:  # not drafter's layout (written by hand, or empty): the whole file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        yield from data.get("rows", [])
 
 
 def _is_manifest(path: Path) -> bool:
@@ -466,9 +676,9 @@ def _parses(path: str) -> None:
 
 
 def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
-    """manifest.json and manifest.csv, streamed row by row: memory stays flat for a
-    whole country's rows."""
-    ordered = sorted(result.outcomes, key=lambda o: o.row)
+    """manifest.json and manifest.csv, streamed row by row from the outcomes kept on
+    disk (already in row order): memory stays flat for a whole country's rows."""
+    ordered = result.outcomes
     head = {"draft": draft, "data": data_name, "ok": result.ok, "failed": result.failed,
             "skipped": result.skipped, "kept": result.kept, "interrupted": result.interrupted}
     with atomic_writer(result.out_dir / MANIFEST_JSON, force=True, verify=_parses) as raw:
@@ -496,28 +706,64 @@ def _warning_text(o: Outcome) -> str:
                       for severity, place, text in o.notes if severity == WARNING)
 
 
-def _found_on_disk(outcomes: list[Outcome], job_list: list[Job], out: Path) -> None:
+def _found_on_disk(jobs: Iterable[Job], out: Path) -> Iterator[tuple[int, Callable[[], Outcome | None]]]:
     """After an interruption: a document a killed worker made but could not report is
-    listed too (with no digest, so --resume makes it again)."""
-    done = {o.row for o in outcomes}
-    for job in job_list:
+    listed too (with no digest, so --resume makes it again). Row by row, in row order,
+    each looked at only when no other entry lists its row (:func:`_merged`)."""
+    def found(job: Job) -> Outcome | None:
         path = out / f"{job.stem}.docx"
-        if job.number not in done and not job.refused and path.is_file() and _opens(path):
-            outcomes.append(Outcome(job.number, path.name, OK, "có trên đĩa khi dừng; --resume sẽ tạo lại"))
+        if not job.refused and path.is_file() and _opens(path):
+            return Outcome(job.number, path.name, OK, "có trên đĩa khi dừng; --resume sẽ tạo lại")
+        return None
+
+    for job in jobs:
+        yield job.number, (lambda job=job: found(job))
 
 
-def _carry_over(outcomes: list[Outcome], previous: dict[int, dict], out: Path) -> None:
+def _carry_over(out: Path) -> Iterator[tuple[int, Callable[[], Outcome | None]]]:
     """After an interruption: rows an earlier run made and this one did not reach keep
-    their entry while their document is still on disk."""
-    done = {o.row for o in outcomes}
+    their entry while their document is still on disk (read again from the earlier
+    manifest, in row order)."""
     names = set(Outcome.__dataclass_fields__)
-    for number, entry in previous.items():
-        if number in done or not entry.get("file") or not (out / str(entry["file"])).is_file():
-            continue
+
+    def carried(entry: dict) -> Outcome | None:
+        if not entry.get("file") or not (out / str(entry["file"])).is_file():
+            return None
         try:
-            outcomes.append(Outcome(**{k: v for k, v in entry.items() if k in names}))
+            return Outcome(**{k: v for k, v in entry.items() if k in names})
         except TypeError:
+            return None
+
+    try:
+        if not (out / MANIFEST_JSON).is_file():
+            return
+        entries: Iterable[dict] = manifest_entries(out)
+        last = None
+        for e in manifest_entries(out):  # drafter writes them in row order; another order is sorted
+            if last is not None and int(e["row"]) < last:
+                entries = sorted(entries, key=lambda e: int(e["row"]))
+                break
+            last = int(e["row"])
+        for entry in entries:
+            yield int(entry["row"]), (lambda entry=entry: carried(entry))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+
+
+def _merged(this_run: Iterable[Outcome], *others: Iterable[tuple[int, Callable[[], Outcome | None]]]
+            ) -> Iterator[Outcome]:
+    """Each row once, in row order: this run's outcome, else the first of ``others``
+    (each in row order) that gives one."""
+    streams = [((o.row, 0, o) for o in this_run)]
+    streams += [((n, i, f) for n, f in other) for i, other in enumerate(others, start=1)]
+    last = None
+    for row, rank, item in heapq.merge(*streams, key=lambda t: (t[0], t[1])):
+        if row == last:
             continue
+        o = item if rank == 0 else item()
+        if o is not None:
+            last = row
+            yield o
 
 
 def run(
@@ -563,23 +809,27 @@ def run(
         raise DrafterError(Problem(f"Không tạo được thư mục kết quả: {write_failure_reason(exc)}.",
                                    Position(display_path(out)))) from None
     check_manifests(out, force)
-    stems = plan_names(name, columns, rows)
-    for stem in stems:  # belt and braces: nothing is ever written outside DIR
+    naming = name_pattern(name, columns, rows)
+    for _, _, stem in named_rows(*naming, rows):  # belt and braces: nothing is ever written outside DIR
         ensure_plain_name(out, f"{stem}.docx")
     letters = {c: sheets._column_letter(i) for i, c in enumerate(columns)} if data else None
     plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force, letters)
     plan.electronic = electronic
-    job_list = []
-    for (n, v), s in zip(rows, stems):
-        column, reason = refused.get(n, (None, ""))
-        job_list.append(Job(n, v, s, refused=reason, refused_key=column, notes=row_notes.get(n, [])))
+
+    def job_list() -> Iterator[Job]:
+        """The rows as jobs, made as they are taken (read back from the spool, named
+        again the same way): never all at once."""
+        for n, v, stem in named_rows(*naming, rows):
+            column, reason = refused.get(n, (None, ""))
+            yield Job(n, v, stem, refused=reason, refused_key=column, notes=row_notes.get(n, []))
+
     previous = read_manifest(out)
     _PLAN = plan
     _STATE.update(previous=previous, resume=resume)
-    outcomes: list[Outcome] = []
+    outcomes = Outcomes()  # on disk as they come, in row order
     interrupted = False
     stopped: list[int] = []  # the signals received
-    total = len(job_list)
+    total = len(rows)
 
     def on_signal(signum, frame):  # stop between documents; a second Ctrl-C stops now
         if stopped and signum == signal.SIGINT:
@@ -590,9 +840,21 @@ def run(
 
     handlers = _install(on_signal)
     try:
-        if jobs <= 1 or total < 2 * jobs:
-            _worker_state_reset()
-            for job in job_list:
+        _worker_state_reset()
+        todo = job_list()
+        if jobs > 1 and total >= 2 * jobs:
+            # The first row in this process, before the workers are forked: what a row
+            # imports, compiles or caches on first use is then done once, not once per
+            # worker, and the workers share those pages with this process.
+            for job in todo:
+                outcomes.append(_work(job))
+                if progress:
+                    progress(len(outcomes), total)
+                break
+        if stopped:
+            pass
+        elif jobs <= 1 or total < 2 * jobs:
+            for job in todo:
                 if stopped:
                     break
                 outcomes.append(_work(job))
@@ -604,11 +866,14 @@ def run(
             global _STOP
             ctx = mp.get_context("fork")
             _STOP = ctx.Event()
+            gc.collect()  # before the fork, once: the workers never collect what they inherit
+            gc.freeze()
             pool = ctx.Pool(jobs, initializer=_worker_init)
             try:
                 chunk = max(1, min(64, total // (jobs * 8)))
-                chunks = [job_list[i:i + chunk] for i in range(0, total, chunk)]
-                results = pool.imap_unordered(_work_chunk, chunks)
+                # In row order (imap, not imap_unordered): the outcomes reach the spool in
+                # the manifest's order; the pool takes the next chunk as a worker is free.
+                results = pool.imap(_work_chunk, _chunks(todo, chunk))
                 quiet_since = None
                 while True:
                     try:
@@ -625,7 +890,9 @@ def run(
                                 raise KeyboardInterrupt from None
                         continue
                     quiet_since = None
-                    outcomes.extend(o for o in outcome if o is not None)
+                    for o in outcome:
+                        if o is not None:
+                            outcomes.append(o)
                     if progress:
                         progress(len(outcomes), total)
                 pool.close()
@@ -664,26 +931,45 @@ def run(
     return result
 
 
-def _finish(plan: Plan, out: Path, outcomes: list[Outcome], previous: dict[int, dict], job_list: list[Job],
-            stopped: list[int], interrupted: bool, started: float, note: str, loaded: Loaded) -> BatchResult:
-    """After the rows: this run's temporary files gone, every document on disk listed."""
+def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    chunk: list[Job] = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _finish(plan: Plan, out: Path, outcomes: Outcomes, previous: Mapping[int, dict],
+            job_list: Callable[[], Iterable[Job]], stopped: list[int], interrupted: bool, started: float,
+            note: str, loaded: Loaded) -> BatchResult:
+    """After the rows: this run's temporary files gone, every document on disk listed,
+    in row order, into the outcomes the manifest is written from."""
+    merged: Iterable[Outcome] = outcomes
     if stopped:
         interrupted = True
         remove_tagged_temps(out, plan.tag)
-        _carry_over(outcomes, previous, out)
-        _found_on_disk(outcomes, job_list, out)
+        merged = _merged(outcomes, _carry_over(out), _found_on_disk(job_list(), out))
     try:
         fd = os.open(out, os.O_RDONLY)
         os.fsync(fd)
         os.close(fd)
     except OSError:
         pass
-    for o in outcomes:
-        # A row that failed this time still has the file an earlier run made, if any.
-        before = previous.get(o.row)
-        if o.status == FAILED and before and before.get("digest") and (out / str(before.get("file"))).is_file():
-            o.digest = before["digest"]
-    return BatchResult(outcomes, out, time.perf_counter() - started, note, interrupted=interrupted,
+    if not stopped and not (outcomes.counts[FAILED] and previous):
+        final = outcomes  # nothing to add or change: the outcomes as they came
+    else:
+        final = Outcomes()
+        for o in merged:
+            # A row that failed this time still has the file an earlier run made, if any.
+            before = previous.get(o.row)
+            if o.status == FAILED and before and before.get("digest") and (out / str(before.get("file"))).is_file():
+                o.digest = before["digest"]
+            final.append(o)
+        outcomes.close()
+    return BatchResult(final, out, time.perf_counter() - started, note, interrupted=interrupted,
                        signal=int(stopped[0]) if stopped else 0,
                        warnings=ordered(loaded.problems, [loaded.file]), data_name=plan.data_file)
 
@@ -720,5 +1006,5 @@ def _worker_state_reset() -> None:
 
 
 def iter_failures(result: BatchResult) -> Iterable[Outcome]:
-    return (o for o in sorted(result.outcomes, key=lambda o: o.row) if o.status == FAILED)
+    return (o for o in result.outcomes if o.status == FAILED)
 

@@ -70,6 +70,7 @@ __all__ = [
     "default_max_rows",
     "read_records",
     "read_rows",
+    "stream_rows",
 ]
 
 CellValue = str | int | Decimal | datetime.date | None
@@ -127,6 +128,7 @@ class SheetData:
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
     warnings: list[SheetIssue] = field(default_factory=list)
+    row_count: int = 0  # data rows read (those in ``rows``, or given one by one by stream_rows)
 
 
 class CellIssue(NamedTuple):
@@ -269,29 +271,70 @@ def read_rows(
     data = _read_records(path, sheet, max_rows, 1, lambda record: header.append(_build_header(path, record)))
     data.check_data_rows(1)
     columns = header[-1]
-    width = len(columns)
     issues = data.warnings
-    rows: list[Row] = []
-    for record in data.records[1:]:
-        cells = record.cells
-        if len(cells) < width:
-            cells = cells + [None] * (width - len(cells))
-        for issue in record.issues:
-            if issue.index < width:
-                issues.append(record.sheet_issue(issue, columns[issue.index]))
-        if len(cells) > width:
-            refused = {issue.index for issue in record.issues}
-            extra = [_column_letter(i) for i in range(width, len(cells)) if cells[i] is not None or i in refused]
-            if extra:
-                issues.append(
-                    SheetIssue(
-                        record.number, extra[0], "extra-cells",
-                        f"Dòng có dữ liệu ngoài các cột có tiêu đề (ô {', '.join(extra)}); "
-                        "phần này bị bỏ qua. Hãy thêm tên cột hoặc xóa các ô đó.",
-                    )
+    rows = [_data_row(record, columns, issues) for record in data.records[1:]]
+    return SheetData(path=data.path, columns=columns, rows=rows, warnings=issues, row_count=len(rows))
+
+
+def stream_rows(
+    path: str | os.PathLike[str],
+    on_row: Callable[[Row], object],
+    *,
+    sheet: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    on_restart: Callable[[], object] | None = None,
+) -> SheetData:
+    """:func:`read_rows` without holding the rows: each data row is given to ``on_row``
+    as it is read, and the :class:`SheetData` returned has the columns, the warnings
+    and :attr:`SheetData.row_count`, with ``rows`` empty. Same values, warnings and
+    errors as :func:`read_rows`, the whole sheet read before it returns.
+
+    A CSV file found not to be in the encoding first tried is read again from its
+    start in the next one: ``on_restart`` is called first, and the rows given so far
+    are to be forgotten.
+    """
+    path = Path(path)
+    header: list[list[str]] = []
+    sent = [0]
+
+    def first(record: Record) -> None:
+        if header and on_restart is not None:
+            on_restart()
+        header.append(_build_header(path, record))
+        sent[0] = 0
+
+    def sink(record: Record, issues: list[SheetIssue]) -> None:
+        sent[0] += 1
+        on_row(_data_row(record, header[-1], issues))
+
+    data = _read_records(path, sheet, max_rows, 1, first, sink)
+    if not sent[0]:
+        data.check_data_rows(1)  # only the header: the same error as read_rows
+    return SheetData(path=data.path, columns=header[-1], rows=[], warnings=data.warnings, row_count=sent[0])
+
+
+def _data_row(record: Record, columns: list[str], issues: list[SheetIssue]) -> Row:
+    """One data record named by the header's ``columns``; its cells' problems (and cells
+    beyond the header) appended to ``issues``."""
+    width = len(columns)
+    cells = record.cells
+    if len(cells) < width:
+        cells = cells + [None] * (width - len(cells))
+    for issue in record.issues:
+        if issue.index < width:
+            issues.append(record.sheet_issue(issue, columns[issue.index]))
+    if len(cells) > width:
+        refused = {issue.index for issue in record.issues}
+        extra = [_column_letter(i) for i in range(width, len(cells)) if cells[i] is not None or i in refused]
+        if extra:
+            issues.append(
+                SheetIssue(
+                    record.number, extra[0], "extra-cells",
+                    f"Dòng có dữ liệu ngoài các cột có tiêu đề (ô {', '.join(extra)}); "
+                    "phần này bị bỏ qua. Hãy thêm tên cột hoặc xóa các ô đó.",
                 )
-        rows.append(Row(record.number, dict(zip(columns, cells))))
-    return SheetData(path=data.path, columns=columns, rows=rows, warnings=issues)
+            )
+    return Row(record.number, dict(zip(columns, cells)))
 
 
 def read_records(
@@ -318,11 +361,13 @@ def _read_records(
     max_rows: int,
     header_rows: int,
     on_first: Callable[[Record], object] | None = None,
+    sink: Callable[[Record, list[SheetIssue]], object] | None = None,
 ) -> SheetRecords:
     for name, value in (("max_rows", max_rows), ("header_rows", header_rows)):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    collect = functools.partial(_collect, path, max_rows=max_rows, header_rows=header_rows, on_first=on_first)
+    collect = functools.partial(_collect, path, max_rows=max_rows, header_rows=header_rows, on_first=on_first,
+                                sink=sink)
     try:
         cell_limit = max_cell_chars()
     except ValueError as exc:
@@ -507,17 +552,25 @@ def _collect(
     max_rows: int,
     header_rows: int,
     on_first: Callable[[Record], object] | None,
+    sink: Callable[[Record, list[SheetIssue]], object] | None = None,
 ) -> SheetRecords:
-    """The non-empty records, stopping at the one past the limit; shared by CSV and Excel."""
+    """The non-empty records, stopping at the one past the limit; shared by CSV and Excel.
+    With ``sink``, the records after the first ``header_rows`` are given to it (with
+    ``issues``) as they are read instead of being kept: memory stays flat."""
     limit = max_rows + header_rows
     out: list[Record] = []
+    count = 0
     for record in records:
-        if not out and on_first is not None:
+        if not count and on_first is not None:
             on_first(record)
-        if len(out) >= limit:
+        if count >= limit:
             raise _too_many_rows(path, max_rows, record.number)
-        out.append(record)
-    if not out:
+        count += 1
+        if sink is not None and count > header_rows:
+            sink(record, issues)
+        else:
+            out.append(record)
+    if not count:
         raise SheetError(path, "Bảng trống: không có dòng tiêu đề và dữ liệu.")
     return SheetRecords(path=path, records=out, warnings=issues, max_rows=max_rows)
 
