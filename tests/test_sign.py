@@ -398,3 +398,28 @@ def test_options_checked_before_anything(plain, pki):
 def test_help_is_vietnamese():
     r = run(["ky", "--help"])
     assert r.exit_code == 0 and "Ký số văn bản PDF" in r.output and "--co-quan" in r.output
+
+
+@needs_tools
+@pytest.mark.slow
+def test_cap_so_numbers_then_signs(pki, tmp_path):
+    """--cap-so: the .docx beside the PDF numbered in the register, the PDF made again, then signed."""
+    text = (REPO / "samples" / "000-cong-van-ha-tinh.yaml").read_text(encoding="utf-8")
+    (tmp_path / "cv.yaml").write_text(re.sub(r"(?m)^so: .*$", "", text), encoding="utf-8")
+    r = subprocess.run(["drafter", "render", "cv.yaml", "--dien-tu"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert P.so_ky_hieu(P.read_pages(tmp_path / "cv.pdf")[0]) is None  # no number yet
+    sign_ca.signature_png(tmp_path / "ck.png")
+    r = run(["ky", tmp_path / "cv.pdf", "--p12", pki.person_p12, "--anh-chu-ky", tmp_path / "ck.png", "--cap-so",
+             "--so-dang-ky", tmp_path / "so.sqlite3"], env={"DRAFTER_MAT_KHAU": pki.password})
+    assert r.exit_code == 0, r.output
+    assert "Đã cấp số: " in r.output and "01/UBND-KT1" in r.output
+    signed_pdf = tmp_path / "cv-da-ky.pdf"
+    assert P.so_ky_hieu(P.read_pages(signed_pdf)[0]) == "01/UBND-KT1"
+    (_emb, status), = validate(signed_pdf, pki).values()
+    assert status.intact and status.valid
+    # a signed PDF is never numbered again: that would break the signature
+    r = run(["ky", signed_pdf, "-o", tmp_path / "lai.pdf", "--p12", pki.person_p12, "--anh-chu-ky",
+             tmp_path / "ck.png", "--cap-so", "--docx", tmp_path / "cv.docx", "--so-dang-ky", tmp_path / "so.sqlite3"],
+            env={"DRAFTER_MAT_KHAU": pki.password})
+    assert r.exit_code == 1 and "đã có chữ ký số" in no_trace(r)
