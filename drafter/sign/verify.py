@@ -27,6 +27,7 @@ from ..errors import DrafterError, Position, Problem, display_path, read_refusal
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 MAX_PDF_BYTES = 100 * 1024 * 1024  # as drafter ky (sign/signer.py): larger is refused (docs/limits.md)
+MAX_ROOT_BYTES = 1024 * 1024  # a trust-roots file: a few certificates, a few KB each (docs/limits.md)
 
 
 @dataclass
@@ -84,6 +85,9 @@ def load_roots(paths: list[Path]) -> list:
     for p in paths:
         p = Path(p)
         try:
+            if p.stat().st_size > MAX_ROOT_BYTES:
+                raise _problem(p, f"Tệp chứng thư gốc lớn hơn {MAX_ROOT_BYTES // 1024} KB: không phải tệp "
+                                  "chứng thư (.pem, .cer, .crt).")
             data = p.read_bytes()
         except OSError as exc:
             raise _problem(p, f"Không đọc được tệp chứng thư gốc: {read_refusal(exc)}.") from None
