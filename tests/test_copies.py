@@ -40,7 +40,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def check_json(path: Path) -> list[dict]:
-    code, out = run("check", "--json", str(path))
+    _code, out = run("check", "--json", str(path))
     return json.loads(out)[0]["findings"]
 
 
@@ -140,8 +140,8 @@ def _edited(src: Path, dst: Path, *pairs: tuple[bytes, bytes]) -> Path:
 
 def test_wrong_copies_are_flagged(made, tmp_path) -> None:
     sy = made["sy"]
-    no_line = _edited(sy, tmp_path / "a.docx", (b'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" '
-                                               b'w:color="000000"/></w:pBdr>', b""))
+    no_line = _edited(sy, tmp_path / "a.docx", ((b'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" '
+                                               b'w:color="000000"/></w:pBdr>'), b""))
     assert [f["rule"] for f in check_json(no_line) if f["rule"].startswith("COPY")] == ["COPY-LINE"]
     wrong_so = _edited(sy, tmp_path / "b.docx", (b"01/SY-UBND", b"01/SL-UBND"))
     found = [f for f in check_json(wrong_so) if f["rule"] == "COPY-SO"]
@@ -191,6 +191,17 @@ def test_json_output(made, tmp_path) -> None:
     assert code == 0, out
     data = json.loads(out)
     assert data["ok"] and data["so_ky_hieu"] == "Số: 01/SY-UBND" and data["entry"]["series"] == "sao"
+
+
+def test_register_folder_from_the_information_file(made, tmp_path) -> None:
+    """so_dang_ky.thu_muc (relative to the file naming it) when no --so-dang-ky is given."""
+    info = tmp_path / "sao.yaml"
+    info.write_text(INFO + "so_dang_ky:\n  thu_muc: so-van-thu\n", "utf-8")
+    code, out = run("sao", str(made["qd"]), "--hinh-thuc", "sao-y", "--thong-tin", str(info),
+                    "-o", str(tmp_path / "t.docx"))
+    assert code == 0, out
+    with Register.open(tmp_path / "so-van-thu", create=False) as reg:
+        assert [(e.so, e.ky_hieu) for e in reg.entries()] == [(1, "SY-UBND")]
 
 
 @pytest.mark.slow

@@ -32,11 +32,11 @@ from .locate import (
     Item,
     Layout,
     Segment,
+    _text_width,
     fold,
     is_caps,
     locate,
     norm,
-    _text_width,
 )
 from .model import DOCUMENT, ERROR, INFO, WARNING, Finding, Location
 from .reader import Cell, DocView, Table

@@ -86,11 +86,12 @@ def load_info(info_file: str | os.PathLike[str] | None, presets: list[str] | tup
     """The copying agency, signer and Nơi nhận from ``info_file`` over ``presets``
     (found as a draft's are: beside the file, the user's folder, built in). Every
     problem at once, each at its file, line and key."""
+    from pydantic import ValidationError
+
     from drafter.inputs import presets as preset_search
     from drafter.inputs.yamlfile import Loaded
     from drafter.inputs.yamlfile import load as load_file
     from drafter.model import CoQuan, Ky, _problems
-    from pydantic import ValidationError
 
     problems: list[Problem] = []
     if info_file is not None:

@@ -199,5 +199,17 @@ def parse_excerpt(text: str) -> Excerpt:
     return Excerpt(kind, tuple(sorted(set(ranges))))
 
 
-__all__ = ["SERIES", "FORMS", "Form", "form", "symbol", "format_so", "so_abbr", "validate", "line_problem",
-           "Excerpt", "ExcerptError", "parse_excerpt"]
+__all__ = [
+    "FORMS",
+    "SERIES",
+    "Excerpt",
+    "ExcerptError",
+    "Form",
+    "form",
+    "format_so",
+    "line_problem",
+    "parse_excerpt",
+    "so_abbr",
+    "symbol",
+    "validate",
+]
