@@ -217,10 +217,13 @@ def agency_signature(data: bytes, reader, pdf_path: Path, key: OpenedKey, seal_p
     fields_ = existing_signatures(reader)
     if AGENCY_FIELD in fields_:
         raise SignProblem(f"{shown} đã có chữ ký số của cơ quan.")
-    if PERSON_FIELD not in fields_:
+    # the person's signature: drafter's field, or the first visible one another program made
+    visible = [name for name, (pg, r) in fields_.items() if pg >= 0 and len(r) == 4 and r[0] != r[2]]
+    person = PERSON_FIELD if PERSON_FIELD in fields_ else (visible[0] if visible else None)
+    if person is None:
         raise SignProblem(f"{shown} chưa có chữ ký số của người có thẩm quyền.",
                           hint="Người có thẩm quyền ký trước (drafter ky không có --co-quan), văn thư ký cơ quan sau.")
-    page, rect = fields_[PERSON_FIELD]
+    page, rect = fields_[person]
     if page < 0 or len(rect) != 4:
         raise SignProblem(f"{shown}: không xác định được vị trí chữ ký của người có thẩm quyền.")
     x0, y0, x1, y1 = rect
