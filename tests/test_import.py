@@ -155,7 +155,7 @@ def test_departures_are_gone(tmp_path):
     bad, refused, kept = {}, [], []
     count = 0
     for name, dep in D.DEPARTURES.items():
-        if dep.base not in DOCS:
+        if dep.base not in DOCS + ["chtr-hung-yen", "qc-hung-yen"]:  # the Mẫu 1.3 files alone too
             continue
         count += dep.fixable
         if dep.base not in bases:

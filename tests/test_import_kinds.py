@@ -194,3 +194,20 @@ def test_ban_hanh_kem_theo_only_on_a_named_type(tmp_path):
     r = run("render", str(bad))
     assert r.exit_code == 1 and "lỗi [ban_hanh_kem_theo]" in r.output and "công văn" in r.output, r.output
 
+
+
+def test_secrecy_and_urgency_marks_keep_their_keys(tmp_path):
+    """The marks that already had keys (do_mat, do_khan) come back through them, rendered
+    in their frames under the số, and nothing is left in the body."""
+    spec = B.spec("kh-quang-ngai")
+    spec.marks = ["TỐI MẬT", "HỎA TỐC"]
+    src = tmp_path / "kh-source.docx"
+    src.write_bytes(B.render(spec))
+    r = run("import", str(src), "-o", str(tmp_path / "kh.yaml"))
+    assert r.exit_code == 0 and "chưa xếp được" not in r.output, r.output
+    data = load(tmp_path / "kh.yaml")
+    assert (data["do_mat"], data["do_khan"]) == ("Tối mật", "Hỏa tốc") and "luu_hanh" not in data
+    assert run("render", str(tmp_path / "kh.yaml")).exit_code == 0
+    texts = [norm(p.text) for p in paragraphs(Document(str(tmp_path / "kh.docx")))]
+    assert texts.index("TỐI MẬT") < texts.index("HỎA TỐC") < texts.index("KẾ HOẠCH")
+    assert [f.rule_id for f in check_file(tmp_path / "kh.docx").findings if f.is_error] == []

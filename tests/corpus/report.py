@@ -1,10 +1,13 @@
 """Print the corpus table: caught / false alarms / fixed per rule.
 
     python -m tests.corpus.report [FOLDER]
+    python -m tests.corpus.report --import [--departures] [FOLDER]
 
 builds the corpus into FOLDER (a temporary folder by default), runs the real
 `drafter check --json` on every document (and `drafter fix` when it exists), and
-prints one row per rule, then the totals.
+prints one row per rule, then the totals. With --import: `drafter import` of every
+correct document instead (fields recovered, paragraphs left as body, render → check:
+tests/corpus/imports.py), and with --departures the departures' import results too.
 """
 
 from __future__ import annotations
@@ -16,7 +19,27 @@ from pathlib import Path
 from . import run
 
 
+def main_import(argv: list[str]) -> int:
+    from . import imports
+
+    departures = "--departures" in argv
+    argv = [a for a in argv if a != "--departures"]
+    with tempfile.TemporaryDirectory(prefix="drafter-import-") as tmp:
+        folder = Path(argv[0]) if argv else Path(tmp)
+        print(imports.format_table(imports.run_corpus(folder / "correct")))
+        if departures:
+            counts = imports.run_departures(folder / "departures")
+            print(f"\ndepartures ({sum(map(len, counts.values()))}) imported and rendered: "
+                  + ", ".join(f"{k} {len(v)}" for k, v in counts.items()))
+            for k in ("own rule kept", "render refused", "import refused", "other errors"):
+                if counts[k]:
+                    print(f"- {k}: {', '.join(counts[k])}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if "--import" in argv:
+        return main_import([a for a in argv if a != "--import"])
     if argv:
         res = run.run_all(Path(argv[0]))
     else:
