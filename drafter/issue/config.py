@@ -72,8 +72,10 @@ def settings_from(data: Any, file: Path | None, loaded=None) -> Settings:
                                         where("thu_muc"), key=f"{KEY}.thu_muc"))
         else:
             p = Path(folder.strip()).expanduser()
-            if not p.is_absolute() and file is not None:
-                p = file.parent / p
+            declared = where("thu_muc").file if loaded is not None else None
+            base = Path(declared).resolve().parent if declared else (file.parent if file is not None else None)
+            if not p.is_absolute() and base is not None:
+                p = base / p  # relative to the preset (or draft) that names it
             # A folder (made on the first number) unless it names the register's file.
             out.register = p if p.suffix.lower() in (".sqlite3", ".sqlite", ".db") else p / "so-dang-ky.sqlite3"
     theo = raw.get("theo_loai", False)
