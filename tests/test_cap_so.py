@@ -204,6 +204,12 @@ def test_series_from_the_preset(made, tmp_path):
     done = json.loads(r.output)["numbered"][0]
     assert done["entry"]["series"] == "loai:quyet-dinh" and done["entry"]["so"] == 1
     assert (tmp_path / "presets" / "so-cua-van-thu" / "so-dang-ky.sqlite3").is_file()
+    # Through a draft that uses the preset: the folder is still the preset's own.
+    (tmp_path / "ban-thao.yaml").write_text("dung: [van-thu]\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["cap-so", str(copy(made["004"][0], tmp_path, "qd2.docx")),
+                                  "--mau", str(tmp_path / "ban-thao.yaml"), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["numbered"][0]["entry"]["so"] == 2
     (tmp_path / "presets" / "sai.yaml").write_text("so_dang_ky:\n  theo_loai: [quyet-dinhh]\n  thu_mucc: x\n",
                                                    encoding="utf-8")
     bad = CliRunner().invoke(main, ["cap-so", str(copy(made["000"][0], tmp_path)),
