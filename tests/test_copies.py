@@ -193,6 +193,19 @@ def test_json_output(made, tmp_path) -> None:
     assert data["ok"] and data["so_ky_hieu"] == "Số: 01/SY-UBND" and data["entry"]["series"] == "sao"
 
 
+def test_sao_luc_of_a_sao_y_is_checked_by_its_own_block(made, tmp_path) -> None:
+    """A sao lục made from the sao y carries the sao y's block in its copied text; the
+    checker judges the last block (SAO LỤC) as the copy's."""
+    sl = tmp_path / "sl-of-sy.docx"
+    code, out = run("sao", str(made["sy"]), "--hinh-thuc", "sao-luc", "--thong-tin", str(made["info"]),
+                    "--so-dang-ky", str(tmp_path / "so.sqlite3"), "-o", str(sl))
+    assert code == 0, out
+    assert {f["rule"] for f in check_json(sl)} == {"NUM-DIEM"}
+    bad = _edited(sl, tmp_path / "bad.docx", (b"01/SL-UBND", b"01/SY-UBND"))
+    found = [f for f in check_json(bad) if f["rule"] == "COPY-SO"]
+    assert len(found) == 1 and "Bản sao lục" in found[0]["message"]
+
+
 def test_register_folder_from_the_information_file(made, tmp_path) -> None:
     """so_dang_ky.thu_muc (relative to the file naming it) when no --so-dang-ky is given."""
     info = tmp_path / "sao.yaml"

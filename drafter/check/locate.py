@@ -459,13 +459,15 @@ def _text_width(sec) -> int:
 
 def _copy_form_at(segs: list[Segment]) -> int | None:
     """The SAO Y / SAO LỤC / TRÍCH SAO line of a copy's block: alone on its line, with a
-    số line (or the date line) right after it."""
+    số line (or the date line) right after it. The last one: a sao lục made from a sao y
+    carries the sao y's block inside its copied text, and its own block at the end."""
+    found = None
     for i, s in enumerate(segs):
         if len(s.raw) < 40 and s.nsegs == 1 and len(s.text) < 20 and document_kind.copy_form(s.text):
             after = segs[i + 1: i + 5]
             if any(_SO.match(x.text) or _SO_NO_COLON.match(x.text) or _DATE.match(x.text) for x in after):
-                return i
-    return None
+                found = i
+    return found
 
 
 def _copy_start(segs: list[Segment], at: int) -> int:
