@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLES
+
 from drafter.cli import main
 from drafter.rules import electronic
 
@@ -28,7 +28,7 @@ def _part(docx, name: str) -> str:
 
 
 def _signer_before(docx) -> int:
-    style = re.search(r'<w:style [^>]*w:styleId="DrSigner".*?</w:style>', _part(docx, "word/styles.xml"), re.S)
+    style = re.search(r'<w:style [^>]*w:styleId="DrSigner".*?</w:style>', _part(docx, "word/styles.xml"), re.DOTALL)
     return int(re.search(r'w:before="(\d+)"', style.group(0)).group(1))
 
 

@@ -11,9 +11,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from sign_ca import AGENCY_NAME, PERSON_NAME, make_test_pki
 
 from drafter.cli import main
-from sign_ca import AGENCY_NAME, PERSON_NAME, make_test_pki
 
 pytest.importorskip("pyhanko")
 
@@ -138,6 +138,7 @@ def test_an_update_after_signing_that_changes_a_page_is_reported(signed):
     assert r.exit_code == 1
     assert "ĐÃ THAY ĐỔI — tệp đã bị sửa nội dung sau khi ký" in r.output
     code, data = _json(paths["drawn"], "--tin-cay", pki.root_pem)
+    assert code == 1
     sigs = data["signatures"]
     # the signed bytes themselves are untouched: the change is what was appended
     assert [s["intact"] for s in sigs] == [True, True]
@@ -152,6 +153,7 @@ def test_a_root_that_issued_nothing_is_not_trusted(signed):
     assert "CHƯA tin cậy — không nối được tới chứng thư gốc tin cậy nào đã cho" in r.output
     assert "Traceback" not in r.output and "Failed to build path" not in r.output
     code, data = _json(paths["twice"], "--tin-cay", other.root_pem)
+    assert code == 1 and data["ok"] is False
     assert [s["trusted"] for s in data["signatures"]] == [False, False]
     assert [s["valid"] for s in data["signatures"]] == [True, True]
     r = _run(paths["twice"])  # no root given: nothing is trusted

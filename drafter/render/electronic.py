@@ -17,9 +17,9 @@ from ..rules import electronic
 STYLES_PART = "word/styles.xml"
 SIGNER_STYLE = "DrSigner"
 
-_STYLE = re.compile(rb'<w:style\b[^>]*w:styleId="' + SIGNER_STYLE.encode() + rb'"[^>]*>.*?</w:style>', re.S)
+_STYLE = re.compile(rb'<w:style\b[^>]*w:styleId="' + SIGNER_STYLE.encode() + rb'"[^>]*>.*?</w:style>', re.DOTALL)
 _BEFORE = re.compile(rb'(<w:spacing\b[^>]*?\bw:before=")[0-9]+(")')
-_cache: "weakref.WeakKeyDictionary[object, dict[str, bytes]]" = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[object, dict[str, bytes]] = weakref.WeakKeyDictionary()
 
 
 def signer_space(styles: bytes, twips: int = electronic.SIGNATURE_SPACE_TWIPS) -> bytes:

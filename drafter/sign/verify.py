@@ -79,7 +79,8 @@ def _subject(cert) -> tuple[str, str]:
 
 def load_roots(paths: list[Path]) -> list:
     """The trust roots (PEM or DER certificates, several in one PEM file allowed)."""
-    from asn1crypto import pem, x509 as asn1_x509
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
 
     roots = []
     for p in paths:
@@ -98,7 +99,7 @@ def load_roots(paths: list[Path]) -> list:
             else:
                 found = [asn1_x509.Certificate.load(data)]
             for c in found:
-                c.native  # parse now: a broken file is refused here, not inside the validator
+                _ = c.native  # parse now: a broken file is refused here, not inside the validator
         except (ValueError, TypeError, KeyError) as exc:  # noqa: F841
             raise _problem(p, "Tệp chứng thư gốc không đọc được (cần chứng thư X.509 dạng PEM hoặc DER).",
                            "Lấy lại tệp chứng thư gốc (.pem, .cer, .crt) từ trang của tổ chức cung cấp dịch vụ "
@@ -140,7 +141,7 @@ def _chain(status) -> list[str]:
         return []
     try:
         certs = list(path.iter_certs(include_root=True))
-    except Exception:  # a path pyHanko describes differently: the signer alone
+    except Exception:  # noqa: BLE001 (a path pyHanko describes differently: no chain shown)
         return []
     return [_subject(c)[0] for c in reversed(certs)]
 
@@ -188,8 +189,6 @@ def verify(path: Path | str, roots: list[Path] | None = None, *, fetch: bool = F
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
     path = Path(path)
     trust = load_roots([Path(r) for r in roots or []])
