@@ -211,3 +211,24 @@ def test_secrecy_and_urgency_marks_keep_their_keys(tmp_path):
     texts = [norm(p.text) for p in paragraphs(Document(str(tmp_path / "kh.docx")))]
     assert texts.index("TỐI MẬT") < texts.index("HỎA TỐC") < texts.index("KẾ HOẠCH")
     assert [f.rule_id for f in check_file(tmp_path / "kh.docx").findings if f.is_error] == []
+
+
+def test_an_appendix_of_a_mau_1_3_document_alone_cites_its_parent(alone, tmp_path):
+    """The appendix of a document kept in its own file has no number of that document to
+    cite: its "(Kèm theo …)" line names the same parent as the "(Ban hành kèm theo …)"."""
+    qd = tmp_path / "qd-source.docx"
+    qd.write_bytes(B.render(B.spec("qd-hung-yen")))
+    assert run("import", str(qd), "-o", str(tmp_path / "qd.yaml")).exit_code == 0
+    phu_luc = load(tmp_path / "qd.yaml")["phu_luc"]
+    _, data, _, _, _ = alone["chtr-hung-yen"]
+    from drafter.importer.write import draft_text
+
+    (tmp_path / "chtr.yaml").write_text(draft_text({**data, "phu_luc": phu_luc}, source="x.docx"), encoding="utf-8")
+    r = run("render", str(tmp_path / "chtr.yaml"))
+    assert r.exit_code == 0, r.output
+    from docx.oxml.ns import qn
+
+    body = Document(str(tmp_path / "chtr.docx")).element.body  # the appendix is inside its content control
+    texts = [norm("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in body.iter(qn("w:p"))]
+    assert f"(Kèm theo {data['ban_hanh_kem_theo']})" in texts
+    assert f"(Ban hành kèm theo {data['ban_hanh_kem_theo']})" in texts

@@ -12,6 +12,8 @@ kept in its own file has no parent in its draft, so the line is typed, and
 '(Ban hành kèm theo Quyết định số 3355/QĐ-UBND ngày 27/12/2017 của UBND tỉnh)'
 >>> format("(Ban hành kèm theo Quyết định số 19/2014/QĐ-UBND ngày 21/11/2014 của UBND tỉnh)")
 '(Ban hành kèm theo Quyết định số 19/2014/QĐ-UBND ngày 21/11/2014 của UBND tỉnh)'
+>>> format("Quyết định số 5/QĐ-UBND ngày 05/01/2020 của UBND tỉnh", verb="Kèm theo")
+'(Kèm theo Quyết định số 5/QĐ-UBND ngày 05/01/2020 của UBND tỉnh)'
 >>> bare("(Kèm theo Quyết định số 5/QĐ-UBND)")
 'Quyết định số 5/QĐ-UBND'
 >>> [p.message for p in validate("theo đề nghị của Sở")]
@@ -44,8 +46,10 @@ def bare(text: str) -> str:
     return t[:-1].rstrip() if t.endswith(")") else t
 
 
-def format(text: str) -> str:
-    return f"({VERB} {bare(text)})"
+def format(text: str, *, verb: str = VERB) -> str:
+    """The line under the trích yếu; an appendix of the document reads "(Kèm theo …)"
+    the same parent (it has no number of its own to be cited by)."""
+    return f"({verb} {bare(text)})"
 
 
 def validate(text: str, *, layout: str = "van-ban") -> list[Problem]:
