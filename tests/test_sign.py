@@ -423,3 +423,21 @@ def test_cap_so_numbers_then_signs(pki, tmp_path):
              tmp_path / "ck.png", "--cap-so", "--docx", tmp_path / "cv.docx", "--so-dang-ky", tmp_path / "so.sqlite3"],
             env={"DRAFTER_MAT_KHAU": pki.password})
     assert r.exit_code == 1 and "đã có chữ ký số" in no_trace(r)
+
+
+def test_no_password_to_read(plain, pki, monkeypatch):
+    monkeypatch.delenv("DRAFTER_MAT_KHAU", raising=False)
+    r = CliRunner().invoke(main, ["ky", str(plain / "vb.pdf"), "-o", str(plain / "khong.pdf"), "--p12",
+                                  str(pki.person_p12), "--anh-chu-ky", str(plain / "ck.png")], input="")
+    out = no_trace(r)
+    assert r.exit_code == 1 and "Không nhận được mật khẩu của tệp khóa" in out and "DRAFTER_MAT_KHAU" in out
+    assert not (plain / "khong.pdf").exists()
+
+
+def test_image_checked_before_the_password(plain, pki, monkeypatch):
+    monkeypatch.delenv("DRAFTER_MAT_KHAU", raising=False)
+    (plain / "hong.png").write_bytes(b"not a png at all")
+    r = CliRunner().invoke(main, ["ky", str(plain / "vb.pdf"), "--p12", str(pki.person_p12), "--anh-chu-ky",
+                                  str(plain / "hong.png")], input="")
+    out = no_trace(r)
+    assert r.exit_code == 1 and "không phải tệp PNG" in out and "Mật khẩu" not in out

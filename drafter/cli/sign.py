@@ -34,11 +34,25 @@ def _refuse(message: str, hint: str | None, as_json: bool, where: str | None = N
     sys.exit(1)
 
 
-def _secret(variable: str, prompt: str) -> str:
+def _secret(variable: str, prompt: str, what: str, as_json: bool) -> str:
+    """The password or PIN: the variable's value, else asked without echo."""
     value = os.environ.get(variable)
     if value is not None:
         return value
-    return click.prompt(prompt, hide_input=True, default="", show_default=False)
+    stdin = sys.stdin
+    try:
+        if stdin.isatty():
+            return click.prompt(prompt, hide_input=True, default="", show_default=False, err=True)
+        # piped in (echo … | drafter ky …): one line, never echoed back
+        click.echo(f"{prompt}: ", err=True, nl=False)
+        line = stdin.readline()
+        click.echo("", err=True)
+        if line:
+            return line.rstrip("\r\n")
+        raise click.exceptions.Abort()
+    except click.exceptions.Abort:  # nothing to read (stdin closed), or Ctrl-C at the prompt
+        _refuse(f"Không nhận được {what}.", f"Đặt biến môi trường {variable}, hoặc chạy lệnh trong cửa sổ dòng lệnh "
+                                           f"để nhập.", as_json)
 
 
 @click.command("ky", context_settings=CONTEXT)
@@ -120,13 +134,19 @@ def ky_command(pdf_file, output, p12, pkcs11_lib, token, khoa, anh_chu_ky, anh_d
         if cap_so:
             pdf_path, data, reader = _number_and_remake(pdf_path, data, reader, docx, so_dang_ky, mau, as_json)
         attachments = [(Path(a), *S.open_pdf(Path(a))) for a in dinh_kem]
+        # the images checked before the password or PIN is asked for
+        if co_quan:
+            A.seal_size(A.read_png(Path(anh_dau), "ảnh con dấu"), Path(anh_dau))
+        else:
+            A.read_png(Path(anh_chu_ky), "ảnh chữ ký")
         so_ky_hieu = S.main_so_ky_hieu(pdf_path) if dinh_kem else None
         if p12:
-            key = K.open_p12(Path(p12), _secret("DRAFTER_MAT_KHAU", "Mật khẩu của tệp khóa"))
+            key = K.open_p12(Path(p12), _secret("DRAFTER_MAT_KHAU", "Mật khẩu của tệp khóa", "mật khẩu của tệp khóa",
+                                                as_json))
             made = _sign_all(S, key, pdf_path, data, reader, co_quan, anh_chu_ky, anh_dau, attachments,
                              so_ky_hieu, tsa, out_path)
         else:
-            pin = _secret("DRAFTER_MA_PIN", "Mã PIN của token")
+            pin = _secret("DRAFTER_MA_PIN", "Mã PIN của token", "mã PIN của token", as_json)
             with K.open_pkcs11(pkcs11_lib, token, khoa, pin or None) as key:
                 made = _sign_all(S, key, pdf_path, data, reader, co_quan, anh_chu_ky, anh_dau, attachments,
                                  so_ky_hieu, tsa, out_path)
