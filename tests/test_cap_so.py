@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLES
+
 from drafter import api
 from drafter.cli.main import main
 from drafter.issue.register import Register

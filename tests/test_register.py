@@ -33,8 +33,8 @@ def _own_register(tmp_path, monkeypatch):
 
 
 def fields(**kw) -> RegisterFields:
-    base = dict(ky_hieu="UBND-KT", ngay=dt.date(2026, 3, 5), ten_loai="Công văn",
-                trich_yeu="V/v báo cáo", nguoi_ky="Nguyễn Văn A")
+    base = {"ky_hieu": "UBND-KT", "ngay": dt.date(2026, 3, 5), "ten_loai": "Công văn",
+            "trich_yeu": "V/v báo cáo", "nguoi_ky": "Nguyễn Văn A"}
     base.update(kw)
     return RegisterFields(**base)
 
@@ -197,9 +197,8 @@ def test_a_locked_register_waits_then_says_so(tmp_path, monkeypatch):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process in the middle of issuing
     try:
-        with Register.open(path) as reg:
-            with pytest.raises(RegisterError) as e:
-                reg.issue(series="chung", year=2026, fields=fields())
+        with Register.open(path) as reg, pytest.raises(RegisterError) as e:
+            reg.issue(series="chung", year=2026, fields=fields())
         msg = e.value.problems[0].message + (e.value.problems[0].hint or "")
         assert "giữ khóa ghi" in msg and "DRAFTER_REGISTER_TIMEOUT" in msg and "chưa cấp số" in msg
     finally:
@@ -258,7 +257,7 @@ def test_the_version_1_register_opens_in_this_version(tmp_path):
 
 
 def test_each_step_runs_once_from_every_version(tmp_path):
-    for start in range(0, migrations.LATEST + 1):
+    for start in range(migrations.LATEST + 1):
         path = tmp_path / f"v{start}.sqlite3"
         c = sqlite3.connect(path, isolation_level=None)
         migrations.migrate(c, to=start)

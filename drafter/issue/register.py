@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drafter.errors import DrafterError, Problem, Position, display_path
+from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.issue import migrations
 from drafter.issue.model import CANCELLED, ISSUED, Entry, RegisterFields
 
@@ -133,7 +133,7 @@ class Register:
         except sqlite3.Error as exc:
             raise _problem(p, f"Không mở được sổ đăng ký ({_sqlite_words(exc)}).") from None
         try:
-            conn.execute("PRAGMA busy_timeout = %d" % int(_timeout() * 1000))
+            conn.execute(f"PRAGMA busy_timeout = {int(_timeout() * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # e.g. a network share without shared memory
                 conn.execute("PRAGMA journal_mode = DELETE")
@@ -158,7 +158,7 @@ class Register:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> Register:
+    def __enter__(self) -> Register:  # noqa: PYI034 - no subclass of it
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -141,7 +141,7 @@ def describe(series: str) -> str:
             from drafter.rules import doctypes
 
             name = doctypes.get(slug).name
-        except Exception:  # an unknown slug kept by an older preset
+        except (KeyError, ValueError, LookupError):  # an unknown slug kept by an older preset
             name = slug
         return f"sổ riêng của loại {name}"
     if series.startswith(COUNCIL_PREFIX):

@@ -39,9 +39,8 @@ from drafter.issue import series as series_mod
 from drafter.issue.model import Entry, RegisterFields
 from drafter.issue.register import Register
 from drafter.oxml import qn
-from drafter.rules import date_line, document_kind
+from drafter.rules import date_line, document_kind, so_ky_hieu
 from drafter.rules import marks as mark_rules
-from drafter.rules import so_ky_hieu
 
 KEY_SO = "SỐ"
 KEY_DATE = "NGÀY"
@@ -457,7 +456,7 @@ def _retire_old(reg: Register, read: Read, entry: Entry, src: Path) -> str:
     if prev is not None and not prev.cancelled and prev.file == str(src.resolve()):
         try:
             who = getpass.getuser()
-        except Exception:  # no user name on this system: say it was the command
+        except (KeyError, OSError, ImportError):  # no user name on this system: say it was the command
             who = "drafter cap-so"
         reg.cancel(series=entry.series, year=year, so=old, who=who,
                    why=f"Cấp lại số (--force): văn bản nhận số {entry.so_ky_hieu}")
