@@ -17,7 +17,7 @@ from pydantic_core.core_schema import ErrorType
 
 from .errors import Problem
 from .inputs.yamlfile import Loaded, found_words, key_name, typed_text
-from .rules import cells, date_line, doctypes, words
+from .rules import cells, date_line, doctypes, marks, words
 
 
 def _as_text(value: Any) -> Any:
@@ -211,8 +211,12 @@ class Draft(_Model):
     @field_validator("luu_hanh", mode="before")
     @classmethod
     def _circulation(cls, v: Any) -> Any:
-        # Any case, spaces as typed: "Lưu hành nội bộ" → "LƯU HÀNH NỘI BỘ".
-        return (" ".join(v.split()).upper() or None) if isinstance(v, str) else v
+        # Any case, spaces as typed: "Lưu hành nội bộ" → "LƯU HÀNH NỘI BỘ"; another value
+        # stays as typed, so that its error shows what the user wrote.
+        if not isinstance(v, str):
+            return v
+        up = " ".join(v.split()).upper()
+        return None if not up else up if up in marks.CIRCULATION else v
 
     @property
     def doc_type(self) -> doctypes.DocType:

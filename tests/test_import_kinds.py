@@ -183,6 +183,7 @@ def test_luu_hanh_typed_in_any_case_and_a_wrong_one(tmp_path):
     bad.write_text(text + "\nluu_hanh: Nội bộ\n", encoding="utf-8")
     r = run("render", str(bad))
     assert r.exit_code == 1 and "lỗi [luu_hanh]" in r.output and "LƯU HÀNH NỘI BỘ" in r.output, r.output
+    assert "'Nội bộ'" in r.output  # the value as typed
     assert "Traceback" not in r.output
 
 
