@@ -269,3 +269,41 @@ def test_batch_numbers_in_row_order(tmp_path):
     assert again.exit_code == 0, again.output
     out = json.loads(again.output)["cap_so"]
     assert out["numbered"] == [] and len(out["already_numbered"]) == 8
+
+
+def test_a_document_that_cannot_be_written_takes_no_number(made, tmp_path, monkeypatch):
+    from drafter.errors import DrafterError
+    from drafter.issue import stamp
+    from drafter.package import atomic
+
+    doc = copy(made["000"][0], tmp_path)
+    kept = doc.read_bytes()
+    reg = tmp_path / "so.sqlite3"
+
+    def full_disk(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "atomic_write_bytes", full_disk)
+    with pytest.raises(DrafterError) as e:
+        stamp.number_document(doc, register=reg)
+    assert "chưa cấp số nào" in e.value.problems[0].format()
+    assert doc.read_bytes() == kept
+    monkeypatch.undo()
+    with Register.open(reg) as book:
+        assert book.entries() == []
+        assert stamp.number_document(doc, register=book).entry.so == 1  # the number was given back
+
+
+def test_the_electronic_references_keep_the_decree_dots(made, tmp_path):
+    """An electronic document's (Kèm theo …) lines show the number and date by the
+    agency's signature (rules/electronic): cap-so fills the Số and date lines only."""
+    draft = tmp_path / "e.yaml"
+    draft.write_text(_blank((SAMPLES / SEEDS["004"][0]).read_text(encoding="utf-8")), encoding="utf-8")
+    api.render_file(draft, tmp_path / "e.docx", electronic=True)
+    before = parts(tmp_path / "e.docx")["word/document.xml"].decode()
+    assert cap_so(tmp_path / "e.docx", "--so-dang-ky", tmp_path / "so.sqlite3").exit_code == 0
+    after = parts(tmp_path / "e.docx")["word/document.xml"].decode()
+    refs = re.findall(r"\((?:Ban hành kèm theo|Kèm theo)[^<]*", after)
+    assert len(refs) == 2 and all("số …/QĐ-UBND ngày … tháng … năm …" in r for r in refs)
+    assert refs == re.findall(r"\((?:Ban hành kèm theo|Kèm theo)[^<]*", before)
+    assert "Số: 01/QĐ-UBND" in after
