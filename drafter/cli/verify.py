@@ -21,7 +21,7 @@ from .output import CONTEXT, handle_errors, print_problems
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
 def verify_command(pdf: str, roots: tuple[str, ...], fetch: bool, as_json: bool) -> None:
-    """Xác minh các chữ ký số trong VĂN_BẢN.pdf.
+    """Xác minh các chữ ký số trong VĂN_BẢN.pdf: người ký, thời gian, tin cậy, có bị sửa sau khi ký.
 
     Với mỗi chữ ký: người ký, thời gian ký (giờ Việt Nam), chữ ký có hợp lệ không,
     chứng thư có nối tới chứng thư gốc tin cậy (--tin-cay) không, chữ ký có phủ toàn
