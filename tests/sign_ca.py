@@ -59,7 +59,7 @@ def _key() -> rsa.RSAPrivateKey:
 
 
 def _cert(subject, subject_key, issuer, issuer_key, *, ca: bool, eku=None, serial: int):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -292,7 +292,7 @@ class LocalTSA:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 resp = owner.stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
                 owner.requests += 1

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
+import sign_ca
 from click.testing import CliRunner
 
-import sign_ca
 from drafter.cli.main import main
 from drafter.sign import signer as S
 
@@ -59,7 +58,7 @@ def test_signs_with_the_token_key(token):
                                                            allow_fetching=False))
     assert status.intact and status.valid and status.trusted
     # the widget sits in the blank between "CHU TICH" (baseline 583) and the name (baseline 460)
-    x0, y0, x1, y1 = signed["rect"]
+    _x0, y0, _x1, y1 = signed["rect"]
     assert 460 + 14 < y0 < y1 < 583
 
 

@@ -50,7 +50,7 @@ def signing_time(now: dt.datetime | None = None) -> str:
     >>> signing_time(dt.datetime(2026, 12, 1, 15, 31, 5, 123, tzinfo=dt.timezone.utc))
     '2026-12-01T22:31:05+07:00'
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return now.astimezone(VIETNAM).replace(microsecond=0).isoformat()
 
 

@@ -120,9 +120,9 @@ class PositionError(Exception):
 
 # --------------------------------------------------------------------------- reading
 
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
-_LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', re.S)
-_WORD = re.compile(r"<word [^>]*>(.*?)</word>", re.S)
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
+_LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', re.DOTALL)
+_WORD = re.compile(r"<word [^>]*>(.*?)</word>", re.DOTALL)
 
 
 def parse_bbox_layout(xhtml: str, *, origin: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))) -> list[Page]:

@@ -321,5 +321,15 @@ def default_output(pdf_path: Path) -> Path:
     return pdf_path.with_name(f"{pdf_path.stem}-da-ky.pdf")
 
 
-__all__ = ["KeyProblem", "SignProblem", "Signed", "agency_signature", "attachment_signature", "open_pdf",
-           "person_signature", "main_so_ky_hieu", "attachment_output", "default_output"]
+__all__ = [
+    "KeyProblem",
+    "SignProblem",
+    "Signed",
+    "agency_signature",
+    "attachment_output",
+    "attachment_signature",
+    "default_output",
+    "main_so_ky_hieu",
+    "open_pdf",
+    "person_signature",
+]
