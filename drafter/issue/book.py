@@ -44,9 +44,9 @@ TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 # Phụ lục IV's columns, in order, with their width in the printed book (mm of the
 # 267 mm of an A4 landscape page's text) and in Excel (characters).
 COLUMNS: tuple[tuple[str, int, int], ...] = (
-    ("Số, ký hiệu văn bản", 27, 14),
+    ("Số, ký hiệu văn bản", 31, 16),
     ("Ngày tháng văn bản", 23, 11),
-    ("Tên loại và trích yếu nội dung văn bản", 60, 40),
+    ("Tên loại và trích yếu nội dung văn bản", 56, 40),
     ("Người ký", 24, 16),
     ("Nơi nhận văn bản", 34, 24),
     ("Đơn vị, người nhận bản lưu", 23, 15),
