@@ -441,3 +441,17 @@ def test_image_checked_before_the_password(plain, pki, monkeypatch):
                                   str(plain / "hong.png")], input="")
     out = no_trace(r)
     assert r.exit_code == 1 and "không phải tệp PNG" in out and "Mật khẩu" not in out
+
+
+def test_attachment_needs_the_main_number_and_json_refusal(plain, pki):
+    import json
+
+    run(["ky", plain / "vb.pdf", "-o", plain / "so1.pdf", "--p12", pki.person_p12, "--anh-chu-ky",
+         plain / "ck.png", "--force"], env={"DRAFTER_MAT_KHAU": pki.password})
+    sign_ca.simple_pdf(plain / "pl.pdf", [(60, 780, 14, "PHU LUC")])
+    r = run(["ky", plain / "so1.pdf", "-o", plain / "so2.pdf", "--p12", pki.agency_p12, "--co-quan", "--anh-dau",
+             plain / "dau.png", "--dinh-kem", plain / "pl.pdf", "--json"], env={"DRAFTER_MAT_KHAU": pki.password})
+    assert r.exit_code == 1
+    answer = json.loads(r.output)
+    assert answer["ok"] is False and "Không tìm thấy số và ký hiệu" in answer["problems"][0]["message"]
+    assert not (plain / "so2.pdf").exists() and not (plain / "pl-da-ky.pdf").exists()
