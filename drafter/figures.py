@@ -21,7 +21,7 @@ from .oxml import FIGURE_CLOSE as CLOSE
 from .oxml import FIGURE_MID as MID
 from .oxml import FIGURE_OPEN as OPEN
 from .render import filters
-from .sandbox import BoundedSandbox
+from .sandbox import MAX_TEXT_CHARS, BoundedSandbox
 from .tables import compute
 
 MARK = re.compile(f"{OPEN}([^{MID}]*){MID}([^{CLOSE}]*){CLOSE}")
@@ -85,6 +85,40 @@ def _compile(source: str):
 
 
 _INDEX = re.compile(r"\s*phu_luc\s*\[\s*(\d+)\s*\]")
+_ATTRIBUTES = re.compile(r"\{\{\s*phu_luc\s*\[\s*(\d+)\s*\]((?:\s*\.\s*[a-z][a-z0-9_]*)+)\s*\}\}")
+
+
+def _attributes(source: str, figures: list[Any]) -> str | None:
+    """What the sandbox prints for `{{ phu_luc[N].a.b }}` (the common reference: names
+    only, no filter, no index but the table's), read without a template render; None
+    whenever anything is not that plain (a missing name, an unsafe attribute, a value
+    that is not printed as it is, a text over the budget): the template then says it,
+    in its words. A batch quotes the same references in every row."""
+    m = _ATTRIBUTES.fullmatch(source)
+    if m is None:
+        return None
+    index = int(m.group(1))
+    if index >= len(figures) or figures[index] is None:
+        return None
+    obj: Any = figures[index]
+    for attr in m.group(2).split("."):
+        attr = attr.strip()
+        if not attr:
+            continue
+        try:
+            value = getattr(obj, attr)
+        except Exception:  # the sandbox then tries obj[attr], or says what is missing
+            return None
+        if not _ENV.is_safe_attribute(obj, attr, value):
+            return None
+        obj = value
+    if not isinstance(obj, (str, compute.Amount)):
+        return None
+    text = str(obj)
+    return text if len(text) <= _TEXT_LIMIT else None
+
+
+_TEXT_LIMIT = max(1, MAX_TEXT_CHARS // _Env.text_share)
 
 
 def resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int] = frozenset()) -> tuple[str, list[Problem]]:
@@ -122,7 +156,9 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
                 raise FigureError(f"'{m.group(0)}' trích số liệu của phụ lục thứ {int(index.group(1)) + 1}, "
                                   "nhưng phụ lục này không có bảng (bang).")
             try:
-                value = template.render(phu_luc=figures)
+                value = _attributes(m.group(0), figures)
+                if value is None:
+                    value = template.render(phu_luc=figures)
             except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
                 from .template_words import words
 

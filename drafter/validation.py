@@ -74,7 +74,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
         t = _doc_type(data)
         problems += at.all(kem_theo.validate(data["ban_hanh_kem_theo"], layout=t.layout if t else "van-ban"))
     for path, ky in parts.signers():
-        problems += at.all(signature.validate(**ky.model_dump(include=_SIGNER_KEYS)), path)
+        problems += at.all(_once(signature.validate, **ky.model_dump(include=_SIGNER_KEYS)), path)
     tables, table_problems, failed = _tables(loaded, parts)
     problems += table_problems
     texts = parts.texts()
@@ -95,6 +95,25 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
 
 
 _SIGNER_KEYS = {"ho_ten", "chuc_vu", "tm", "kt", "q", "tl", "tuq"}
+
+# What a rule said of values a batch's rows share (the issuer, the signer, the date),
+# said once per batch: the rules are pure functions of their arguments, so the same
+# arguments give the same problems. Arguments that cannot be hashed are not kept.
+_RULE_MEMO: dict = {}
+_RULE_MEMO_MAX = 1024
+
+
+def _once(rule, *args, **kwargs) -> list[Problem]:
+    try:
+        key = (rule, args, tuple(sorted(kwargs.items())))
+        found = _RULE_MEMO.get(key)
+    except TypeError:  # a list among the arguments
+        return rule(*args, **kwargs)
+    if found is None:
+        if len(_RULE_MEMO) >= _RULE_MEMO_MAX:
+            _RULE_MEMO.clear()
+        found = _RULE_MEMO[key] = tuple(rule(*args, **kwargs))
+    return list(found)
 
 
 def _xml_chars(loaded: Loaded) -> tuple[Loaded, list[Problem]]:
@@ -382,15 +401,15 @@ def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
     data = parts.data
     out: list[Problem] = []
     date = parts.draft.ngay if parts.draft is not None else _alone_date(data.get("ngay")) if data.get("ngay") else None
-    out += at.all(plausible.date(date, today))
+    out += at.all(_once(plausible.date, date, today))
     if isinstance(data.get("nam"), int) and not data.get("ngay"):
         out += at.all(plausible.year(data["nam"], today))
     for path, ky in parts.signers():
-        out += at.all(plausible.signer_name(ky.ho_ten), path)
+        out += at.all(_once(plausible.signer_name, ky.ho_ten), path)
     if isinstance(data.get("trich_yeu"), str):
         out += at.all(plausible.trich_yeu(data["trich_yeu"]))
     if parts.draft is not None:  # a place or a unit of the name too wide for its column (rules/fit)
-        out += at.all(fit.validate(parts.draft.co_quan.dia_danh, parts.draft.co_quan.lines))
+        out += at.all(_once(fit.validate, parts.draft.co_quan.dia_danh, tuple(parts.draft.co_quan.lines)))
     kinh_gui = data.get("kinh_gui")
     if isinstance(kinh_gui, (str, list)):
         out += at.all(plausible.kinh_gui(kinh_gui))
@@ -486,8 +505,8 @@ def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem
         date = _alone_date(ngay)
         if date is None:
             return []
-    return at.all(reform2025.validate(
-        issuer_lines=[" ".join(line.split()).upper() for line in co_quan.lines],
+    return at.all(_once(reform2025.validate,
+        issuer_lines=tuple(" ".join(line.split()).upper() for line in co_quan.lines),
         parent=" ".join(co_quan.chu_quan.split()).upper() if co_quan.chu_quan else None,
         date=date, year=(today or dt.date.today()).year,
     ))

@@ -7,6 +7,7 @@ underline, with the column widths the templates were built with.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from ..derive import Appendix, Article, Attached, Document, Header, Signing
@@ -48,6 +49,10 @@ def lines_markup(lines: tuple[str, ...] | list[str]) -> Markup:
     return Markup('<w:r><w:br/></w:r>'.join(run_xml(ln) for ln in lines))
 
 
+# What a batch's rows share (the issuer, the date, the signer, the recipients) is made
+# into its markup once: these are pure functions of frozen values, and the template
+# only reads what they return.
+@lru_cache(maxsize=64)
 def _header(h: Header) -> dict[str, Any]:
     chu_quan = linebreak.agency_lines(h.chu_quan, layout.HEADER_LEFT_INNER, size_pt=G.CHU_QUAN.pt, bold=False) \
         if h.chu_quan else ()
@@ -79,6 +84,7 @@ def _article(a: Article) -> dict[str, Any]:
     return {"runs": runs(spans), "more": _paras(a.more)}
 
 
+@lru_cache(maxsize=64)
 def _signing(s: Signing) -> dict[str, Any]:
     # Named halves, not pair[0]/pair[1]: an index would keep the template from being
     # proven well-formed once (render/wellformed.py), and every document be parsed.

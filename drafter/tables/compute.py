@@ -281,6 +281,25 @@ class LineFigures(_MeasureFigures):
         self.nhom = nhom
 
 
+class _LazyRows(dict):
+    """Reference → :class:`LineFigures`, each made on first use from its line (by
+    ``make``); the same mapping as making them all at once (a later line with the same
+    reference wins, as in a dict built in order)."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, lines: list[Line], make):
+        super().__init__((line.ref, line) for line in lines)
+        self._make = make
+
+    def __getitem__(self, key: str) -> LineFigures:
+        value = dict.__getitem__(self, key)
+        if isinstance(value, Line):
+            value = self._make(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+
 class RowsView:
     """Rows by reference: ``dong["III.2"]``, ``dong["I"]``."""
 
@@ -331,7 +350,9 @@ class Figures:
         self.bang_chu = table.words
         self.tong = self._line(table.total, grand=table.grand)
         self.nhom = self.tong.nhom
-        self.dong = RowsView({line.ref: self._line(line) for line in table.lines})
+        # Each row's figures made when first quoted: a text quotes few rows, and a
+        # batch makes this object for every document.
+        self.dong = RowsView(_LazyRows(table.lines, self._line))
 
     def _unit(self, measure: Measure, line: Line) -> str | None:
         if measure.dvt:

@@ -173,8 +173,13 @@ def _longest_word(texts, size: float, bold: bool) -> int:
     return max((_widest_word(t, size, bold) for t in texts), default=0)
 
 
+@lru_cache(maxsize=8192)  # labels, units and figures recur across a batch's tables
+def _line_width(text: str, size: float, bold: bool) -> int:
+    return width_twips(text, size, bold=bold)
+
+
 def _longest_line(texts, size: float, bold: bool) -> int:
-    return max((width_twips(t, size, bold=bold) for t in texts), default=0)
+    return max((_line_width(t, size, bold) for t in texts), default=0)
 
 
 def build_grid(table: ComputedTable, *, size_pt: float = TABLE_FONT_PT) -> Grid:
