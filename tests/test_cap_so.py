@@ -307,3 +307,36 @@ def test_the_electronic_references_keep_the_decree_dots(made, tmp_path):
     assert len(refs) == 2 and all("số …/QĐ-UBND ngày … tháng … năm …" in r for r in refs)
     assert refs == re.findall(r"\((?:Ban hành kèm theo|Kèm theo)[^<]*", before)
     assert "Số: 01/QĐ-UBND" in after
+
+
+# Documents drafter did not write (tests/corpus: python-docx, the layouts Word users
+# make), with their own number: --force gives each the register's, the checker finds
+# no new error; Mẫu 1.3 alone, an appendix file, a copy are refused.
+CORPUS = {"cv-quang-ngai-tabs": True, "ct-vinh-long-textbox": True, "bc-hung-yen-wps": True,
+          "qd-hung-yen": True, "chtr-hung-yen": False, "pl-hung-yen": False, "sy-vinh-long": False}
+
+
+@pytest.mark.slow
+def test_documents_drafter_did_not_write(tmp_path):
+    from drafter.check.api import check_file
+    from drafter.errors import DrafterError
+    from drafter.issue import stamp
+    from tests.corpus import builders as B
+
+    reg = tmp_path / "so.sqlite3"
+    counter_at(reg, "chung", 2026, 0)
+    for name, numbered in CORPUS.items():
+        doc = tmp_path / f"{name}.docx"
+        doc.write_bytes(B.render(B.spec(name)))
+        errors_before = sorted(f.rule_id for f in check_file(doc).findings if f.is_error)
+        if not numbered:
+            with pytest.raises(DrafterError):
+                stamp.number_document(doc, register=reg, force=True)
+            continue
+        with Register.open(reg) as book:
+            counter = book.last_number(series="chung", year=2026)
+        done = stamp.number_document(doc, register=reg, force=True, ngay=dt.date(2026, 3, 5))
+        assert done.entry.so == counter + 1 and done.old_number
+        assert read_document(doc).number == f"{counter + 1:02d}" and read_document(doc).date == dt.date(2026, 3, 5)
+        assert done.entry.nguoi_ky and done.entry.ban_luu[0] == "VT" and done.entry.noi_nhan
+        assert sorted(f.rule_id for f in check_file(doc).findings if f.is_error) == errors_before
