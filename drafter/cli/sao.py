@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import click
 
-from .output import CONTEXT, handle_errors, shown
+from .output import CONTEXT, handle_errors, print_problems, shown
 
 
 def _date(ctx, param, value):
@@ -21,7 +22,7 @@ def _date(ctx, param, value):
 
 @click.command("sao", context_settings=CONTEXT)
 @click.argument("source", metavar="VĂN_BẢN.docx", type=click.Path(dir_okay=True))
-@click.option("--hinh-thuc", "form", required=True, type=click.Choice(["sao-y", "sao-luc", "trich-sao"]),
+@click.option("--hinh-thuc", "form", required=True, metavar="sao-y|sao-luc|trich-sao",
               help="Hình thức sao: sao-y (từ bản gốc, bản chính), sao-luc (từ bản sao y), trich-sao (một phần).")
 @click.option("--trich", "excerpt", default=None, metavar="PHẦN",
               help="Phần trích sao: \"Điều 1-2\", \"Điều 1, 3\" hoặc \"đoạn 14-20\" (số đoạn như drafter check đếm).")
@@ -56,9 +57,20 @@ def sao_command(source, form, excerpt, info_file, presets, ngay, so_ban, ghi_chu
 
     from ..issue.copies import load_info, make_copy
 
-    info = load_info(info_file, list(presets), ngay=ngay, base_dir=Path.cwd())
-    result = make_copy(source, output, form=form, info=info, excerpt=excerpt, register=register, force=force,
-                       so_ban=so_ban, ghi_chu=ghi_chu)
+    from ..errors import DrafterError
+
+    try:
+        info = load_info(info_file, list(presets), ngay=ngay, base_dir=Path.cwd())
+        result = make_copy(source, output, form=form, info=info, excerpt=excerpt, register=register, force=force,
+                           so_ban=so_ban, ghi_chu=ghi_chu)
+    except DrafterError as exc:
+        if as_json:
+            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
+                                  ensure_ascii=False, indent=2))
+        else:
+            print_problems(exc.problems)
+            click.echo("Chưa tạo được bản sao; chưa lấy số nào trong sổ.", err=True)
+        sys.exit(1)
     if as_json:
         click.echo(json.dumps({"ok": True, **result.as_json()}, ensure_ascii=False, indent=2))
         return
