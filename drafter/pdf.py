@@ -343,7 +343,8 @@ def soffice_command(soffice: str, profile: Path, outdir: Path, files: list[Path]
 
 ENV_JOBS = "DRAFTER_PDF_JOBS"
 MIN_PER_RUN = 4      # fewer documents than this are not worth another LibreOffice start
-MAX_PER_RUN = 500    # a long list is converted in runs of at most this many per start
+MAX_PER_RUN = 200    # a long list is converted in runs of at most this many per start: LibreOffice
+                     # 7.4 silently converts only the first 243 files named on one command line
 MAX_PROFILES = 64    # profile-0 … profile-63; beyond (all busy) a temporary one
 _POLL = 0.2          # seconds between looks at the PDFs a run has made
 
@@ -613,7 +614,7 @@ class _Work:
             self.crash = exc
             self.stop.set()
 
-    def convert(self, profile: _Profile, folder: Path, files: list[Path]) -> None:
+    def convert(self, profile: _Profile, folder: Path, files: list[Path], retry: bool = True) -> None:
         """One run of LibreOffice over ``files`` (all bound for ``folder``): whole PDFs
         published; the file it was stopped on (timeout) or died on (crash) failed, the
         files after it queued again for a fresh run."""
@@ -640,6 +641,12 @@ class _Work:
             if run.stalled is not None and profile.kept:
                 profile.reset()  # killed mid-way: built afresh on its next start
             broke = run.stalled is not None or run.returncode not in (0, None)
+            requeue: list[Path] = []
+            tail = self._unmade_tail(staging, files)
+            if not broke and retry and len(tail) > 1:
+                # LibreOffice ended well but left the last files untouched (it stops short of a
+                # long list): they go to a fresh run once, where a missing PDF is that file's own
+                files, requeue = files[: len(files) - len(tail)], tail
             again: list[Path] = []
             culprit = None  # the first file without a whole PDF when the run did not end well
             for src in files:
@@ -675,9 +682,22 @@ class _Work:
             if again:  # a fresh run for the files after the culprit (which is out of it)
                 with self.lock:
                     self.queue.appendleft((folder, again))
+            if requeue:
+                with self.lock:
+                    self.queue.appendleft((folder, requeue, False))
             self.tell(len(files) - len(again) - reported)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def _unmade_tail(staging: Path, files: list[Path]) -> list[Path]:
+        """The files at the end of ``files`` with no PDF in ``staging``."""
+        tail: list[Path] = []
+        for src in reversed(files):
+            if (staging / (src.stem + ".pdf")).is_file():
+                break
+            tail.append(src)
+        return tail[::-1]
 
 
 def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | None = None, *,
