@@ -55,9 +55,8 @@ def sao_command(source, form, excerpt, info_file, presets, ngay, so_ban, ghi_chu
     """
     from pathlib import Path
 
-    from ..issue.copies import load_info, make_copy
-
     from ..errors import DrafterError
+    from ..issue.copies import load_info, make_copy
 
     try:
         info = load_info(info_file, list(presets), ngay=ngay, base_dir=Path.cwd())
