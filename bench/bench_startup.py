@@ -1,0 +1,128 @@
+"""Start-up: whole `drafter` commands as a clerk runs them, medians of --runs.
+
+    python bench/bench_startup.py [--runs 10] [--no-hyperfine]
+
+Times, as whole processes (the console script, a fresh interpreter each time):
+
+    python -c pass                       the interpreter alone (the floor)
+    drafter --help
+    drafter render cv.yaml --force       a công văn (samples/000-cong-van-ha-tinh.yaml)
+    drafter check cv.docx                that document checked
+
+with hyperfine (`apt-get install hyperfine`) when it is there, else a loop here;
+two warm-up runs each. Bytecode is written to a private folder
+(PYTHONPYCACHEPREFIX), so the figures are those of an installed drafter even where
+PYTHONDONTWRITEBYTECODE is set; the template cache is warm (a first render fills it).
+Also prints, per command, the modules loaded and the import time Python reports
+(-X importtime, summed over the top-level imports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SAMPLE = REPO / "samples" / "000-cong-van-ha-tinh.yaml"
+TARGETS = {"render": 0.25, "check": 0.15}  # issue 19, point 5 (seconds)
+
+
+def drafter_exe() -> list[str]:
+    found = shutil.which("drafter", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "drafter.cli"]
+
+
+def loop_times(cmd: list[str], runs: int, env: dict, cwd: Path) -> list[float]:
+    for _ in range(2):
+        subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def hyperfine_times(cmd: list[str], runs: int, env: dict, cwd: Path) -> list[float]:
+    import shlex
+
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = Path(f.name)
+    try:
+        subprocess.run(["hyperfine", "-N", "-i", "-w", "2", "-r", str(runs), "--export-json", str(out),
+                        shlex.join(cmd)], cwd=cwd, env=env, capture_output=True, check=True)
+        return json.loads(out.read_text())["results"][0]["times"]
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def import_figures(cmd: list[str], env: dict, cwd: Path) -> tuple[int, float]:
+    """Modules loaded and the summed top-level import time (s) of one run."""
+    script = ("import sys\nfrom drafter.cli.main import main\ntry:\n    main(sys.argv[1:])\n"
+              "except SystemExit:\n    pass\nprint(len(sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", script, *cmd], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+    total = 0
+    modules = 0
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:"):
+            parts = line.split("|")
+            if len(parts) == 3 and parts[2].startswith(" ") and not parts[2].startswith("  "):
+                try:
+                    total += int(parts[1])
+                except ValueError:
+                    pass
+        elif line.strip().isdigit():
+            modules = int(line.strip())
+    return modules, total / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--no-hyperfine", action="store_true")
+    args = ap.parse_args()
+    use_hf = shutil.which("hyperfine") and not args.no_hyperfine
+
+    with tempfile.TemporaryDirectory(prefix="drafter-bench-startup-") as tmp:
+        tmp = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(PYTHONPYCACHEPREFIX=str(tmp / "pyc"), DRAFTER_CACHE_DIR=str(tmp / "cache"),
+                   DRAFTER_USER_DIR=str(tmp / "user"), PYTHONPATH=str(REPO))
+        shutil.copy(SAMPLE, tmp / "cv.yaml")
+        exe = drafter_exe()
+        subprocess.run([*exe, "render", "cv.yaml", "--force"], cwd=tmp, env=env, capture_output=True, check=True)
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "drafter --help": [*exe, "--help"],
+            "render": [*exe, "render", "cv.yaml", "--force"],
+            "check": [*exe, "check", "cv.docx"],
+        }
+        print(f"{'hyperfine' if use_hf else 'subprocess loop'}, {args.runs} runs, load average "
+              + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        for name, cmd in cases.items():
+            times = (hyperfine_times if use_hf else loop_times)(cmd, args.runs, env, tmp)
+            med = statistics.median(times)
+            target = TARGETS.get(name)
+            verdict = "" if target is None else f"  (target < {target:.2f} s: {'met' if med < target else 'NOT met'})"
+            extra = ""
+            if name != "python -c pass":
+                modules, imports = import_figures(cmd[len(exe):], env, tmp)
+                extra = f"; {modules} modules, imports {imports * 1000:.0f} ms"
+            label = name if name.startswith(("python", "drafter")) else f"drafter {' '.join(cmd[len(exe):])}"
+            print(f"{label:<34} median {med * 1000:6.0f} ms (min {min(times) * 1000:.0f}, "
+                  f"max {max(times) * 1000:.0f}){extra}{verdict}")
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+if __name__ == "__main__":
+    main()
