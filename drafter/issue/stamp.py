@@ -380,8 +380,8 @@ def number_document(
         read = read_layout(lay)
         if read.number and not force:
             raise _fail(src, f"Văn bản đã có số ({read.so_line}); drafter không cấp số thứ hai.",
-                        "Nếu đúng là cần cấp lại số mới, thêm --force (số cũ vẫn ở trong sổ; hủy nó bằng "
-                        "drafter huy-so).", key=KEY_SO)
+                        "Nếu đúng là cần cấp lại số mới, thêm --force (số cũ, nếu do sổ này cấp cho tệp này, "
+                        "được đánh dấu hủy trong sổ).", key=KEY_SO)
         kept_date = False
         if ngay is not None:
             issue_date = ngay
