@@ -86,11 +86,22 @@ def _secret(variable: str, prompt: str, what: str, as_json: bool) -> str:
 @click.option("--so-dang-ky", "so_dang_ky", default=None, metavar="ĐƯỜNG_DẪN",
               help="Với --cap-so: sổ đăng ký (như drafter cap-so).")
 @click.option("--mau", default=None, metavar="TÊN", help="Với --cap-so: mẫu dùng chung có khóa so_dang_ky.")
+@click.option("--ban-sao", "ban_sao", default=None, metavar="sao-y|sao-luc|trich-sao",
+              help="Bản sao điện tử: VĂN_BẢN là bản gốc (PDF, hoặc bản giấy quét: PDF, PNG, JPEG màu từ 200 dpi); "
+                   "văn thư ký số của cơ quan sao ở góc trên bên phải trang 1 (hình thức sao, số, cơ quan, "
+                   "thời gian). Xem docs/ban-sao.md.")
+@click.option("--trang", default=None, metavar="1-2", help="Với --ban-sao trich-sao: các trang được trích.")
+@click.option("--so-ban-sao", "so_ban_sao", default=None, metavar="N|05/SY-UBND",
+              help="Với --ban-sao: số bản sao (kèm --viet-tat), hoặc cả số và ký hiệu; hoặc dùng --cap-so.")
+@click.option("--viet-tat", "viet_tat", default=None, metavar="UBND",
+              help="Với --ban-sao: chữ viết tắt tên cơ quan sao, trong ký hiệu «05/SY-UBND».")
+@click.option("--co-quan-sao", "co_quan_sao", default=None, metavar="TÊN",
+              help="Với --ban-sao: tên cơ quan sao hiện trên chữ ký (mặc định: tên trên chứng thư số).")
 @click.option("--force", is_flag=True, help="Ghi đè PDF đã ký đã có.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @handle_errors
 def ky_command(pdf_file, output, p12, pkcs11_lib, token, khoa, anh_chu_ky, anh_dau, co_quan, dinh_kem, tsa,
-               cap_so, docx, so_dang_ky, mau, force, as_json):
+               cap_so, docx, so_dang_ky, mau, ban_sao, trang, so_ban_sao, viet_tat, co_quan_sao, force, as_json):
     """Ký số văn bản PDF theo Nghị định 30/2020/NĐ-CP (chữ ký số PAdES).
 
     Không có --co-quan: chữ ký số của người có thẩm quyền, hiện ảnh chữ ký tay
@@ -111,6 +122,19 @@ def ky_command(pdf_file, output, p12, pkcs11_lib, token, khoa, anh_chu_ky, anh_d
         _refuse("Cần đúng một nguồn khóa: --p12 KHÓA.p12 hoặc --pkcs11 THƯ_VIỆN.so.", None, as_json)
     if (token or khoa) and not pkcs11_lib:
         _refuse("--token và --khoa chỉ dùng với --pkcs11.", None, as_json)
+    if ban_sao:  # the electronic copy: drafter/cli/sign_copy.py
+        if anh_chu_ky or anh_dau or co_quan or dinh_kem or docx:
+            _refuse("Bản sao điện tử (--ban-sao) chỉ có chữ ký số của cơ quan sao, không có ảnh: bỏ --anh-chu-ky, "
+                    "--anh-dau, --co-quan, --dinh-kem, --docx.", None, as_json)
+        from .sign_copy import run_copy
+
+        run_copy(source=pdf_path, form=ban_sao, pages=trang, agency=co_quan_sao, number=so_ban_sao,
+                 issuer_abbr=viet_tat, cap_so=cap_so, so_dang_ky=so_dang_ky, mau=mau, output=output, p12=p12,
+                 pkcs11_lib=pkcs11_lib, token=token, khoa=khoa, tsa=tsa, force=force, as_json=as_json,
+                 refuse=_refuse, secret=_secret)
+        return
+    if trang or so_ban_sao or viet_tat or co_quan_sao:
+        _refuse("--trang, --so-ban-sao, --viet-tat và --co-quan-sao chỉ dùng với --ban-sao.", None, as_json)
     if co_quan and not anh_dau:
         _refuse("Ký số của cơ quan (--co-quan) cần ảnh con dấu: --anh-dau DAU.png.", None, as_json)
     if not co_quan and not anh_chu_ky:
