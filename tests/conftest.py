@@ -24,6 +24,9 @@ def _isolated_cache_dir(tmp_path_factory):
 def _isolated_user_dir(tmp_path_factory, monkeypatch):
     # A user's own presets folder must not leak into tests.
     monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path_factory.mktemp("user")))
+    # Nor the user's outgoing register: a test that numbers without --so-dang-ky
+    # writes to a register of its own.
+    monkeypatch.setenv("DRAFTER_SO_DANG_KY", str(tmp_path_factory.mktemp("register") / "so-dang-ky.sqlite3"))
 
 
 @pytest.fixture
