@@ -75,6 +75,45 @@ def _cell(width: int, span: int, merge: str | None, cell: Cell | None, size_pt: 
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{_paragraph(cell, size_pt, keep_next)}</w:tc>"
 
 
+def _row_xml(row, widths: tuple[int, ...], size: float,
+             covered: dict[int, tuple[int, int]]) -> tuple[str, dict[int, tuple[int, int]]]:
+    """One ``<w:tr>``, and the columns its cells with a rowspan cover below (start →
+    (rows left, span)); ``covered`` (what the rows above still cover) is updated."""
+    ncols = len(widths)
+    cells_xml: list[str] = []
+    opened: dict[int, tuple[int, int]] = {}
+    queue = list(row.cells)
+    keep = row.keep_next
+    col = 0
+    while col < ncols:
+        if col in covered:
+            left, span = covered.pop(col)
+            if left > 1:
+                covered[col] = (left - 1, span)
+            cells_xml.append(_cell(sum(widths[col : col + span]), span, "continue", None, size, keep))
+            col += span
+            continue
+        # A short row is padded with empty cells: Word repairs ragged rows, not all readers do.
+        cell = queue.pop(0) if queue else Cell()
+        span = max(1, min(cell.colspan, ncols - col))
+        merge = "restart" if cell.rowspan > 1 else None
+        cells_xml.append(_cell(sum(widths[col : col + span]), span, merge, cell, size, keep))
+        if cell.rowspan > 1:
+            opened[col] = (cell.rowspan - 1, span)  # covers the rows below, not this one
+        col += span
+    if queue:
+        raise ValueError(f"grid row has more cells than the {ncols} columns of the grid")
+    trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "")
+    return f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>", opened
+
+
+@lru_cache(maxsize=8192)  # a batch's tables repeat their header rows, labels and most figures
+def _free_row_xml(row, widths: tuple[int, ...], size: float) -> tuple[str, tuple]:
+    """:func:`_row_xml` of a row that no cell above covers."""
+    xml, opened = _row_xml(row, widths, size, {})
+    return xml, tuple(opened.items())
+
+
 def table_markup(
     grid: Grid,
     width_twips: int | None = None,
@@ -95,33 +134,15 @@ def table_markup(
     # Columns still covered by a cell with rowspan from a row above: start → (rows left, span).
     covered: dict[int, tuple[int, int]] = {}
     rows_xml: list[str] = []
+    shape = tuple(widths)
     for row in grid.rows:
-        cells_xml: list[str] = []
-        opened: dict[int, tuple[int, int]] = {}
-        queue = list(row.cells)
-        keep = row.keep_next
-        col = 0
-        while col < ncols:
-            if col in covered:
-                left, span = covered.pop(col)
-                if left > 1:
-                    covered[col] = (left - 1, span)
-                cells_xml.append(_cell(sum(widths[col : col + span]), span, "continue", None, size, keep))
-                col += span
-                continue
-            # A short row is padded with empty cells: Word repairs ragged rows, not all readers do.
-            cell = queue.pop(0) if queue else Cell()
-            span = max(1, min(cell.colspan, ncols - col))
-            merge = "restart" if cell.rowspan > 1 else None
-            cells_xml.append(_cell(sum(widths[col : col + span]), span, merge, cell, size, keep))
-            if cell.rowspan > 1:
-                opened[col] = (cell.rowspan - 1, span)  # covers the rows below, not this one
-            col += span
-        if queue:
-            raise ValueError(f"grid row has more cells than the {ncols} columns of the grid")
+        if covered or not isinstance(row.cells, tuple):
+            xml, opened = _row_xml(row, shape, size, covered)
+        else:  # nothing from the rows above: the row's XML is a function of itself (cached)
+            xml, opened_items = _free_row_xml(row, shape, size)
+            opened = dict(opened_items)
         covered.update(opened)
-        trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "")
-        rows_xml.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
+        rows_xml.append(xml)
     grid_xml = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     tbl = (
         f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(style)}/>"
