@@ -9,6 +9,7 @@ checked it, its tables already computed), reads no file and raises nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -100,6 +101,8 @@ class Document:
     # Mẫu 1.3 in a file of its own (ban_hanh_kem_theo): "(Ban hành kèm theo …)" under the
     # trích yếu; no số, date or Nơi nhận of its own.
     issued_with: str | None = None
+    # chi_phu_luc: appendices in a file of their own, nothing of the document printed
+    appendix_only: bool = False
     electronic: bool = False  # render --dien-tu: laid out for digital signing (rules/electronic)
 
 
@@ -194,7 +197,8 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
             number=i + 1,
             label=appendix_rules.format_label(i, len(items)),
             title=" ".join(pl.tieu_de.split()).upper(),
-            reference=(kem_theo.format(draft.ban_hanh_kem_theo, verb="Kèm theo") if draft.ban_hanh_kem_theo
+            reference=(kem_theo.format(draft.chi_phu_luc, verb="Kèm theo") if draft.chi_phu_luc
+                       else kem_theo.format(draft.ban_hanh_kem_theo, verb="Kèm theo") if draft.ban_hanh_kem_theo
                        else reference_line(draft, verb="Kèm theo", today=today, long_date=True,
                                            electronic=electronic)),
             unit_line=f"Đơn vị tính: {unit}" if unit else None,
@@ -211,6 +215,8 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     t = draft.doc_type
     year = draft_year(draft, today)
     apps = appendices(draft, valid.tables, today=today, electronic=electronic)
+    if draft.chi_phu_luc:
+        return _appendix_file(draft, apps, electronic=electronic)
     if valid.quoted:  # the texts with their figures, as validation resolved them
         q = valid.quoted
         draft = draft.model_copy(update={
@@ -298,6 +304,19 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         scope=marks.scope_line(draft.luu_hanh),
         issued_with=kem_theo.format(draft.ban_hanh_kem_theo) if draft.ban_hanh_kem_theo else None,
         electronic=electronic,
+    )
+
+
+def _appendix_file(draft: Draft, apps: tuple[Appendix, ...], *, electronic: bool) -> Document:
+    """Appendices in a file of their own (chi_phu_luc): laid out as inside a document,
+    printed with the appendix-file template (no header, text or signature)."""
+    return Document(
+        doc_type=dataclasses.replace(draft.doc_type, layout=kem_theo.APPENDIX_LAYOUT),
+        header=Header(chu_quan=None, co_quan=(), so_ky_hieu="", date_line="", marks=()),
+        trich_yeu=None, vv=None, kinh_gui=None, authority_line=None, can_cu=(), xet_de_nghi=None,
+        decision_word=None, articles=(), body=(), signing=Signing(noi_nhan=(), authority=(), name=""),
+        appendices=apps, reading=(draft.tuy_chon.doc_so_linh, draft.tuy_chon.doc_so_tu),
+        appendix_only=True, electronic=electronic,
     )
 
 

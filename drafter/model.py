@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from difflib import get_close_matches
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
@@ -151,6 +152,9 @@ class Draft(_Model):
     # A document issued with another in a file of its own (Mẫu 1.3 alone): the parent
     # as its "(Ban hành kèm theo …)" line names it; no số, date or Nơi nhận of its own.
     ban_hanh_kem_theo: Text | None = None
+    # Appendices in a file of their own (rules/kem_theo.APPENDIX_KEY): the document they
+    # are attached to, as their "(Kèm theo …)" line names it; only `phu_luc` is printed.
+    chi_phu_luc: Text | None = None
     van_ban_kem_theo: list[VanBanKemTheo] | None = None
     phu_luc: list[PhuLuc] | None = None
     tuy_chon: TuyChon = Field(default_factory=TuyChon)
@@ -221,6 +225,20 @@ class Draft(_Model):
     @property
     def doc_type(self) -> doctypes.DocType:
         return doctypes.get(self.loai)
+
+
+class _AppendixOnlyDraft(Draft):
+    """A draft with `chi_phu_luc`: appendices alone, without the header, text and
+    signature of a document (no quốc hiệu, no signer), so those keys are not needed."""
+
+    co_quan: CoQuan | None = None  # type: ignore[assignment]
+    trich_yeu: Text | None = None  # type: ignore[assignment]
+    ky: Ky | None = None  # type: ignore[assignment]
+
+
+def appendix_only(data: Any) -> bool:
+    """Does the draft's mapping name the document its appendices are attached to?"""
+    return isinstance(data, Mapping) and isinstance(data.get("chi_phu_luc"), str) and bool(data["chi_phu_luc"].strip())
 
 
 def _whole_number(what: str, example: str, v: float) -> str:
@@ -377,6 +395,7 @@ def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
     """The typed draft, or None and every problem the model finds, each at its key.
     (The rules' checks run on top of this, in drafter.validation.)"""
     try:
-        return Draft.model_validate(loaded.data), []
+        cls = _AppendixOnlyDraft if appendix_only(loaded.data) else Draft
+        return cls.model_validate(loaded.data), []
     except ValidationError as exc:
         return None, _problems(exc, loaded)

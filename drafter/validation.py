@@ -73,6 +73,8 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     if isinstance(data.get("ban_hanh_kem_theo"), str) and data["ban_hanh_kem_theo"].strip():
         t = _doc_type(data)
         problems += at.all(kem_theo.validate(data["ban_hanh_kem_theo"], layout=t.layout if t else "van-ban"))
+    if model.appendix_only(data):  # appendices in a file of their own
+        problems += at.all(kem_theo.validate_appendix_only(data["chi_phu_luc"], data))
     for path, ky in parts.signers():
         problems += at.all(_once(signature.validate, **ky.model_dump(include=_SIGNER_KEYS)), path)
     tables, table_problems, failed = _tables(loaded, parts)
@@ -327,7 +329,7 @@ def _complete(at: _Placer, data: Mapping, found: list[Problem]) -> list[Problem]
     """The parts the type needs that the draft lacks (rules/completeness), but for a
     key already reported (the model's missing key, the signer rule's missing name)."""
     t = _doc_type(data)
-    if t is None:
+    if t is None or model.appendix_only(data):  # an appendix file needs only its appendices
         return []
     keys = {p.key for p in found if p.severity == ERROR and p.key}
 
@@ -408,7 +410,7 @@ def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
         out += at.all(_once(plausible.signer_name, ky.ho_ten), path)
     if isinstance(data.get("trich_yeu"), str):
         out += at.all(plausible.trich_yeu(data["trich_yeu"]))
-    if parts.draft is not None:  # a place or a unit of the name too wide for its column (rules/fit)
+    if parts.draft is not None and parts.draft.co_quan is not None:  # a place or a unit too wide (rules/fit)
         out += at.all(_once(fit.validate, parts.draft.co_quan.dia_danh, tuple(parts.draft.co_quan.lines)))
     kinh_gui = data.get("kinh_gui")
     if isinstance(kinh_gui, (str, list)):
@@ -475,7 +477,7 @@ def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list
     if parts.draft is not None:  # a unit written twice after "Lưu:"
         d = parts.draft
         out += at.all(recipients.validate_luu(d.luu, unit=d.don_vi_soan.upper() if d.don_vi_soan else None))
-    if parts.phu_luc is not None:
+    if parts.phu_luc is not None and not model.appendix_only(parts.data):  # the text mentions them
         data = parts.data
         key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
         out += at.all(appendices.validate(" ".join(t for _, t in texts), len(parts.phu_luc)),

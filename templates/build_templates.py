@@ -528,6 +528,7 @@ TEMPLATES = {
     "cong-van.docx": ("Công văn (Mẫu 1.5)", cong_van_body),
     "van-ban.docx": ("Văn bản có tên loại (Mẫu 1.4)", van_ban_body),
     "quyet-dinh.docx": ("Quyết định (Mẫu 1.1-1.3)", quyet_dinh_body),
+    "phu-luc.docx": ("Phụ lục trong tệp riêng", appendix_block),  # chi_phu_luc: the appendices alone
 }
 
 

@@ -5,6 +5,7 @@ replace rule (nothing replaced without --force)."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.output_problems import check_outputs
 from drafter.package.atomic import atomic_write_bytes
 from drafter.package.errors import PackageError
+
+from drafter.rules import doctypes, kem_theo
 
 from . import extract as X
 from . import write as Wr
@@ -110,13 +113,30 @@ def _refuse_kind(lay, label: str) -> None:
             "nên drafter không nhập.", Position(label), key="van-ban-dang",
             hint="Soạn văn bản của Đảng theo mẫu của cơ quan đảng; 'drafter check' vẫn kiểm tra được "
                  "phông, cỡ chữ, lề của tệp này."))
-    if lay.kind == "appendix":
+    if lay.kind == "appendix" and not lay.kem_theo:
         raise DrafterError(Problem(
             "Tệp này chỉ có phụ lục (dòng «Phụ lục», tên, dòng «(Kèm theo …)» và bảng), không có phần đầu, "
             "nội dung và chữ ký của văn bản: bản thảo của drafter là cả văn bản cùng các phụ lục của nó, "
             "nên không nhập riêng một phụ lục được.", Position(label), key="chi-co-phu-luc",
             hint="Nhập tệp của văn bản chính có phụ lục này (phụ lục đặt ở cuối tệp, sau dấu ngắt trang): "
                  "mỗi bảng thành một tệp CSV cạnh bản thảo, khóa phu_luc trỏ tới nó."))
+
+
+def _appendix_file(lay, result, label: str) -> dict:
+    """A file of appendices alone: the document they are attached to, from their
+    "(Kèm theo …)" line (its type the draft's loai), and each table as a CSV."""
+    parent = kem_theo.bare(lay.kem_theo[0].text)
+    if result is None or not result.phu_luc:
+        raise DrafterError(Problem(
+            "Tệp này chỉ có phụ lục nhưng drafter không đọc được bảng nào của nó: không có gì để nhập.",
+            Position(label), key="chi-co-phu-luc",
+            hint="Mỗi phụ lục cần một bảng Word (Chèn → Bảng), dưới dòng «Phụ lục», tên và dòng «(Kèm theo …)»."))
+    name = (kem_theo.parent_type_name(parent) or "").lower()
+    t = next((t for t in doctypes.TYPES if t.name.lower() == name), None)
+    if t is None:
+        m = re.search(r"số\s+\d+(?:/\d{4})?/([^-\s]+)-", parent)
+        t = (doctypes.by_abbr(m.group(1)) if m else None) or doctypes.get("cong-van")
+    return {"loai": t.slug, "chi_phu_luc": parent, "phu_luc": result.phu_luc}
 
 
 def import_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
@@ -133,7 +153,10 @@ def import_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None
     if tables is not None:
         result = tables.extract(view, lay, out.parent, out.stem, force=force)
     consumed = set(result.consumed) if result is not None else set()
-    ex = X.extract(view, lay, consumed=consumed)
+    if lay.kind == "appendix":  # appendices in a file of their own: chi_phu_luc
+        ex = X.Extracted(_appendix_file(lay, result, display_path(path)))
+    else:
+        ex = X.extract(view, lay, consumed=consumed)
     data = ex.data
     if result is not None and result.phu_luc:
         data["phu_luc"] = result.phu_luc
@@ -142,10 +165,10 @@ def import_file(path: str | os.PathLike[str], out: str | os.PathLike[str] | None
         # without the tables module, paragraphs after the main document's signature are
         # an appendix this version cannot import: said, not put in the body
         pass
-    if "trich_yeu" not in data:
+    if "trich_yeu" not in data and "chi_phu_luc" not in data:
         notes.append("Không tìm thấy trích yếu: đã để trống khóa trich_yeu, hãy gõ vào bản thảo.")
         data["trich_yeu"] = ""
-    if "ky" not in data:
+    if "ky" not in data and "chi_phu_luc" not in data:
         notes.append("Không tìm thấy người ký: hãy gõ khóa ky vào bản thảo.")
     preset_path = None
     preset_body = None

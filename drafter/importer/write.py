@@ -92,18 +92,21 @@ _COMMENTS = {
     "luu_hanh": "# Chỉ dẫn phạm vi lưu hành (ô 11): drafter in chữ hoa, đậm, dưới phần chữ ký.",
     "ban_hanh_kem_theo": "# Văn bản này ban hành kèm theo văn bản dưới đây (Mẫu 1.3, tệp riêng): không có số, ngày, "
                          "Nơi nhận riêng; drafter in dòng '(Ban hành kèm theo …)'.",
+    "chi_phu_luc": "# Tệp chỉ có phụ lục: văn bản có các phụ lục này, như dòng '(Kèm theo …)' ghi; drafter không in "
+                   "phần đầu, nội dung, chữ ký (loai là loại của văn bản đó).",
     "phu_luc": "# Phụ lục: mỗi bảng là một tệp CSV cạnh bản thảo; tổng cộng do drafter tính lại.",
 }
 
 _ORDER = ("loai", "dung", "co_quan", "so", "don_vi_soan", "so_ky_hieu", "ngay", "nam", "do_khan", "do_mat",
-          "luu_hanh", "trich_yeu", "ban_hanh_kem_theo", "kinh_gui", "tham_quyen", "can_cu", "xet_de_nghi", "noi_dung", "dieu",
+          "luu_hanh", "trich_yeu", "ban_hanh_kem_theo", "chi_phu_luc", "kinh_gui", "tham_quyen", "can_cu", "xet_de_nghi", "noi_dung", "dieu",
           "noi_nhan", "luu", "ky", "van_ban_kem_theo", "phu_luc")
 
 
 def draft_text(data: dict, *, source: str) -> str:
     t = doctypes.get(data["loai"])
     lines = [
-        f"# Bản thảo {t.name.lower()} nhập từ {source} (drafter import) — đọc lại, sửa nếu cần, "
+        f"# Bản thảo {'các phụ lục của ' if data.get('chi_phu_luc') else ''}{t.name.lower()} nhập từ {source} "
+        "(drafter import) — đọc lại, sửa nếu cần, "
         "rồi chạy: drafter render <tên tệp>.yaml",
         "# Mỗi dòng 'khóa: giá trị'. Thụt lề bằng dấu cách. Dòng bắt đầu bằng '#' là ghi chú.",
         "",

@@ -121,7 +121,9 @@ def _attached_breaks(count: int, sections: Sections | None) -> list[Markup]:
     return [sections.break_before(previous_landscape=False, previous_is_main=i == 0) for i in range(count)]
 
 
-def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_main: bool = True) -> list[dict[str, Any]]:
+def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_main: bool = True,
+                alone: bool = False) -> list[dict[str, Any]]:
+    """``alone``: an appendix file (chi_phu_luc), whose first appendix opens the file."""
     out = []
     if apps:
         from .table_xml import table_markup  # the tables package loads only for appendices
@@ -133,8 +135,8 @@ def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_
             "number": a.number,
             "mark_start": mark_start,
             "mark_end": mark_end,
-            "section_break": sections.break_before(previous_landscape=previous_landscape,
-                                                   previous_is_main=previous_main) if sections else "",
+            "section_break": "" if alone and a is apps[0] else sections.break_before(
+                previous_landscape=previous_landscape, previous_is_main=previous_main) if sections else "",
             "label": a.label,
             "title": a.title,
             "reference": a.reference,
@@ -170,7 +172,8 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
             "signing": _signing(doc.signing),
             "attached": [_attached(a, header, br) for a, br in
                          zip(doc.attached, _attached_breaks(len(doc.attached), sections))],
-            "appendices": _appendices(doc.appendices, sections, after_main=not doc.attached),
+            "appendices": _appendices(doc.appendices, sections, after_main=not doc.attached,
+                                      alone=doc.appendix_only),
             "scope": _scope(doc.scope),
             "issued_with": doc.issued_with,
         }
