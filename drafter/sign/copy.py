@@ -255,7 +255,7 @@ def _dpi(value) -> int:
 
 def _refuse_scan(shown: str, problems: list[str]) -> SignProblem:
     return SignProblem(
-        f"{shown} là bản quét không đủ để làm bản sao điện tử: " + "; ".join(problems) + ".",
+        f"{shown} là bản quét chưa đạt yêu cầu của bản sao điện tử: " + "; ".join(problems) + ".",
         hint=f"Nghị định 30/2020/NĐ-CP: bản sao điện tử từ bản giấy phải quét màu, độ phân giải tối thiểu "
              f"{MIN_DPI} dpi, tỷ lệ 100 %. Quét lại ở chế độ màu, {MIN_DPI}–300 dpi.")
 
@@ -360,17 +360,49 @@ def _run(cmd: list[str], what: str) -> bytes:
     return out.stdout
 
 
-def _pages_only(pdf: Path, pages: list[int], work: Path) -> bytes:
-    """A new PDF of the pages named (poppler's pdfseparate and pdfunite)."""
-    sep, unite = _poppler("pdfseparate"), _poppler("pdfunite")
-    parts = []
-    for n in pages:
-        part = work / f"trang-{n}.pdf"
-        _run([sep, "-f", str(n), "-l", str(n), str(pdf), str(part)], f"Tách trang {n}")
-        parts.append(str(part))
-    target = work / "trich.pdf"
-    _run([unite, *parts, str(target)], "Ghép các trang trích sao")
-    return target.read_bytes()
+# Page keys a page may inherit from its parents in the page tree (ISO 32000-1, 7.7.3.4).
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+# Page keys a trích sao leaves out: the tree, the annotations (the original's signature
+# widgets and form fields would point at bytes that are no longer there), the
+# structure tree's back-references.
+DROPPED = ("/Parent", "/Annots", "/StructParents", "/B", "/Tabs")
+
+
+def _pages_only(data: bytes, pages: list[int]) -> bytes:
+    """A new PDF of the pages named, holding only what those pages draw (nothing of
+    the pages left out; no form, no signature, no outline of the original)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import PdfFileWriter, _ObjectImporter
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        fresh = []
+        for n in pages:
+            page = reader.find_page_for_modification(n - 1)[0].get_object()
+            own = generic.DictionaryObject()
+            for k in page:
+                if k not in DROPPED:
+                    own[generic.NameObject(k)] = page.raw_get(k)
+            node = page
+            while "/Parent" in node and any(k not in own for k in INHERITED):
+                node = node["/Parent"]
+                for k in INHERITED:
+                    if k not in own and k in node:
+                        own[generic.NameObject(k)] = node.raw_get(k)
+            fresh.append(own)
+        writer = PdfFileWriter(stream_xrefs=False)
+        # one import for all the pages: the fonts and images they share are copied once
+        imported = _ObjectImporter(source=reader, target=writer, reference_map={}, obj_stream=None) \
+            .import_object(generic.ArrayObject(fresh))
+        for page in imported:
+            writer.insert_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+    except Exception:  # noqa: BLE001 - pyHanko raises many kinds on a malformed PDF
+        raise SignProblem("Không tách được các trang trích sao (PDF hỏng hoặc có cấu trúc lạ).",
+                          hint="Tạo lại PDF của bản gốc (drafter pdf) rồi trích sao.") from None
+    return out.getvalue()
 
 
 def prepare(path: Path, form_slug: str, pages_spec: str | None) -> Source:
@@ -403,9 +435,7 @@ def prepare(path: Path, form_slug: str, pages_spec: str | None) -> Source:
     kind = "ban-giay" if scanned else "dien-tu"
     number = P.so_ky_hieu(pages[0]) if pages else None
     if pages_spec:
-        with tempfile.TemporaryDirectory(prefix="drafter-trich-") as work:
-            data = _pages_only(path, kept, Path(work))
-        return Source(path, kind, data, kept, count, number, min_dpi=lowest)
+        return Source(path, kind, _pages_only(data, kept), kept, count, number, min_dpi=lowest)
     return Source(path, kind, data, kept, count, number, min_dpi=lowest, incremental=True)
 
 
