@@ -385,3 +385,10 @@ def test_write_failure_takes_no_number(tmp_path, pki, env):
     assert "Số: 01/SY-UBND" in r.output
     with Register.open(reg) as book:
         assert book.last_number(series="sao", year=YEAR) == 1
+
+
+def test_module_examples():
+    import doctest
+
+    result = doctest.testmod(C, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 15 and result.failed == 0

@@ -110,7 +110,8 @@ def ky_command(pdf_file, output, p12, pkcs11_lib, token, khoa, anh_chu_ky, anh_d
     1/3 ảnh chữ ký bên trái, kèm tên cơ quan và thời gian ký (Times New Roman 10).
     Vị trí được tìm từ chính văn bản, không phải nhập. Chữ ký sau không làm mất hiệu
     lực chữ ký trước. Khóa: tệp .p12 (--p12) hoặc USB token (--pkcs11).
-    Xem docs/ky-so.md; kiểm tra lại bằng drafter xac-minh.
+    Có --ban-sao: bản sao điện tử (docs/ban-sao.md), chữ ký số của cơ quan sao ở góc
+    trên bên phải trang 1. Xem docs/ky-so.md; kiểm tra lại bằng drafter xac-minh.
     """
     from ..package.atomic import atomic_write_bytes
     from ..sign import appearance as A
