@@ -6,8 +6,12 @@ the circulation note (issue 18, what kept it open).
   `drafter render` lays out as Mẫu 1.3: the same texts, no number or date row, the
   "(Ban hành kèm theo …)" line under the trích yếu, no Nơi nhận; `drafter check` finds
   no error in it.
-- A Party document and a file holding an appendix alone are refused with the reason,
-  in Vietnamese, and nothing is written.
+- A Party document is refused with the reason, in Vietnamese, and nothing is written.
+- A file holding appendices alone (pl-hung-yen: the seed 004 quyết định's appendix in a
+  file of its own) becomes a draft with `chi_phu_luc` and the table as a CSV; `drafter
+  render` lays it out as the quyết định's own appendix (same texts, no quốc hiệu, no
+  signature), `drafter check` finds no error in it, the APPX-STYLE departure imports
+  clean too, and its `render --dien-tu` PDF is what `drafter ky --co-quan --dinh-kem` signs.
 - «LƯU HÀNH NỘI BỘ» and the other circulation notes (ô 11) are the key `luu_hanh`:
   imported, rendered after the signature block (capitals, bold, 13 pt, at the left, no
   «./.» after it), known to the checker.
@@ -115,9 +119,8 @@ def test_mau_1_3_alone_renders_the_same_texts(alone, name):
     assert texts[-len(spec.sig.authority) - 1:] == spec.sig.authority + [spec.sig.name]
 
 
-def test_party_document_and_appendix_alone_are_refused(tmp_path):
-    for name, key, words in (("dang-hung-yen", "van-ban-dang", "Hướng dẫn 36-HD/VPTW"),
-                             ("pl-hung-yen", "chi-co-phu-luc", "chỉ có phụ lục")):
+def test_party_document_is_refused(tmp_path):
+    for name, key, words in (("dang-hung-yen", "van-ban-dang", "Hướng dẫn 36-HD/VPTW"),):
         src = tmp_path / f"{name}.docx"
         src.write_bytes(B.render(B.spec(name)))
         r = run("import", str(src), "-o", str(tmp_path / f"{name}.yaml"))
@@ -233,3 +236,156 @@ def test_an_appendix_of_a_mau_1_3_document_alone_cites_its_parent(alone, tmp_pat
     texts = [norm("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in body.iter(qn("w:p"))]
     assert f"(Kèm theo {data['ban_hanh_kem_theo']})" in texts
     assert f"(Ban hành kèm theo {data['ban_hanh_kem_theo']})" in texts
+
+
+# ------------------------------------------------------------------ appendices in a file of their own
+
+
+def texts_of(path) -> list[str]:
+    """Every non-empty paragraph's text in document order, those inside content controls
+    and table cells included (each merged cell once)."""
+    from docx.oxml.ns import qn
+
+    body = Document(str(path)).element.body
+    out = [norm("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in body.iter(qn("w:p"))]
+    return [t for t in out if t]
+
+
+@pytest.fixture(scope="module")
+def appendix_file(tmp_path_factory):
+    """pl-hung-yen imported and rendered; qd-hung-yen (the same appendix inside its
+    quyết định) imported and rendered beside it."""
+    folder = tmp_path_factory.mktemp("pl")
+    out = {}
+    for name in ("pl-hung-yen", "qd-hung-yen"):
+        src = folder / f"{name}-source.docx"
+        src.write_bytes(B.render(B.spec(name)))
+        r = run("import", str(src), "-o", str(folder / f"{name}.yaml"), "--json")
+        assert r.exit_code == 0, (name, r.output)
+        report = json.loads(r.output)
+        r = run("render", str(folder / f"{name}.yaml"))
+        assert r.exit_code == 0 and ("cảnh báo" not in r.output or name == "qd-hung-yen"), (name, r.output)
+        out[name] = (src, load(folder / f"{name}.yaml"), report, folder / f"{name}.docx")
+    return folder, out
+
+
+def test_appendix_file_imports_as_chi_phu_luc_with_its_csv(appendix_file):
+    folder, got = appendix_file
+    spec = B.spec("pl-hung-yen")
+    _, data, report, _ = got["pl-hung-yen"]
+    assert list(data) == ["loai", "chi_phu_luc", "phu_luc"]
+    assert data["loai"] == "quyet-dinh"
+    assert data["chi_phu_luc"] == kem_theo.bare(spec.appendix_head[2])
+    (pl,) = data["phu_luc"]
+    assert pl["tieu_de"] == spec.appendix_head[1] and pl["don_vi_tinh"] == "triệu đồng"
+    csv = folder / pl["bang"]["tep"]
+    assert report["bang"] == [str(csv)] and csv.is_file() and report["loi_bang"] == []
+    assert "Mô hình trình diễn kỹ thuật" in csv.read_text(encoding="utf-8")
+    assert report["doan_de_trong_noi_dung"] == [] and report["ghi_chu"] == []
+    text = (folder / "pl-hung-yen.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Bản thảo các phụ lục của quyết định") and "# Tệp chỉ có phụ lục" in text
+
+
+def test_appendix_file_renders_the_same_texts_as_the_appendix_inside_its_document(appendix_file):
+    _, got = appendix_file
+    src, _, _, rendered = got["pl-hung-yen"]
+    texts = texts_of(rendered)
+    # drafter's own table heads each group with its chi_tieu (Kinh phí): the rest is the source's
+    assert [t for t in texts if t != "Kinh phí"] == texts_of(src)
+    # the same texts as the quyết định's appendix drafter renders, from its «Phụ lục» on, but
+    # the (Kèm theo …) line: as typed here, made from the quyết định's own number and issuer there
+    inside = texts_of(got["qd-hung-yen"][3])
+    inside = inside[len(inside) - 1 - inside[::-1].index("Phụ lục"):]
+    assert texts[:2] + texts[3:] == inside[:2] + inside[3:]
+    assert inside[2] == texts[2].replace("UBND tỉnh", "Ủy ban nhân dân tỉnh")
+    assert not any(t.startswith(("CỘNG HÒA", "Số:", "Nơi nhận")) for t in texts)
+    assert [f"{f.rule_id}: {f.message}" for f in check_file(rendered).findings if f.is_error] == []
+    doc = Document(str(rendered))
+    from docx.oxml.ns import qn
+
+    assert len(doc.sections) == 1  # the appendix opens the file: no empty page before it
+    assert len(list(doc.element.body.iter(qn("w:tbl")))) == 1  # no header or signature table
+    reference = next(p for p in paragraphs_all(doc) if p.text.startswith("(Kèm theo"))
+    assert reference.style.style_id == "DrKemTheo" and reference.style.font.italic  # the appendices' own style
+
+
+def paragraphs_all(doc):
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    return [Paragraph(p, doc) for p in doc.element.body.iter(qn("w:p"))]
+
+
+def test_appendix_departure_imports_clean(tmp_path):
+    from tests.corpus import departures as D
+    from tests.corpus import imports as I
+
+    dep = D.DEPARTURES["appx-style"]
+    assert dep.rule == "APPX-STYLE" and dep.base == "pl-hung-yen"
+    src = tmp_path / "appx-style-source.docx"
+    src.write_bytes(dep.build(B.render(B.spec(dep.base))))
+    assert any(f.is_error for f in check_file(src).findings)  # the departure is there
+    got = I.import_one(src, tmp_path, "appx-style", "appendix")
+    assert got.refused is None and got.rendered and got.errors == [], got
+    assert "chi_phu_luc" in got.fields
+
+
+def test_appendix_file_draft_rules(tmp_path):
+    draft = tmp_path / "pl.yaml"
+    draft.write_text("loai: quyet-dinh\nchi_phu_luc: theo đề nghị của Sở\nnoi_dung: Kính gửi các sở.\n",
+                     encoding="utf-8")
+    r = run("render", str(draft))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    for words in ("chi_phu_luc ghi văn bản có các phụ lục này", "cần ít nhất một phụ lục",
+                  "không in khóa noi_dung"):
+        assert words in r.output, r.output
+    assert "Thiếu khóa bắt buộc" not in r.output  # co_quan, trich_yeu, ky are not needed
+    assert not (tmp_path / "pl.docx").exists()
+    # without chi_phu_luc, a draft still needs them (a key absent leaves no trace)
+    draft.write_text("loai: quyet-dinh\nphu_luc: [{tieu_de: A}]\n", encoding="utf-8")
+    r = run("render", str(draft))
+    assert r.exit_code == 1 and "Thiếu khóa bắt buộc 'co_quan'" in r.output and "'ky'" in r.output
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_appendix_file_electronic_pdf_is_signed_as_attachment(appendix_file):
+    """render --dien-tu of the appendix file makes the PDF `ky --co-quan --dinh-kem` signs."""
+    import shutil
+    from pathlib import Path
+
+    import sign_ca
+
+    from drafter import pdf
+
+    if not pdf.find_soffice():
+        pytest.skip("LibreOffice is not installed")
+    folder, _ = appendix_file
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copy(repo / "samples" / "000-cong-van-ha-tinh.yaml", folder / "cv.yaml")
+    # what `drafter render --dien-tu` does (render_file, then the PDF/A beside it), for the
+    # main document and the appendix file in one LibreOffice run
+    from drafter import api
+
+    docs = [api.render_file(folder / f"{name}.yaml", folder / f"{name}-dt.docx", force=True, electronic=True).output
+            for name in ("cv", "pl-hung-yen")]
+    made = pdf.pdfs_beside(docs, force=True, pdfa=True)
+    assert made.errors == [] and len(made.written) == 2
+    pki = sign_ca.make_test_pki(folder / "pki")
+    sign_ca.signature_png(folder / "ck.png")
+    sign_ca.seal_png(folder / "dau.png")
+    env = {"DRAFTER_MAT_KHAU": pki.password}
+    r = CliRunner().invoke(main, ["ky", str(folder / "cv-dt.pdf"), "-o", str(folder / "cv-1.pdf"), "--p12",
+                                  str(pki.person_p12), "--anh-chu-ky", str(folder / "ck.png")], env=env)
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["ky", str(folder / "cv-1.pdf"), "-o", str(folder / "cv-2.pdf"), "--p12",
+                                  str(pki.agency_p12), "--co-quan", "--anh-dau", str(folder / "dau.png"),
+                                  "--dinh-kem", str(folder / "pl-hung-yen-dt.pdf"), "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    signed = json.loads(r.output)["signed"]
+    attachment = next(s for s in signed if s["role"] == "dinh-kem")
+    assert attachment["page"] == 1 and attachment["text"][1] == "Kèm theo văn bản số 8287/UBND-KT1"
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(folder / "pl-hung-yen-dt-da-ky.pdf", "rb") as fh:
+        assert len(PdfFileReader(fh, strict=False).embedded_signatures) == 1

@@ -60,6 +60,8 @@ def import_one(src: Path, folder: Path, name: str, kind: str) -> Imported:
         res.refused = out["problems"][0].get("key") or "?"
         return res
     res.loai, res.fields = out["loai"], out["cac_khoa"]
+    if "chi_phu_luc" in res.fields:  # appendices alone: the type is the document they are attached to's
+        res.loai += " (chi_phu_luc)"
     res.left = [(x["doan"], x["chu"]) for x in out["doan_de_trong_noi_dung"]]
     docx = folder / f"{name}.docx"
     r = _cli("render", str(draft), "-o", str(docx), "--force")
