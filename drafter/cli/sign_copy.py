@@ -54,6 +54,7 @@ def run_copy(*, source, form, pages, agency, number, issuer_abbr, cap_so, so_dan
         refuse(f"Đã có tệp {shown(out_path)}.", "Thêm --force để ghi đè, hoặc chọn tên khác bằng -o.", as_json)
 
     entry = None
+    numbered: dict[str, str] = {}
     try:
         prepared = C.prepare(source, form, pages)
         so_text = C.so_line(number, form, issuer_abbr) if number else None
@@ -61,6 +62,7 @@ def run_copy(*, source, form, pages, agency, number, issuer_abbr, cap_so, so_dan
         def sign_and_write(key, so: str):
             content, signed = C.sign_copy(prepared, key, form_slug=form, agency=agency, so=so, tsa_url=tsa)
             signed.path = out_path
+            numbered["so"] = so.removeprefix("Số:").strip()
             atomic_write_bytes(out_path, content, force=force)
             return signed
 
@@ -102,7 +104,7 @@ def run_copy(*, source, form, pages, agency, number, issuer_abbr, cap_so, so_dan
         if prepared.kind == "ban-giay" else "văn bản điện tử"
     if as_json:
         click.echo(json.dumps({"ok": True, "ban_sao": {
-            "hinh_thuc": form, "so_ky_hieu": signed.text[0].split("Số: ", 1)[1], "ban_goc": str(source),
+            "hinh_thuc": form, "so_ky_hieu": numbered["so"], "ban_goc": str(source),
             "loai_ban_goc": prepared.kind, "trang": prepared.pages, "dpi": prepared.min_dpi,
             "giu_chu_ky_ban_goc": prepared.incremental,
             "entry": entry.to_json() if entry is not None else None}, "signed": [signed.as_dict()]},

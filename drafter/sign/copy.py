@@ -311,7 +311,12 @@ def image_pdf(path: Path) -> tuple[bytes, int]:
     if passthrough:
         stream, colour, filt = raw, "/DeviceRGB", "/DCTDecode"
     else:
-        rgb = img.convert("RGB")
+        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:  # what is transparent is paper: white
+            rgba = img.convert("RGBA")
+            rgb = Image.new("RGB", rgba.size, "white")
+            rgb.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            rgb = img.convert("RGB")
         stream, colour, filt = zlib.compress(rgb.tobytes(), 6), "/DeviceRGB", "/FlateDecode"
     return _one_image_pdf(stream, w, h, colour, filt, page_w, page_h), min(dx, dy)
 
