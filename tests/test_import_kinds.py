@@ -389,3 +389,33 @@ def test_appendix_file_electronic_pdf_is_signed_as_attachment(appendix_file):
 
     with open(folder / "pl-hung-yen-dt-da-ky.pdf", "rb") as fh:
         assert len(PdfFileReader(fh, strict=False).embedded_signatures) == 1
+
+
+def test_appendix_file_template_is_proven_and_leaves_the_others_alone():
+    """templates/phu-luc.docx is proven well-formed once, like the shipped three."""
+    from drafter import resources
+    from drafter.render import engine
+
+    assert engine.CompiledTemplate(resources.templates_dir() / f"{kem_theo.APPENDIX_LAYOUT}.docx").proven
+
+
+def test_wide_appendix_file_opens_landscape_and_checks_clean(tmp_path):
+    """A wide table's appendix file starts on a landscape page: the checker accepts it
+    (its first page is the appendix's, not a document's); the next appendix is portrait."""
+    draft = tmp_path / "rong.yaml"
+    groups = [f"Năm {y}" for y in range(2021, 2026)]
+    figures = ", ".join(f"nam_{y}: [{y - 2015}, 1]" for y in range(2021, 2026))
+    draft.write_text(
+        "loai: ke-hoach\nchi_phu_luc: Kế hoạch số 12/KH-UBND ngày 05/3/2024 của UBND tỉnh Hà Tĩnh\nphu_luc:\n"
+        "  - tieu_de: Kinh phí theo năm\n    don_vi_tinh: triệu đồng\n    bang:\n"
+        f"      nhom: [{', '.join(groups)}]\n"
+        "      chi_tieu: [{ma: kinh_phi, ten: Kinh phí, cong: true}, {ten: Số lớp}]\n"
+        f"      dong:\n        - {{noi_dung: Đào tạo nghề, dvt: Lớp, so_lieu: {{{figures}}}}}\n"
+        "  - tieu_de: Danh sách\n    bang:\n      dong:\n        - {noi_dung: Một, so_lieu: [1, 5]}\n",
+        encoding="utf-8")
+    r = run("render", str(draft))
+    assert r.exit_code == 0, r.output
+    doc = Document(str(tmp_path / "rong.docx"))
+    assert [s.orientation for s in doc.sections] == [1, 0]  # WD_ORIENT.LANDSCAPE, then PORTRAIT
+    assert [t for t in texts_of(tmp_path / "rong.docx") if t.startswith("Phụ lục")] == ["Phụ lục I", "Phụ lục II"]
+    assert [f"{f.rule_id}: {f.message}" for f in check_file(tmp_path / "rong.docx").findings] == []

@@ -196,7 +196,8 @@ def page_size(lay: Layout) -> Iterator[Finding]:
             yield _at("PAGE-SIZE", Location("section", sec.index),
                       f"Khổ giấy {_pt(round(sec.page_w_mm))} × {_pt(round(sec.page_h_mm))} mm; "
                       f"văn bản hành chính dùng khổ A4 ({G.PAPER_MM[0]} × {G.PAPER_MM[1]} mm).")
-        elif sec.index == 0 and sec.orientation == "landscape":
+        elif sec.index == 0 and sec.orientation == "landscape" and lay.kind != document_kind.APPENDIX:
+            # (an appendix in a file of its own opens it: landscape when its table is wide)
             yield _at("PAGE-SIZE", Location("section", sec.index),
                       "Trang đầu văn bản đặt khổ ngang; chỉ phụ lục có bảng rộng mới được đặt "
                       "ngang, phần chính đặt khổ dọc.", WARNING)
