@@ -14,7 +14,9 @@ two warm-up runs each. Bytecode is written to a private folder
 (PYTHONPYCACHEPREFIX), so the figures are those of an installed drafter even where
 PYTHONDONTWRITEBYTECODE is set; the template cache is warm (a first render fills it).
 Also prints, per command, the modules loaded and the import time Python reports
-(-X importtime, summed over the top-level imports).
+(-X importtime, summed over the top-level imports) and, with hyperfine, the CPU time
+(user + system): on a shared machine the wall time waits for other work, the CPU
+time much less.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SAMPLE = REPO / "samples" / "000-cong-van-ha-tinh.yaml"
 TARGETS = {"render": 0.25, "check": 0.15}  # issue 19, point 5 (seconds)
+CPU: dict[str, float] = {}  # hyperfine's mean user + system seconds: less shaken by a busy machine
 
 
 def drafter_exe() -> list[str]:
@@ -60,7 +63,9 @@ def hyperfine_times(cmd: list[str], runs: int, env: dict, cwd: Path) -> list[flo
     try:
         subprocess.run(["hyperfine", "-N", "-i", "-w", "2", "-r", str(runs), "--export-json", str(out),
                         shlex.join(cmd)], cwd=cwd, env=env, capture_output=True, check=True)
-        return json.loads(out.read_text())["results"][0]["times"]
+        res = json.loads(out.read_text())["results"][0]
+        CPU[shlex.join(cmd)] = res["user"] + res["system"]
+        return res["times"]
     finally:
         out.unlink(missing_ok=True)
 
@@ -118,6 +123,10 @@ def main() -> None:
             if name != "python -c pass":
                 modules, imports = import_figures(cmd[len(exe):], env, tmp)
                 extra = f"; {modules} modules, imports {imports * 1000:.0f} ms"
+            import shlex
+
+            if shlex.join(cmd) in CPU:
+                extra += f"; CPU {CPU[shlex.join(cmd)] * 1000:.0f} ms"
             label = name if name.startswith(("python", "drafter")) else f"drafter {' '.join(cmd[len(exe):])}"
             print(f"{label:<34} median {med * 1000:6.0f} ms (min {min(times) * 1000:.0f}, "
                   f"max {max(times) * 1000:.0f}){extra}{verdict}")
