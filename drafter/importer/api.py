@@ -15,7 +15,6 @@ from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.output_problems import check_outputs
 from drafter.package.atomic import atomic_write_bytes
 from drafter.package.errors import PackageError
-
 from drafter.rules import doctypes, kem_theo
 
 from . import extract as X
