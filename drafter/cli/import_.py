@@ -26,7 +26,8 @@ def import_command(source: str, output: str | None, preset_out: str | None, forc
     Đọc loại văn bản, cơ quan, số ký hiệu, ngày tháng, trích yếu, Kính gửi, căn cứ,
     các điều hoặc nội dung (giữ số mục, chữ đậm, nghiêng), Nơi nhận, Lưu, người ký,
     chỉ dẫn phạm vi lưu hành, văn bản kèm theo và các bảng phụ lục (mỗi bảng một tệp
-    CSV cạnh bản thảo). Văn bản của Đảng và tệp chỉ có phụ lục không nhập được. Đoạn
+    CSV cạnh bản thảo); tệp chỉ có phụ lục thành bản thảo có khóa chi_phu_luc. Văn
+    bản của Đảng không nhập được. Đoạn
     nào không xếp được thì để trong noi_dung và được liệt kê. Tệp .doc cũ phải chuyển
     sang .docx trước. Bản thảo có sẵn chỉ được thay khi có --force.
     """
