@@ -86,6 +86,7 @@ def test_render_loads_no_checker_and_no_docxtpl_once_cached(work):
     loaded = work["render"]
     assert "drafter.api" in loaded and "drafter.render.engine" in loaded  # it did render
     assert _any(loaded, ("docxtpl", "docx")) == [], "the cached template needs neither docxtpl nor python-docx"
+    assert _any(loaded, ("num2words",)) == [], "no number is read in words in this công văn"
     assert _any(loaded, ("drafter.check", "drafter.fix", "drafter.importer", "drafter.batch", "drafter.pdf",
                          "openpyxl", "pypdf", "rich", "multiprocessing", "sqlite3")) == []
     assert _any(loaded, NETWORK) == []

@@ -51,8 +51,6 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from num2words import num2words
-
 from drafter.errors import Problem
 from drafter.rules.numbers import to_decimal
 
@@ -74,7 +72,21 @@ LIMIT = 10**18  # numbers must satisfy |n| < LIMIT
 
 # num2words gets the digit vocabulary right; NFC because it is compared and
 # joined with the project's own precomposed text.
-_DIGITS = tuple(unicodedata.normalize("NFC", num2words(d, lang="vi")) for d in range(10))
+class _Digits:
+    """The ten digit words, asked of num2words the first time a number is read (its
+    import costs every `drafter render` ~30 ms otherwise)."""
+
+    _words: tuple[str, ...] | None = None
+
+    def __getitem__(self, d: int) -> str:
+        if self._words is None:
+            from num2words import num2words
+
+            type(self)._words = tuple(unicodedata.normalize("NFC", num2words(k, lang="vi")) for k in range(10))
+        return self._words[d]
+
+
+_DIGITS = _Digits()
 
 _HUNDRED = "trăm"
 _TEN = "mười"  # tens digit 1
