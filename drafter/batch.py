@@ -95,7 +95,7 @@ class Spool:
     process ends, however it ends): written once, read back in order as often as
     needed, never all in memory. A batch's rows and outcomes live here."""
 
-    _BLOCK = 1 << 20
+    _BLOCK = 1 << 18
 
     def __init__(self) -> None:
         self._f = tempfile.TemporaryFile()

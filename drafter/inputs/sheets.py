@@ -428,20 +428,32 @@ def _read_records(
 # --------------------------------------------------------------------------- text
 
 
-@functools.lru_cache(maxsize=8192)
+_CACHED_CELL_CHARS = 80  # longer texts seldom repeat: cleaned each time, never held
+
+
 def _clean_text(value: str) -> tuple[str, tuple[TextWarning, ...]]:
     """Text hygiene for one cell: NFC, invisible/control characters, and legacy
     TCVN3/VNI text converted to Unicode (``drafter.rules.text.clean``).
 
-    Cached: sheets repeat values (unit types, province names, units of measure),
-    and ``clean`` scores every word for legacy encodings (≈0.1 ms a call). Plain
-    printable ASCII cannot change — no legacy table remaps ASCII, NFC leaves it
-    alone — so it skips the work.
+    Plain printable ASCII cannot change — no legacy table remaps ASCII, NFC leaves
+    it alone — so it skips the work. Short texts are cached: sheets repeat values
+    (unit types, province names, units of measure), and ``clean`` scores every word
+    for legacy encodings (≈0.1 ms a call). A long one (a note, a paragraph) is not:
+    a cache of thousands of distinct long cells would grow with the sheet.
     """
     if value.isascii() and value.isprintable():
         return value, ()
+    if len(value) > _CACHED_CELL_CHARS:
+        return _clean_uncached(value)
+    return _clean_cached(value)
+
+
+def _clean_uncached(value: str) -> tuple[str, tuple[TextWarning, ...]]:
     text, notes = clean_text(value)
     return text, tuple(notes)
+
+
+_clean_cached = functools.lru_cache(maxsize=4096)(_clean_uncached)
 
 
 def _header_text(value: str) -> str:
