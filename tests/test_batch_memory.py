@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -59,11 +60,14 @@ def _sheet(folder: Path, n: int, suffix: str = ".csv") -> Path:
     else:
         import openpyxl
 
+        # Excel keeps every distinct text once, in the workbook's shared strings, which
+        # openpyxl reads whole: the file's own dictionary. The long columns are numbers
+        # here (a figure a row), what a sheet of many rows mostly holds.
         wb = openpyxl.Workbook(write_only=True)
         ws = wb.create_sheet()
         ws.append(list(rows[0]))
-        for r in rows:
-            ws.append(list(r.values()))
+        for i, r in enumerate(rows):
+            ws.append([v if not k.startswith("cot") else Decimal(f"{i}.{k[3:]}5") for k, v in r.items()])
         wb.save(path)
     return path
 
