@@ -87,7 +87,7 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
     if (pdf or electronic) and result.ok:  # an electronic document is issued as its PDF
         from .. import pdf as pdf_mod
 
-        docs = [result.out_dir / o.file for o in sorted(result.outcomes, key=lambda o: o.row)
+        docs = [result.out_dir / o.file for o in result.outcomes
                 if o.status == batch.OK and o.file]
         beside = pdf_mod.pdfs_beside(docs, force=force, pdfa=electronic)  # a PDF already there only with --force
         result.pdfs, pdf_errors = beside.written, beside.errors
@@ -102,7 +102,7 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
             "done": result.ok, "failed": result.failed,
             "skipped": result.skipped, "kept": result.kept, "seconds": round(result.seconds, 3),
             "out_dir": str(result.out_dir),
-            "note": result.data_note, "rows": [asdict(o) for o in sorted(result.outcomes, key=lambda o: o.row)],
+            "note": result.data_note, "rows": [asdict(o) for o in result.outcomes],
             "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
             "warnings": [p.as_dict() for p in result.warnings],
             **({"cap_so": numbered.as_dict()} if numbered is not None else {}),
@@ -161,7 +161,7 @@ def _print_rows(result) -> None:
     from .. import batch
 
     groups: dict[tuple[str, str, str], list[int]] = {}
-    for o in sorted(result.outcomes, key=lambda o: o.row):
+    for o in result.outcomes:
         if o.status == batch.KEPT:
             notes = [["kept", "", o.message]]
         else:
