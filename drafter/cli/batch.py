@@ -89,7 +89,10 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
 
         docs = [result.out_dir / o.file for o in result.outcomes
                 if o.status == batch.OK and o.file]
-        beside = pdf_mod.pdfs_beside(docs, force=force, pdfa=electronic)  # a PDF already there only with --force
+        from .pdf import progress_bar
+
+        with progress_bar(quiet=as_json) as pdf_bar:  # a PDF already there only with --force
+            beside = pdf_mod.pdfs_beside(docs, force=force, pdfa=electronic, progress=pdf_bar)
         result.pdfs, pdf_errors = beside.written, beside.errors
         if electronic:
             from ..electronic import pdf_problems
