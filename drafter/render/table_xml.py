@@ -107,7 +107,9 @@ def _row_xml(row, widths: tuple[int, ...], size: float,
     return f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>", opened
 
 
-@lru_cache(maxsize=8192)  # a batch's tables repeat their header rows, labels and most figures
+# A batch's tables repeat their header rows, labels and most figures; bounded so a
+# batch's memory stays flat (a few MiB of row XML at most).
+@lru_cache(maxsize=2048)
 def _free_row_xml(row, widths: tuple[int, ...], size: float) -> tuple[str, tuple]:
     """:func:`_row_xml` of a row that no cell above covers."""
     xml, opened = _row_xml(row, widths, size, {})
