@@ -162,6 +162,10 @@ def main() -> None:
         rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         res["peak_mib"] = round(max(rss_self, rss_children) / 1024, 1)
+        # CPU seconds of the whole batch (this process and its workers): the same for -j 1
+        # and -j 2 when the workers share the work without doing any of it twice.
+        usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        res["cpu_s"] = round(sum(u.ru_utime + u.ru_stime for u in usage), 2)
         print(json.dumps(res))
         return
     folder = args.out or Path(tempfile.mkdtemp(prefix="drafter-bench-"))
