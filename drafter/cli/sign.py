@@ -186,7 +186,7 @@ def ky_command(pdf_file, output, p12, pkcs11_lib, token, khoa, anh_chu_ky, anh_d
     for _, s in made:
         click.echo(f"Đã ký số: {shown(s.path)} — {ROLE_WORDS[s.role]} ({s.signer}), trang {s.page}, "
                    f"lúc {s.time}" + (", có dấu thời gian" if s.timestamped else "") + ".")
-    click.echo(f"Kiểm tra: drafter xac-minh {shown(out_path)}")
+    click.echo(f"Kiểm tra: drafter xac-minh {shown(out_path)} --tin-cay GỐC.pem (chứng thư gốc của tổ chức chứng thực)")
 
 
 def _sign_all(S, key, pdf_path, data, reader, co_quan, anh_chu_ky, anh_dau, attachments, so_ky_hieu, tsa, out_path):

@@ -118,7 +118,7 @@ def run_copy(*, source, form, pages, agency, number, issuer_abbr, cap_so, so_dan
         click.echo(f"Đã ghi vào sổ đăng ký (dãy số bản sao năm {entry.year}): số {entry.so_ky_hieu}.")
     if prepared.incremental and prepared.kind == "dien-tu":
         click.echo("Các chữ ký số của bản gốc (nếu có) vẫn còn nguyên trong bản sao.")
-    click.echo(f"Kiểm tra: drafter xac-minh {shown(out_path)}")
+    click.echo(f"Kiểm tra: drafter xac-minh {shown(out_path)} --tin-cay GỐC.pem (chứng thư gốc của tổ chức chứng thực)")
 
 
 def _print_problems(exc, as_json: bool) -> None:
