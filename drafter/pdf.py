@@ -38,6 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .env import env_limit
 from .errors import read_refusal
 
 ENV_SOFFICE = "DRAFTER_SOFFICE"
@@ -352,13 +353,14 @@ _POLL = 0.2          # seconds between looks at the PDFs a run has made
 def default_jobs() -> int:
     """How many LibreOffice instances to run: $DRAFTER_PDF_JOBS, else the cores this
     process may use."""
-    raw = os.environ.get(ENV_JOBS, "").strip()
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    try:
+        return env_limit(ENV_JOBS, max(1, cores))
+    except ValueError as exc:  # a bad value is said, naming the variable, never ignored
+        raise PdfError(str(exc)) from None
 
 
 def profiles_folder() -> Path | None:
