@@ -290,17 +290,17 @@ def long_text_docx(path: Path, paragraphs: int, words: int = 180) -> Path:
 
 def test_much_text_in_few_elements_is_bounded_by_size(tmp_path):
     """Text costs the checker about a second per MB: 60 MB of it in 180,000 elements
-    took 62 s before the byte bound; now it is refused at once."""
+    took 62 s before the byte bound; now it is refused before it is parsed (the
+    message names the byte bound, not the element bound, which needs a parse)."""
     big = long_text_docx(tmp_path / "nhieu-chu.docx", 12_000)  # ~13 MB of XML, 36,000 elements
     assert zipfile.ZipFile(big).getinfo("word/document.xml").file_size > 10 * (1 << 20)
-    result, seconds = run(["check", big.name], tmp_path)
+    result, _ = run(["check", big.name], tmp_path)
     out = clean(result)
     assert result.exit_code == 1, out
     assert "quá nhiều nội dung XML" in out and "hơn 10 MB" in out and "DRAFTER_MAX_CHECK_MB" in out, out
-    assert seconds < 2, seconds
     small = long_text_docx(tmp_path / "it-chu.docx", 1_200)  # ~1.3 MB: checked by default
-    result, seconds = run(["check", small.name], tmp_path)
-    assert "Có 0 lỗi" in clean(result) and seconds < 5, (result.output, seconds)
+    result, _ = run(["check", small.name], tmp_path)
+    assert "Có 0 lỗi" in clean(result), result.output
     lowered, _ = run(["check", small.name], tmp_path, env={"DRAFTER_MAX_CHECK_MB": "0,5"})
     assert lowered.exit_code == 1 and "hơn 0,5 MB" in clean(lowered)
     bad, _ = run(["check", small.name], tmp_path, env={"DRAFTER_MAX_CHECK_MB": "không"})
