@@ -671,8 +671,35 @@ def check_manifests(out: Path, force: bool) -> None:
 
 
 def _parses(path: str) -> None:
+    """The manifest as written parses, checked a line at a time (the head, each row,
+    the close), so a whole country's rows are never in memory at once (json.load of
+    33,210 rows was the batch's peak). Anything but the layout write_manifest writes
+    is refused (ValueError), as a file json.load refuses was."""
     with open(path, encoding="utf-8") as f:
-        json.load(f)
+        head: list[str] = []
+        for line in f:
+            if line == ' "rows": [\n':
+                break
+            head.append(line)
+        else:
+            raise ValueError("manifest: no rows list")
+        if not isinstance(json.loads("".join(head) + ' "rows": []}'), dict):
+            raise ValueError("manifest: the head is not an object")
+        previous = None
+        for line in f:
+            if line == " ]\n":
+                break
+            if previous is not None and not previous.endswith(",\n"):
+                raise ValueError("manifest: a row without its comma")
+            if not line.startswith("  {") or not isinstance(json.loads(line.rstrip("\n").rstrip(",")), dict):
+                raise ValueError("manifest: a row is not an object")
+            previous = line
+        else:
+            raise ValueError("manifest: the rows list is not closed")
+        if previous is not None and previous.endswith(",\n"):
+            raise ValueError("manifest: a comma after the last row")
+        if f.read() != "}":
+            raise ValueError("manifest: not closed")
 
 
 def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
