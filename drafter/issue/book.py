@@ -323,7 +323,7 @@ def _page_numbers(doc) -> None:
             r._r.append(fc)
         else:
             it = OxmlElement("w:instrText")
-            it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            it.set(qn("xml:space"), "preserve")
             it.text = text
             r._r.append(it)
 

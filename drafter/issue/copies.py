@@ -343,7 +343,7 @@ def _run(text: str, size: float, *, bold: bool = False, italic: bool = False) ->
     _sub(rpr, "w:szCs", val=str(half_points(size)))
     t = _sub(r, "w:t")
     t.text = text
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.set(qn("xml:space"), "preserve")
     return r
 
 
