@@ -4,6 +4,7 @@ rows and optional PDFs. The work is drafter.batch.run; this module prints its re
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 
@@ -99,17 +100,27 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
 
             pdf_errors += pdf_problems(result.pdfs)
     if as_json:
-        click.echo(json.dumps({
+        # The rows are written one at a time, as they are read back from disk (the same
+        # text json.dumps of the whole would give): a country's rows never in memory.
+        mark = f"rows-{os.getpid()}-{id(result)}"
+        head, tail = json.dumps({
             "ok": result.failed == 0 and not result.interrupted and not pdf_errors and result.manifest_problem is None,
             "manifest_problem": None if result.manifest_problem is None else result.manifest_problem.as_dict(),
             "done": result.ok, "failed": result.failed,
             "skipped": result.skipped, "kept": result.kept, "seconds": round(result.seconds, 3),
             "out_dir": str(result.out_dir),
-            "note": result.data_note, "rows": [asdict(o) for o in result.outcomes],
+            "note": result.data_note, "rows": mark,
             "pdf": [str(p) for p in result.pdfs], "pdf_errors": pdf_errors,
             "warnings": [p.as_dict() for p in result.warnings],
             **({"cap_so": numbered.as_dict()} if numbered is not None else {}),
-        }, ensure_ascii=False, indent=1))
+        }, ensure_ascii=False, indent=1).split(json.dumps(mark), 1)
+        click.echo(head + "[", nl=False)
+        count = 0
+        for o in result.outcomes:
+            row = json.dumps(asdict(o), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+            click.echo(("," if count else "") + "\n  " + row, nl=False)
+            count += 1
+        click.echo(("\n ]" if count else "]") + tail)
     else:
         print_problems(result.warnings)  # the draft's own (text drafter converted…), once
         if result.data_note:

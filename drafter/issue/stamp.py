@@ -542,6 +542,18 @@ def number_batch(result, *, register=None, settings_file: str | None = None) -> 
             f"Chưa cấp số cho văn bản nào: {why}, mà số phải cấp theo đúng thứ tự hàng.",
             Position(display_path(result.out_dir)), key="cap-so",
             hint="Sửa các hàng lỗi rồi chạy lại lệnh với --resume --cap-so.")])
-    rows = sorted(result.outcomes, key=lambda o: o.row)
-    paths = [result.out_dir / o.file for o in rows if o.status in (batch.OK, batch.SKIPPED) and o.file]
+    # The outcomes are in row order already (read back from disk one at a time): the
+    # paths are made as they are numbered, never a list of every row.
+    paths = (result.out_dir / o.file for o in _in_row_order(result.outcomes)
+             if o.status in (batch.OK, batch.SKIPPED) and o.file)
     return number_files(paths, register=register, settings_file=settings_file)
+
+
+def _in_row_order(outcomes):
+    """``outcomes`` as they come, checked to be in row order (a batch's always are)."""
+    last = None
+    for o in outcomes:
+        if last is not None and o.row < last:
+            raise ValueError(f"batch outcomes out of row order: row {o.row} after {last}")
+        last = o.row
+        yield o
