@@ -73,7 +73,7 @@ def test_hostile_name_specs_are_refused_at_once(desk, pattern, words):
     out = clean(result)
     assert result.exit_code == 1, out
     assert "[--name]" in out and words in out, out
-    assert seconds < 2, seconds
+    assert seconds < 10, seconds
     assert not any((desk / "ra").glob("*.docx"))
 
 
@@ -126,7 +126,7 @@ def test_a_too_long_output_name_gets_the_one_path_message(desk, command):
     out = clean(result)
     assert result.exit_code == 1, out
     assert PATH_MESSAGE in out and "quá 255 byte" in out and "[-o]" in out, out
-    assert seconds < 2, seconds
+    assert seconds < 10, seconds
     assert sorted(p.name for p in desk.iterdir()) == before
 
 
@@ -138,7 +138,7 @@ def test_a_control_character_in_an_output_name_gets_the_one_path_message(desk, c
     out = clean(result)
     assert result.exit_code == 1, out
     assert PATH_MESSAGE in out and "U+0001" in out, out
-    assert seconds < 2
+    assert seconds < 10
     assert sorted(p.name for p in desk.iterdir()) == before
 
 
@@ -146,7 +146,7 @@ def test_a_path_thousands_of_folders_deep_is_refused(desk):
     result, seconds = run(["render", CV_SAMPLE.name, "-o", "b/" * 2100 + "x.docx"], desk)
     out = clean(result)
     assert result.exit_code == 1 and PATH_MESSAGE in out and "quá 4095 byte" in out, out
-    assert seconds < 2 and not (desk / "b").exists()
+    assert seconds < 10 and not (desk / "b").exists()
 
 
 def test_an_ordinary_output_name_is_written(desk):
@@ -193,7 +193,7 @@ def test_a_too_long_input_name_gets_the_path_message_without_blaming_o(desk):
         out = clean(result)
         assert result.exit_code == 1, out
         assert "Không dùng được đường dẫn này: tên" in out and "quá 255 byte" in out, out
-        assert "[-o]" not in out and seconds < 2
+        assert "[-o]" not in out and seconds < 10
 
 
 # --------------------------------------------------------------------------- drafter check, bounded
@@ -228,12 +228,12 @@ def test_a_300000_paragraph_document_is_refused_in_seconds(tmp_path):
     out = clean(result)
     assert result.exit_code == 1, out
     assert "vượt giới hạn của drafter check" in out and "DRAFTER_MAX_CHECK_" in out, out
-    assert seconds < 2, seconds
+    assert seconds < 10, seconds
     # under the byte bound, the same paragraphs meet the element bound
     result, seconds = run(["check", big.name], tmp_path, env={"DRAFTER_MAX_CHECK_MB": "100"})
     out = clean(result)
     assert result.exit_code == 1 and "quá nhiều phần tử XML" in out, out
-    assert seconds < 3, seconds
+    assert seconds < 10, seconds
 
 
 def test_the_refusal_stays_small_in_memory(tmp_path):

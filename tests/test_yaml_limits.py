@@ -23,7 +23,7 @@ from drafter.inputs import yamlfile
 from drafter.inputs.yamlfile import ENV_VARS, YamlLimits
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-FAST = 2.0  # seconds, for every refusal through CliRunner
+FAST = 10.0  # seconds, for every refusal through CliRunner: far below a blow-up (minutes), above a loaded CI machine
 
 
 def laughs(levels: int = 9, width: int = 9) -> str:
