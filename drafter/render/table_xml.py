@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 from ..xmltext import escape, quoteattr
 
 from drafter.oxml import half_points
@@ -107,13 +108,51 @@ def _row_xml(row, widths: tuple[int, ...], size: float,
     return f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>", opened
 
 
-# A batch's tables repeat their header rows, labels and most figures; bounded so a
-# batch's memory stays flat (a few MiB of row XML at most).
-@lru_cache(maxsize=2048)
-def _free_row_xml(row, widths: tuple[int, ...], size: float) -> tuple[str, tuple]:
-    """:func:`_row_xml` of a row that no cell above covers."""
-    xml, opened = _row_xml(row, widths, size, {})
-    return xml, tuple(opened.items())
+class _SharedRows:
+    """:func:`_row_xml` of a row that no cell above covers, kept only for rows seen
+    twice: a batch's tables repeat their header rows, labels and Tổng cộng rows in
+    every document, while a row holding that row's own figures comes once and is not
+    kept (an LRU of every row filled with those, 2,048 rows of XML, ~6 MiB, evicting
+    as it went). Seen rows are remembered by hash only; both bounded."""
+
+    def __init__(self, maxsize: int, seen_max: int) -> None:
+        self.maxsize, self.seen_max = maxsize, seen_max
+        self._kept: dict[int, tuple[Any, tuple[str, tuple]]] = {}
+        self._seen: set[int] = set()
+        self.hits = self.misses = 0
+
+    def __call__(self, row, widths: tuple[int, ...], size: float) -> tuple[str, tuple]:
+        key = (row, widths, size)
+        h = hash(key)
+        found = self._kept.get(h)
+        if found is not None and found[0] == key:
+            self.hits += 1
+            return found[1]
+        self.misses += 1
+        xml, opened = _row_xml(row, widths, size, {})
+        value = (xml, tuple(opened.items()))
+        if h in self._seen:
+            if len(self._kept) >= self.maxsize:  # the oldest out (a dict keeps its order)
+                del self._kept[next(iter(self._kept))]
+            self._kept[h] = (key, value)
+            self._seen.discard(h)
+        else:
+            if len(self._seen) >= self.seen_max:
+                self._seen.clear()
+            self._seen.add(h)
+        return value
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
+        self._seen.clear()
+        self.hits = self.misses = 0
+
+    def cache_info(self) -> tuple[int, int, int, int]:
+        """(hits, misses, rows kept, rows seen once), as functools' caches tell theirs."""
+        return self.hits, self.misses, len(self._kept), len(self._seen)
+
+
+_free_row_xml = _SharedRows(maxsize=2048, seen_max=16384)
 
 
 def table_markup(
