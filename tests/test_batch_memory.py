@@ -102,3 +102,59 @@ def test_peak_memory_does_not_grow_with_the_rows(desk, suffix):
     # 54.0 and 71.3 MiB.
     assert big - small < 5 * 1024, f"300 rows: {small // 1024} MiB, 3000 rows: {big // 1024} MiB"
     assert len(list((desk / f"out-data-3000{suffix}").glob("*.docx"))) == 3000
+
+
+@pytest.fixture(scope="module")
+def small_run(desk):
+    """One real `drafter batch --json` of 40 rows, read by the tests below."""
+    from click.testing import CliRunner
+
+    from drafter.cli.main import main
+
+    data = _sheet(desk, 40)
+    out = desk / "out-json"
+    r = CliRunner().invoke(main, ["batch", str(desk / "draft.yaml"), str(data), "-o", str(out),
+                                  "--name", "{ma}", "--json"])
+    return r, out
+
+
+def test_batch_json_streamed_is_the_whole_dump(small_run):
+    """--json writes its rows one at a time; the text is what json.dumps of the whole
+    result gives (indent 1, Vietnamese as is), every row in row order."""
+    import json
+
+    r, _ = small_run
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert r.output == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    assert doc["done"] == 40 and doc["failed"] == 0 and len(doc["rows"]) == 40
+    assert [o["row"] for o in doc["rows"]] == list(range(2, 42))
+
+
+def test_the_manifest_check_reads_line_by_line_and_refuses_a_broken_one(small_run, tmp_path):
+    """The written manifest.json is checked a line at a time (json.load of a country's
+    rows was the batch's peak memory): the real manifest passes, a cut or mended one
+    is refused as json.load refuses it."""
+    import json
+
+    from drafter.batch import _parses
+
+    _, out = small_run
+    text = (out / "manifest.json").read_text(encoding="utf-8")
+    assert len(json.loads(text)["rows"]) == 40
+    _parses(str(out / "manifest.json"))
+    rows = text.splitlines(keepends=True)
+    broken = {
+        "cut": text[: len(text) // 2],
+        "no close": text[:-1],
+        "row cut": text.replace(rows[12], rows[12][:30] + "\n"),
+        "comma lost": text.replace(rows[12], rows[12].replace("},\n", "}\n")),
+        "trailing comma": text.replace("}\n ]", "},\n ]"),
+    }
+    for name, bad in broken.items():
+        with pytest.raises(ValueError):
+            json.loads(bad)
+        path = tmp_path / f"{name}.json"
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(ValueError):
+            _parses(str(path))
