@@ -395,6 +395,29 @@ def test_problems_without_a_file_have_no_placeholder(here):
 DRAFTER = shutil.which("drafter") or str(Path(sys.executable).parent / "drafter")
 
 
+def _wait_opening(proc, fifo: Path, limit: float = 30.0) -> None:
+    """Until the command is blocked opening the pipe (its open() shows in /proc), so a
+    loaded machine's slow imports do not decide where the Ctrl-C lands."""
+    deadline = time.monotonic() + limit
+    syscall = Path(f"/proc/{proc.pid}/syscall")
+    seen = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            fields = syscall.read_text().split()
+        except OSError:
+            break  # no /proc: fall back to a fixed wait
+        # in openat (257 on x86_64, 56 on arm64) at two looks 0.2 s apart: blocked in
+        # it (a module's file opens in microseconds)
+        if fields and fields[0] in ("257", "56", "2"):
+            seen += 1
+            if seen == 2:
+                return
+        else:
+            seen = 0
+        time.sleep(0.2)
+    time.sleep(2.0)
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
 @pytest.mark.parametrize("cmd", [["render"], ["preview"], ["batch", "du-lieu.csv", "-o", "ra"]])
 def test_ctrl_c_during_a_command_is_a_plain_message_and_exit_1(tmp_path, cmd):
@@ -404,7 +427,7 @@ def test_ctrl_c_during_a_command_is_a_plain_message_and_exit_1(tmp_path, cmd):
     (tmp_path / "du-lieu.csv").write_text("ma,ten\n1,A\n", encoding="utf-8")
     proc = subprocess.Popen([DRAFTER, cmd[0], str(fifo), *cmd[1:]], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)  # imports done, blocked opening the pipe
+    _wait_opening(proc, fifo)  # imports done, blocked opening the pipe
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     text = (out + err).decode("utf-8")
