@@ -425,8 +425,11 @@ def test_ctrl_c_during_a_command_is_a_plain_message_and_exit_1(tmp_path, cmd):
     fifo = tmp_path / "cho.yaml"
     os.mkfifo(fifo)
     (tmp_path / "du-lieu.csv").write_text("ma,ten\n1,A\n", encoding="utf-8")
+    # Ctrl-C as a terminal sends it: a test run started in the background of a
+    # non-interactive shell has SIGINT ignored, and a child inherits that.
     proc = subprocess.Popen([DRAFTER, cmd[0], str(fifo), *cmd[1:]], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_opening(proc, fifo)  # imports done, blocked opening the pipe
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
