@@ -99,8 +99,11 @@ def test_peak_memory_does_not_grow_with_the_rows(desk, suffix):
     big, text = _peak(desk, _sheet(desk, 3000, suffix))
     assert "Xong: 3000 văn bản" in text, text
     # Measured (CSV): 300 rows 48.2 MiB, 3,000 rows 50.0 MiB; when every row was held,
-    # 54.0 and 71.3 MiB.
-    assert big - small < 5 * 1024, f"300 rows: {small // 1024} MiB, 3000 rows: {big // 1024} MiB"
+    # 54.0 and 71.3 MiB. An .xlsx also brings its shared-strings table, which openpyxl
+    # reads whole (the file's own dictionary of distinct texts, docs/limits.md): 54.5 and
+    # 59.6 MiB measured, against 61 and 111 when every row was held.
+    bound = 5 if suffix == ".csv" else 10
+    assert big - small < bound * 1024, f"300 rows: {small // 1024} MiB, 3000 rows: {big // 1024} MiB"
     assert len(list((desk / f"out-data-3000{suffix}").glob("*.docx"))) == 3000
 
 
