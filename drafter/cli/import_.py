@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems, shown
+from .output import CONTEXT, handle_errors, refuse, shown
 
 
 @click.command("import", context_settings=CONTEXT)
@@ -37,13 +36,7 @@ def import_command(source: str, output: str | None, preset_out: str | None, forc
     try:
         report = import_file(source, output, force=force, preset_out=preset_out)
     except DrafterError as exc:
-        if as_json:
-            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                                  ensure_ascii=False, indent=2))
-        else:
-            print_problems(exc.problems)
-            click.echo("Chưa tạo được bản thảo.", err=True)
-        sys.exit(1)
+        refuse(exc, as_json, "Chưa tạo được bản thảo.")
     if as_json:
         click.echo(json.dumps({"ok": True, **report.as_json()}, ensure_ascii=False, indent=2))
         return

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems, shown
+from .output import CONTEXT, handle_errors, print_problems, refuse, shown
 
 _REGISTER_HELP = ("Sổ đăng ký: tệp .sqlite3 hoặc thư mục chứa nó (mặc định: khóa so_dang_ky.thu_muc của "
                   "--mau, biến DRAFTER_SO_DANG_KY, rồi thư mục dữ liệu của người dùng).")
@@ -30,17 +30,6 @@ def _date(ctx, param, value):
         except ValueError:
             continue
     raise click.BadParameter(f"'{value}' không phải một ngày; viết năm-tháng-ngày (2026-03-05) hoặc 05/03/2026.")
-
-
-def _refused(exc, as_json: bool, line: str) -> None:
-    """A DrafterError of these commands: its problems, then the command's own last line."""
-    if as_json:
-        click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                              ensure_ascii=False, indent=2))
-    else:
-        print_problems(exc.problems)
-        click.echo(line, err=True)
-    sys.exit(1)
 
 
 def _register_path(so_dang_ky, settings):
@@ -106,7 +95,7 @@ def cap_so_command(files, ngay, so_ban, ghi_chu, series, so_dang_ky, mau, force,
         settings = load_settings(mau)
         reg = Register.open(_register_path(so_dang_ky, settings))
     except DrafterError as exc:
-        _refused(exc, as_json, "Chưa cấp số nào.")
+        refuse(exc, as_json, "Chưa cấp số nào.")
     with reg:
         for f in files:
             try:
@@ -167,7 +156,7 @@ def huy_so_command(so, nam, series, who, why, so_dang_ky, mau, as_json):
             e = reg.cancel(series=series, year=year, so=so, who=who, why=why)
             path = shown(reg.path)
     except DrafterError as exc:
-        _refused(exc, as_json, "Chưa hủy số nào.")
+        refuse(exc, as_json, "Chưa hủy số nào.")
     if as_json:
         click.echo(json.dumps({"ok": True, "register": path, "entry": e.to_json()}, ensure_ascii=False, indent=2))
         return
@@ -199,7 +188,7 @@ def sao_luu_so_command(dest, so_dang_ky, mau, as_json):
             count = len(reg.entries())
             path = shown(reg.path)
     except DrafterError as exc:
-        _refused(exc, as_json, "Chưa sao lưu được sổ đăng ký.")
+        refuse(exc, as_json, "Chưa sao lưu được sổ đăng ký.")
     if as_json:
         click.echo(json.dumps({"ok": True, "register": path, "backup": shown(out), "entries": count},
                               ensure_ascii=False, indent=2))

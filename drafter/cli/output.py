@@ -69,16 +69,22 @@ def handle_errors(fn):
     return wrapper
 
 
-def _report(exc, as_json) -> None:
-    """A DrafterError's problems (JSON or stderr), then exit 1."""
+def refuse(exc, as_json, closing: str) -> None:
+    """A DrafterError's problems (JSON, or stderr followed by the command's own closing
+    line: what was not done), then exit 1."""
     if as_json:
         click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
                               ensure_ascii=False, indent=2))
     else:
         print_problems(exc.problems)
-        n = len(exc.errors)
-        click.echo(f"Có {n} lỗi; chưa tạo được văn bản." if n > 1 else "Chưa tạo được văn bản.", err=True)
+        click.echo(closing, err=True)
     sys.exit(1)
+
+
+def _report(exc, as_json) -> None:
+    """A DrafterError of a command making a document: its problems, then exit 1."""
+    n = len(exc.errors)
+    refuse(exc, as_json, f"Có {n} lỗi; chưa tạo được văn bản." if n > 1 else "Chưa tạo được văn bản.")
 
 
 _OUTPUT_OPTIONS = ("output", "out_dir")  # the -o of render, appendix, batch, pdf, preview

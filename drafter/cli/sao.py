@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems, shown
+from .output import CONTEXT, handle_errors, refuse, shown
 
 
 def _date(ctx, param, value):
@@ -63,13 +62,7 @@ def sao_command(source, form, excerpt, info_file, presets, ngay, so_ban, ghi_chu
         result = make_copy(source, output, form=form, info=info, excerpt=excerpt, register=register, force=force,
                            so_ban=so_ban, ghi_chu=ghi_chu)
     except DrafterError as exc:
-        if as_json:
-            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                                  ensure_ascii=False, indent=2))
-        else:
-            print_problems(exc.problems)
-            click.echo("Chưa tạo được bản sao; chưa lấy số nào trong sổ.", err=True)
-        sys.exit(1)
+        refuse(exc, as_json, "Chưa tạo được bản sao; chưa lấy số nào trong sổ.")
     if as_json:
         click.echo(json.dumps({"ok": True, **result.as_json()}, ensure_ascii=False, indent=2))
         return

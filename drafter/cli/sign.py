@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .output import CONTEXT, handle_errors, shown
+from .output import CONTEXT, handle_errors, refuse, shown
 
 ROLE_WORDS = {
     "nguoi-ky": "chữ ký số của người có thẩm quyền",
@@ -226,14 +226,7 @@ def _number_and_remake(pdf_path: Path, data: bytes, reader, docx, so_dang_ky, ma
         with Register.open(so_dang_ky or settings.register) as reg:
             numbered = number_document(docx_path, register=reg, rules=settings.rules)
     except DrafterError as exc:
-        if as_json:
-            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                                  ensure_ascii=False, indent=2))
-        else:
-            for p in exc.problems:
-                click.echo(p.format(), err=True)
-            click.echo("Chưa cấp số, chưa ký văn bản nào.", err=True)
-        sys.exit(1)
+        refuse(exc, as_json, "Chưa cấp số, chưa ký văn bản nào.")
     if not as_json:
         click.echo(f"Đã cấp số: {shown(docx_path)} — Số: {numbered.entry.so_ky_hieu}")
     try:

@@ -9,12 +9,11 @@ taken in the register's write transaction, so that a copy not written takes none
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from .output import shown
+from .output import refuse, shown
 
 FORM_WORDS = {"sao-y": "bản sao y", "sao-luc": "bản sao lục", "trich-sao": "bản trích sao"}
 
@@ -122,11 +121,4 @@ def run_copy(*, source, form, pages, agency, number, issuer_abbr, cap_so, so_dan
 
 
 def _print_problems(exc, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                              ensure_ascii=False, indent=2))
-    else:
-        for p in exc.problems:
-            click.echo(p.format(), err=True)
-        click.echo("Chưa ký, chưa cấp số bản sao nào.", err=True)
-    sys.exit(1)
+    refuse(exc, as_json, "Chưa ký, chưa cấp số bản sao nào.")

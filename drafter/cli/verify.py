@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems
+from .output import CONTEXT, handle_errors, refuse
 
 
 @click.command("xac-minh", context_settings=CONTEXT)
@@ -34,13 +34,7 @@ def verify_command(pdf: str, roots: tuple[str, ...], fetch: bool, as_json: bool)
     try:
         result = verify.verify(pdf, list(roots), fetch=fetch)
     except DrafterError as exc:  # not a PDF, unreadable, a root that is no certificate
-        if as_json:
-            click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
-                                  ensure_ascii=False, indent=2))
-        else:
-            print_problems(exc.problems)
-            click.echo("Chưa xác minh được chữ ký.", err=True)
-        sys.exit(1)
+        refuse(exc, as_json, "Chưa xác minh được chữ ký.")
     if as_json:
         click.echo(json.dumps(verify.as_json(result), ensure_ascii=False, indent=2))
     else:
