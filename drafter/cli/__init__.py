@@ -29,6 +29,38 @@ if (os.path.basename(sys.argv[0] if sys.argv else "").startswith("drafter")
         and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
     signal.signal(signal.SIGINT, _stopped_while_starting)
 
+class _NoPydanticPlugins:
+    """drafter's commands use no pydantic plugin, but pydantic looks for them when it
+    builds the draft's model: importing importlib.metadata (with email, socket,
+    zipfile…) and reading every installed package's entry points, some 40 ms of a
+    render's start-up. This import hook gives pydantic an empty plugin loader instead,
+    the first time (and only time) pydantic asks for it; commands that build no model
+    (check, --help) never meet it. Not installed when pydantic is already loaded or
+    PYDANTIC_DISABLE_PLUGINS names plugins to leave out (then some are wanted)."""
+
+    NAME = "pydantic.plugin._loader"
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):  # noqa: ARG003
+        if name != cls.NAME:
+            return None
+        sys.meta_path.remove(cls)
+        from importlib.machinery import ModuleSpec
+
+        return ModuleSpec(name, cls)
+
+    @staticmethod
+    def create_module(spec):  # noqa: ARG004
+        return None  # the default module
+
+    @staticmethod
+    def exec_module(module) -> None:
+        module.get_plugins = lambda: ()
+
+
+if "pydantic" not in sys.modules and os.environ.get("PYDANTIC_DISABLE_PLUGINS", "1") in ("1", "true", "__all__"):
+    sys.meta_path.insert(0, _NoPydanticPlugins)
+
 from . import vietnamese  # noqa: E402
 
 vietnamese.install()

@@ -12,8 +12,6 @@ unreadable, 0 otherwise.
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from .output import CONTEXT, handle_errors
@@ -66,6 +64,8 @@ def check(files: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
         if not report.findings:
             click.echo(f"{report.file}: không thấy sai sót nào về thể thức.")
     if as_json:
+        import json
+
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         summary = f"Có {errors} lỗi, {warnings} cảnh báo"

@@ -9,10 +9,8 @@ stopped by a signal: 128 + its number (130 for Ctrl-C), as a shell reports it.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import traceback
 from functools import wraps
 
 import click
@@ -58,6 +56,8 @@ def handle_errors(fn):
             if problem is not None:  # a path the file system refused: the one path message
                 _report(DrafterError(problem), kwargs.get("as_json"))
             if os.environ.get("DRAFTER_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             click.echo(
                 f"Lỗi nội bộ của drafter ({type(exc).__name__}: {exc}). "
@@ -73,6 +73,8 @@ def refuse(exc, as_json, closing: str) -> None:
     """A DrafterError's problems (JSON, or stderr followed by the command's own closing
     line: what was not done), then exit 1."""
     if as_json:
+        import json
+
         click.echo(json.dumps({"ok": False, "problems": [p.as_dict() for p in exc.problems]},
                               ensure_ascii=False, indent=2))
     else:
@@ -92,13 +94,14 @@ _OUTPUT_OPTIONS = ("output", "out_dir")  # the -o of render, appendix, batch, pd
 
 def _check_output_paths(kwargs: dict) -> None:
     """A -o path too long or with bad characters: the same message for every command,
-    before anything is read or written (``drafter new -o`` checks its name itself)."""
-    from ..errors import DrafterError
-    from ..rules.filenames import path_problem
-
+    before anything is read or written (``drafter new -o`` checks its name itself).
+    Its modules are imported only for a command given one (`drafter check` needs neither)."""
     for option in _OUTPUT_OPTIONS:
         value = kwargs.get(option)
         if isinstance(value, str):
+            from ..errors import DrafterError
+            from ..rules.filenames import path_problem
+
             problem = path_problem(value)
             if problem is not None:
                 raise DrafterError(problem)
@@ -128,6 +131,8 @@ def fail(message: str, as_json: bool) -> None:
     """A failure that is no DrafterError (a PdfError, say): its message as one problem
     without position, in JSON or on stderr; exit 1."""
     if as_json:
+        import json
+
         problem = {"severity": "error", "file": None, "line": None, "column": None,
                    "key": None, "message": message, "hint": None}
         click.echo(json.dumps({"ok": False, "problems": [problem]}, ensure_ascii=False, indent=2))

@@ -3,7 +3,6 @@ modules are imported inside each command so that `drafter --help` stays quick.""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -43,6 +42,8 @@ def new(loai: str, preset: str | None, name: str | None, no_input: bool, force: 
         sys.exit(1)
     result = newdraft.create(loai, preset=preset, name=name, force=force, **answers)
     if as_json:
+        import json
+
         click.echo(json.dumps({"ok": True, "draft": str(result.draft), "docx": str(result.output),
                                "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
         return
@@ -104,6 +105,8 @@ def render(draft: str, output: str | None, force: bool, pdf: bool, electronic: b
 
             pdf_errors += pdf_problems(pdfs)
     if as_json:
+        import json
+
         click.echo(json.dumps({"ok": not pdf_errors, "docx": str(result.output), "pdf": [str(p) for p in pdfs],
                                "pdf_errors": pdf_errors,
                                "warnings": [w.as_dict() for w in result.warnings]}, ensure_ascii=False, indent=2))
@@ -126,6 +129,8 @@ def types(as_json: bool) -> None:
 
     rows = [{"loai": t.slug, "ten": t.name, "viet_tat": t.abbr or "", "mau": t.layout} for t in doctypes.TYPES]
     if as_json:
+        import json
+
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     width = max(len(r["loai"]) for r in rows)
