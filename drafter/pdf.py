@@ -368,7 +368,7 @@ def profiles_folder() -> Path | None:
     turns keeping off: a temporary profile per call), else the user's cache folder."""
     override = os.environ.get("DRAFTER_CACHE_DIR")
     if override is not None:
-        return Path(override) / "libreoffice" if override.strip() else None
+        return Path(override).expanduser().absolute() / "libreoffice" if override.strip() else None
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("drafter")) / "libreoffice"
@@ -386,13 +386,19 @@ class _Profile:
         return self._lock is not None
 
     def reset(self) -> None:
-        """After a killed run: LibreOffice may have left it half written."""
+        """After a killed run: LibreOffice may have left it half written (a LibreOffice
+        kept on it is stopped first)."""
+        stop_instance(self.path)
         shutil.rmtree(self.path, ignore_errors=True)
 
     def release(self) -> None:
         if self._lock is None:
             shutil.rmtree(self.path, ignore_errors=True)
             return
+        try:
+            _Kept(self.path).used.touch()  # the kept LibreOffice's idle time starts now
+        except OSError:
+            pass
         try:
             _unlock(self._lock)
         finally:
@@ -452,10 +458,255 @@ def take_profiles(n: int) -> list[_Profile]:
     return taken
 
 
+# --------------------------------------------------------------------------- kept instances
+#
+# A LibreOffice stays running between calls, one per kept profile: its start-up (1.5–2.5 s,
+# more on a busy machine) is paid once, not on every call. It is started by a small keeper
+# process (:func:`_keeper`; detached, a session of its own) with one small document open
+# (``profile-N.keep/giu-mo.txt``): LibreOffice quits by itself once a conversion ends with
+# no document open. A later call runs the very same command line as ever
+# (:func:`soffice_command`): that ``soffice`` finds the running one through LibreOffice's
+# own pipe (one per profile), hands it the files and returns when they are converted
+# (0.1–0.3 s more than the conversion itself). Should the instance be gone (killed,
+# crashed, stopped for idleness just now) the command converts the files itself, as
+# before. The keeper stops its LibreOffice after $DRAFTER_PDF_IDLE seconds (default 600)
+# without a call, and only while no drafter holds the profile's lock; ``0`` keeps none.
+# A kept instance stuck on a file is killed with the run (the per-document timeout) and
+# the next run starts a fresh one. POSIX only (Windows: one LibreOffice per call).
+#
+# Beside ``profile-N`` in the cache folder: ``profile-N.json`` (the running instance:
+# its process id, its soffice), ``profile-N.log`` (its output: LibreOffice's messages on
+# a file are written there, not by the command that handed it the file),
+# ``profile-N.used`` (touched when a call lets the profile go: the idle clock).
+
+ENV_IDLE = "DRAFTER_PDF_IDLE"
+DEFAULT_IDLE = 600  # seconds a kept LibreOffice waits for the next call
+START_TIMEOUT = 60  # seconds a kept LibreOffice may take to be ready; past that, a plain run
+_KEEP_DOC = "giu-mo.txt"
+_LOG_MAX = 1 << 20  # the instance's log is emptied when a call finds it bigger
+
+
+def idle_seconds() -> int:
+    """How long a kept LibreOffice waits for the next call: $DRAFTER_PDF_IDLE seconds
+    (default 600); 0 keeps none (each call its own LibreOffice), as on Windows."""
+    if os.name == "nt":
+        return 0
+    if os.environ.get(ENV_IDLE, "").strip() == "0":
+        return 0
+    try:
+        return env_limit(ENV_IDLE, DEFAULT_IDLE)
+    except ValueError as exc:  # a bad value is said, naming the variable, never ignored
+        raise PdfError(str(exc).replace("cần một số nguyên dương", "cần một số giây (số nguyên, 0 để tắt)")) \
+            from None
+
+
+class _Kept:
+    """The files of the instance kept on ``profile`` (a folder ``…/profile-N``)."""
+
+    def __init__(self, profile: Path):
+        self.profile = profile
+        self.record = profile.with_name(profile.name + ".json")
+        self.log = profile.with_name(profile.name + ".log")
+        self.used = profile.with_name(profile.name + ".used")
+        self.lock = profile.with_name(profile.name + ".lock")
+        self.keep = profile.with_name(profile.name + ".keep")  # holds the document kept open
+        self.ready = self.keep / f".~lock.{_KEEP_DOC}#"  # LibreOffice's lock of it: it is loaded
+
+    def read(self) -> dict | None:
+        import json
+
+        try:
+            rec = json.loads(self.record.read_text(encoding="utf-8"))
+            rec["pid"] = int(rec["pid"])
+            return rec
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, pid: int, soffice: str) -> None:
+        import json
+
+        tmp = self.record.with_name(self.record.name + f".{os.getpid()}")
+        tmp.write_text(json.dumps({"pid": pid, "soffice": soffice, "keeper": os.getpid(),
+                                   "started": time.time()}), encoding="utf-8")
+        os.replace(tmp, self.record)
+
+    def forget(self, pid: int | None = None) -> None:
+        """Remove the record (only if it names ``pid``, when given) and the ready mark."""
+        rec = self.read()
+        if pid is not None and rec is not None and rec["pid"] != pid:
+            return
+        for f in (self.record, self.ready):
+            try:
+                f.unlink()
+            except OSError:
+                pass
+
+
+def _alive(pid: int, profile: Path) -> bool:
+    """Whether ``pid`` runs, and (where /proc tells) is a LibreOffice on ``profile``."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    proc = Path(f"/proc/{pid}/cmdline")
+    if not Path("/proc/self/cmdline").exists():
+        return True
+    try:
+        return f"-env:UserInstallation={profile.as_uri()}".encode() in proc.read_bytes()
+    except OSError:
+        return False
+
+
+def kept_instance(profile: Path | str, soffice: str | None = None) -> int | None:
+    """The process id of the LibreOffice kept running on ``profile`` (the process group
+    it leads), or None. One started from another ``soffice`` is stopped, not used."""
+    kept = _Kept(Path(profile))
+    rec = kept.read()
+    if rec is None or not _alive(rec["pid"], kept.profile):
+        return None
+    if soffice is not None and rec.get("soffice") not in (None, soffice):
+        stop_instance(kept.profile)
+        return None
+    return rec["pid"]
+
+
+def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(pid, sig)
+    except OSError:
+        pass
+
+
+def stop_instance(profile: Path | str) -> None:
+    """Stop the LibreOffice kept on ``profile`` (if any), at once."""
+    kept = _Kept(Path(profile))
+    rec = kept.read()
+    if rec is not None and _alive(rec["pid"], kept.profile):
+        _kill_group(rec["pid"])
+    kept.forget()
+
+
+def stop_instances(folder: Path | str | None = None) -> int:
+    """Stop every LibreOffice kept in ``folder`` (default: :func:`profiles_folder`);
+    how many there were. The test suite calls it when it ends."""
+    folder = Path(folder) if folder is not None else profiles_folder()
+    if folder is None or not folder.is_dir():
+        return 0
+    stopped = 0
+    for record in sorted(folder.glob("profile-*.json")):
+        profile = record.with_suffix("")
+        if kept_instance(profile) is not None:
+            stopped += 1
+        stop_instance(profile)
+    return stopped
+
+
+def _start_instance(soffice: str, profile: Path, idle: int) -> int | None:
+    """Start a kept LibreOffice on ``profile`` (through its keeper) and wait until it
+    is ready; its process id, or None when it did not come up (then nothing is left)."""
+    import sys
+
+    kept = _Kept(profile)
+    kept.forget()
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    try:
+        keeper = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from drafter.pdf import _keeper; _keeper(sys.argv[1:])",
+             soffice, str(profile), str(idle)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, cwd=str(profile.parent), env=env)
+    except OSError:
+        return None
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        rec = kept.read()
+        if rec is not None and kept.ready.exists() and _alive(rec["pid"], profile):
+            return rec["pid"]
+        if keeper.poll() is not None:
+            break
+        time.sleep(0.05)
+    stop_instance(profile)
+    if keeper.poll() is None:
+        _kill_group(keeper.pid, signal.SIGTERM)
+    return None
+
+
+def _keeper(argv: list[str]) -> None:
+    """The keeper of one kept LibreOffice (run as ``python -c``, detached): starts it on
+    the profile with its document open, records it, and stops it after ``idle`` seconds
+    with no call (the profile's lock free, so no drafter is using it), or when the
+    cache folder is gone. Exits when its LibreOffice does."""
+    soffice, profile, idle = argv[0], Path(argv[1]), float(argv[2])
+    kept = _Kept(profile)
+    kept.keep.mkdir(parents=True, exist_ok=True)
+    doc = kept.keep / _KEEP_DOC
+    doc.write_text("drafter: LibreOffice được giữ chạy sẵn để lần sau tạo PDF nhanh hơn.\n", encoding="utf-8")
+    kept.ready.unlink(missing_ok=True)
+    cmd = [soffice, "--headless", "--norestore", "--nolockcheck", "--nologo",
+           f"-env:UserInstallation={profile.as_uri()}", str(doc)]
+    with open(kept.log, "ab") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True, cwd=str(kept.keep))
+    kept.write(proc.pid, soffice)
+    started = time.time()
+
+    def stop(*_):
+        _kill_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc.pid)
+            proc.wait()
+
+    def on_signal(*_):
+        stop()
+        kept.forget(proc.pid)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    step = max(0.2, min(5.0, idle / 5))
+    while True:
+        try:
+            proc.wait(step)
+            break  # it ended (crashed, killed by a timed-out call)
+        except subprocess.TimeoutExpired:
+            pass
+        if not profile.parent.is_dir():  # the cache folder was removed
+            stop()
+            return
+        try:
+            last = max(started, kept.used.stat().st_mtime)
+        except OSError:
+            last = started
+        if time.time() - last < idle:
+            continue
+        lock = _try_lock(kept.lock)
+        if lock is None:
+            continue  # a drafter command is using it right now
+        try:
+            stop()
+            kept.forget(proc.pid)
+        finally:
+            _unlock(lock)
+            lock.close()
+        return
+    lock = _try_lock(kept.lock)  # ended by itself: its record goes unless a call is replacing it
+    if lock is not None:
+        try:
+            kept.forget(proc.pid)
+        finally:
+            _unlock(lock)
+            lock.close()
+
+
 # --------------------------------------------------------------------------- one run
 
 
 _LIVE: set[subprocess.Popen] = set()  # running LibreOffice processes, killed on Ctrl-C
+_LIVE_INSTANCES: set[int] = set()  # kept LibreOffices working for a run right now (likewise)
 
 
 @dataclass
@@ -475,11 +726,23 @@ def _made(outdir: Path, files: list[Path]) -> int:
 
 
 def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *,
-                 timeout: float, pdfa: bool = False, on_made=None) -> _Run:
+                 timeout: float, pdfa: bool = False, on_made=None, instance: int | None = None) -> _Run:
     """One LibreOffice run over ``files``. ``timeout`` is per document: a run that
     makes no new PDF for that long is stopped (its process group killed) and the file
-    it was on named in ``stalled``. ``on_made(n)`` is told of each new PDF."""
+    it was on named in ``stalled``. ``on_made(n)`` is told of each new PDF. With
+    ``instance`` (a LibreOffice kept running on ``profile``, which does the work), that
+    one's messages are part of the log, and it is killed too when the run is stopped."""
     cmd = soffice_command(soffice, profile, outdir, files, pdfa=pdfa)
+    kept_log = _Kept(profile).log if instance is not None else None
+    offset = 0
+    if kept_log is not None:
+        try:
+            offset = kept_log.stat().st_size
+            if offset > _LOG_MAX:  # the instance writes with O_APPEND: it goes on at the new end
+                os.truncate(kept_log, 0)
+                offset = 0
+        except OSError:
+            offset = 0
     kwargs: dict = {}
     if os.name == "nt":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
@@ -488,7 +751,10 @@ def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *
     with tempfile.TemporaryFile() as out:  # a file, not a pipe: a long run's output never blocks it
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, **kwargs)
         _LIVE.add(proc)
+        if instance is not None:
+            _LIVE_INSTANCES.add(instance)
         stalled = None
+        ended = False
         try:
             done, last = 0, time.monotonic()
             while True:
@@ -503,6 +769,7 @@ def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *
                         on_made(now_done - done)
                     done, last = now_done, time.monotonic()
                 if finished:
+                    ended = True
                     break
                 if time.monotonic() - last > timeout:
                     stalled = files[min(done, len(files) - 1)]  # a guess; the caller looks at the PDFs
@@ -511,8 +778,19 @@ def _run_soffice(soffice: str, profile: Path, outdir: Path, files: list[Path], *
         finally:
             _kill_tree(proc)  # a no-op once it has exited; also on KeyboardInterrupt
             _LIVE.discard(proc)
+            if instance is not None:
+                _LIVE_INSTANCES.discard(instance)
+                if not ended:  # stopped (timeout, Ctrl-C): the kept one was working on these files
+                    _kill_group(instance)
         out.seek(0)
         log = out.read().decode("utf-8", "replace")
+    if kept_log is not None:
+        try:
+            with open(kept_log, "rb") as f:
+                f.seek(offset)
+                log = f.read().decode("utf-8", "replace") + log
+        except OSError:
+            pass
     return _Run(log, proc.returncode, stalled)
 
 
@@ -577,11 +855,12 @@ class _Work:
     """The queue of runs shared by the pool's threads, and what they found."""
 
     def __init__(self, targets: dict[Path, Path], result: ConversionResult, *, soffice: str, timeout: float,
-                 force: bool, pdfa: bool, progress, total: int):
+                 force: bool, pdfa: bool, progress, total: int, idle: int = 0):
         import collections
         import threading
 
         self.targets, self.result = targets, result
+        self.idle = idle  # > 0: LibreOffices kept running between calls (that many seconds idle)
         self.soffice, self.timeout, self.force, self.pdfa = soffice, timeout, force, pdfa
         self.queue: collections.deque = collections.deque()
         self.lock = threading.Lock()
@@ -616,6 +895,16 @@ class _Work:
             self.crash = exc
             self.stop.set()
 
+    def instance(self, profile: _Profile) -> tuple[int | None, bool]:
+        """The LibreOffice kept on ``profile`` for the next run (started if need be) and
+        whether it was already running; (None, False) when none is kept."""
+        if not self.idle or not profile.kept:
+            return None, False
+        pid = kept_instance(profile.path, self.soffice)
+        if pid is not None:
+            return pid, True
+        return _start_instance(self.soffice, profile.path, self.idle), False
+
     def convert(self, profile: _Profile, folder: Path, files: list[Path], retry: bool = True) -> None:
         """One run of LibreOffice over ``files`` (all bound for ``folder``): whole PDFs
         published; the file it was stopped on (timeout) or died on (crash) failed, the
@@ -638,10 +927,17 @@ class _Work:
             self.tell(n)
 
         try:
+            instance, reused = self.instance(profile)
             run = _run_soffice(self.soffice, profile.path, staging, files, timeout=self.timeout,
-                               pdfa=self.pdfa, on_made=made)
+                               pdfa=self.pdfa, on_made=made, instance=instance)
             if run.stalled is not None and profile.kept:
                 profile.reset()  # killed mid-way: built afresh on its next start
+            if run.stalled is not None and reused and retry and reported == 0:
+                # a kept LibreOffice that made nothing at all may have hung before this call:
+                # the files go once more, to a fresh one, before any is failed
+                with self.lock:
+                    self.queue.appendleft((folder, files, False))
+                return
             broke = run.stalled is not None or run.returncode not in (0, None)
             requeue: list[Path] = []
             tail = self._unmade_tail(staging, files)
@@ -762,7 +1058,7 @@ def convert_result(docx_paths: list[Path] | list[str], out_dir: Path | str | Non
         groups.setdefault(pdf.parent, []).append(src)
     jobs = max(1, jobs or default_jobs())
     work = _Work(targets, result, soffice=soffice, timeout=timeout, force=force, pdfa=pdfa,
-                 progress=progress, total=len(targets) + len(result.failed))
+                 progress=progress, total=len(targets) + len(result.failed), idle=idle_seconds())
     work.tell(len(result.failed))
     for folder, files in groups.items():
         try:
@@ -804,6 +1100,8 @@ def _pool(work: _Work, n: int) -> None:
                 work.stop.set()
                 for proc in list(_LIVE):
                     _kill_tree(proc)
+                for pid in list(_LIVE_INSTANCES):
+                    _kill_group(pid)
                 for t in threads:
                     t.join(15)
                 raise

@@ -18,6 +18,10 @@ def _isolated_cache_dir(tmp_path_factory):
     import os
 
     os.environ["DRAFTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    from drafter import pdf
+
+    pdf.stop_instances()  # the LibreOffices kept running by this session's conversions
 
 
 @pytest.fixture(autouse=True)

@@ -61,6 +61,7 @@ def fake(tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_LOG", str(log))
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv(pdf.ENV_JOBS, raising=False)
+    monkeypatch.setenv(pdf.ENV_IDLE, "0")  # the fake is no LibreOffice to keep: one run per call
 
     def calls() -> list[tuple[str, list[str]]]:
         if not log.exists():
