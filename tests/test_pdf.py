@@ -346,6 +346,7 @@ def fake_soffice(tmp_path, monkeypatch):
     log = tmp_path / "calls.log"
     monkeypatch.setenv(pdf.ENV_SOFFICE, str(script))
     monkeypatch.setenv("FAKE_LOG", str(log))
+    monkeypatch.setenv(pdf.ENV_IDLE, "0")  # no LibreOffice to keep running: one run per call
 
     def calls() -> list[list[str]]:
         import ast

@@ -10,7 +10,11 @@ import ast
 import json
 import os
 import re
+import shutil
+import signal
+import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -183,3 +187,114 @@ def test_one_place_builds_the_command_line(tmp_path):
     assert cmd[cmd.index("--convert-to") + 1] == "pdf" and cmd[-1] == str(tmp_path / "a.docx")
     pdfa = pdf.soffice_command("soffice", tmp_path / "p", tmp_path / "o", [], pdfa=True)
     assert pdfa[pdfa.index("--convert-to") + 1] == pdf.PDFA_FILTER
+
+
+def test_idle_time_read_from_the_environment(monkeypatch):
+    monkeypatch.delenv(pdf.ENV_IDLE, raising=False)
+    assert pdf.idle_seconds() == pdf.DEFAULT_IDLE == 600
+    monkeypatch.setenv(pdf.ENV_IDLE, "0")
+    assert pdf.idle_seconds() == 0
+    monkeypatch.setenv(pdf.ENV_IDLE, "90")
+    assert pdf.idle_seconds() == 90
+    monkeypatch.setenv(pdf.ENV_IDLE, "mười phút")
+    with pytest.raises(pdf.PdfError, match=pdf.ENV_IDLE):
+        pdf.idle_seconds()
+
+
+def test_a_libreoffice_that_will_not_stay_up_still_converts(fake, tmp_path, monkeypatch):
+    # The fake cannot be kept running (started without files it just fails): each call
+    # then converts its files itself, as before kept instances.
+    monkeypatch.setenv(pdf.ENV_IDLE, "60")
+    docs = _docs(tmp_path / "vb", ["a", "b"])
+    assert pdf.convert(docs, jobs=1) == [d.with_suffix(".pdf") for d in docs]
+    assert pdf.kept_instance(tmp_path / "cache" / "libreoffice" / "profile-0") is None
+    assert [files for _, files in fake()] == [["a.docx", "b.docx"]]
+
+
+# --------------------------------------------------------------------------- kept LibreOffices (real)
+#
+# LibreOffice itself: kept running between calls, found again, replaced when killed or
+# hung, stopped when idle. One module's cache folder; the instance of one test is the
+# next one's starting point.
+
+SOFFICE = pdf.find_soffice()
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    work = tmp_path_factory.mktemp("kept")
+    subprocess.run([sys.executable, "-m", "drafter.cli", "new", "cong-van", "--no-input", "-o", "mau"],
+                   cwd=work, check=True, capture_output=True,
+                   env={**os.environ, "DRAFTER_USER_DIR": str(work / "user")})
+    docs = [Path(shutil.copy(work / "mau.docx", work / f"vb-{i}.docx")) for i in range(4)]
+    bad = work / "hong.docx"  # a zip LibreOffice cannot load
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    cache = work / "cache"
+    yield {"docs": docs, "bad": bad, "cache": cache, "profile": cache / "libreoffice" / "profile-0"}
+    pdf.stop_instances(cache / "libreoffice")
+
+
+@pytest.fixture
+def kept(real, monkeypatch):
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(real["cache"]))
+    monkeypatch.setenv(pdf.ENV_IDLE, "120")
+    monkeypatch.delenv(pdf.ENV_SOFFICE, raising=False)
+    for d in real["docs"]:
+        d.with_suffix(".pdf").unlink(missing_ok=True)
+    return real
+
+
+def _whole_pdfs(docs: list[Path]) -> bool:
+    return all(pdf.pdf_incomplete(d.with_suffix(".pdf")) is None for d in docs)
+
+
+def test_kept_libreoffice_reused_by_the_next_call_bad_file_reported(kept):
+    docs, bad, profile = kept["docs"], kept["bad"], kept["profile"]
+    first = pdf.convert_result([*docs, bad], jobs=1)
+    assert first.written == [d.with_suffix(".pdf") for d in docs] and _whole_pdfs(docs)
+    assert list(first.failed) == [bad]
+    assert "LibreOffice không tạo được PDF" in first.failed[bad] and "could not be loaded" in first.failed[bad]
+    pid = pdf.kept_instance(profile)
+    assert pid is not None  # still running after the call
+    r = CliRunner().invoke(main, ["pdf", "-j", "1", "--force", "--json", *map(str, docs), str(bad)])
+    assert r.exit_code == 1, r.output
+    out = json.loads(r.stdout)
+    assert out["pdf"] == [str(d.with_suffix(".pdf")) for d in docs] and _whole_pdfs(docs)
+    assert [f["docx"] for f in out["failed"]] == [str(bad)]
+    assert "could not be loaded" in out["failed"][0]["reason"]
+    assert pdf.kept_instance(profile) == pid  # the same LibreOffice did the second call
+
+
+def test_killed_libreoffice_replaced_then_stopped_when_idle(kept, monkeypatch):
+    docs, profile = kept["docs"], kept["profile"]
+    pid = pdf.kept_instance(profile) or pdf.convert(docs[:1], jobs=1) and pdf.kept_instance(profile)
+    assert pid
+    os.killpg(pid, signal.SIGKILL)
+    monkeypatch.setenv(pdf.ENV_IDLE, "2")
+    assert pdf.convert(docs, jobs=1, force=True) == [d.with_suffix(".pdf") for d in docs] and _whole_pdfs(docs)
+    new = pdf.kept_instance(profile)
+    assert new is not None and new != pid
+    deadline = time.monotonic() + 30
+    while pdf.kept_instance(profile) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pdf.kept_instance(profile) is None  # gone after 2 s without a call
+    assert not profile.with_name("profile-0.json").exists()
+    with pytest.raises(OSError):
+        os.kill(new, 0)
+
+
+@pytest.mark.slow
+def test_hung_libreoffice_never_hangs_a_call(kept):
+    docs, profile = kept["docs"], kept["profile"]
+    pid = pdf.kept_instance(profile) or pdf.convert(docs[:1], jobs=1, force=True) and pdf.kept_instance(profile)
+    assert pid
+    os.killpg(pid, signal.SIGSTOP)  # hung between two calls
+    started = time.monotonic()
+    result = pdf.convert_result(docs, jobs=1, force=True, timeout=3)
+    assert result.ok and not result.timed_out, result.failed  # a fresh one converted them all
+    assert _whole_pdfs(docs) and time.monotonic() - started < 60
+    new = pdf.kept_instance(profile)
+    assert new is not None and new != pid
