@@ -51,7 +51,7 @@ from .package.atomic import (
     new_tag,
     remove_tagged_temps,
     verify_docx,
-    verify_docx_written,
+    verify_docx_bytes,
 )
 from .package.replace_policy import ReplaceRefused, write_failure_reason
 from .render import context as render_context
@@ -287,8 +287,9 @@ class Plan:
             # The replace rule: an existing document only with --force, or with --resume
             # when the earlier run made it for this very row; never one open in Word.
             redo = resume and bool(previous) and previous.get(job.number, {}).get("file") == path.name
+            # Checked whole in memory, then its size and last bytes read back from disk.
             atomic_write_bytes(path, payload, force=self.force or redo, durable=False,
-                               verify=verify_docx_written, tag=self.tag)
+                               verify_bytes=verify_docx_bytes, tag=self.tag)
             notes = job.notes + self._notes(prepared.warnings, job) if prepared.warnings else job.notes
             return Outcome(job.number, path.name, OK, digest=digest, notes=notes)
         except row_tpl.RowError as exc:

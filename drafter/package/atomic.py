@@ -32,6 +32,7 @@ import errno
 import os
 import secrets
 import stat
+import struct
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
     "remove_tagged_temps",
     "verify_docx",
     "verify_docx_written",
+    "verify_docx_bytes",
     "new_tag",
     "OutputExistsError",
     "OutputIncompleteError",
@@ -86,6 +88,25 @@ def new_tag() -> str:
     return secrets.token_hex(8)
 
 
+_TOKEN = [secrets.randbits(32), 0]  # a random start, and how many names taken since
+
+
+def _new_token_start() -> None:
+    _TOKEN[:] = [secrets.randbits(32), 0]
+
+
+if hasattr(os, "register_at_fork"):  # a forked worker draws its own start
+    os.register_at_fork(after_in_child=_new_token_start)
+
+
+def _temp_token() -> str:
+    """8 hex digits for a temporary name: a random start per process, then counted
+    (an odd step, so 2**32 names before one repeats), so a batch's thousands of names
+    cost no system call for randomness; ``O_EXCL`` still refuses a name that exists."""
+    _TOKEN[1] += 1
+    return f"{(_TOKEN[0] + _TOKEN[1] * 0x9E3779B1) & 0xFFFFFFFF:08x}"
+
+
 def _temp_suffix_matches(name: str, tag: str) -> bool:
     # ".<name>.<tag>-<8 hex>.tmp"
     if not (name.startswith(".") and name.endswith(".tmp")):
@@ -118,10 +139,11 @@ def remove_tagged_temps(directory: str | os.PathLike[str], tag: str) -> int:
 def _create_temp(directory: str, name: str, tag: str | None = None) -> tuple[int, str]:
     """Like ``tempfile.mkstemp(dir=directory, prefix='.'+name+'.', suffix='.tmp')``,
     but with mode 0666 so the umask decides the final permissions."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_CLOEXEC
+    # Read and write: what was written is read back through the same descriptor.
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_CLOEXEC
     prefix = f"{tag}-" if tag else ""
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name}.{prefix}{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(directory, f".{name}.{prefix}{_temp_token()}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
@@ -167,7 +189,7 @@ def _publish(tmp: str, target: str, *, force: bool, asked: str | None = None, fo
 def atomic_writer(
     path: str | os.PathLike[str], *, force: bool = False, durable: bool = True,
     verify: Callable[[str], None] | None = None, tag: str | None = None,
-    follow_link: bool = False,
+    follow_link: bool = False, expect_tail: bytes | None = None,
 ) -> Iterator[BinaryIO]:
     """A binary file object whose content replaces ``path`` only if the block succeeds.
 
@@ -182,6 +204,8 @@ def atomic_writer(
     ``verify(tmp_path)`` raises (any exception, ideally :class:`OutputIncompleteError`)
     when the written file is not usable; the old file then stays.
     ``follow_link``: a symlink at ``path`` is kept and the file it points to replaced.
+    ``expect_tail``: the bytes the file must end with, read back from the file just
+    written (through the same descriptor) before it takes the target's place.
     """
     target = asked = os.fspath(path)
     if follow_link and os.path.islink(target):
@@ -204,8 +228,11 @@ def atomic_writer(
             if durable:
                 os.fsync(f.fileno())
             written = f.tell()
-        if os.stat(tmp).st_size != written:
-            raise OutputIncompleteError(target, "kích thước trên đĩa khác số byte đã ghi")
+            # The size on disk, and the tail read back, through the descriptor still open.
+            if os.fstat(f.fileno()).st_size != written:
+                raise OutputIncompleteError(target, "kích thước trên đĩa khác số byte đã ghi")
+            if expect_tail and os.pread(f.fileno(), len(expect_tail), written - len(expect_tail)) != expect_tail:
+                raise OutputIncompleteError(target, "phần cuối của tệp đọc lại khác với phần đã ghi")
         if verify is not None:
             try:
                 verify(tmp)
@@ -298,13 +325,29 @@ def atomic_write_bytes(
     verify: Callable[[str], None] | None = None,
     tag: str | None = None,
     follow_link: bool = False,
+    verify_bytes: Callable[[bytes], None] | None = None,
 ) -> None:
     """Write ``data`` (bytes, or an iterable of byte chunks) to ``path`` atomically.
 
-    Same guarantees and errors as :func:`atomic_writer`.
+    Same guarantees and errors as :func:`atomic_writer`. ``verify_bytes(data)`` checks
+    the bytes in memory before anything is written (raising as ``verify`` does: the
+    old file stays, no temporary file is made); the file written must then have
+    their size and end with their last bytes, read back from it (a batch's check of
+    each document without opening it again: :func:`verify_docx_bytes`).
     """
+    tail = None
+    if verify_bytes is not None:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError("verify_bytes needs the data as bytes")
+        try:
+            verify_bytes(bytes(data) if not isinstance(data, bytes) else data)
+        except OutputIncompleteError:
+            raise
+        except Exception as exc:
+            raise OutputIncompleteError(os.fspath(path), str(exc) or type(exc).__name__) from exc
+        tail = bytes(data[-_TAIL:])
     with atomic_writer(path, force=force, durable=durable, verify=verify, tag=tag,
-                       follow_link=follow_link) as f:
+                       follow_link=follow_link, expect_tail=tail) as f:
         if isinstance(data, (bytes, bytearray, memoryview)):
             f.write(data)
         else:
@@ -343,6 +386,45 @@ def verify_docx(path: str | os.PathLike[str], *, thorough: bool = True) -> None:
 def verify_docx_written(path: str | os.PathLike[str]) -> None:
     """:func:`verify_docx` without reading every part back (a batch's thousands)."""
     verify_docx(path, thorough=False)
+
+
+_TAIL = 64  # bytes read back from a file written with verify_bytes
+_EOCD = struct.Struct("<4sHHHHIIH")  # the zip's end record (22 bytes)
+_CENTRAL = struct.Struct("<4s24xHHH8xI")  # a central record: name, extra, comment lengths; offset
+
+
+def verify_docx_bytes(data: bytes) -> None:
+    """A package in memory is whole: its end record at the very end, the central
+    directory right before it with as many records as it says, each pointing at a
+    local header inside the data, and ``[Content_Types].xml`` among the names; raises
+    :class:`ValueError` (Vietnamese) otherwise. No part is inflated: for the bytes
+    drafter's own writer just built, before they are written.
+
+    >>> verify_docx_bytes(b"PK")
+    Traceback (most recent call last):
+    ...
+    ValueError: không mở được gói .docx: không có bản ghi kết thúc
+    """
+    size = len(data)
+    if size < 22 or data[size - 22:size - 18] != b"PK\x05\x06":
+        raise ValueError("không mở được gói .docx: không có bản ghi kết thúc")
+    _, disk, cd_disk, here, count, cd_size, cd_offset, comment = _EOCD.unpack_from(data, size - 22)
+    if disk or cd_disk or here != count or comment or cd_offset + cd_size != size - 22:
+        raise ValueError("không mở được gói .docx: bản ghi kết thúc không khớp")
+    pos, found = cd_offset, False
+    for _ in range(count):
+        if pos + 46 > cd_offset + cd_size:
+            raise ValueError("không mở được gói .docx: thư mục trung tâm bị cắt")
+        sig, n, e, c, local = _CENTRAL.unpack_from(data, pos)
+        if sig != b"PK\x01\x02" or local + 30 > cd_offset or data[local:local + 4] != b"PK\x03\x04":
+            raise ValueError("không mở được gói .docx: thư mục trung tâm hỏng")
+        if data[pos + 46:pos + 46 + n] == b"[Content_Types].xml":
+            found = True
+        pos += 46 + n + e + c
+    if pos != cd_offset + cd_size:
+        raise ValueError("không mở được gói .docx: thư mục trung tâm không khớp")
+    if not found:
+        raise ValueError("thiếu [Content_Types].xml")
 
 
 def ensure_inside(base_dir: str | os.PathLike[str], candidate: str | os.PathLike[str]) -> Path:
