@@ -155,6 +155,106 @@ class _SharedRows:
 _free_row_xml = _SharedRows(maxsize=2048, seen_max=16384)
 
 
+def _rows(grid: Grid, shape: tuple[int, ...]) -> str:
+    """Every ``<w:tr>`` of ``grid`` at column widths ``shape``."""
+    size = grid.size_pt
+    # Columns still covered by a cell with rowspan from a row above: start → (rows left, span).
+    covered: dict[int, tuple[int, int]] = {}
+    rows_xml: list[str] = []
+    for row in grid.rows:
+        if covered or not isinstance(row.cells, tuple):
+            xml, opened = _row_xml(row, shape, size, covered)
+        else:  # nothing from the rows above: the row's XML is a function of itself (cached)
+            xml, opened_items = _free_row_xml(row, shape, size)
+            opened = dict(opened_items)
+        covered.update(opened)
+        rows_xml.append(xml)
+    return "".join(rows_xml)
+
+
+class _Fragments:
+    """The XML of a planned grid's rows at one set of column widths, but the figure
+    cells: the header rows whole, and each body row's opening with its leading cells."""
+
+    __slots__ = ("header", "openings", "figure_widths", "nlead")
+
+    def __init__(self, grid: Grid, shape: tuple[int, ...]):
+        size = grid.size_pt
+        hr = grid.header_rows
+        covered: dict[int, tuple[int, int]] = {}
+        header = []
+        for row in grid.rows[:hr]:
+            xml, opened = _row_xml(row, shape, size, covered)
+            covered.update(opened)
+            header.append(xml)
+        if covered:
+            raise ValueError("a header cell spans into the body")
+        self.header = "".join(header)
+        layout = grid.plan.layout
+        nfig = len(layout.figure_columns)
+        first = len(shape) - nfig  # the figure columns come last
+        self.figure_widths = shape[first:]
+        self.nlead = []
+        self.openings = []
+        for row in grid.rows[hr:]:
+            lead = row.cells[: len(row.cells) - nfig]
+            cells, col = [], 0
+            for cell in lead:
+                if cell.rowspan != 1:
+                    raise ValueError("a body cell spans rows")
+                span = max(1, min(cell.colspan, len(shape) - col))
+                cells.append(_cell(sum(shape[col: col + span]), span, None, cell, size, row.keep_next))
+                col += span
+            if col != first:
+                raise ValueError("leading cells do not end where the figures begin")
+            trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "")
+            self.openings.append((f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells)}", row.keep_next, len(lead)))
+
+
+_FRAGMENTS_MAX = 32  # sets of widths kept per plan (they follow the figures' digits)
+
+
+def _planned_rows(grid: Grid, shape: tuple[int, ...]) -> str | None:
+    """The rows of a grid filled from a plan (tables/plan): fragments made once per
+    set of widths, the figure cells filled in; None to go the whole way."""
+    plan = grid.plan
+    if plan.xml is False or plan.layout is None or plan.layout is False:
+        return None
+    if plan.xml is None:
+        plan.xml = {}
+    frags = plan.xml.get(shape)
+    if frags is None:
+        try:
+            frags = _Fragments(grid, shape)
+        except ValueError:
+            plan.xml = False
+            return None
+        checked = plan.xml.get("checked")
+        if len(plan.xml) >= _FRAGMENTS_MAX:
+            plan.xml.clear()
+        plan.xml[shape] = frags
+        if not checked:  # the fragments must give the grid's own XML: checked once per plan
+            if _fill(grid, frags) != _rows(grid, shape):
+                plan.xml = False
+                return None
+            plan.xml["checked"] = True
+    if len(frags.openings) != len(grid.rows) - grid.header_rows:
+        return None
+    return _fill(grid, frags)
+
+
+def _fill(grid: Grid, frags: _Fragments) -> str:
+    size = grid.size_pt
+    out = [frags.header]
+    widths = frags.figure_widths
+    for row, (opening, keep, nlead) in zip(grid.rows[grid.header_rows:], frags.openings):
+        out.append(opening)
+        for w, cell in zip(widths, row.cells[nlead:]):
+            out.append(_cell(w, 1, None, cell, size, keep))
+        out.append("</w:tr>")
+    return "".join(out)
+
+
 def table_markup(
     grid: Grid,
     width_twips: int | None = None,
@@ -170,20 +270,10 @@ def table_markup(
     """
     widths = grid.column_widths(width_twips)
     total = sum(widths)
-    ncols = len(widths)
-    size = grid.size_pt
-    # Columns still covered by a cell with rowspan from a row above: start → (rows left, span).
-    covered: dict[int, tuple[int, int]] = {}
-    rows_xml: list[str] = []
     shape = tuple(widths)
-    for row in grid.rows:
-        if covered or not isinstance(row.cells, tuple):
-            xml, opened = _row_xml(row, shape, size, covered)
-        else:  # nothing from the rows above: the row's XML is a function of itself (cached)
-            xml, opened_items = _free_row_xml(row, shape, size)
-            opened = dict(opened_items)
-        covered.update(opened)
-        rows_xml.append(xml)
+    rows_xml = _planned_rows(grid, shape) if grid.plan is not None else None
+    if rows_xml is None:
+        rows_xml = _rows(grid, shape)
     grid_xml = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     tbl = (
         f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(style)}/>"
@@ -191,7 +281,7 @@ def table_markup(
         '<w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        f"<w:tblGrid>{grid_xml}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
+        f"<w:tblGrid>{grid_xml}</w:tblGrid>{rows_xml}</w:tbl>"
     )
     if bookmark:
         name = escape(bookmark[:40])  # Word keeps bookmark names to 40 characters

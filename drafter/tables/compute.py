@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from difflib import get_close_matches
 from typing import Any
 
@@ -68,6 +69,7 @@ _MONEY_UNITS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=256)  # a batch's tables have a unit or two
 def money_factor(unit: str | None) -> int | None:
     """Value of one ``unit`` in đồng, or None when ``unit`` is not money."""
     if not unit:
@@ -81,6 +83,14 @@ def words_for(value: Decimal, unit: str | None, *, zero_tens: str = "linh", four
     Money units are converted to đồng first ("triệu đồng": 8.374 → "Tám tỷ ba trăm bảy
     mươi tư triệu đồng"); any other unit is read after the number ("Hai mươi mốt cơ sở").
     """
+    # Keyed by the Decimal's text (5 == 5.0, but they are read differently); a total is
+    # read twice per document (the words under the table, `….chu` in the text).
+    return _words_for(str(value), unit, zero_tens, four)
+
+
+@lru_cache(maxsize=1024)
+def _words_for(text: str, unit: str | None, zero_tens: str, four: str) -> str:
+    value = Decimal(text)
     factor = money_factor(unit)
     if factor is not None:
         return amount_in_words(value * factor, currency="đồng", zero_tens=zero_tens, four=four)
@@ -152,6 +162,9 @@ class ComputedTable:
     words: str | None  # "Tám tỷ ba trăm bảy mươi tư triệu đồng"
     figures: Figures = field(repr=False, default=None)  # type: ignore[assignment]
     warnings: list[str] = field(default_factory=list)
+    # The compiled structure it was made from (tables/plan), for the grid and its XML
+    # to fill only the figures; None for a table computed the whole way.
+    plan: Any = field(repr=False, compare=False, default=None)
 
     @property
     def group_keys(self) -> list[str]:

@@ -22,10 +22,10 @@ Layout decisions (docs/the-thuc.md#phu-luc, and practice):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from drafter.rules.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
 from drafter.rules import geometry
@@ -85,6 +85,9 @@ class Grid:
     header_rows: int
     size_pt: float = TABLE_FONT_PT
     bang_chu: str | None = None  # "Bằng chữ: … đồng." under the table, when asked
+    # The table's compiled structure (tables/plan) when the grid was filled from it:
+    # render/table_xml then fills only the figure cells of fragments made once.
+    plan: Any = field(repr=False, compare=False, default=None)
 
     @property
     def ncols(self) -> int:
@@ -184,6 +187,85 @@ def _longest_line(texts, size: float, bold: bool) -> int:
 
 def build_grid(table: ComputedTable, *, size_pt: float = TABLE_FONT_PT) -> Grid:
     """Lay ``table`` out: header rows, one row per line, the Tổng cộng row, widths."""
+    plan = table.plan
+    if plan is not None and plan.layout is not False:
+        if plan.layout is None:
+            plan.layout = _Layout.make(table, size_pt)
+        layout = plan.layout
+        if layout is not False and layout.size_pt == size_pt:
+            return layout.grid(table)
+    return _build_grid(table, size_pt)
+
+
+class _Layout:
+    """What a table's grid keeps from one row of a batch to the next (the same plan:
+    the same rows, labels, units and headers): the header rows, each row's leading
+    cells, the fixed columns and the figure columns' header widths."""
+
+    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan")
+
+    @classmethod
+    def make(cls, table: ComputedTable, size_pt: float) -> "_Layout | bool":
+        grid = _build_grid(table, size_pt)
+        self = cls()
+        self.size_pt = size_pt
+        self.plan = table.plan
+        hr = grid.header_rows
+        self.header = tuple(grid.rows[:hr])
+        nlead = 3 if table.headers.dvt is not None else 2
+        body = grid.rows[hr:]
+        self.leads = tuple((row.cells[:nlead], row.kind, row.cells[0].bold) for row in body[:len(table.lines)])
+        self.total_lead = body[len(table.lines)].cells[:nlead - 1] if table.show_total else None
+        self.fixed = tuple(grid.columns[:nlead])
+        pad = 2 * CELL_MARGIN + _SLACK
+        self.figure_columns = tuple(
+            (g, m.ma, _longest_word([m.ten], size_pt, True), _longest_line([m.ten], size_pt, True) + pad)
+            for g, m in [(g, m) for g in table.group_keys for m in table.measures]
+            + [(None, m) for m in table.total_measures])
+        # The plan's grid must be the grid: checked once, else always the whole way.
+        if self.grid(table) != grid:
+            return False
+        return self
+
+    def grid(self, table: ComputedTable) -> Grid:
+        size = self.size_pt
+        pad = 2 * CELL_MARGIN + _SLACK
+        fcols = self.figure_columns
+        texts: list[list[str]] = [[] for _ in fcols]
+        rows = list(self.header)
+
+        def figures(line: Line, bold: bool) -> tuple:
+            values, totals = line.values, line.totals
+            cells = []
+            for c, (g, ma, _, _) in enumerate(fcols):
+                text = figure_text(totals.get(ma) if g is None else values.get((g, ma)))
+                texts[c].append(text)
+                cells.append(_figure_cell(text, bold))
+            return tuple(cells)
+
+        for line, (lead, kind, bold) in zip(table.lines, self.leads):
+            rows.append(GridRow(lead + figures(line, bold), kind))
+        if self.total_lead is not None:
+            if len(rows) > len(self.header):
+                last = rows[-1]
+                rows[-1] = GridRow(last.cells, last.kind, last.header, keep_next=True)
+            rows.append(GridRow(self.total_lead + figures(table.total, True), "tong"))
+        columns = list(self.fixed)
+        for (_, _, word, line_w), col_texts in zip(fcols, texts):
+            low = max(_longest_line(col_texts, size, True), word) + pad
+            want = max(low, line_w)
+            if want > low * 1.6:
+                want = low
+            columns.append(Column("so", low, want))
+        return Grid(rows, columns, len(self.header), size, table.bang_chu_line, plan=self.plan)
+
+
+@lru_cache(maxsize=4096)  # figures recur across a batch's rows
+def _figure_cell(text: str, bold: bool) -> Cell:
+    return Cell(text, "right", bold=bold)
+
+
+def _build_grid(table: ComputedTable, size_pt: float) -> Grid:
     headers = table.headers
     has_dvt = headers.dvt is not None
     groups = table.groups
