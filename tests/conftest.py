@@ -18,6 +18,9 @@ def _isolated_cache_dir(tmp_path_factory):
     import os
 
     os.environ["DRAFTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    # Every `drafter` run by a test runs in its own process, never through a warm
+    # server (drafter nen); tests/test_server.py starts its own and compares.
+    os.environ["DRAFTER_NEN"] = "0"
     yield
     from drafter import pdf
 

@@ -42,6 +42,8 @@ LAZY_COMMANDS = {
     "ky": ("drafter.cli.sign:ky_command", "Ký số văn bản PDF theo Nghị định 30/2020/NĐ-CP (chữ ký số PAdES)."),
     "xac-minh": ("drafter.cli.verify:verify_command",
                  "Xác minh các chữ ký số trong VĂN_BẢN.pdf: người ký, thời gian, tin cậy, có bị sửa sau khi ký."),
+    "nen": ("drafter.cli.nen:nen_command",
+            "Máy chủ nền giữ drafter sẵn trong bộ nhớ để mỗi lệnh chạy nhanh hơn: xem, bật (bat), tắt (tat)."),
     "appendix": ("drafter.cli.appendix:appendix_command",
                  "Tạo lại các bảng phụ lục trong VĂN_BẢN.docx (do drafter tạo, đã sửa bằng Word) "
                  "theo số liệu mới của BẢN_THẢO.yaml."),

@@ -1,0 +1,87 @@
+"""`drafter nen`: the warm command server (drafter/server/).
+
+    drafter nen          whether it runs (--json)
+    drafter nen bat      start it: later commands start in milliseconds
+    drafter nen tat      stop it
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .output import CONTEXT, handle_errors
+
+
+def _minutes(seconds: int) -> str:
+    if seconds % 60 == 0:
+        return f"{seconds // 60} phút"
+    return f"{seconds} giây"
+
+
+def _describe(st: dict) -> str:
+    return (f"Máy chủ nền đang chạy (pid {st['pid']}; đã chạy {st.get('served', 0)} lệnh; tự tắt sau "
+            f"{_minutes(int(st['idle_s']))} không dùng). Ổ cắm: {st['socket']}")
+
+
+@click.group("nen", invoke_without_command=True, context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="In trạng thái dạng JSON.")
+@click.pass_context
+@handle_errors
+def nen_command(ctx: click.Context, as_json: bool) -> None:
+    """Máy chủ nền giữ drafter sẵn trong bộ nhớ để mỗi lệnh chạy nhanh hơn: xem, bật (bat), tắt (tat).
+
+    Không có lệnh con: cho biết máy chủ nền có đang chạy không. Khi nó chạy, mỗi
+    lệnh drafter được chạy trong một tiến trình con của nó (đã nạp sẵn drafter và
+    các mẫu), với cùng thư mục, biến môi trường, đầu vào và đầu ra: kết quả giống
+    hệt khi chạy không có máy chủ nền. Nó tự tắt sau DRAFTER_NEN_CHO giây không
+    dùng (mặc định 30 phút). DRAFTER_NEN=0 tắt việc dùng máy chủ nền cho một lệnh.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..server import control
+
+    st = control.status()
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    if not st["running"]:
+        click.echo("Máy chủ nền không chạy. Bật bằng: drafter nen bat")
+        return
+    line = _describe(st)
+    if not st.get("fresh"):
+        line += "\nMáy chủ nền này đã cũ (drafter đã được cập nhật): các lệnh không dùng nó. Chạy lại: drafter nen bat"
+    click.echo(line)
+
+
+@nen_command.command("bat", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def bat_command(as_json: bool) -> None:
+    """Bật máy chủ nền (chạy ngầm, tự tắt khi lâu không dùng)."""
+    from ..server import control
+
+    st = control.start()
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    if st.get("already"):
+        click.echo("Máy chủ nền đã chạy sẵn. " + _describe(st))
+    else:
+        after = f"{st['ready_after_s']:.2f}".replace(".", ",")
+        click.echo(f"Đã bật máy chủ nền, sẵn sàng sau {after} giây. " + _describe(st))
+
+
+@nen_command.command("tat", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def tat_command(as_json: bool) -> None:
+    """Tắt máy chủ nền (các lệnh đang chạy vẫn chạy xong)."""
+    from ..server import control
+
+    st = control.stop()
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Đã tắt máy chủ nền (pid {st['pid']})." if st["stopped"] else "Máy chủ nền không chạy.")

@@ -1,0 +1,342 @@
+"""The `drafter` console script: the command through the warm server when one runs,
+else in this process.
+
+Only the standard library's socket, os, sys, json, array and signal are imported
+before the server is asked (a few milliseconds): the command line, the current
+folder, the whole environment, the umask and the standard streams' encodings go to
+the server with fds 0, 1 and 2 (SCM_RIGHTS); it forks a child that becomes this
+process (drafter/server/daemon.py) and runs the command; its exit status comes back
+and this process exits with it. Ctrl-C, SIGTERM and SIGHUP received here go to the
+child. When no server answers, or anything about it is off (no socket, refused, a
+protocol error, a different drafter, changed source files, another interpreter), the
+command runs here, silently: the server only ever saves time.
+
+``DRAFTER_NEN=0`` never asks a server (the test suite sets it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+# socket, json and array are imported once a server's folder is found: without a
+# server the console script costs a stat more than drafter.cli's entry.
+
+PROTOCOL = 1
+OFF_ENV = "DRAFTER_NEN"  # "0": never use the server
+SOCKET_NAME = "s"
+_HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE = os.path.dirname(_HERE)  # drafter/
+_FLAGS = ("debug", "inspect", "interactive", "optimize", "dont_write_bytecode", "no_user_site", "no_site",
+          "ignore_environment", "verbose", "bytes_warning", "quiet", "hash_randomization", "isolated",
+          "dev_mode", "utf8_mode", "warn_default_encoding", "int_max_str_digits")  # all but safe_path
+
+
+def cache_folder(environ=None) -> str | None:
+    """drafter's cache folder, as render/template_cache.folder() finds it (and
+    platformdirs.user_cache_dir), without importing platformdirs: DRAFTER_CACHE_DIR,
+    else $XDG_CACHE_HOME/drafter or ~/.cache/drafter (~/Library/Caches/drafter on a
+    Mac). None when the cache is off (DRAFTER_CACHE_DIR empty) or on Windows."""
+    env = os.environ if environ is None else environ
+    override = env.get("DRAFTER_CACHE_DIR")
+    if override is not None:
+        return os.path.abspath(override) if override.strip() else None
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/drafter")
+    if sys.platform.startswith(("win", "cygwin")):
+        return None
+    base = env.get("XDG_CACHE_HOME", "")
+    if not base.strip():
+        base = os.path.expanduser("~/.cache")
+    return os.path.join(base, "drafter")
+
+
+def socket_folder(environ=None) -> str | None:
+    """The server's folder (mode 0700, the user's own): ``<cache>/nen``."""
+    base = cache_folder(environ)
+    return None if base is None else os.path.join(base, "nen")
+
+
+def socket_path(environ=None) -> str | None:
+    folder = socket_folder(environ)
+    return None if folder is None else os.path.join(folder, SOCKET_NAME)
+
+
+def _resource_dir(name: str) -> str:
+    installed = os.path.join(PACKAGE, name)  # as drafter/resources.py finds them
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(PACKAGE), name)
+
+
+def _walk(folder: str, out: list) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for e in entries:
+        if e.is_dir(follow_symlinks=False):
+            if e.name != "__pycache__":
+                _walk(e.path, out)
+        elif e.name.endswith((".py", ".docx", ".yaml")):
+            try:
+                st = e.stat()
+            except OSError:
+                continue
+            out.append(f"{e.path}:{st.st_mtime_ns}:{st.st_size}")
+
+
+def code_fingerprint() -> str:
+    """drafter's version and every source file, template and built-in preset (path,
+    modification time, size), and the site-packages folders (a pip install or
+    upgrade changes them): a server started before any of these changed is stale."""
+    from zlib import crc32
+
+    from .. import __version__
+
+    out = [str(PROTOCOL), __version__, PACKAGE]
+    for folder in (PACKAGE, _resource_dir("templates"), _resource_dir("presets")):
+        _walk(folder, out)
+    for entry in sys.path:
+        if entry.endswith("-packages"):
+            try:
+                out.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+            except OSError:
+                pass
+    text = "\n".join(out).encode("utf-8", "surrogateescape")
+    return f"{__version__}-{len(out)}-{crc32(text):08x}"
+
+
+def interpreter_fingerprint() -> str:
+    """What makes this interpreter what it is: the executable, its flags (-P aside),
+    sys.path after its first entry (the script's folder), the PYTHON* variables."""
+    from zlib import crc32
+
+    flags = [getattr(sys.flags, n, None) for n in _FLAGS]
+    python_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
+    text = repr((sys.executable, sys.version, flags, sys.path[1:], sys.warnoptions, sys._xoptions, python_env))
+    return f"{crc32(text.encode('utf-8', 'surrogateescape')):08x}"
+
+
+def _stream_info(stream) -> list | None:
+    if stream is None:
+        return None
+    return [getattr(stream, "encoding", None), getattr(stream, "errors", None),
+            bool(getattr(stream, "line_buffering", False))]
+
+
+def connect(path: str, *, timeout: float = 1.0):
+    """A connection to the server at ``path``, or None: no socket, refused, a folder
+    not the user's own (0700), or a server of another user (SO_PEERCRED)."""
+    try:
+        st = os.lstat(os.path.dirname(path))
+    except OSError:
+        return None
+    if st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return None
+    try:
+        if os.lstat(path).st_uid != os.getuid():
+            return None
+    except OSError:  # no socket: no server
+        return None
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(path)
+        if hasattr(socket, "SO_PEERCRED"):
+            import struct
+
+            _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                            struct.calcsize("3i")))
+            if uid != os.getuid():
+                sock.close()
+                return None
+        sock.settimeout(None)
+        return sock
+    except OSError:
+        sock.close()
+        return None
+
+
+def send_request(sock, request: dict, fds: list[int] | None = None) -> None:
+    import json
+    import socket
+
+    body = json.dumps(request, ensure_ascii=True).encode("ascii")
+    data = len(body).to_bytes(4, "big") + body
+    if fds:
+        import array
+
+        sent = sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    else:
+        sent = sock.send(data)
+    if sent < len(data):
+        sock.sendall(data[sent:])
+
+
+class Replies:
+    """The server's replies: JSON objects, one a line."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def next(self) -> dict | None:
+        """The next reply, or None at the end of the connection (or a broken one)."""
+        while b"\n" not in self.buf:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                return None
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        import json
+
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            return None
+        return reply if isinstance(reply, dict) else None
+
+
+def ask(request: dict, environ=None, *, timeout: float = 5.0) -> dict | None:
+    """One request that is not a command (status, stop) and its one reply, or None."""
+    path = socket_path(environ)
+    sock = connect(path) if path else None
+    if sock is None:
+        return None
+    try:
+        sock.settimeout(timeout)
+        send_request(sock, {"protocol": PROTOCOL, **request})
+        return Replies(sock).next()
+    except OSError:
+        return None
+    finally:
+        sock.close()
+
+
+_STOPPED = "\nĐã dừng theo yêu cầu.\n"
+
+
+def _served() -> int | None:
+    """The command run by the server: its exit status; None when it was not run
+    there (nothing of it ran: the caller runs it)."""
+    if os.environ.get(OFF_ENV, "").strip() == "0" or sys.argv[1:2] == ["nen"]:
+        return None
+    path = socket_path()
+    if path is None or len(path.encode("utf-8", "surrogateescape")) > 100:  # sun_path holds ~104 bytes
+        return None
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the current folder was removed: the command itself says so
+        return None
+    sock = connect(path)
+    if sock is None:
+        return None
+    child: list[int] = []
+    pending: list[int] = []
+
+    def forward(signum, frame):  # noqa: ARG001
+        if not child:
+            pending.append(signum)
+            return
+        _forward(child[0], signum)
+
+    old = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            old[sig] = signal.signal(sig, forward)
+
+    def give_back() -> None:  # the command runs here after all
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        if pending:  # Ctrl-C before the command started: as while starting
+            os.write(2, _STOPPED.encode("utf-8"))
+            os._exit(1)
+
+    try:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        request = {
+            "op": "run", "protocol": PROTOCOL, "code": code_fingerprint(), "interpreter": interpreter_fingerprint(),
+            "argv": sys.argv, "cwd": cwd, "env": dict(os.environ), "umask": umask, "path0": sys.path[0],
+            "stdio": [_stream_info(sys.stdin), _stream_info(sys.stdout), _stream_info(sys.stderr)],
+        }
+        try:
+            send_request(sock, request, [0, 1, 2])
+        except OSError:  # a closed fd 0-2 (EBADF), a server gone
+            give_back()
+            return None
+        replies = Replies(sock)
+        while True:
+            reply = replies.next()
+            if reply is None or "refused" in reply:
+                # Refused, even after the pid: the child failed to become this process
+                # before the command started. An end without a word once it started: not rerun.
+                if child and reply is None:
+                    os.write(2, "drafter: máy chủ nền (drafter nen) dừng giữa chừng; lệnh có thể chưa xong.\n"
+                             .encode("utf-8"))
+                    return 1
+                give_back()
+                return None
+            if "pid" in reply and not child:
+                child.append(int(reply["pid"]))
+                try:
+                    sock.sendall(b"g")  # go: only now does the child start the command
+                except OSError:
+                    pass
+                for sig in pending:
+                    _forward(child[0], sig)
+                pending.clear()
+            elif "exit" in reply:
+                return int(reply["exit"])
+            elif "signal" in reply:  # the child was killed by a signal: so is this process, as a shell shows it
+                sig = int(reply["signal"])
+                try:
+                    signal.signal(sig, signal.SIG_DFL)
+                    os.kill(os.getpid(), sig)
+                except (OSError, ValueError):
+                    pass
+                return 128 + sig
+    finally:
+        sock.close()
+
+
+def _forward(pid: int, sig: int) -> None:
+    """Ctrl-C and a closed terminal reach the child's whole group (its own pool's
+    workers too), as a terminal sends them to the foreground group; SIGTERM the child."""
+    try:
+        if sig in (signal.SIGINT, getattr(signal, "SIGHUP", None)):
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
+    except OSError:
+        pass
+
+
+def _stopped_while_starting(signum, frame) -> None:  # noqa: ARG001
+    os.write(2, _STOPPED.encode("utf-8"))
+    os._exit(1)
+
+
+def entry() -> None:
+    """The `drafter` console script."""
+    starting = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if starting:  # Ctrl-C now: the plain message, never a traceback (as drafter.cli does)
+        signal.signal(signal.SIGINT, _stopped_while_starting)
+    if os.name == "posix":
+        try:
+            code = _served()
+        except Exception:  # anything unexpected of the server path: the command runs here
+            code = None
+        if code is not None:
+            os._exit(code)
+    if starting:  # drafter.cli installs its own while it imports
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    from ..cli import entry as run_here
+
+    run_here()

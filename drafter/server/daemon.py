@@ -1,0 +1,507 @@
+"""The warm command server: drafter imported once, a forked child per command.
+
+Started by `drafter nen bat` (control.start) as its own session with ``python -P -c``
+(no folder of anyone's put on sys.path). It takes the lock of its folder (one server
+per cache folder), notes its fingerprints (before importing: a file changed while it
+imports makes it stale at once), imports every drafter module and compiles the
+built-in templates, then listens on ``<folder>/s`` (the folder 0700, the socket 0600;
+a peer of another uid is refused by SO_PEERCRED).
+
+A command (client.py's request: argv, cwd, environment, umask, the streams'
+encodings, fds 0-2) is checked (protocol, interpreter, code: a server whose own files
+changed since it started answers "stale" and stops), then forked. The child leaves
+the server behind (its sockets, lock and signal handlers), takes the client's fds as
+0, 1 and 2 and its own process group, says its pid, waits for the client's go, then
+becomes a fresh process of the client's: folder, umask, os.environ, time zone,
+locale, sys.argv and sys.path[0], sys.stdin/stdout/stderr rebuilt on the fds as
+Python makes them, the state drafter's modules read from the environment when they
+were imported read again (``refresh_environment``), Python's signal handlers; and
+runs the console script's ``entry``. Its exit status goes to the client from the
+child (just before it exits) and from the server when it reaps it (a child killed by
+a signal). The server exits after ``DRAFTER_NEN_CHO`` seconds without a command
+(30 minutes), on SIGTERM, or on `drafter nen tat`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import socket
+import stat
+import sys
+import time
+
+from . import client
+
+IDLE_ENV = "DRAFTER_NEN_CHO"
+DEFAULT_IDLE_S = 30 * 60
+LOCK_FILE = "lock"
+PID_FILE = "pid.json"
+LOG_FILE = "nen.log"
+_SKIP = ("drafter.server", "drafter.templates", "drafter.presets")
+
+
+def idle_seconds(environ=None) -> int:
+    """DRAFTER_NEN_CHO: seconds without a command before the server exits (1800).
+
+    >>> idle_seconds({"DRAFTER_NEN_CHO": "5"}), idle_seconds({})
+    (5, 1800)
+    """
+    from ..env import env_limit
+
+    return env_limit(IDLE_ENV, DEFAULT_IDLE_S, environ)
+
+
+def prepare_folder(folder: str) -> None:
+    """The server's folder, made 0700; refused (PermissionError) when it is not a
+    folder of this user's."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        raise PermissionError(folder)
+    if st.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def preload() -> int:
+    """Every drafter module imported (the command line's too), the built-in templates
+    compiled: what each command would otherwise do first. The number of modules."""
+    import importlib
+    import pkgutil
+
+    import drafter
+
+    importlib.import_module("drafter.cli")
+    for info in pkgutil.walk_packages(drafter.__path__, "drafter."):
+        if info.name.startswith(_SKIP) or info.name.rsplit(".", 1)[-1] == "__main__":
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 (an optional dependency missing: the command imports it itself)
+            pass
+    for name in ("platformdirs",):  # imported by the commands when they first need them
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    from .. import resources
+    from ..render import engine
+
+    for path in sorted(resources.templates_dir().glob("*.docx")):
+        try:
+            engine.compiled(path)
+        except Exception:  # noqa: BLE001 (a broken template: the command says so itself)
+            pass
+    return len(sys.modules)
+
+
+def warm_up() -> None:
+    """A công văn made, rendered and checked once, in a folder of its own, its output
+    thrown away: what a first run compiles and caches (the regular expressions of the
+    YAML reader and of the rules, the YAML loader's tables) is then ready in every
+    child. Only pure caches fill here; nothing a command's environment or folder
+    decides is kept (refresh_environment reads that again in each child)."""
+    import contextlib
+    import io
+    import tempfile
+
+    cli_main = sys.modules["drafter.cli.main"]
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="drafter-nen-") as tmp:
+        os.chdir(tmp)
+        sink = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                for args in (["new", "cong-van", "--no-input"], ["render", "cong-van.yaml", "--force"],
+                             ["check", "cong-van.docx"], ["--help"]):
+                    try:
+                        cli_main.main.main(args, prog_name="drafter", standalone_mode=False)
+                    except (Exception, SystemExit):  # noqa: BLE001 (a warm-up only)
+                        pass
+        finally:
+            os.chdir(here)
+    try:  # the YAML reader's regular expressions for every kind of scalar (compiled on first sight)
+        from ..inputs import yamlfile
+
+        yamlfile.parse_text("a: 1\nb: 1.5\nc: 2025-01-02\nd: true\ne: null\nf: 0x1F\ng: 1_000\n"
+                            "h: [x, 'y', \"z\"]\ni: |\n  t\nj: 12:30:00\nk: .inf\n", "warm-up.yaml")
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def refresh_environment() -> None:
+    """What drafter's modules read from the environment when imported, read again
+    from this process's (the client's) environment, as a fresh process would have.
+    tests/test_server.py finds every module-level read of the environment and fails
+    until it is refreshed here."""
+    import tempfile
+
+    tempfile.tempdir = None  # gettempdir() caches TMPDIR
+    sandbox = sys.modules.get("drafter.sandbox")
+    if sandbox is not None:
+        (sandbox.MAX_STEPS, sandbox.MAX_TEXT_CHARS, sandbox.MAX_NUMBER_DIGITS), sandbox.ENV_PROBLEMS = \
+            sandbox._read_limits()
+        figures = sys.modules.get("drafter.figures")
+        if figures is not None:
+            figures.MAX_TEXT_CHARS = sandbox.MAX_TEXT_CHARS
+            figures._TEXT_LIMIT = max(1, sandbox.MAX_TEXT_CHARS // figures._Env.text_share)
+
+
+def _reply(conn: socket.socket, obj: dict) -> None:
+    try:
+        conn.sendall(json.dumps(obj, ensure_ascii=True).encode("ascii") + b"\n")
+    except OSError:
+        pass
+
+
+def _read_request(conn: socket.socket) -> tuple[dict | None, list[int]]:
+    """The request and the fds that came with it (the caller closes them)."""
+    fds: list[int] = []
+    data, ancillary, flags, _ = conn.recvmsg(65536, socket.CMSG_SPACE(4 * 4))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            n = len(payload) - len(payload) % 4
+            fds.extend(int.from_bytes(payload[i:i + 4], sys.byteorder, signed=True) for i in range(0, n, 4))
+    if flags & getattr(socket, "MSG_CTRUNC", 0) or len(data) < 4:
+        return None, fds
+    size = int.from_bytes(data[:4], "big")
+    if size > 64 << 20:
+        return None, fds
+    body = bytearray(data[4:])
+    while len(body) < size:
+        chunk = conn.recv(min(1 << 20, size - len(body)))
+        if not chunk:
+            return None, fds
+        body += chunk
+    try:
+        request = json.loads(bytes(body[:size]))
+    except ValueError:
+        return None, fds
+    return (request if isinstance(request, dict) else None), fds
+
+
+def _peer_uid(conn: socket.socket) -> int | None:
+    if not hasattr(socket, "SO_PEERCRED"):
+        return os.getuid()  # the 0700 folder is the guard
+    import struct
+
+    _, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    return uid
+
+
+class Server:
+    def __init__(self, folder: str, idle: int, path0: str):
+        self.folder = folder
+        self.path = os.path.join(folder, client.SOCKET_NAME)
+        self.idle = idle
+        self.path0 = path0
+        self.code = client.code_fingerprint()
+        self.interpreter = client.interpreter_fingerprint()
+        self.children: dict[int, socket.socket] = {}
+        self.served = 0
+        self.started = time.time()
+        self.last = time.monotonic()
+        self.stopping = False
+        self.lock_fd = -1
+        self.listener: socket.socket | None = None
+        self.selector: selectors.BaseSelector | None = None
+        self.wake: tuple[socket.socket, socket.socket] | None = None
+
+    # -- life
+    def lock(self) -> bool:
+        import fcntl
+
+        self.lock_fd = os.open(os.path.join(self.folder, LOCK_FILE), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.lock_fd)
+            self.lock_fd = -1
+            return False
+        return True
+
+    def listen(self) -> None:
+        try:
+            os.unlink(self.path)  # a server killed without cleaning up (we hold the lock)
+        except FileNotFoundError:
+            pass
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)
+        try:
+            listener.bind(self.path)
+        finally:
+            os.umask(old)
+        listener.listen(64)
+        listener.setblocking(False)
+        self.listener = listener
+        self.inode = os.stat(self.path).st_ino
+        info = {"pid": os.getpid(), "started": self.started, "idle_s": self.idle, "socket": self.path}
+        tmp = os.path.join(self.folder, f".{PID_FILE}.{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(info, f)
+        os.replace(tmp, os.path.join(self.folder, PID_FILE))
+
+    def close(self) -> None:
+        try:
+            if os.stat(self.path).st_ino == self.inode:
+                os.unlink(self.path)
+        except OSError:
+            pass
+        try:
+            with open(os.path.join(self.folder, PID_FILE), encoding="utf-8") as f:
+                if json.load(f).get("pid") == os.getpid():
+                    os.unlink(os.path.join(self.folder, PID_FILE))
+        except (OSError, ValueError):
+            pass
+        if self.listener is not None:
+            self.listener.close()
+        if self.lock_fd >= 0:
+            os.close(self.lock_fd)
+
+    def _stop(self, signum, frame) -> None:  # noqa: ARG002
+        self.stopping = True
+
+    def serve(self) -> None:
+        assert self.listener is not None
+        self.selector = selectors.DefaultSelector()
+        self.wake = socket.socketpair()
+        for s in self.wake:
+            s.setblocking(False)
+        signal.set_wakeup_fd(self.wake[1].fileno(), warn_on_full_buffer=False)
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(sig, self._stop)
+        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.selector.register(self.wake[0], selectors.EVENT_READ)
+        while not self.stopping:
+            timeout = None
+            if not self.children:
+                timeout = self.last + self.idle - time.monotonic()
+                if timeout <= 0:
+                    break
+            for key, _ in self.selector.select(timeout):
+                if key.fileobj is self.listener:
+                    self._accept()
+                else:
+                    try:
+                        while self.wake[0].recv(512):
+                            pass
+                    except OSError:
+                        pass
+            self._reap()
+        # Stopping: the commands running finish on their own and report to their clients.
+
+    def _reap(self) -> None:
+        while self.children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            conn = self.children.pop(pid, None)
+            self.last = time.monotonic()
+            if conn is None:
+                continue
+            if os.WIFSIGNALED(status):
+                _reply(conn, {"signal": os.WTERMSIG(status)})
+            else:
+                _reply(conn, {"exit": os.waitstatus_to_exitcode(status)})
+            conn.close()
+
+    def _accept(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            return
+        fds: list[int] = []
+        try:
+            conn.setblocking(True)
+            conn.settimeout(5)
+            if _peer_uid(conn) != os.getuid():
+                conn.close()
+                return
+            request, fds = _read_request(conn)
+            self.last = time.monotonic()
+            if request is None or request.get("protocol") != client.PROTOCOL:
+                _reply(conn, {"refused": "protocol"})
+            elif request.get("op") == "status":
+                _reply(conn, self.status(request))
+            elif request.get("op") == "stop":
+                _reply(conn, {"stopping": True, "pid": os.getpid()})
+                self.stopping = True
+            elif request.get("op") == "run":
+                refused = self._refusal(request, fds)
+                if refused:
+                    _reply(conn, {"refused": refused})
+                else:
+                    conn.settimeout(None)
+                    self._fork(conn, fds, request)
+                    return  # the connection stays open for the exit status
+            else:
+                _reply(conn, {"refused": "protocol"})
+        except (OSError, ValueError, TypeError):
+            pass
+        finally:
+            for fd in fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        conn.close()
+
+    def fresh(self) -> bool:
+        return client.code_fingerprint() == self.code
+
+    def status(self, request: dict) -> dict:
+        return {"running": True, "pid": os.getpid(), "started": self.started, "idle_s": self.idle,
+                "idle_for_s": round(time.monotonic() - self.last, 1), "served": self.served,
+                "running_commands": len(self.children), "socket": self.path,
+                "fresh": request.get("code") == self.code and self.fresh(),
+                "same_interpreter": request.get("interpreter") == self.interpreter}
+
+    def _refusal(self, request: dict, fds: list[int]) -> str | None:
+        if len(fds) != 3:
+            return "protocol"
+        if request.get("interpreter") != self.interpreter:
+            return "interpreter"
+        if request.get("code") != self.code:
+            if not self.fresh():  # our own files changed: no use any more
+                self.stopping = True
+                return "stale"
+            return "code"
+        return None
+
+    def _fork(self, conn: socket.socket, fds: list[int], request: dict) -> None:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                self._become(conn, fds, request)  # runs the command; never returns
+            except BaseException:  # noqa: BLE001
+                _reply(conn, {"refused": "setup"})  # nothing of the command ran: the client runs it
+                code = 1
+            os._exit(code)
+        self.served += 1
+        self.children[pid] = conn
+        for fd in fds:
+            os.close(fd)
+        fds.clear()
+
+    # -- the child
+    def _become(self, conn: socket.socket, fds: list[int], request: dict) -> None:
+        from ..cli import _stopped_while_starting
+
+        # Leave the server behind.
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGINT, _stopped_while_starting)
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)
+        self.selector.close()
+        for s in (self.listener, *self.wake, *self.children.values()):
+            s.close()
+        os.close(self.lock_fd)
+        os.setpgid(0, 0)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        for fd in fds:
+            if fd > 2:
+                os.close(fd)
+        me = os.getpid()
+        _reply(conn, {"pid": me})
+        if conn.recv(1) != b"g":  # the client gave up: run nothing
+            os._exit(0)
+        self._as_client(request)
+        cli_main = sys.modules["drafter.cli.main"]  # (drafter.cli's own `main` is the click group)
+
+        real_exit = os._exit
+
+        def report_and_exit(code: int) -> None:
+            if os.getpid() == me:  # not a worker forked by the command (their exits are theirs)
+                _reply(conn, {"exit": code})
+            real_exit(code)
+
+        os._exit = report_and_exit
+        try:
+            cli_main.entry()
+        except BaseException:  # noqa: BLE001 (as the interpreter ends on an uncaught exception)
+            import traceback
+
+            traceback.print_exc()
+            try:
+                sys.stderr.flush()
+            except Exception:  # noqa: BLE001
+                pass
+            report_and_exit(1)
+        report_and_exit(0)
+
+    def _as_client(self, request: dict) -> None:
+        import io
+        import locale
+
+        os.chdir(request["cwd"])
+        os.umask(int(request["umask"]))
+        env = request["env"]
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in env.items()})
+        time.tzset()
+        try:
+            locale.setlocale(locale.LC_CTYPE, "")  # as Python does at start
+        except locale.Error:
+            pass
+        sys.argv[:] = [str(a) for a in request["argv"]]
+        path0 = request.get("path0")
+        if isinstance(path0, str) and sys.path:
+            sys.path[0] = path0
+        streams = []
+        for fd, info, name in zip((0, 1, 2), request["stdio"], ("<stdin>", "<stdout>", "<stderr>")):
+            encoding, errors, line_buffering = (info or [None, None, False])[:3]
+            raw = io.FileIO(fd, "rb" if fd == 0 else "wb", closefd=False)
+            raw.name = name
+            buffered = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
+            text = io.TextIOWrapper(buffered, encoding=encoding or "utf-8", errors=errors or "strict",
+                                    newline="\n", line_buffering=bool(line_buffering))
+            text.mode = "r" if fd == 0 else "w"
+            streams.append(text)
+        sys.stdin = sys.__stdin__ = streams[0]
+        sys.stdout = sys.__stdout__ = streams[1]
+        sys.stderr = sys.__stderr__ = streams[2]
+        refresh_environment()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -P -c 'from drafter.server.daemon import main; main()' FOLDER SCRIPT_DIR``"""
+    args = sys.argv[1:] if argv is None else argv
+    folder, path0 = os.path.abspath(args[0]), args[1] if len(args) > 1 else os.path.dirname(sys.executable)
+    sys.path.insert(0, path0)  # the console script's folder, first on its sys.path
+    prepare_folder(folder)
+    try:
+        idle = idle_seconds()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    server = Server(folder, idle, path0)
+    if not server.lock():
+        print("Máy chủ nền đã chạy (thư mục đang bị khóa).", file=sys.stderr)
+        return 3
+    try:
+        preload()
+        warm_up()
+        import gc
+
+        gc.collect()
+        gc.freeze()  # what the server made stays put: a child's collections do not walk (and copy) it
+        server.code = server.code if server.fresh() else ""  # a file changed while importing: stale
+        server.listen()
+        server.serve()
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
