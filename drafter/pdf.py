@@ -669,11 +669,9 @@ def _keeper(argv: list[str]) -> None:
     signal.signal(signal.SIGHUP, on_signal)
     step = max(0.2, min(5.0, idle / 5))
     while True:
-        try:
-            proc.wait(step)
+        time.sleep(step)  # (not proc.wait(step): that polls twenty times a second)
+        if proc.poll() is not None:
             break  # it ended (crashed, killed by a timed-out call)
-        except subprocess.TimeoutExpired:
-            pass
         if not profile.parent.is_dir():  # the cache folder was removed
             stop()
             return
