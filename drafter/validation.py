@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -154,29 +155,106 @@ def _at_sheet_row(data: Any, path: KeyPath, problem: Problem) -> Problem:
 _SCRUBBED: dict[int, tuple[Any, Any, list]] = {}
 _SCRUBBED_MAX = 4096
 _TEXTS_SEEN: dict[int, tuple[str, bool]] = {}
+_LONG_TEXT = 512  # a text this long is scanned once per object (kept), a shorter one with the others
+
+
+class _Clean:
+    """Containers a whole-draft walk found nothing in, by identity. A batch row shares
+    every mapping and list it does not change with the loaded draft (copy on write):
+    what two walks in a row both met clean is kept and not walked again; a row's own
+    copies, met once, are forgotten at the next walk. Bounded; each object is kept so
+    its id stays its own (nothing mutates a loaded draft's containers)."""
+
+    def __init__(self, bound: int = 4096):
+        self.bound = bound
+        self.kept: dict[int, Any] = {}
+        self.last: dict[int, Any] = {}
+        self.now: dict[int, Any] = {}
+
+    def __contains__(self, obj: Any) -> bool:
+        key = id(obj)
+        if self.kept.get(key) is obj:
+            return True
+        if self.last.get(key) is obj:  # met clean by the walk before: shared
+            if len(self.kept) >= self.bound:
+                self.kept.clear()
+            self.kept[key] = obj
+            return True
+        return False
+
+    def add_all(self, objs: list[Any]) -> None:
+        if len(self.now) + len(objs) <= self.bound:
+            self.now.update(zip(map(id, objs), objs))
+
+    def turn(self) -> None:
+        """A walk is over: what it met clean is what the next one may share."""
+        self.last, self.now = self.now, {}
+
+
+_XML_CLEAN = _Clean()
 
 
 def _suspect(value: Any) -> bool:
     """Does any text inside `value` hold what rules/xmlchars removes? (The cheap test
-    that runs for every batch row: C-level iteration, no paths built.)"""
-    if isinstance(value, str):
-        # A batch row shares most of its texts with the loaded draft: each text object
-        # is scanned once (kept, so its id stays its own; bounded).
-        seen = _TEXTS_SEEN.get(id(value))
-        if seen is not None and seen[0] is value:
-            return seen[1]
-        found = xmlchars.suspect(value)
-        if len(_TEXTS_SEEN) >= _SCRUBBED_MAX:
-            _TEXTS_SEEN.clear()
-        _TEXTS_SEEN[id(value)] = (value, found)
-        return found
-    if isinstance(value, Mapping):
-        return any(map(_suspect, value.values()))
-    if isinstance(value, (list, tuple)):
-        return any(map(_suspect, value))
-    if isinstance(value, BaseModel):  # a sheet's table, shared by every row: scrubbed once
+    that runs for every batch row: the containers a row shares with the loaded draft
+    are skipped, the other texts joined and scanned at once.)"""
+    texts: list[str] = []
+    walked: list[Any] = []
+    found = _gather(value, texts, walked) or (bool(texts) and xmlchars.suspect("\n".join(texts)))
+    if not found:
+        _XML_CLEAN.add_all(walked)
+    _XML_CLEAN.turn()
+    return found
+
+
+def _gather(value: Any, texts: list[str], walked: list[Any]) -> bool:
+    """The texts of `value` into `texts` (a line break, which xmlchars keeps, joins
+    them), the containers walked into `walked`; True at once for a long text or a
+    sheet's table that holds something to remove."""
+    kind = type(value)  # plain dicts, lists and texts first: nearly every value of a draft
+    if kind is dict:
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    elif isinstance(value, str):
+        if len(value) < _LONG_TEXT:
+            texts.append(value)
+            return False
+        return _long_text_suspect(value)
+    elif isinstance(value, Mapping):
+        items = value.values()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    elif isinstance(value, BaseModel):  # a sheet's table, shared by every row: scrubbed once
         return _scrubbed(value)[0] is not value or bool(_scrubbed(value)[1])
+    else:
+        return False
+    if _XML_CLEAN.kept.get(id(value)) is value or value in _XML_CLEAN:
+        return False
+    walked.append(value)
+    for v in items:
+        kind = type(v)
+        if kind is str and len(v) < _LONG_TEXT:
+            texts.append(v)
+        elif kind not in _LEAVES and _gather(v, texts, walked):
+            return True
     return False
+
+
+# Values that hold no text: not walked.
+_LEAVES = frozenset({int, bool, float, Decimal, type(None), dt.date, dt.datetime})
+
+
+def _long_text_suspect(value: str) -> bool:
+    """A long text shared by every row is scanned once (kept, so its id stays its own)."""
+    seen = _TEXTS_SEEN.get(id(value))
+    if seen is not None and seen[0] is value:
+        return seen[1]
+    found = xmlchars.suspect(value)
+    if len(_TEXTS_SEEN) >= _SCRUBBED_MAX:
+        _TEXTS_SEEN.clear()
+    _TEXTS_SEEN[id(value)] = (value, found)
+    return found
 
 
 def _scrubbed(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
