@@ -121,25 +121,46 @@ class Spool:
     def __len__(self) -> int:
         return self.count
 
+    @property
+    def end(self) -> int:
+        """The offset the next item will be written at."""
+        return self._size
+
+    def flush(self) -> None:
+        """Everything appended on the file itself (before a fork: workers read it)."""
+        self._f.flush()
+
     def __iter__(self) -> Iterator[Any]:
-        # Each reader keeps its own place (several may run at once), read in blocks.
-        f, pos, end = self._f, 0, self._size
-        buf, i = b"", 0
-        while True:
+        return (item for _, item in self.items_from(0))
+
+    def items_from(self, start: int, count: int | None = None) -> Iterator[tuple[int, Any]]:
+        """(offset, item) from the item at offset ``start`` on (``count`` of them, or
+        to the end). Each reader keeps its own place (several may run at once, in
+        this process or in a forked worker: positional reads, never the file's shared
+        offset), read in blocks."""
+        self._f.flush()
+        fd, pos, end = self._f.fileno(), start, self._size
+        buf, i, base = b"", 0, start  # base: the offset of buf[0]
+        while count is None or count > 0:
             need = 4
             if len(buf) - i >= 4:
                 need += int.from_bytes(buf[i:i + 4], "little")
                 if len(buf) - i >= need:
                     item = pickle.loads(buf[i + 4:i + need])
+                    at = base + i
                     i += need
-                    yield item
+                    if count is not None:
+                        count -= 1
+                    yield at, item
                     continue
             if pos >= end:
                 return
-            f.flush()
-            f.seek(pos)
-            chunk = f.read(min(max(self._BLOCK, need), end - pos))
+            size = min(max(self._BLOCK if count is None or count > 64 else 4096, need), end - pos)
+            chunk = os.pread(fd, size, pos)
+            if not chunk:
+                return
             pos += len(chunk)
+            base += i
             buf, i = buf[i:] + chunk, 0
 
 
@@ -412,12 +433,39 @@ def _work(job: Job) -> Outcome | None:
     out = _PLAN.render_row(job, _STATE.get("previous"), _STATE.get("resume", False))
     _STATE["count"] = _STATE.get("count", 0) + 1
     if _STATE["count"] % GC_EVERY == 0:
+        # What survives a collection between two rows is the batch's own (the plan,
+        # its bounded caches): frozen, so the next collection walks only what the
+        # rows made since (a full walk of the caches was 10-30 ms every 200 rows).
         gc.collect()
+        gc.freeze()
     return out
 
 
-def _work_chunk(jobs: list[Job]) -> list[Outcome | None]:
-    return [_work(job) for job in jobs]
+def _work_span(span: list[int]) -> list[Outcome | None]:
+    """A chunk of rows, read by the worker from the spools it shares with the parent."""
+    return [_work(job) for job in _STATE["todo"].jobs(*span)]
+
+
+class _Todo:
+    """A batch's rows (:class:`Rows`, on disk) and their file names (a :class:`Spool`
+    beside them, one name a row, made once), with what the sheet refused or noted of
+    each row: the jobs, made as they are taken, by the parent or by a forked worker
+    reading the same files."""
+
+    def __init__(self, rows: "Rows", refused: dict[int, tuple[str, str]], row_notes: dict[int, list]) -> None:
+        self.rows = rows
+        self.names = Spool()
+        self.refused = refused
+        self.row_notes = row_notes
+
+    def flush(self) -> None:
+        self.rows.flush()
+        self.names.flush()
+
+    def jobs(self, row_at: int = 0, name_at: int = 0, count: int | None = None) -> Iterator[Job]:
+        for (_, (n, v)), (_, stem) in zip(self.rows.items_from(row_at, count), self.names.items_from(name_at, count)):
+            column, reason = self.refused.get(n, (None, ""))
+            yield Job(n, v, stem, refused=reason, refused_key=column, notes=self.row_notes.get(n, []))
 
 
 # --- inputs -------------------------------------------------------------------------
@@ -526,9 +574,16 @@ class Rows:
         return self._spool.count
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
+        return (row for _, row in self.items_from(0))
+
+    def items_from(self, start: int, count: int | None = None) -> Iterator[tuple[int, tuple[int, dict]]]:
+        """(offset, (row number, values)) from the row at offset ``start`` on."""
         columns = self.columns or []
-        for number, values in self._spool:
-            yield number, dict(zip(columns, values))
+        for at, (number, values) in self._spool.items_from(start, count):
+            yield at, (number, dict(zip(columns, values)))
+
+    def flush(self) -> None:
+        self._spool.flush()
 
 
 REFUSED_ROW = (" Hàng này không được tạo văn bản để văn bản không bị thiếu giá trị; sửa ô rồi chạy lại "
@@ -838,26 +893,45 @@ def run(
                                    Position(display_path(out)))) from None
     check_manifests(out, force)
     naming = name_pattern(name, columns, rows)
-    for _, _, stem in named_rows(*naming, rows):  # belt and braces: nothing is ever written outside DIR
+    total = len(rows)
+    parallel = jobs > 1 and total >= 2 * jobs
+    # Small chunks: the last ones end together (a worker idle while the other
+    # finishes 64 rows was 2% of a -j 2 run), at a cost of one message a chunk.
+    chunk = max(1, min(32, total // (jobs * 16))) if parallel else 0
+    todo_rows = _Todo(rows, refused, row_notes)
+    spans: list[list[int]] = []  # the workers' chunks: [rows offset, names offset, count]
+
+    def chunked() -> Iterator[tuple[int, dict]]:
+        # Where each chunk after the first row starts, in both spools (what a worker
+        # is sent instead of the rows themselves: it reads them from the spools).
+        for i, (at, row) in enumerate(rows.items_from(0)):
+            if parallel and i >= 1:
+                if (i - 1) % chunk == 0:
+                    spans.append([at, todo_rows.names.end, 0])
+                spans[-1][2] += 1
+            yield row
+
+    # Every row named once, here: each name checked (belt and braces: nothing is ever
+    # written outside DIR) and kept on disk beside the rows, read back with them.
+    for _, _, stem in named_rows(*naming, chunked()):
         ensure_plain_name(out, f"{stem}.docx")
+        todo_rows.names.append(stem)
+    todo_rows.flush()
     letters = {c: sheets._column_letter(i) for i, c in enumerate(columns)} if data else None
     plan = Plan(loaded, columns, out.resolve(), draft_path.resolve().parent, data_name, force, letters)
     plan.electronic = electronic
 
     def job_list() -> Iterator[Job]:
-        """The rows as jobs, made as they are taken (read back from the spool, named
-        again the same way): never all at once."""
-        for n, v, stem in named_rows(*naming, rows):
-            column, reason = refused.get(n, (None, ""))
-            yield Job(n, v, stem, refused=reason, refused_key=column, notes=row_notes.get(n, []))
+        """The rows as jobs, made as they are taken (read back from the spools):
+        never all at once."""
+        return todo_rows.jobs()
 
     previous = read_manifest(out)
     _PLAN = plan
-    _STATE.update(previous=previous, resume=resume)
+    _STATE.update(previous=previous, resume=resume, todo=todo_rows)
     outcomes = Outcomes()  # on disk as they come, in row order
     interrupted = False
     stopped: list[int] = []  # the signals received
-    total = len(rows)
 
     def on_signal(signum, frame):  # stop between documents; a second Ctrl-C stops now
         if stopped and signum == signal.SIGINT:
@@ -870,7 +944,7 @@ def run(
     try:
         _worker_state_reset()
         todo = job_list()
-        if jobs > 1 and total >= 2 * jobs:
+        if parallel:
             # The first row in this process, before the workers are forked: what a row
             # imports, compiles or caches on first use is then done once, not once per
             # worker, and the workers share those pages with this process.
@@ -881,7 +955,7 @@ def run(
                 break
         if stopped:
             pass
-        elif jobs <= 1 or total < 2 * jobs:
+        elif not parallel:
             for job in todo:
                 if stopped:
                     break
@@ -898,12 +972,10 @@ def run(
             gc.freeze()
             pool = ctx.Pool(jobs, initializer=_worker_init)
             try:
-                # Small chunks: the last ones end together (a worker idle while the other
-                # finishes 64 rows was 2% of a -j 2 run), at a cost of one message a chunk.
-                chunk = max(1, min(32, total // (jobs * 16)))
                 # In row order (imap, not imap_unordered): the outcomes reach the spool in
                 # the manifest's order; the pool takes the next chunk as a worker is free.
-                results = pool.imap(_work_chunk, _chunks(todo, chunk))
+                # A chunk is sent as where its rows are: three numbers, not the rows.
+                results = pool.imap(_work_span, spans)
                 quiet_since = None
                 while True:
                     try:
@@ -960,16 +1032,6 @@ def run(
         result.interrupted, result.signal = True, int(stopped[0])
     return result
 
-
-def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    chunk: list[Job] = []
-    for job in jobs:
-        chunk.append(job)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _finish(plan: Plan, out: Path, outcomes: Outcomes, previous: Mapping[int, dict],
