@@ -108,11 +108,12 @@ def code_fingerprint() -> str:
 
 def interpreter_fingerprint() -> str:
     """What makes this interpreter what it is: the executable, its flags (-P aside),
-    sys.path after its first entry (the script's folder), the PYTHON* variables."""
+    sys.path after its first entry (the script's folder), the PYTHON* variables and
+    PYDANTIC_* (read once, when drafter.cli is imported: whether pydantic's plugins load)."""
     from zlib import crc32
 
     flags = [getattr(sys.flags, n, None) for n in _FLAGS]
-    python_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
+    python_env = sorted((k, v) for k, v in os.environ.items() if k.startswith(("PYTHON", "PYDANTIC")))
     text = repr((sys.executable, sys.version, flags, sys.path[1:], sys.warnoptions, sys._xoptions, python_env))
     return f"{crc32(text.encode('utf-8', 'surrogateescape')):08x}"
 

@@ -273,6 +273,7 @@ class Server:
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(sig, self._stop)
+        self.last = time.monotonic()  # idle from now, not from before the imports
         self.selector.register(self.listener, selectors.EVENT_READ)
         self.selector.register(self.wake[0], selectors.EVENT_READ)
         while not self.stopping:
