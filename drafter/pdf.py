@@ -601,11 +601,16 @@ def stop_instances(folder: Path | str | None = None) -> int:
     return stopped
 
 
+_UNKEPT: set[str] = set()  # soffice commands that would not stay running (this process tries no more)
+
+
 def _start_instance(soffice: str, profile: Path, idle: int) -> int | None:
     """Start a kept LibreOffice on ``profile`` (through its keeper) and wait until it
     is ready; its process id, or None when it did not come up (then nothing is left)."""
     import sys
 
+    if soffice in _UNKEPT:
+        return None
     kept = _Kept(profile)
     kept.forget()
     package_root = str(Path(__file__).resolve().parent.parent)
@@ -622,9 +627,11 @@ def _start_instance(soffice: str, profile: Path, idle: int) -> int | None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         rec = kept.read()
-        if rec is not None and kept.ready.exists() and _alive(rec["pid"], profile):
+        alive = rec is not None and _alive(rec["pid"], profile)
+        if alive and kept.ready.exists():
             return rec["pid"]
-        if keeper.poll() is not None:
+        if keeper.poll() is not None or (rec is not None and not alive):
+            _UNKEPT.add(soffice)  # its LibreOffice ended by itself: not one to keep
             break
         time.sleep(0.05)
     stop_instance(profile)
