@@ -34,7 +34,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -768,7 +768,7 @@ def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
         f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
         f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "rows": [')
         for i, o in enumerate(ordered):
-            f.write(("," if i else "") + "\n  " + json.dumps(asdict(o), ensure_ascii=False))
+            f.write(("," if i else "") + "\n  " + _dumps(_entry(o)))
         f.write("\n ]\n}")
         f.flush()
         f.detach()
@@ -781,6 +781,15 @@ def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
             w.writerow([o.row, o.file or "", o.status, o.message or _warning_text(o)])
         f.flush()
         f.detach()
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), made once
+
+
+def _entry(o: Outcome) -> dict:
+    """``asdict(o)`` without its deep copy (only read, to be written out)."""
+    return {"row": o.row, "file": o.file, "status": o.status, "message": o.message, "key": o.key,
+            "digest": o.digest, "notes": o.notes}
 
 
 def _warning_text(o: Outcome) -> str:

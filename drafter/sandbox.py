@@ -153,9 +153,13 @@ class BoundedTemplate(Template):
         token = _CURRENT.set(budget)
         try:
             out = []
+            append = out.append
             for chunk in self.root_render_func(ctx):
-                budget.chars(len(chunk), "Văn bản")
-                out.append(chunk)
+                n = len(chunk)
+                if n > budget.text:  # over the budget: the error, said by chars()
+                    budget.chars(n, "Văn bản")
+                budget.text -= n
+                append(chunk)
             return "".join(out)
         except BudgetError:
             raise

@@ -125,6 +125,7 @@ class PackageTemplate:
         self._by_folded = {p.name.lower(): p for p in parts}
         self.path = path
         self.limits = limits
+        self._one: dict[str, tuple] = {}  # part name -> what build() of that part alone reuses
 
     # -- construction
     @classmethod
@@ -218,6 +219,11 @@ class PackageTemplate:
         """
         if not -1 <= level <= 9:
             raise ValueError(f"compression level must be -1..9, got {level}")
+        if len(replacements) == 1 and not remove:
+            ((name, data),) = replacements.items()
+            part = self._by_folded.get(name.lower()) if isinstance(data, (bytes, bytearray, memoryview)) else None
+            if part is not None and not part.entry.is_dir:
+                return self._build_one(part, data, level)
         replaced: dict[str, bytes | bytearray | memoryview] = {}
         added: list[tuple[str, bytes | bytearray | memoryview]] = []
         for name, data in replacements.items():
@@ -300,6 +306,54 @@ class PackageTemplate:
         blocks.extend(central)
         blocks.append(END_STRUCT.pack(END_SIG, 0, 0, count, count, cd_size, offset, 0))
         return b"".join(blocks)
+
+
+    def _build_one(self, part: _Part, data: bytes | bytearray | memoryview, level: int) -> bytes:
+        """:meth:`build` of one replaced part (a batch's every document): the parts
+        before and after it copied as two blocks joined once, their central records
+        too; only the records after it get their offsets moved. The same bytes as the
+        general path (tests/test_package.py compares them)."""
+        plan = self._one.get(part.name)
+        if plan is None:
+            i = self._parts.index(part)
+            before, after = self._parts[:i], self._parts[i + 1:]
+            start = sum(len(p.local_block) for p in before)
+            central_before, offset = [], 0
+            for p in before:
+                central_before += [p.central_head, _U32.pack(offset), p.name_bytes]
+                offset += len(p.local_block)
+            rel, after_records = 0, []  # each later part: its offset after the replaced one
+            for p in after:
+                after_records.append((p.central_head, rel, p.name_bytes))
+                rel += len(p.local_block)
+            plan = self._one[part.name] = (
+                b"".join(p.local_block for p in before), start, b"".join(p.local_block for p in after), rel,
+                b"".join(central_before), tuple(after_records))
+        head_blocks, start, tail_blocks, tail_size, central_before, after_records = plan
+        block, head = _compress(
+            part.name_bytes, part.name_flags, data, level,
+            dos_time=part.dos_time, dos_date=part.dos_date,
+            create_system=part.create_system, internal_attr=part.internal_attr,
+            external_attr=part.external_attr, path=self.path, name=part.name,
+        )
+        moved = start + len(block)
+        offset = moved + tail_size
+        if offset > _MAX_U32:
+            raise _too_big(self.path)
+        u32 = _U32.pack
+        central = [central_before, head, u32(start), part.name_bytes]
+        for record, rel, name_bytes in after_records:
+            central += (record, u32(moved + rel), name_bytes)
+        cd = b"".join(central)
+        if offset + len(cd) > _MAX_U32:
+            raise _too_big(self.path)
+        count = len(self._parts)
+        if count > _MAX_ENTRIES:
+            raise PackageError("too-many-parts", path=self.path,
+                               why=f"sẽ có {count} phần, vượt giới hạn {_MAX_ENTRIES} của định dạng zip",
+                               detail="more than 65535 entries needs zip64")
+        return b"".join((head_blocks, block, tail_blocks, cd,
+                         END_STRUCT.pack(END_SIG, 0, 0, count, count, len(cd), offset, 0)))
 
 
 def _compress(

@@ -35,14 +35,21 @@ class TemplateRenderError(DrafterError):
     """A template produced XML that Word could not open; nothing is written."""
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Sandbox(BoundedSandbox, SandboxedEnvironment):
     # BoundedSandbox: no constant folding, every size and loop bounded (drafter/sandbox.py).
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The context is plain dicts: `doc.header` reads a key. Jinja would first try
         # the attribute and fail (an exception per dot, ~60 per document); read the
-        # key straight away when no dict attribute of that name could shadow it.
-        if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
-            return obj[attribute]
+        # key straight away when no dict attribute of that name could shadow it (a
+        # set of names: hasattr(dict, name) raised and caught an exception per dot).
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
         return super().getattr(obj, attribute)
 
 
@@ -129,8 +136,8 @@ class CompiledTemplate:
             # The body's last sectPr describes the last section (a landscape appendix).
             i = xml.rfind("<w:sectPr")
             j = xml.index("</w:sectPr>", i) + len("</w:sectPr>")
-            xml = xml[:i] + final_sect_pr + xml[j:]
-        return self._prefix + xml + self._suffix, unproven
+            return "".join((self._prefix, xml[:i], final_sect_pr, xml[j:], self._suffix)), unproven
+        return "".join((self._prefix, xml, self._suffix)), unproven
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
         xml, unproven = self._render(context, context.get("final_sect_pr"))
