@@ -1,6 +1,6 @@
 """Start-up: whole `drafter` commands as a clerk runs them, medians of --runs.
 
-    python bench/bench_startup.py [--runs 10] [--no-hyperfine]
+    python bench/bench_startup.py [--runs 10] [--no-hyperfine] [--nen]
 
 Times, as whole processes (the console script, a fresh interpreter each time):
 
@@ -13,7 +13,11 @@ with hyperfine (`apt-get install hyperfine`) when it is there, else a loop here;
 two warm-up runs each. Bytecode is written to a private folder
 (PYTHONPYCACHEPREFIX), so the figures are those of an installed drafter even where
 PYTHONDONTWRITEBYTECODE is set; the template cache is warm (a first render fills it).
-Also prints, per command, the modules loaded and the import time Python reports
+With --nen, render and check are timed again with the warm server running
+(`drafter nen bat`, its own socket in the bench's cache folder; drafter/server/), after
+the figures without it, and the lines say so; the server's count of commands served
+shows whether every run went through it (a stale server, say after an edit of
+drafter's files, leaves the command to run alone). Also prints, per command, the modules loaded and the import time Python reports
 (-X importtime, summed over the top-level imports) and, with hyperfine, the CPU time
 (user + system): on a shared machine the wall time waits for other work, the CPU
 time much less.
@@ -95,6 +99,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-hyperfine", action="store_true")
+    ap.add_argument("--nen", action="store_true", help="also time render and check with the warm server running")
     args = ap.parse_args()
     use_hf = shutil.which("hyperfine") and not args.no_hyperfine
 
@@ -130,7 +135,51 @@ def main() -> None:
             label = name if name.startswith(("python", "drafter")) else f"drafter {' '.join(cmd[len(exe):])}"
             print(f"{label:<34} median {med * 1000:6.0f} ms (min {min(times) * 1000:.0f}, "
                   f"max {max(times) * 1000:.0f}){extra}{verdict}")
+        if args.nen:
+            nen_figures(exe, cases, args.runs, env, tmp, use_hf)
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def nen_figures(exe: list[str], cases: dict, runs: int, env: dict, cwd: Path, use_hf) -> None:
+    """render and check again with the warm server (drafter nen) running."""
+    import shlex
+
+    if exe[0] == sys.executable:
+        print("--nen: no drafter console script beside this interpreter; the server is only used through it")
+        return
+    print("with the warm server (drafter nen bat, started afresh when it has stopped)")
+    try:
+        for name in ("render", "check"):
+            cmd = cases[name]
+            started = subprocess.run([*exe, "nen", "bat", "--json"], cwd=cwd, env=env, capture_output=True, text=True)
+            if started.returncode != 0:
+                print(f"--nen: the server did not start: {started.stderr.strip()}")
+                return
+            before = json.loads(started.stdout)
+            times = (hyperfine_times if use_hf else loop_times)(cmd, runs, env, cwd)
+            after = _status(exe, env, cwd)
+            total = runs + 2  # and two warm-up runs
+            if after.get("pid") == before["pid"]:
+                served = f"{after['served'] - before['served']} of {total} runs served"
+            else:  # it stopped: drafter's files changed meanwhile (another editor of the tree)
+                served = f"the server went stale during the runs: only some of {total} served"
+            med = statistics.median(times)
+            target = TARGETS[name]
+            extra = f"; CPU of the client {CPU[shlex.join(cmd)] * 1000:.0f} ms" if shlex.join(cmd) in CPU else ""
+            label = f"drafter {' '.join(cmd[len(exe):])} [server]"
+            print(f"{label:<34} median {med * 1000:6.0f} ms (min {min(times) * 1000:.0f}, "
+                  f"max {max(times) * 1000:.0f}); {served}{extra}  "
+                  f"(target < {target:.2f} s: {'met' if med < target else 'NOT met'})")
+    finally:
+        subprocess.run([*exe, "nen", "tat"], cwd=cwd, env=env, capture_output=True)
+
+
+def _status(exe: list[str], env: dict, cwd: Path) -> dict:
+    done = subprocess.run([*exe, "nen", "--json"], cwd=cwd, env=env, capture_output=True, text=True)
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        return {}
 
 
 if __name__ == "__main__":
