@@ -4,8 +4,10 @@ One LibreOffice per core converts a list (each takes ≈ 1.5–2.5 s to start, t
 ≈ 0.08–0.1 s per document): the files are split between the instances, each with its
 own profile folder, kept in the user's cache folder and reused by later calls, and
 locked while in use, so parallel calls never share one, nor with a LibreOffice the
-user has open (see "the pool" below). A document LibreOffice is stuck on (``timeout``
-seconds per document) or dies on fails alone; the files after it go to a fresh run.
+user has open (see "the pool" below). Each stays running after the call, for the next
+one (DRAFTER_PDF_IDLE seconds, see "kept instances"). A document LibreOffice is stuck
+on (``timeout`` seconds per document) or dies on fails alone; the files after it go to
+a fresh run.
 PDFs appear whole or not at all: LibreOffice writes into a hidden temporary folder
 inside the target folder and each finished PDF is checked (it starts with ``%PDF-``
 and ends with ``%%EOF``: a PDF cut short by a full disk does not) before it is moved
@@ -548,12 +550,16 @@ def _alive(pid: int, profile: Path) -> bool:
         os.kill(pid, 0)
     except OSError:
         return False
-    proc = Path(f"/proc/{pid}/cmdline")
-    if not Path("/proc/self/cmdline").exists():
-        return True
-    try:
-        return f"-env:UserInstallation={profile.as_uri()}".encode() in proc.read_bytes()
-    except OSError:
+    mark = f"-env:UserInstallation={profile.as_uri()}".encode()
+    if Path("/proc/self/cmdline").exists():
+        try:
+            return mark in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+    try:  # no /proc (macOS): ask ps, never take a reused process id for ours
+        return mark in subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True,
+                                      timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
         return False
 
 
@@ -570,10 +576,11 @@ def kept_instance(profile: Path | str, soffice: str | None = None) -> int | None
     return rec["pid"]
 
 
-def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
+def _kill_group(pid: int, sig: int | None = None) -> None:
+    """Signal (default: kill) the process group ``pid`` leads (POSIX)."""
     try:
-        os.killpg(pid, sig)
-    except OSError:
+        os.killpg(pid, signal.SIGKILL if sig is None else sig)
+    except (OSError, AttributeError):
         pass
 
 
