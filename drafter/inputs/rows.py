@@ -168,6 +168,11 @@ def _find(data, path) -> Any:
     return data
 
 
+def _alone(parts: list) -> bool:
+    """A value that is one `{{ hang.COT }}` alone (the cell's own value)."""
+    return len(parts) == 1 and isinstance(parts[0], _Column)
+
+
 def _set_cow(data, path, value, copied: set[int]):
     """Set `value` at `path`, copying each container on the way once (ids in `copied`)."""
     for k in path[:-1]:
@@ -204,30 +209,62 @@ class RowTemplate:
         # Columns that set draft keys: top-level keys, or dotted paths into mappings.
         self.key_columns = [c for c in columns if c.split(".")[0] in draft_keys]
         self.columns = list(columns)
+        # The templated paths as a tree (key -> subtree, or None for a value), walked in
+        # the paths' own order: each container on the way copied once per row.
+        self._tree: dict = {}
+        for p in self.compiled:
+            node = self._tree
+            for k in p[:-1]:
+                node = node.setdefault(k, {})
+            node[p[-1]] = None
+        # The columns a row's text is needed of: those inside a longer text; every
+        # column when a value runs a template of its own (it may read any).
+        runs = any(not isinstance(x, (str, _Column)) for parts in self.compiled.values() for x in parts)
+        self._text_columns: tuple[str, ...] | None = None if runs else tuple(dict.fromkeys(
+            x.name for parts in self.compiled.values() if not _alone(parts) for x in parts
+            if isinstance(x, _Column)))
 
     def apply(self, values: dict[str, Any]) -> dict:
         # Copy on write: only the containers on the way to a value that changes are
         # copied; the rest of the draft is shared with every row (nothing mutates it).
-        data = dict(self.data)
-        copied: set[int] = {id(data)}
-        row = Row({k: cell_text(v) for k, v in values.items()})
-        context = {ROW_VAR: row}
-        for p, parts in self.compiled.items():
-            try:
-                if len(parts) == 1 and isinstance(parts[0], _Column):
-                    # `{{ hang.COT }}` alone is the cell's value itself (a number stays a
-                    # number): never written out as text to be parsed back.
-                    _set_cow(data, p, cell_value(parts[0].value(values)), copied)
-                    continue
-                _set_cow(data, p, "".join(x if isinstance(x, str) else x.render(context) for x in parts), copied)
-            except BudgetError as exc:
-                raise RowError(f"Biểu thức của giá trị {_key(p)} quá tốn ({str(exc).rstrip('.')}); "
-                               "hàng này không được tạo văn bản.", key=_key(p)) from None
-            except (TemplateError, TypeError, ValueError) as exc:
-                known = f" Các cột có: {', '.join(self.columns)}." if "không có cột" in str(exc) else ""
-                raise RowError(
-                    f"Không điền được giá trị ({_words(exc)}). Kiểm tra tên cột sau 'hang.'.{known}",
-                    key=_key(p)) from None
+        if self._text_columns is None:
+            row = Row({k: cell_text(v) for k, v in values.items()})
+        else:
+            row = Row({k: cell_text(values[k]) for k in self._text_columns if k in values})
+        copied: set[int] = set()
+        data = self._fill(self._tree, self.data, (), values, {ROW_VAR: row}, copied)
+        self._set_key_columns(data, values, copied)
+        return data
+
+    def _fill(self, tree: dict, source: Any, path: tuple, values: dict, context: dict, copied: set[int]) -> Any:
+        """``source`` copied, with the values under ``tree`` filled in (depth first)."""
+        data = dict(source) if isinstance(source, dict) else list(source)
+        copied.add(id(data))
+        for k, sub in tree.items():
+            if sub is None:
+                data[k] = self._value(path + (k,), values, context)
+            else:
+                data[k] = self._fill(sub, source[k], path + (k,), values, context, copied)
+        return data
+
+    def _value(self, p: tuple, values: dict, context: dict) -> Any:
+        parts = self.compiled[p]
+        try:
+            if _alone(parts):
+                # `{{ hang.COT }}` alone is the cell's value itself (a number stays a
+                # number): never written out as text to be parsed back.
+                return cell_value(parts[0].value(values))
+            return "".join([x if isinstance(x, str) else x.render(context) for x in parts])
+        except BudgetError as exc:
+            raise RowError(f"Biểu thức của giá trị {_key(p)} quá tốn ({str(exc).rstrip('.')}); "
+                           "hàng này không được tạo văn bản.", key=_key(p)) from None
+        except (TemplateError, TypeError, ValueError) as exc:
+            known = f" Các cột có: {', '.join(self.columns)}." if "không có cột" in str(exc) else ""
+            raise RowError(
+                f"Không điền được giá trị ({_words(exc)}). Kiểm tra tên cột sau 'hang.'.{known}",
+                key=_key(p)) from None
+
+    def _set_key_columns(self, data: dict, values: dict[str, Any], copied: set[int]) -> None:
         for col in self.key_columns:
             value = values.get(col)
             if value is None or value == "":
@@ -246,7 +283,6 @@ class RowTemplate:
                 target[k] = child
                 target = child
             target[parts[-1]] = _column_value(parts[-1], value)
-        return data
 
     def cells_of(self, path: tuple, values: dict[str, Any], message: str = "") -> tuple[list[str], bool]:
         """The columns whose cells in the row `values` made the value at `path` (a
