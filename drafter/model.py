@@ -394,8 +394,65 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
 def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
     """The typed draft, or None and every problem the model finds, each at its key.
     (The rules' checks run on top of this, in drafter.validation.)"""
+    cls = _AppendixOnlyDraft if appendix_only(loaded.data) else Draft
+    data = _with_typed(loaded.data)
     try:
-        cls = _AppendixOnlyDraft if appendix_only(loaded.data) else Draft
-        return cls.model_validate(loaded.data), []
+        draft = cls.model_validate(data)
     except ValidationError as exc:
         return None, _problems(exc, loaded)
+    _keep_typed(loaded.data, draft)
+    return draft, []
+
+
+# The parts of a draft typed as a model of their own (the issuer, the signer, an
+# attached document…), each typed once per batch: a batch row shares every mapping it
+# does not change with the loaded draft (copy on write), and a mapping met again, by
+# identity, is given to pydantic as the instance typed from it the time before, which
+# pydantic takes as it is (revalidate_instances='never'; none of these models' checks
+# reads another part of the draft). A row that changes one of its values has a copy
+# of its own, typed in full, its errors at their keys. Bounded; each mapping is kept
+# so its id stays its own.
+_SUB_MODELS = ("co_quan", "ky", "tuy_chon", "so_dang_ky", "chu_tri", "thu_ky", "ben_a", "ben_b")
+_SUB_MODEL_LISTS = ("van_ban_kem_theo", "phu_luc")
+_TYPED: dict[tuple[str, int], tuple[Any, BaseModel]] = {}
+_TYPED_MAX = 1024
+
+
+def _with_typed(data: Any) -> Any:
+    """`data` with each sub-mapping typed before (the same object) as its instance."""
+    if not isinstance(data, dict) or not _TYPED:
+        return data
+    out = None
+    for name in _SUB_MODELS:
+        value = data.get(name)
+        if type(value) is dict:
+            known = _TYPED.get((name, id(value)))
+            if known is not None and known[0] is value:
+                out = out if out is not None else dict(data)
+                out[name] = known[1]
+    for name in _SUB_MODEL_LISTS:
+        items = data.get(name)
+        if type(items) is list and items:
+            typed = [(known[1] if known is not None and known[0] is item else item)
+                     for item in items for known in (_TYPED.get((name, id(item))),)]
+            if any(t is not i for t, i in zip(typed, items)):
+                out = out if out is not None else dict(data)
+                out[name] = typed
+    return out if out is not None else data
+
+
+def _keep_typed(data: Any, draft: Draft) -> None:
+    if not isinstance(data, dict):
+        return
+    if len(_TYPED) >= _TYPED_MAX:
+        _TYPED.clear()
+    for name in _SUB_MODELS:
+        value = data.get(name)
+        if type(value) is dict and isinstance(getattr(draft, name), BaseModel):
+            _TYPED[(name, id(value))] = (value, getattr(draft, name))
+    for name in _SUB_MODEL_LISTS:
+        items, typed = data.get(name), getattr(draft, name)
+        if type(items) is list and isinstance(typed, list) and len(items) == len(typed):
+            for item, model in zip(items, typed):
+                if type(item) is dict:
+                    _TYPED[(name, id(item))] = (item, model)

@@ -77,7 +77,8 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     if model.appendix_only(data):  # appendices in a file of their own
         problems += at.all(kem_theo.validate_appendix_only(data["chi_phu_luc"], data))
     for path, ky in parts.signers():
-        problems += at.all(_once(signature.validate, **ky.model_dump(include=_SIGNER_KEYS)), path)
+        problems += at.all(_of_part(ky, signature.validate,
+                                    lambda ky=ky: _once(signature.validate, **ky.model_dump(include=_SIGNER_KEYS))), path)
     tables, table_problems, failed = _tables(loaded, parts)
     problems += table_problems
     texts = parts.texts()
@@ -116,6 +117,36 @@ def _once(rule, *args, **kwargs) -> list[Problem]:
         if len(_RULE_MEMO) >= _RULE_MEMO_MAX:
             _RULE_MEMO.clear()
         found = _RULE_MEMO[key] = tuple(rule(*args, **kwargs))
+    return list(found)
+
+
+# What a rule said of a typed part every row of a batch shares (the signer, the
+# issuer: model.parse gives the rows the same instance, typed once), by the part's
+# identity and the rule's other arguments: the arguments are not even made again.
+# Bounded; each part is kept so its id stays its own (no typed part is changed).
+_PART_MEMO: dict[tuple, tuple[Any, tuple[Problem, ...]]] = {}
+
+
+def _of_part(part: Any, key: Any, compute) -> list[Problem]:
+    memo_key = (key, id(part))
+    hit = _PART_MEMO.get(memo_key)
+    if hit is not None and hit[0] is part:
+        return list(hit[1])
+    found = tuple(compute())
+    if len(_PART_MEMO) >= _RULE_MEMO_MAX:
+        _PART_MEMO.clear()
+    _PART_MEMO[memo_key] = (part, found)
+    return list(found)
+
+
+def _of_value(key: Any, compute) -> list[Problem]:
+    """What a rule said, by a hashable key made of its arguments (as _once, when the
+    arguments must be made hashable first)."""
+    found = _RULE_MEMO.get(key)
+    if found is None:
+        if len(_RULE_MEMO) >= _RULE_MEMO_MAX:
+            _RULE_MEMO.clear()
+        found = _RULE_MEMO[key] = tuple(compute())
     return list(found)
 
 
@@ -437,7 +468,7 @@ def _left_as_made(loaded: Loaded) -> list[Problem]:
     scaffold of the draft's type first, then of any type: `loai` may have changed),
     placed at its line inside a block of text."""
     data = loaded.data
-    found = list(completeness.candidates({k: v for k, v in data.items() if k != "phu_luc"}, placeholders.EXTRA))
+    found = _candidates(data)
     if not found:  # nearly always for a finished draft: the scaffold is not read
         return []
     t = _doc_type(data)
@@ -454,6 +485,45 @@ def _left_as_made(loaded: Loaded) -> list[Problem]:
             pos = Position(pos.file, pos.line + 1 + n)  # a line of a block (noi_dung: |)
         out.append(problem.at(pos, key_name(path)))
     return out
+
+
+_LEFT_CLEAN = _Clean()
+
+
+def _candidates(data: Mapping) -> list[tuple[KeyPath, int, str]]:
+    """completeness.candidates of the draft but its appendices, the same list in the
+    same order; the containers a batch row shares with the loaded draft that held none
+    are not walked again (by identity, as for the XML characters)."""
+    found: list[tuple[KeyPath, int, str]] = []
+    clean: list[Any] = []
+    for k, v in data.items():
+        if k != "phu_luc":
+            _candidates_in(v, (k,), found, clean)
+    _LEFT_CLEAN.add_all(clean)
+    _LEFT_CLEAN.turn()
+    return found
+
+
+def _candidates_in(value: Any, path: KeyPath, found: list, clean: list) -> None:
+    kind = type(value)
+    if kind is str or (kind not in _LEAVES and isinstance(value, str)):
+        if completeness.may_be_left(value, placeholders.EXTRA):
+            found.extend(completeness.candidates(value, placeholders.EXTRA, path))
+        return
+    if kind is dict or (kind not in _LEAVES and isinstance(value, Mapping)):
+        pairs: Any = value.items()
+    elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        pairs = enumerate(value)
+    else:
+        return
+    if _LEFT_CLEAN.kept.get(id(value)) is value or value in _LEFT_CLEAN:
+        return
+    before = len(found)
+    for k, v in pairs:
+        if type(v) not in _LEAVES:
+            _candidates_in(v, path + (k,), found, clean)
+    if len(found) == before:
+        clean.append(value)
 
 
 def _demo_preset(loaded: Loaded) -> list[Problem]:
@@ -488,8 +558,10 @@ def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
         out += at.all(_once(plausible.signer_name, ky.ho_ten), path)
     if isinstance(data.get("trich_yeu"), str):
         out += at.all(plausible.trich_yeu(data["trich_yeu"]))
-    if parts.draft is not None and parts.draft.co_quan is not None:  # a place or a unit too wide (rules/fit)
-        out += at.all(_once(fit.validate, parts.draft.co_quan.dia_danh, tuple(parts.draft.co_quan.lines)))
+    co_quan = parts.draft.co_quan if parts.draft is not None else None
+    if co_quan is not None:  # a place or a unit too wide (rules/fit)
+        out += at.all(_of_part(co_quan, fit.validate,
+                               lambda: _once(fit.validate, co_quan.dia_danh, tuple(co_quan.lines))))
     kinh_gui = data.get("kinh_gui")
     if isinstance(kinh_gui, (str, list)):
         out += at.all(plausible.kinh_gui(kinh_gui))
@@ -502,8 +574,8 @@ def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int
     if not parts.phu_luc:
         return [], [], set()
     from .inputs.appendix_sheets import is_sheet_reference, place
-    from .tables import compute
-    from .tables.model import Bang, TableError, parse_table
+    from .tables import plan
+    from .tables.model import TableError
 
     reading = dict(zero_tens=parts.tuy_chon.doc_so_linh, four=parts.tuy_chon.doc_so_tu)
     tables: list = []
@@ -515,8 +587,8 @@ def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int
             failed.add(i)  # not valid, or a sheet that could not be read (reported when loading)
         elif pl.bang is not None:
             try:
-                bang = pl.bang if isinstance(pl.bang, Bang) else parse_table(pl.bang)
-                table = compute.compute(bang, unit=pl.don_vi_tinh, **reading)
+                # compute(parse_table(bang)), the table's structure compiled once per batch
+                table = plan.computed(pl.bang, unit=pl.don_vi_tinh, **reading)
             except TableError as exc:
                 problems += [place(loaded, i, p) for p in exc.problems]
                 failed.add(i)
@@ -554,7 +626,10 @@ def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list
             for path, text in texts + titled for period, p in periods.checked(text)]
     if parts.draft is not None:  # a unit written twice after "Lưu:"
         d = parts.draft
-        out += at.all(recipients.validate_luu(d.luu, unit=d.don_vi_soan.upper() if d.don_vi_soan else None))
+        unit = d.don_vi_soan.upper() if d.don_vi_soan else None
+        luu = tuple(d.luu) if isinstance(d.luu, list) else d.luu  # the key of the memo: a list is no key
+        out += at.all(_of_value((recipients.validate_luu, type(d.luu), luu, unit),
+                                lambda: recipients.validate_luu(d.luu, unit=unit)))
     if parts.phu_luc is not None and not model.appendix_only(parts.data):  # the text mentions them
         data = parts.data
         key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
@@ -585,11 +660,12 @@ def _district(at: _Placer, parts: _Parts, today: dt.date | None) -> list[Problem
         date = _alone_date(ngay)
         if date is None:
             return []
-    return at.all(_once(reform2025.validate,
+    year = (today or dt.date.today()).year
+    return at.all(_of_part(co_quan, (reform2025.validate, date, year), lambda: _once(reform2025.validate,
         issuer_lines=tuple(" ".join(line.split()).upper() for line in co_quan.lines),
         parent=" ".join(co_quan.chu_quan.split()).upper() if co_quan.chu_quan else None,
-        date=date, year=(today or dt.date.today()).year,
-    ))
+        date=date, year=year,
+    )))
 
 
 def _alone_date(value: Any) -> dt.date | None:

@@ -192,6 +192,15 @@ def placeholder_lines(data: Any, extra: tuple[str, ...] | frozenset[str] = (), p
                 yield key_pattern(path), _norm(line)
 
 
+def may_be_left(text: str, extra: tuple[str, ...] | frozenset[str] = ()) -> bool:
+    """Can a line of `text` be one :func:`candidates` finds? (The test of each text.)
+
+    >>> may_be_left("Nhiệm vụ thứ nhất …"), may_be_left(" Họ  và tên ", ("Họ và tên",)), may_be_left("Lê Văn A")
+    (True, True, False)
+    """
+    return _ELLIPSIS in text or (bool(extra) and _norm(text) in extra)
+
+
 def candidates(data: Any, extra: tuple[str, ...] | frozenset[str] = (), path: tuple = ()) -> Iterator[tuple[tuple, int, str]]:
     """(key path, line index, line) of each line of a draft's texts that may have been
     left from a scaffold: it holds '…' or is one of `extra` (the cheap test, before the
@@ -202,7 +211,7 @@ def candidates(data: Any, extra: tuple[str, ...] | frozenset[str] = (), path: tu
     elif isinstance(data, (list, tuple)):
         for i, v in enumerate(data):
             yield from candidates(v, extra, path + (i,))
-    elif isinstance(data, str) and (_ELLIPSIS in data or _norm(data) in extra):
+    elif isinstance(data, str) and may_be_left(data, extra):
         for n, line in enumerate(data.splitlines()):
             if is_placeholder(line, extra):
                 yield path, n, _norm(line)
