@@ -112,9 +112,35 @@ def issuer_name_inline(draft: Draft) -> str:
     return " ".join(" ".join(line.split()) for line in draft.co_quan.lines)
 
 
+# What a batch's rows share (the signer, the recipients, the issuer's words, the parent's
+# reference line) is derived once: each is a pure function of the values in its key
+# (texts, dates, tuples), so the same key gives the same frozen result. Bounded.
+_MEMO: dict = {}
+_MEMO_MAX = 512
+_MISS = object()
+
+
+def _memo(key: tuple, make):
+    try:
+        found = _MEMO.get(key, _MISS)
+    except TypeError:  # a value that cannot be hashed: made each time
+        return make()
+    if found is _MISS:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        found = _MEMO[key] = make()
+    return found
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _ky_signing(ky: Ky) -> signature.Signature:
-    return signature.format(
-        ho_ten=ky.ho_ten, chuc_vu=ky.chuc_vu, tm=ky.tm, kt=ky.kt, q=ky.q, tl=ky.tl, tuq=ky.tuq
+    return _memo(
+        ("ky", ky.ho_ten, _hashable(ky.chuc_vu), ky.tm, ky.kt, ky.q, ky.tl, ky.tuq),
+        lambda: signature.format(
+            ho_ten=ky.ho_ten, chuc_vu=ky.chuc_vu, tm=ky.tm, kt=ky.kt, q=ky.q, tl=ky.tl, tuq=ky.tuq),
     )
 
 
@@ -122,9 +148,28 @@ def so_ky_hieu_line(draft: Draft) -> str:
     if draft.so_ky_hieu:
         return so_ky_hieu.format_override(draft.so_ky_hieu)
     t = draft.doc_type
-    return so_ky_hieu.format(
-        draft.so, type_abbr=t.abbr, issuer=draft.co_quan.viet_tat.upper(),
-        unit=draft.don_vi_soan.upper() if draft.don_vi_soan else None,
+    return _memo(("so_ky_hieu", draft.so, t.abbr, draft.co_quan.viet_tat, draft.don_vi_soan),
+                 lambda: so_ky_hieu.format(
+                     draft.so, type_abbr=t.abbr, issuer=draft.co_quan.viet_tat.upper(),
+                     unit=draft.don_vi_soan.upper() if draft.don_vi_soan else None))
+
+
+def _header(draft: Draft, year: int) -> Header:
+    c = draft.co_quan
+    return _memo(
+        ("header", c.chu_quan, tuple(c.lines), so_ky_hieu_line(draft), c.dia_danh, draft.ngay, year,
+         draft.do_mat, draft.do_khan),
+        lambda: Header(
+            chu_quan=" ".join(c.chu_quan.split()).upper() if c.chu_quan else None,
+            co_quan=tuple(ln for line in c.lines  # broken between whole units
+                          for ln in linebreak.agency_lines(line.upper(), layout.HEADER_LEFT_INNER)),
+            so_ky_hieu=so_ky_hieu_line(draft),
+            date_line=date_line.format(c.dia_danh, draft.ngay, year=year,
+                                       room_twips=layout.HEADER_RIGHT_INNER),  # one line, always
+            marks=tuple(m.upper() for m in (draft.do_mat, draft.do_khan) if m),
+            secrecy=draft.do_mat.upper() if draft.do_mat else None,
+            urgency=draft.do_khan.upper() if draft.do_khan else None,
+        ),
     )
 
 
@@ -142,15 +187,24 @@ def reference_line(
     from the parent's own number, date and issuer, with blanks where those are blank.
     Appendices use the long date: `ngày 27 tháng 12 năm 2017`."""
     sym = so_ky_hieu_line(draft).removeprefix(f"{so_ky_hieu.PREFIX} ")
+    year = draft_year(draft, today)
+    return _memo(
+        ("reference", sym, draft.ngay, year, draft.doc_type, issuer_name_inline(draft), draft.co_quan.dia_danh,
+         verb, long_date, electronic),
+        lambda: _reference_line(draft, sym, year, verb=verb, long_date=long_date, electronic=electronic),
+    )
+
+
+def _reference_line(draft: Draft, sym: str, year: int, *, verb: str, long_date: bool, electronic: bool) -> str:
     if electronic:  # the number and date are the agency's signature's (rules/electronic)
         name = draft.doc_type.name if draft.doc_type.has_type_name else "Văn bản"
         return electronic_rules.format(verb, name, sym.partition("/")[2], _issuer_words(draft))
     if long_date:
-        when = date_line.date_phrase(draft.ngay, year=draft_year(draft, today))
+        when = date_line.date_phrase(draft.ngay, year=year)
     else:
         when = (
             f"ngày {date_line.day(draft.ngay.day)}/{date_line.month(draft.ngay.month)}/{draft.ngay.year}"
-            if draft.ngay else f"ngày{date_line.BLANK}/{date_line.BLANK}/{draft_year(draft, today)}"
+            if draft.ngay else f"ngày{date_line.BLANK}/{date_line.BLANK}/{year}"
         )
     name = draft.doc_type.name if draft.doc_type.has_type_name else "Văn bản"
     return f"({verb} {name} số {sym} {when} của {_issuer_words(draft)})"
@@ -159,7 +213,8 @@ def reference_line(
 def _issuer_words(draft: Draft) -> str:
     """The issuer in running text, with Phụ lục II's capitals (rules/proper_names):
     "Ủy ban nhân dân tỉnh Hưng Yên", "Sở Tài chính" from their capitals."""
-    return proper_names.running(issuer_name_inline(draft), place=draft.co_quan.dia_danh)
+    inline_name, place = issuer_name_inline(draft), draft.co_quan.dia_danh
+    return _memo(("issuer", inline_name, place), lambda: proper_names.running(inline_name, place=place))
 
 
 def _articles(items: list[str]) -> tuple[Article, ...]:
@@ -217,36 +272,18 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     apps = appendices(draft, valid.tables, today=today, electronic=electronic)
     if draft.chi_phu_luc:
         return _appendix_file(draft, apps, electronic=electronic)
-    if valid.quoted:  # the texts with their figures, as validation resolved them
-        q = valid.quoted
-        draft = draft.model_copy(update={
-            "noi_dung": q.get(("noi_dung",), draft.noi_dung),
-            "dieu": [q.get(("dieu", i), d) for i, d in enumerate(draft.dieu)] if draft.dieu else draft.dieu,
-            "van_ban_kem_theo": [
-                a.model_copy(update={"noi_dung": q.get(("van_ban_kem_theo", i, "noi_dung"), a.noi_dung)})
-                for i, a in enumerate(draft.van_ban_kem_theo)
-            ] if draft.van_ban_kem_theo else draft.van_ban_kem_theo,
-        })
-    header = Header(
-        chu_quan=" ".join(draft.co_quan.chu_quan.split()).upper() if draft.co_quan.chu_quan else None,
-        co_quan=tuple(ln for line in draft.co_quan.lines  # broken between whole units
-                      for ln in linebreak.agency_lines(line.upper(), layout.HEADER_LEFT_INNER)),
-        so_ky_hieu=so_ky_hieu_line(draft),
-        date_line=date_line.format(draft.co_quan.dia_danh, draft.ngay, year=year,
-                                   room_twips=layout.HEADER_RIGHT_INNER),  # one line, always
-        marks=tuple(m.upper() for m in (draft.do_mat, draft.do_khan) if m),
-        secrecy=draft.do_mat.upper() if draft.do_mat else None,
-        urgency=draft.do_khan.upper() if draft.do_khan else None,
-    )
+    # The texts with their figures, as validation resolved them (read below in place
+    # of the draft's own; nothing else of the draft changes).
+    q = valid.quoted
+    noi_dung = q.get(("noi_dung",), draft.noi_dung) if q else draft.noi_dung
+    dieu = [q.get(("dieu", i), d) for i, d in enumerate(draft.dieu)] if q and draft.dieu else draft.dieu
+    header = _header(draft, year)
     sig = _ky_signing(draft.ky)
     kinh_gui = recipients.kinh_gui(draft.kinh_gui)
     first = "Như trên" if (t.layout == "cong-van" and kinh_gui is not None) else None
     alone = draft.ban_hanh_kem_theo and not (draft.noi_nhan or draft.luu)  # Mẫu 1.3: no Nơi nhận
     signing = Signing(
-        noi_nhan=() if alone else tuple(recipients.noi_nhan_lines(
-            draft.noi_nhan, draft.luu, first=first,
-            unit=draft.don_vi_soan.upper() if draft.don_vi_soan else None,
-        )),
+        noi_nhan=() if alone else _noi_nhan(draft, first),
         authority=sig.authority,
         name=sig.name,
         pair=_pair(draft, sig),
@@ -256,7 +293,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     authority_line = None
     can_cu: tuple[str, ...] = ()
     xet = None
-    paras = _particulars(draft, sig) + body.paragraphs(draft.noi_dung)
+    paras = _particulars(draft, sig) + body.paragraphs(noi_dung)
     if t.layout == "quyet-dinh":
         authority_line = draft.tham_quyen.upper() if draft.tham_quyen else _derived_authority(draft)
         bases = [recipients.bare(c) for c in draft.can_cu or []]
@@ -266,7 +303,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         can_cu = tuple(f"{b}{e}" for b, e in zip(bases, ends))
         if draft.xet_de_nghi:
             xet = f"{recipients.bare(draft.xet_de_nghi)}."
-        articles = _end_articles(_articles(draft.dieu or []))
+        articles = _end_articles(_articles(dieu or []))
         if not articles:
             paras = body.ensure_final_mark(paras)
     else:
@@ -276,14 +313,14 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
             type_name=(a.ten_loai or doctypes.get(a.loai).name).upper(),
             trich_yeu=" ".join(a.trich_yeu.split()),
             reference=reference_line(draft, today=today, electronic=electronic),
-            body=tuple(body.format(a.noi_dung)),
+            body=tuple(body.format(q.get(("van_ban_kem_theo", i, "noi_dung"), a.noi_dung) if q else a.noi_dung)),
             signing=Signing(
                 noi_nhan=(),
                 authority=(s := _ky_signing(a.ky or draft.ky)).authority,
                 name=s.name,
             ),
         )
-        for a in draft.van_ban_kem_theo or []
+        for i, a in enumerate(draft.van_ban_kem_theo or [])
     )
     return Document(
         doc_type=t,
@@ -304,6 +341,14 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         scope=marks.scope_line(draft.luu_hanh),
         issued_with=kem_theo.format(draft.ban_hanh_kem_theo) if draft.ban_hanh_kem_theo else None,
         electronic=electronic,
+    )
+
+
+def _noi_nhan(draft: Draft, first: str | None) -> tuple[str, ...]:
+    unit = draft.don_vi_soan.upper() if draft.don_vi_soan else None
+    return _memo(
+        ("noi_nhan", _hashable(draft.noi_nhan), _hashable(draft.luu), first, unit),
+        lambda: tuple(recipients.noi_nhan_lines(draft.noi_nhan, draft.luu, first=first, unit=unit)),
     )
 
 

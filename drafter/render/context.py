@@ -72,11 +72,27 @@ def _header(h: Header) -> dict[str, Any]:
 
 
 def _title(text: str | None, size_pt: float, room: int, *, bold: bool = True) -> Markup | None:
-    return lines_markup(linebreak.title_lines(text, size_pt, room, bold=bold)) if text else None
+    return _title_markup(text, size_pt, room, bold) if text else None
+
+
+@lru_cache(maxsize=512)  # a batch's titles recur (or differ by a name: then made once each)
+def _title_markup(text: str, size_pt: float, room: int, bold: bool) -> Markup:
+    return lines_markup(linebreak.title_lines(text, size_pt, room, bold=bold))
 
 
 def _paras(paras) -> list[dict[str, Any]]:
-    return [{"kind": p.kind, "runs": runs(p.spans)} for p in paras]
+    out = []
+    for p in paras:
+        try:
+            out.append(_para(p))
+        except TypeError:  # spans that cannot be hashed: made each time
+            out.append({"kind": p.kind, "runs": runs(p.spans)})
+    return out
+
+
+@lru_cache(maxsize=1024)  # paragraphs no row changes are made into runs once per batch
+def _para(p) -> dict[str, Any]:
+    return {"kind": p.kind, "runs": runs(p.spans)}
 
 
 def _article(a: Article) -> dict[str, Any]:
@@ -121,6 +137,11 @@ def _attached_breaks(count: int, sections: Sections | None) -> list[Markup]:
     return [sections.break_before(previous_landscape=False, previous_is_main=i == 0) for i in range(count)]
 
 
+@lru_cache(maxsize=8)
+def _title_rule(width: int) -> Markup:
+    return rule_paragraph(layout.TITLE_RULE, width, style="DrRuleTitle")
+
+
 def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_main: bool = True,
                 alone: bool = False) -> list[dict[str, Any]]:
     """``alone``: an appendix file (chi_phu_luc), whose first appendix opens the file."""
@@ -140,7 +161,7 @@ def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_
             "label": a.label,
             "title": a.title,
             "reference": a.reference,
-            "rule": rule_paragraph(layout.TITLE_RULE, width, style="DrRuleTitle"),
+            "rule": _title_rule(width),
             "unit_line": a.unit_line,
             "table": table_markup(a.grid, width) if a.grid is not None else "",
             "words": list(a.words),

@@ -54,54 +54,56 @@ SAFETY = 0.97  # a line is measured, not laid out: keep a little room for the la
 
 
 def balance(units: Sequence[str], width: Callable[[str], int], room: int,
-            penalty: Callable[[int], int] = lambda i: 0) -> tuple[str, ...]:
+            penalty: Callable[[int], int] | None = None) -> tuple[str, ...]:
     """Lines of ``units`` (joined by spaces): the fewest lines each within ``room``,
     then the least ``penalty`` summed over the breaks (``penalty(i)``: a break before
-    unit ``i``), then the narrowest widest line. A last line of one unit is avoided
-    whenever another choice fits. A unit wider than ``room`` takes a line of its own.
+    unit ``i``; none by default), then the narrowest widest line. A last line of one
+    unit is avoided whenever another choice fits. A unit wider than ``room`` takes a
+    line of its own.
 
     >>> balance("a bb ccc dddd".split(), len, 8)
     ('a bb', 'ccc dddd')
     >>> balance("one two three four five".split(), len, 18)
     ('one two three', 'four five')
+    >>> balance("one two three four five".split(), len, 18, lambda i: 5 if i == 3 else 0)
+    ('one two', 'three four five')
     >>> balance([], len, 8)
     ()
     """
     n = len(units)
     if n == 0:
         return ()
-
-    def line(i: int, j: int) -> str:
-        return " ".join(units[i:j])
-
     # widths add up: each unit once, a space between (no substring measured again)
     space = width(" ")
     edge = [0]
     for u in units:
         edge.append(edge[-1] + width(u))
-
-    def measure(i: int, j: int) -> int:
-        return edge[j] - edge[i] + space * (j - i - 1)
-
-    if measure(0, n) <= room:
-        return (line(0, n),)
-    best: dict[int, tuple] = {n: (0, 0, 0, 0)}  # from unit i to the end: (lines, lone, penalty, widest), next
-    nxt: dict[int, int] = {}
+    if edge[n] + space * (n - 1) <= room:
+        return (" ".join(units),)
+    # From unit i to the end: best[i] = (lines, lone, penalty, widest), nxt[i] the next break.
+    best: list = [None] * (n + 1)
+    best[n] = (0, 0, 0, 0)
+    nxt = [0] * n
     for i in range(n - 1, -1, -1):
         choice = None
+        chosen = 0
+        ei = edge[i]
         for j in range(i + 1, n + 1):
-            w = measure(i, j)
+            w = edge[j] - ei + space * (j - i - 1)
             if w > room and j > i + 1:
                 break
             rest = best[j]
-            lone = rest[1] + (1 if j == n and j - i == 1 and i > 0 else 0)
-            cost = (rest[0] + 1, lone, rest[2] + (penalty(j) if j < n else 0), max(rest[3], w))
-            if choice is None or cost < choice[0]:
-                choice = (cost, j)
-        best[i], nxt[i] = choice
+            lone = rest[1] + 1 if j == n and j - i == 1 and i > 0 else rest[1]
+            cost = (rest[0] + 1, lone, rest[2] + penalty(j) if penalty is not None and j < n else rest[2],
+                    rest[3] if rest[3] > w else w)
+            if choice is None or cost < choice:
+                choice = cost
+                chosen = j
+        best[i] = choice
+        nxt[i] = chosen
     out, i = [], 0
     while i < n:
-        out.append(line(i, nxt[i]))
+        out.append(" ".join(units[i:nxt[i]]))
         i = nxt[i]
     return tuple(out)
 

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from difflib import get_close_matches
 from typing import Any
 
@@ -361,11 +361,19 @@ class Figures:
         self._reading = reading
         self.don_vi_tinh = table.unit
         self.bang_chu = table.words
-        self.tong = self._line(table.total, grand=table.grand)
-        self.nhom = self.tong.nhom
         # Each row's figures made when first quoted: a text quotes few rows, and a
         # batch makes this object for every document.
         self.dong = RowsView(_LazyRows(table.lines, self._line))
+
+    # The totals made when first quoted (a batch makes this object for every document,
+    # and most texts quote nothing, or only the totals).
+    @cached_property
+    def tong(self) -> LineFigures:
+        return self._line(self._table.total, grand=self._table.grand)
+
+    @cached_property
+    def nhom(self) -> GroupsView:
+        return self.tong.nhom
 
     def _unit(self, measure: Measure, line: Line) -> str | None:
         if measure.dvt:

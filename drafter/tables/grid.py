@@ -116,6 +116,19 @@ class Grid:
         goes to Nội dung, and beyond ``CONTENT_MAX_SHARE`` to the figure columns.
         """
         total = self.width if width_twips is None else int(width_twips)
+        key = getattr(self, "widths_key", None)  # a grid filled from a plan (tables/plan)
+        if key is not None:
+            memo = self.plan.layout.widths
+            found = memo.get((key, total))
+            if found is None:
+                found = memo[(key, total)] = tuple(self._column_widths(total))
+                if len(memo) > 64:
+                    memo.clear()
+                    memo[(key, total)] = found
+            return list(found)
+        return self._column_widths(total)
+
+    def _column_widths(self, total: int) -> list[int]:
         content = next(i for i, c in enumerate(self.columns) if c.kind == "noi_dung")
         others = [i for i in range(self.ncols) if i != content]
         content_min = self.columns[content].min_width
@@ -202,7 +215,7 @@ class _Layout:
     the same rows, labels, units and headers): the header rows, each row's leading
     cells, the fixed columns and the figure columns' header widths."""
 
-    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan")
+    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan", "widths")
 
     @classmethod
     def make(cls, table: ComputedTable, size_pt: float) -> "_Layout | bool":
@@ -210,6 +223,7 @@ class _Layout:
         self = cls()
         self.size_pt = size_pt
         self.plan = table.plan
+        self.widths: dict = {}  # (figure columns' widths, page width) → column widths
         hr = grid.header_rows
         self.header = tuple(grid.rows[:hr])
         nlead = 3 if table.headers.dvt is not None else 2
@@ -230,34 +244,41 @@ class _Layout:
     def grid(self, table: ComputedTable) -> Grid:
         size = self.size_pt
         pad = 2 * CELL_MARGIN + _SLACK
-        fcols = self.figure_columns
-        texts: list[list[str]] = [[] for _ in fcols]
+        lines = table.lines
+        with_total = self.total_lead is not None
+        every = lines + [table.total] if with_total else lines
+        texts = []  # per figure column, the text of each line (the Tổng cộng row last)
+        for g, ma, _, _ in self.figure_columns:
+            if g is None:
+                texts.append([figure_text(ln.totals.get(ma)) for ln in every])
+            else:
+                key = (g, ma)
+                texts.append([figure_text(ln.values.get(key)) for ln in every])
         rows = list(self.header)
-
-        def figures(line: Line, bold: bool) -> tuple:
-            values, totals = line.values, line.totals
-            cells = []
-            for c, (g, ma, _, _) in enumerate(fcols):
-                text = figure_text(totals.get(ma) if g is None else values.get((g, ma)))
-                texts[c].append(text)
-                cells.append(_figure_cell(text, bold))
-            return tuple(cells)
-
-        for line, (lead, kind, bold) in zip(table.lines, self.leads):
-            rows.append(GridRow(lead + figures(line, bold), kind))
-        if self.total_lead is not None:
-            if len(rows) > len(self.header):
+        if len(texts) == 1:
+            (only,) = texts
+            rows += [GridRow(lead + (_figure_cell(only[i], bold),), kind)
+                     for i, (lead, kind, bold) in enumerate(self.leads)]
+        else:
+            rows += [GridRow(lead + tuple([_figure_cell(t[i], bold) for t in texts]), kind)
+                     for i, (lead, kind, bold) in enumerate(self.leads)]
+        if with_total:
+            if lines:
                 last = rows[-1]
                 rows[-1] = GridRow(last.cells, last.kind, last.header, keep_next=True)
-            rows.append(GridRow(self.total_lead + figures(table.total, True), "tong"))
+            rows.append(GridRow(self.total_lead + tuple([_figure_cell(t[-1], True) for t in texts]), "tong"))
         columns = list(self.fixed)
-        for (_, _, word, line_w), col_texts in zip(fcols, texts):
-            low = max(_longest_line(col_texts, size, True), word) + pad
+        shape = []
+        for (_, _, word, line_w), col_texts in zip(self.figure_columns, texts):
+            low = max(max([_line_width(t, size, True) for t in col_texts], default=0), word) + pad
             want = max(low, line_w)
             if want > low * 1.6:
                 want = low
+            shape.append((low, want))
             columns.append(Column("so", low, want))
-        return Grid(rows, columns, len(self.header), size, table.bang_chu_line, plan=self.plan)
+        grid = Grid(rows, columns, len(self.header), size, table.bang_chu_line, plan=self.plan)
+        grid.widths_key = tuple(shape)  # the figure columns decide the widths (Grid.column_widths)
+        return grid
 
 
 @lru_cache(maxsize=4096)  # figures recur across a batch's rows
