@@ -183,6 +183,40 @@ def test_ctrl_c_stops_a_batch_through_the_server_as_without(desk):
     assert {r["file"] for r in manifest["rows"] if r["file"]} == on_disk
 
 
+def test_the_clients_ulimits_hold_in_the_child(desk):
+    # `ulimit -f 2`: no file over 2 KiB; the document is larger, so its write fails the same way both ways.
+    runs = {}
+    for side in ("served", "alone"):
+        env = dict(desk.env, **({"DRAFTER_NEN": "0"} if side == "alone" else {}))
+        before = desk.status()["served"]
+        runs[side] = subprocess.run(["sh", "-c", f"ulimit -f 2 && exec {desk.script} render cv.yaml -o nho.docx"],
+                                    cwd=desk.tmp / side, env=env, capture_output=True, timeout=120)
+        assert desk.status()["served"] == before + (side == "served")
+    served, alone = runs["served"], runs["alone"]
+    assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert served.returncode == 1 and not (desk.tmp / "served" / "nho.docx").exists()
+
+
+def test_a_command_whose_client_is_killed_is_stopped(desk):
+    folder = desk.tmp / "served"
+    (folder / "draft.yaml").write_text(DRAFT, encoding="utf-8")
+    write_csv(folder / "data2.csv", [dict(ROWS[0], ma=f"{i:04d}", so=str(i + 1)) for i in range(3000)])
+    out = folder / "ra-lo-2"
+    proc = subprocess.Popen([desk.script, "batch", "draft.yaml", "data2.csv", "-o", str(out), "--name", "{ma}"],
+                            cwd=folder, env=desk.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.docx"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 20  # the server looks each second; the batch stops between documents
+    while not (out / "manifest.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"] and len(list(out.glob("*.docx"))) < 3000
+    assert desk.status()["running_commands"] == 0
+
+
 def test_module_level_environment_reads_are_all_refreshed_in_the_child():
     """Module-level code of drafter/ that reads the environment or the current folder
     (directly, or through a function of its module) holds the server's values in a

@@ -125,6 +125,17 @@ def _stream_info(stream) -> list | None:
             bool(getattr(stream, "line_buffering", False))]
 
 
+_RLIMITS = ("RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CPU", "RLIMIT_STACK", "RLIMIT_CORE",
+            "RLIMIT_NPROC", "RLIMIT_RSS")
+
+
+def _limits() -> dict:
+    """This process's resource limits (ulimit): the child takes them."""
+    import resource
+
+    return {n: list(resource.getrlimit(getattr(resource, n))) for n in _RLIMITS if hasattr(resource, n)}
+
+
 def connect(path: str, *, timeout: float = 1.0):
     """A connection to the server at ``path``, or None: no socket, refused, a folder
     not the user's own (0700), or a server of another user (SO_PEERCRED)."""
@@ -266,6 +277,7 @@ def _served() -> int | None:
             "op": "run", "protocol": PROTOCOL, "code": code_fingerprint(), "interpreter": interpreter_fingerprint(),
             "argv": sys.argv, "cwd": cwd, "env": dict(os.environ), "umask": umask, "path0": sys.path[0],
             "stdio": [_stream_info(sys.stdin), _stream_info(sys.stdout), _stream_info(sys.stderr)],
+            "limits": _limits(), "nice": os.getpriority(os.PRIO_PROCESS, 0),
         }
         try:
             send_request(sock, request, [0, 1, 2])

@@ -200,6 +200,8 @@ class Server:
         self.code = client.code_fingerprint()
         self.interpreter = client.interpreter_fingerprint()
         self.children: dict[int, socket.socket] = {}
+        self.orphans: set[int] = set()  # children whose client is gone
+        self.suspects: dict[int, float] = {}  # children whose client's end was seen closed, and when
         self.served = 0
         self.started = time.time()
         self.last = time.monotonic()
@@ -277,7 +279,7 @@ class Server:
         self.selector.register(self.listener, selectors.EVENT_READ)
         self.selector.register(self.wake[0], selectors.EVENT_READ)
         while not self.stopping:
-            timeout = None
+            timeout = 1.0  # while commands run: a look each second at whether their clients are still there
             if not self.children:
                 timeout = self.last + self.idle - time.monotonic()
                 if timeout <= 0:
@@ -292,6 +294,7 @@ class Server:
                     except OSError:
                         pass
             self._reap()
+            self._watch_clients()
         # Stopping: the commands running finish on their own and report to their clients.
 
     def _reap(self) -> None:
@@ -303,6 +306,8 @@ class Server:
             if pid == 0:
                 break
             conn = self.children.pop(pid, None)
+            self.orphans.discard(pid)
+            self.suspects.pop(pid, None)
             self.last = time.monotonic()
             if conn is None:
                 continue
@@ -311,6 +316,32 @@ class Server:
             else:
                 _reply(conn, {"exit": os.waitstatus_to_exitcode(status)})
             conn.close()
+
+    def _watch_clients(self) -> None:
+        """A client gone (killed -9, its terminal closed) while its command runs: the
+        command is stopped (SIGTERM to its group), as it would have died with it."""
+        for pid, conn in list(self.children.items()):
+            if pid in self.orphans:
+                continue
+            try:
+                gone = conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+            except (BlockingIOError, InterruptedError):
+                continue  # there, and quiet
+            except OSError:
+                gone = True
+            if gone and pid not in self.suspects:
+                # Seen once: a command that has just reported its end closes this way too
+                # (its client exits at once); one still here a second later has lost its client.
+                self.suspects[pid] = time.monotonic()
+            elif gone and time.monotonic() - self.suspects[pid] >= 0.5:
+                self.orphans.add(pid)
+                try:  # not reaped yet: the pid (and its group) are still this child's
+                    os.killpg(pid, signal.SIGTERM)
+                except OSError:
+                    try:
+                        os.kill(pid, signal.SIGTERM)
+                    except OSError:
+                        pass
 
     def _accept(self) -> None:
         try:
@@ -444,6 +475,15 @@ class Server:
         import io
         import locale
 
+        import resource
+
+        for name, wanted in (request.get("limits") or {}).items():  # the client's ulimits (lowering is allowed;
+            which = getattr(resource, name, None)                   # one above ours: refused, it runs alone)
+            if which is not None and list(resource.getrlimit(which)) != list(wanted):
+                resource.setrlimit(which, (int(wanted[0]), int(wanted[1])))
+        nice = request.get("nice")
+        if isinstance(nice, int) and nice != os.getpriority(os.PRIO_PROCESS, 0):
+            os.setpriority(os.PRIO_PROCESS, 0, nice)  # `nice drafter …`
         os.chdir(request["cwd"])
         os.umask(int(request["umask"]))
         env = request["env"]
