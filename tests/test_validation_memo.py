@@ -1,0 +1,167 @@
+"""What validation says once per batch still sees each row's own values.
+
+validation.check keeps, for the parts a batch row shares with the loaded draft (the
+same objects: rows are copies on write), what it found there: containers scanned
+clean (XML characters, scaffold placeholders), the typed sub-models (model.parse),
+the rules' problems of the signer and the issuer. A row that changes one of those
+values has a copy of its own: here every such row gets its problem at its cell, and
+the good row after it none.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from drafter import api, batch, model, validation
+from drafter.inputs import rows as row_tpl
+from drafter.inputs.yamlfile import Loaded
+
+DRAFT = """\
+loai: cong-van
+dung: [ubnd-tinh-ha-tinh]
+so: 12
+don_vi_soan: KT
+ngay: 2026-01-15
+trich_yeu: phân bổ kinh phí cho {{ hang.ten }}
+kinh_gui: Ủy ban nhân dân {{ hang.ten }}
+noi_dung: |
+  Tổng kinh phí: {{ phu_luc[0].tong.kinh_phi }} triệu đồng ({{ phu_luc[0].tong.kinh_phi.chu }}), chi tiết tại Phụ lục kèm theo.
+noi_nhan: [Như trên]
+luu: [VT, KT]
+tuy_chon: {doc_so_linh: linh}
+ky: {tm: ỦY BAN NHÂN DÂN, kt: CHỦ TỊCH, chuc_vu: PHÓ CHỦ TỊCH, ho_ten: Dương Tất Thắng}
+phu_luc:
+  - tieu_de: PHÂN BỔ KINH PHÍ
+    don_vi_tinh: triệu đồng
+    bang:
+      chi_tieu: [{ma: kinh_phi, ten: Kinh phí, cong: true}]
+      dong:
+        - {noi_dung: Đào tạo nghề, so_lieu: {kinh_phi: 3}}
+        - {noi_dung: Tập huấn, so_lieu: {kinh_phi: "{{ hang.a }}"}}
+      tong_cong: true
+      bang_chu: kinh_phi
+"""
+
+COLUMNS = ["ten", "a", "so", "ky.ho_ten", "ky.chuc_vu", "co_quan.ten", "tuy_chon.doc_so_linh"]
+# Each bad row between good ones: (row values, what its outcome must say or None).
+ROWS = [
+    ({"ten": "Xã Cẩm Xuyên", "a": "120"}, None),
+    ({"ten": "Xã Kỳ Anh", "a": "121", "ky.ho_ten": "TS. Trần Văn B"},
+     ("error", "cột «ky.ho_ten» (ô D3)", "học hàm, học vị")),
+    ({"ten": "Xã Thạch Hà", "a": "122"}, None),
+    ({"ten": "Xã Can Lộc", "a": "123", "so": "12a"}, ("error", "cột «so» (ô C5)", "'12a'")),
+    ({"ten": "Xã Đức Thọ", "a": "124"}, None),
+    ({"ten": "Xã Hương Sơn", "a": "125", "ky.chuc_vu": "CHỦ TỊCH"},
+     ("error", "cột «ky.chuc_vu» (ô E7)", "Ký thay (KT.) chỉ dành cho cấp phó")),
+    ({"ten": "Xã Nghi Xuân", "a": "126", "co_quan.ten": "ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN"},
+     ("warning", "cột «co_quan.ten» (ô F8)", "đơn vị cấp huyện")),
+    ({"ten": "Xã Vũ\ufffeQuang", "a": "127"}, ("warning", "cột «ten» (ô A9)", "U+FFFE")),
+    ({"ten": "Xã Lộc Hà", "a": "128", "ky.ho_ten": "Họ và tên người ký"},
+     ("warning", "cột «ky.ho_ten» (ô D10)", "Chữ mẫu của drafter new")),
+    ({"ten": "Xã Hồng Lĩnh", "a": "129"}, None),
+    ({"ten": "Xã Mới", "a": "130", "tuy_chon.doc_so_linh": "lẽo"},
+     ("error", "cột «tuy_chon.doc_so_linh» (ô G12)", "'lẽo'")),
+    ({"ten": "Xã Cuối", "a": "131"}, None),
+]
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("memo")
+    (folder / "draft.yaml").write_text(DRAFT, encoding="utf-8")
+    with (folder / "data.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(values for values, _ in ROWS)
+    result = batch.run(folder / "draft.yaml", folder / "data.csv", folder / "out", name="{a}")
+    return folder, {o.row: o for o in result.outcomes}
+
+
+def test_each_row_is_checked_on_its_own_values(made):
+    _, by_row = made
+    for number, (values, said) in enumerate(ROWS, start=2):
+        outcome = by_row[number]
+        if said is None:
+            assert (outcome.status, outcome.notes) == ("ok", []), (number, outcome.message, outcome.notes)
+            continue
+        severity, place, words = said
+        assert outcome.status == ("loi" if severity == "error" else "ok"), (number, outcome.message)
+        found = [n for n in outcome.notes if n[0] == severity]
+        assert [n[1] for n in found] == [place], (number, outcome.notes)
+        assert words in found[0][2], (number, found)
+
+
+def test_each_document_quotes_its_own_total(made):
+    folder, by_row = made
+    for number, (values, said) in enumerate(ROWS, start=2):
+        if by_row[number].status != "ok":
+            continue
+        with zipfile.ZipFile(folder / "out" / by_row[number].file) as z:
+            text = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode())
+        assert f"Tổng kinh phí: {3 + int(values['a'])} triệu đồng" in text, number
+
+
+def _rows(tmp_path: Path, rows: list[dict]) -> tuple[Loaded, list[Loaded]]:
+    """The loaded draft and each row's, as a batch makes them (copy on write)."""
+    (tmp_path / "draft.yaml").write_text(DRAFT, encoding="utf-8")
+    loaded = api.load(tmp_path / "draft.yaml")
+    columns = sorted({c for r in rows for c in r})
+    tpl = row_tpl.RowTemplate(loaded.data, columns, set(model.Draft.model_fields))
+    return loaded, [Loaded(loaded.file, tpl.apply({c: r.get(c, "") for c in columns}), loaded.origins, [])
+                    for r in rows]
+
+
+def test_rows_share_the_typed_parts_they_do_not_change(tmp_path):
+    _, (first, second, changed, after) = _rows(tmp_path, [
+        {"ten": "Xã A", "a": "1"}, {"ten": "Xã B", "a": "2"},
+        {"ten": "Xã C", "a": "3", "ky.chuc_vu": "PHÓ GIÁM ĐỐC"}, {"ten": "Xã D", "a": "4"}])
+    drafts = [validation.validate(r).draft for r in (first, second, changed, after)]
+    assert drafts[1].co_quan is drafts[0].co_quan and drafts[1].ky is drafts[0].ky
+    # A row that changes the signer has its own, typed from its own values.
+    assert drafts[2].ky is not drafts[0].ky and drafts[2].ky.chuc_vu == "PHÓ GIÁM ĐỐC"
+    assert drafts[2].co_quan is drafts[0].co_quan
+    assert drafts[3].ky is drafts[0].ky and drafts[3].ky.chuc_vu == "PHÓ CHỦ TỊCH"
+    # Each the same as typing the row alone.
+    for row, draft in zip((first, second, changed, after), drafts):
+        assert draft == model.Draft.model_validate(row.data)
+
+
+def test_a_row_changing_a_shared_part_gets_its_error_at_the_key(tmp_path):
+    _, (good, bad, good_again) = _rows(tmp_path, [
+        {"ten": "Xã A", "a": "1"}, {"ten": "Xã B", "a": "2", "tuy_chon.doc_so_linh": "lẽo"}, {"ten": "Xã C", "a": "3"}])
+    assert validation.check(good)[0] is not None
+    valid, problems = validation.check(bad)
+    assert valid is None
+    [error] = [p for p in problems if p.severity == "error"]
+    assert error.key == "tuy_chon.doc_so_linh" and "'lẽo'" in error.message
+    # At the draft's own place of the key the row changed (line 12, `tuy_chon: {doc_so_linh: linh}`).
+    assert (Path(error.position.file).name, error.position.line, error.position.column) == ("draft.yaml", 12, 12)
+    assert validation.check(good_again)[0] is not None
+
+
+def test_a_row_with_a_placeholder_or_a_bad_character_is_warned_and_the_next_is_not(tmp_path):
+    _, rows = _rows(tmp_path, [
+        {"ten": "Xã A", "a": "1"}, {"ten": "Xã B", "a": "2"},  # the second walk keeps the shared parts
+        {"ten": "Xã C", "a": "3", "ky.ho_ten": "Họ và tên người ký"}, {"ten": "Xã D", "a": "4"},
+        {"ten": "Xã\ufffe E", "a": "5"}, {"ten": "Xã F", "a": "6"}])
+    said = [[p.key for p in validation.check(r)[1]] for r in rows]
+    assert said == [[], [], ["ky.ho_ten"], [], ["trich_yeu", "kinh_gui"], []]
+
+
+def test_a_rows_own_containers_are_not_kept(tmp_path):
+    # What stays in the memo of containers scanned clean is what the rows share: the
+    # copies each row makes (its table rows, its top mapping) are forgotten, so a long
+    # batch keeps no more than a short one.
+    _, rows = _rows(tmp_path, [{"ten": f"Xã {i}", "a": str(i)} for i in range(1, 201)])
+    for r in rows[:20]:
+        validation.check(r)
+    kept = len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept)
+    for r in rows[20:]:
+        validation.check(r)
+    assert (len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept)) == kept
+    assert len(validation._XML_CLEAN.now) == len(validation._LEFT_CLEAN.now) == 0
