@@ -25,7 +25,6 @@ are in :mod:`drafter.rules.geometry`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import posixpath
 import re
 from typing import Any, NamedTuple
@@ -243,6 +242,8 @@ def bookmark_appendix_number(name: str) -> int | None:
 
 
 def figure_hash(reference: str) -> str:
+    import hashlib  # here: `drafter check` loads this module, not hashlib (OpenSSL)
+
     return hashlib.sha1(reference.encode("utf-8")).hexdigest()[:10]
 
 

@@ -6,7 +6,6 @@ any text typed at the prompt, with ':' or '#' or quotes, stays what it was.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 
@@ -113,6 +112,8 @@ def _signer_name(preset: Mapping | None) -> str | None:
 
 
 def q(text: str) -> str:
+    import json  # here: `drafter check` loads this module, not json
+
     return json.dumps(text, ensure_ascii=False)
 
 

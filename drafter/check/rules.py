@@ -726,7 +726,8 @@ def scaffold_left(lay: Layout) -> Iterator[Finding]:
 # ------------------------------------------------------------------------ citations
 
 _CITED_TYPES = sorted({t.name for t in doctypes.TYPES} | {"Văn bản", "Nghị định", "Thông tư",
-                                                           "Thông tư liên tịch", "Luật"}, key=len, reverse=True)
+                                                           "Thông tư liên tịch", "Luật"},
+                      key=lambda n: (-len(n), n))  # longest first; one order in every run
 _CITATION = re.compile(
     r"(?P<type>" + "|".join(re.escape(n) for n in _CITED_TYPES) + r")\s+số\s*:?\s*"
     r"(?P<num>\d*)\s*/\s*(?P<sym>[0-9A-Za-zĐđ/\-]+?)\s+ngày\s*"

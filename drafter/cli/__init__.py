@@ -29,6 +29,21 @@ if (os.path.basename(sys.argv[0] if sys.argv else "").startswith("drafter")
         and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
     signal.signal(signal.SIGINT, _stopped_while_starting)
 
+
+def _is_console_script() -> bool:
+    """`drafter …` or `python -m drafter.cli …` (not a program importing drafter.cli)."""
+    if os.path.basename(sys.argv[0] if sys.argv else "").startswith("drafter"):
+        return True
+    orig = getattr(sys, "orig_argv", [])
+    return any(orig[i] == "-m" and orig[i + 1] == "drafter.cli" for i in range(len(orig) - 1))
+
+
+if _is_console_script():  # regexes and data classes compiled in an earlier run (cli/startup_cache.py)
+    from . import startup_cache
+
+    startup_cache.install(sys.argv[1:])
+
+
 class _NoPydanticPlugins:
     """drafter's commands use no pydantic plugin, but pydantic looks for them when it
     builds the draft's model: importing importlib.metadata (with email, socket,
@@ -41,7 +56,7 @@ class _NoPydanticPlugins:
     NAME = "pydantic.plugin._loader"
 
     @classmethod
-    def find_spec(cls, name, path=None, target=None):  # noqa: ARG003
+    def find_spec(cls, name, path=None, target=None):
         if name != cls.NAME:
             return None
         sys.meta_path.remove(cls)
@@ -50,7 +65,7 @@ class _NoPydanticPlugins:
         return ModuleSpec(name, cls)
 
     @staticmethod
-    def create_module(spec):  # noqa: ARG004
+    def create_module(spec):
         return None  # the default module
 
     @staticmethod
