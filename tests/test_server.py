@@ -217,6 +217,44 @@ def test_a_command_whose_client_is_killed_is_stopped(desk):
     assert desk.status()["running_commands"] == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to be another user")
+def test_a_client_of_another_user_is_refused(desk):
+    """SO_PEERCRED: with the folder and socket opened to all for the test, a client of
+    another uid sending a whole request gets no answer (the connection is closed)."""
+    import socket
+
+    folder = desk.tmp / "cache" / "nen"
+    modes = {p: p.stat().st_mode & 0o777 for p in (folder, folder / "s")}
+    r, w = os.pipe()
+    try:
+        for p in modes:
+            p.chmod(0o777)
+        pid = os.fork()
+        if pid == 0:  # another user (nobody) from here on
+            try:
+                os.chdir(folder)
+                os.setgid(65534)
+                os.setuid(65534)
+                s = socket.socket(socket.AF_UNIX)
+                s.settimeout(20)
+                s.connect("s")
+                body = json.dumps({"op": "status", "protocol": 1}).encode()
+                s.sendall(len(body).to_bytes(4, "big") + body)
+                os.write(w, repr(s.recv(100)).encode())
+            except BaseException as exc:  # noqa: BLE001
+                os.write(w, repr(exc).encode())
+            os._exit(0)
+        os.close(w)
+        os.waitpid(pid, 0)
+        with os.fdopen(r, "rb") as f:
+            said = f.read().decode()
+    finally:
+        for p, mode in modes.items():
+            p.chmod(mode)
+    assert said in ("b''", "BrokenPipeError(32, 'Broken pipe')", "ConnectionResetError(104, 'Connection reset by peer')")
+    assert desk.status()["running"]  # and the server serves its own user still
+
+
 def test_module_level_environment_reads_are_all_refreshed_in_the_child():
     """Module-level code of drafter/ that reads the environment or the current folder
     (directly, or through a function of its module) holds the server's values in a

@@ -139,6 +139,9 @@ def refresh_environment() -> None:
     import tempfile
 
     tempfile.tempdir = None  # gettempdir() caches TMPDIR
+    rich = sys.modules.get("rich")
+    if rich is not None and hasattr(rich, "_console"):
+        rich._console = None  # rich's global console keeps the terminal it was made for
     sandbox = sys.modules.get("drafter.sandbox")
     if sandbox is not None:
         (sandbox.MAX_STEPS, sandbox.MAX_TEXT_CHARS, sandbox.MAX_NUMBER_DIGITS), sandbox.ENV_PROBLEMS = \
