@@ -204,14 +204,14 @@ class _Clean:
 
     def __contains__(self, obj: Any) -> bool:
         key = id(obj)
-        if self.kept.get(key) is obj:
-            return True
-        if self.last.get(key) is obj:  # met clean by the walk before: shared
-            if len(self.kept) >= self.bound:
-                self.kept.clear()
-            self.kept[key] = obj
-            return True
-        return False
+        return self.kept.get(key) is obj or (self.last.get(key) is obj and self.keep(obj))
+
+    def keep(self, obj: Any) -> bool:
+        """`obj`, met clean by the walk before too, is shared: kept (True)."""
+        if len(self.kept) >= self.bound:
+            self.kept.clear()
+        self.kept[id(obj)] = obj
+        return True
 
     def add_all(self, objs: list[Any]) -> None:
         if len(self.now) + len(objs) <= self.bound:
@@ -239,36 +239,50 @@ def _suspect(value: Any) -> bool:
 
 
 def _gather(value: Any, texts: list[str], walked: list[Any]) -> bool:
-    """The texts of `value` into `texts` (a line break, which xmlchars keeps, joins
+    """The texts inside `value` into `texts` (a line break, which xmlchars keeps, joins
     them), the containers walked into `walked`; True at once for a long text or a
-    sheet's table that holds something to remove."""
-    kind = type(value)  # plain dicts, lists and texts first: nearly every value of a draft
-    if kind is dict:
-        items: Any = value.values()
-    elif kind is list:
-        items = value
-    elif isinstance(value, str):
-        if len(value) < _LONG_TEXT:
-            texts.append(value)
-            return False
-        return _long_text_suspect(value)
-    elif isinstance(value, Mapping):
-        items = value.values()
-    elif isinstance(value, (list, tuple)):
-        items = value
-    elif isinstance(value, BaseModel):  # a sheet's table, shared by every row: scrubbed once
-        return _scrubbed(value)[0] is not value or bool(_scrubbed(value)[1])
-    else:
-        return False
-    if _XML_CLEAN.kept.get(id(value)) is value or value in _XML_CLEAN:
-        return False
-    walked.append(value)
-    for v in items:
-        kind = type(v)
-        if kind is str and len(v) < _LONG_TEXT:
-            texts.append(v)
-        elif kind not in _LEAVES and _gather(v, texts, walked):
-            return True
+    sheet's table that holds something to remove. (A loop over a stack, not a call
+    per container: a batch row brings a few dozen containers of its own.)"""
+    clean = _XML_CLEAN
+    kept, last = clean.kept, clean.last
+    stack = [value]
+    pop, push, text = stack.pop, stack.append, texts.append
+    while stack:
+        value = pop()
+        kind = type(value)  # plain dicts, lists and texts first: nearly every value of a draft
+        if kind is dict:
+            items: Any = value.values()
+        elif kind is list:
+            items = value
+        elif isinstance(value, str):
+            if len(value) < _LONG_TEXT:
+                text(value)
+            elif _long_text_suspect(value):
+                return True
+            continue
+        elif isinstance(value, Mapping):
+            items = value.values()
+        elif isinstance(value, (list, tuple)):
+            items = value
+        elif isinstance(value, BaseModel):  # a sheet's table, shared by every row: scrubbed once
+            if _scrubbed(value)[0] is not value or _scrubbed(value)[1]:
+                return True
+            continue
+        else:
+            continue
+        key = id(value)
+        if kept.get(key) is value or (last.get(key) is value and clean.keep(value)):
+            continue
+        walked.append(value)
+        for v in items:
+            kind = type(v)
+            if kind is str:
+                if len(v) < _LONG_TEXT:
+                    text(v)
+                else:
+                    push(v)
+            elif kind not in _LEAVES:
+                push(v)
     return False
 
 

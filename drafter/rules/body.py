@@ -227,6 +227,8 @@ def end_mark_problems(text: str | None, *, final: bool) -> list[Problem]:
     >>> len(end_mark_problems("Căn cứ Luật./.", final=False))
     1
     """
+    if END_MARK not in (text or ""):  # nearly every text: no mark typed
+        return []
     lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
     out = []
     for i, ln in enumerate(lines):
@@ -267,23 +269,30 @@ def validate(text: str | None) -> list[Problem]:
     A generated 24th điểm has no letter: an error. A typed label out of the alphabet's
     order is a warning, since which lines belong together is inferred from the text.
     """
-    lines = [ln.strip() for ln in (text or "").splitlines()]
-    try:
-        lines = _auto_number([ln for ln in lines if ln])
-    except ValueError as exc:
-        return [Problem(str(exc))]
+    lines = [ln for ln in (ln.strip() for ln in (text or "").splitlines()) if ln]
+    if "[" in (text or ""):  # only a line starting "[I]", "[1]" or "[a]" is numbered
+        try:
+            lines = _auto_number(lines)
+        except ValueError as exc:
+            return [Problem(str(exc))]
     problems: list[Problem] = []
     run: list[str] = []
 
     def close() -> None:
-        problems.extend(warning(p.message) for p in numbering.validate(run))
-        run.clear()
+        if run:
+            problems.extend(warning(p.message) for p in numbering.validate(run))
+            run.clear()
 
     for ln in lines:
         m = _DIEM.match(ln)
         if m and m.group(1).islower():
             run.append(ln[: m.end()].strip())
-        elif _KHOAN.match(ln) or _SECTION.match(ln) or _ARTICLE.match(ln) or _CHAPTER.match(ln):
+        elif _RUN_BREAK.match(ln):
             close()
     close()
     return problems
+
+
+# A khoản, section, article or chapter line: one expression for the four of them.
+_RUN_BREAK = re.compile("|".join(f"(?:{p.pattern})" if not p.flags & re.IGNORECASE else f"(?i:{p.pattern})"
+                                 for p in (_KHOAN, _SECTION, _ARTICLE, _CHAPTER)))
