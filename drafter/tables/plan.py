@@ -302,7 +302,7 @@ class _Recorder(_Computer):
 
 
 class _LineSpec:
-    __slots__ = ("kind", "level", "label", "ref", "text", "dvt", "path", "typed", "typed_totals", "children")
+    __slots__ = ("kind", "level", "label", "ref", "text", "dvt", "path", "typed", "typed_totals", "children", "leaf")
 
     def __init__(self, line: Line, typed, typed_totals, children):
         self.kind, self.level, self.label, self.ref = line.kind, line.level, line.label, line.ref
@@ -359,6 +359,9 @@ class Plan:
         self.groups, self.measures, self.keys = rec.groups, rec.measures, rec.keys
         self.total_column = rec.total_column
         self.all_keys = tuple((g, m.ma) for g in rec.keys for m in rec.measures)
+        self.blank = dict.fromkeys(self.all_keys)  # every (group, measure) of a row, blank
+        for spec in specs:  # a row with no children whose typed keys are all of the table's
+            spec.leaf = not spec.children and all(k in self.blank for k, _ in spec.typed)
         self.summed = tuple((g, m.ma) for g in rec.keys for m in rec.measures if m.cong)
         self.across = tuple(m.ma for m in rec.measures if m.cong_ngang) if rec.total_column else ()
         self.total_across = tuple(m.ma for m in rec.measures if m.cong_ngang and m.cong) if rec.total_column else ()
@@ -388,8 +391,17 @@ class Plan:
         specs = self.specs
         n = len(specs)
         built: list = [None] * n
+        across = self.across
+        blank = self.blank
         for i in range(n - 1, -1, -1):  # children before their parent
             spec = specs[i]
+            if spec.leaf and not across:  # the common row: its own figures, nothing derived
+                values = dict(blank)
+                for k, s in spec.typed:
+                    values[k] = figs[s]
+                built[i] = Line(spec.kind, spec.level, spec.label, spec.ref, spec.text, spec.dvt, values, {},
+                                spec.path)
+                continue
             typed = {k: figs[s] for k, s in spec.typed}
             if spec.children:
                 kids = [built[c].values for c in spec.children]
