@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems
+from .output import CONTEXT, handle_errors, import_paused_gc, print_problems
 
 
 def _units_help() -> str:
@@ -52,7 +52,7 @@ def batch_command(draft, data, out_dir, name, jobs, resume, force, units, max_ro
     (so, ngay, kinh_gui…) đặt khóa đó cho hàng. Hàng lỗi được ghi lại, các hàng
     khác vẫn chạy; manifest.csv và manifest.json trong THƯ_MỤC liệt kê kết quả.
     """
-    from .. import batch
+    batch = import_paused_gc("drafter.batch")
     from ..errors import display_path
 
     show = sys.stderr.isatty() and not as_json

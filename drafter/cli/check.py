@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from .output import CONTEXT, handle_errors
+from .output import CONTEXT, handle_errors, import_paused_gc
 
 
 def _line(file: str, finding) -> str:
@@ -41,7 +41,7 @@ def check(files: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
     trong bảng, số và ngày của văn bản được trích dẫn. Mã thoát 1 khi có lỗi.
     Danh mục quy tắc: docs/check-rules.md.
     """
-    from ..check.api import check_files
+    check_files = import_paused_gc("drafter.check.api").check_files
 
     results: list[dict] = []
     errors = warnings = unreadable = 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .output import CONTEXT, handle_errors, print_problems, shown
+from .output import CONTEXT, handle_errors, import_paused_gc, print_problems, shown
 
 
 @click.command(context_settings=CONTEXT)
@@ -86,7 +86,7 @@ def _stdin_is_terminal() -> bool:
 @handle_errors
 def render(draft: str, output: str | None, force: bool, pdf: bool, electronic: bool, as_json: bool) -> None:
     """Tạo văn bản Word từ BẢN_THẢO.yaml (sau khi sửa bản thảo)."""
-    from .. import api
+    api = import_paused_gc("drafter.api")
 
     pdf = pdf or electronic  # an electronic document is issued as its PDF
     also = ()
