@@ -94,17 +94,14 @@ def _attributes(source: str, figures: list[Any]) -> str | None:
     whenever anything is not that plain (a missing name, an unsafe attribute, a value
     that is not printed as it is, a text over the budget): the template then says it,
     in its words. A batch quotes the same references in every row."""
-    m = _ATTRIBUTES.fullmatch(source)
-    if m is None:
+    plain = _plain(source)
+    if plain is None:
         return None
-    index = int(m.group(1))
+    index, attrs = plain
     if index >= len(figures) or figures[index] is None:
         return None
     obj: Any = figures[index]
-    for attr in m.group(2).split("."):
-        attr = attr.strip()
-        if not attr:
-            continue
+    for attr in attrs:
         try:
             value = getattr(obj, attr)
         except Exception:  # the sandbox then tries obj[attr], or says what is missing
@@ -119,6 +116,24 @@ def _attributes(source: str, figures: list[Any]) -> str | None:
 
 
 _TEXT_LIMIT = max(1, MAX_TEXT_CHARS // _Env.text_share)
+
+
+@functools.lru_cache(maxsize=512)
+def _plain(source: str) -> tuple[int, tuple[str, ...]] | None:
+    """The table's index and the names of a plain reference, or None (read once per
+    reference: a batch quotes the same ones in every row)."""
+    m = _ATTRIBUTES.fullmatch(source)
+    if m is None:
+        return None
+    return int(m.group(1)), tuple(a.strip() for a in m.group(2).split(".") if a.strip())
+
+
+@functools.lru_cache(maxsize=512)
+def _reference(inner: str) -> tuple[str, int | None]:
+    """A reference's expression as its mark carries it (spaces collapsed), and the
+    index of the table it names first (None when it names none)."""
+    index = _INDEX.match(inner)
+    return " ".join(inner.split()), int(index.group(1)) if index else None
 
 
 def resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int] = frozenset()) -> tuple[str, list[Problem]]:
@@ -140,20 +155,19 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
     problems: list[str] = []
 
     def one(m: re.Match) -> str:
-        expr = " ".join(m.group(1).split())
-        index = _INDEX.match(m.group(1))
+        expr, index = _reference(m.group(1))
         try:
             template = _compile(m.group(0))
-            if index and int(index.group(1)) in unknown:
+            if index is not None and index in unknown:
                 return m.group(0)
             if not figures:
                 raise FigureError(f"'{m.group(0)}' trích số liệu nhưng văn bản không có phụ lục (phu_luc).")
-            if index and int(index.group(1)) >= len(figures):
+            if index is not None and index >= len(figures):
                 known = "phu_luc[0]" if len(figures) == 1 else f"phu_luc[0]…phu_luc[{len(figures) - 1}]"
-                raise FigureError(f"'{m.group(0)}' trích phụ lục thứ {int(index.group(1)) + 1}, nhưng văn bản "
+                raise FigureError(f"'{m.group(0)}' trích phụ lục thứ {index + 1}, nhưng văn bản "
                                   f"chỉ có {len(figures)} phụ lục ({known}).")
-            if index and figures[int(index.group(1))] is None:
-                raise FigureError(f"'{m.group(0)}' trích số liệu của phụ lục thứ {int(index.group(1)) + 1}, "
+            if index is not None and figures[index] is None:
+                raise FigureError(f"'{m.group(0)}' trích số liệu của phụ lục thứ {index + 1}, "
                                   "nhưng phụ lục này không có bảng (bang).")
             try:
                 value = _attributes(m.group(0), figures)

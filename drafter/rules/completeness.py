@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from ..errors import Problem, warning
@@ -198,7 +199,21 @@ def may_be_left(text: str, extra: tuple[str, ...] | frozenset[str] = ()) -> bool
     >>> may_be_left("Nhiệm vụ thứ nhất …"), may_be_left(" Họ  và tên ", ("Họ và tên",)), may_be_left("Lê Văn A")
     (True, True, False)
     """
-    return _ELLIPSIS in text or (bool(extra) and _norm(text) in extra)
+    if _ELLIPSIS in text:
+        return True
+    if not extra:
+        return False
+    # A text equal to one of `extra` but for its spaces holds that one's first word:
+    # looked for first (str's own search), before the text is split.
+    firsts = _first_words(extra)
+    return (firsts is None or any(w in text for w in firsts)) and _norm(text) in extra
+
+
+@lru_cache(maxsize=64)
+def _first_words(extra: tuple[str, ...] | frozenset[str]) -> tuple[str, ...] | None:
+    """The first word of each of `extra` (None when one of them has no word)."""
+    words = [e.split()[:1] for e in extra]
+    return None if any(not w for w in words) else tuple(w[0] for w in words)
 
 
 def candidates(data: Any, extra: tuple[str, ...] | frozenset[str] = (), path: tuple = ()) -> Iterator[tuple[tuple, int, str]]:
