@@ -159,13 +159,24 @@ def nen_figures(exe: list[str], cases: dict, runs: int, env: dict, cwd: Path, us
             times = (hyperfine_times if use_hf else loop_times)(cmd, runs, env, cwd)
             after = _status(exe, env, cwd)
             total = runs + 2  # and two warm-up runs
+            child_cpu = None
             if after.get("pid") == before["pid"]:
                 served = f"{after['served'] - before['served']} of {total} runs served"
+                if after["served"] > before["served"]:
+                    # the child's, and the server's own (accepting, forking, reaping; and its
+                    # answers to the bench's status requests, so a little more than a command's)
+                    child_cpu = (after["cpu_s"] - before["cpu_s"] + after["own_cpu_s"] - before["own_cpu_s"]) / (
+                        after["served"] - before["served"])
             else:  # it stopped: drafter's files changed meanwhile (another editor of the tree)
                 served = f"the server went stale during the runs: only some of {total} served"
             med = statistics.median(times)
             target = TARGETS[name]
-            extra = f"; CPU of the client {CPU[shlex.join(cmd)] * 1000:.0f} ms" if shlex.join(cmd) in CPU else ""
+            extra = ""
+            if shlex.join(cmd) in CPU:  # the client's, hyperfine's figure, and the child's in the server
+                extra = f"; CPU {CPU[shlex.join(cmd)] * 1000:.0f} ms in the client"
+                if child_cpu is not None:
+                    extra += (f" + {child_cpu * 1000:.0f} ms in the server and its child = "
+                              f"{(CPU[shlex.join(cmd)] + child_cpu) * 1000:.0f} ms")
             label = f"drafter {' '.join(cmd[len(exe):])} [server]"
             print(f"{label:<34} median {med * 1000:6.0f} ms (min {min(times) * 1000:.0f}, "
                   f"max {max(times) * 1000:.0f}); {served}{extra}  "

@@ -206,6 +206,7 @@ class Server:
         self.orphans: set[int] = set()  # children whose client is gone
         self.suspects: dict[int, float] = {}  # children whose client's end was seen closed, and when
         self.served = 0
+        self.cpu_s = 0.0
         self.started = time.time()
         self.last = time.monotonic()
         self.stopping = False
@@ -303,11 +304,12 @@ class Server:
     def _reap(self) -> None:
         while self.children:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
                 break
+            self.cpu_s += usage.ru_utime + usage.ru_stime  # the commands' CPU time (bench_startup --nen)
             conn = self.children.pop(pid, None)
             self.orphans.discard(pid)
             self.suspects.pop(pid, None)
@@ -394,7 +396,8 @@ class Server:
 
     def status(self, request: dict) -> dict:
         return {"running": True, "pid": os.getpid(), "started": self.started, "idle_s": self.idle,
-                "idle_for_s": round(time.monotonic() - self.last, 1), "served": self.served,
+                "idle_for_s": round(time.monotonic() - self.last, 1), "served": self.served, "cpu_s": round(self.cpu_s, 4),
+                "own_cpu_s": round(os.times().user + os.times().system, 4),
                 "running_commands": len(self.children), "socket": self.path,
                 "fresh": request.get("code") == self.code and self.fresh(),
                 "same_interpreter": request.get("interpreter") == self.interpreter}
