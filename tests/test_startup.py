@@ -23,15 +23,17 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "000-cong-van-ha-tinh.yaml"
 
 RUN = """
-import json, sys
+import sys
 from drafter.cli.main import main
 out, args = sys.argv[1], sys.argv[2:]
 try:
     main(args)
 except SystemExit:
     pass
+names = sorted(sys.modules)  # before json, which this script needs and the command may not
+import json
 with open(out, "w", encoding="utf-8") as f:
-    json.dump(sorted(sys.modules), f)
+    json.dump(names, f)
 """
 
 
@@ -51,7 +53,9 @@ def _any(loaded: set[str], names: tuple[str, ...]) -> list[str]:
     return sorted(n for n in names if any(m == n or m.startswith(n + ".") for m in loaded))
 
 
-NETWORK = ("urllib.request", "http.client", "ssl", "xml.sax")
+NETWORK = ("urllib.request", "http.client", "ssl", "xml.sax", "socket", "email")
+# pydantic's plugin search (cli/__init__.py gives it an empty loader): metadata of every installed package
+PLUGIN_SEARCH = ("importlib.metadata", "email", "socket", "zipfile", "csv")
 DRAFTING = ("pydantic", "jinja2", "docxtpl", "docx", "ruamel", "yaml", "drafter.model", "drafter.validation",
             "drafter.derive", "drafter.api", "drafter.render", "drafter.sandbox")
 
@@ -64,6 +68,7 @@ def work(tmp_path_factory):
     first = _loaded(tmp, "render", "cv.yaml")  # fills the template cache
     assert (tmp / "cv.docx").is_file()
     return {
+        "tmp": tmp,
         "first_render": first,
         "render": _loaded(tmp, "render", "cv.yaml", "--force"),
         "check": _loaded(tmp, "check", "cv.docx"),
@@ -80,6 +85,10 @@ def test_check_loads_no_drafting_side(work):
     # nor what only other commands use: writing packages, processes for many files, sheets, PDFs, bars
     assert _any(loaded, ("drafter.package.atomic", "drafter.package.writer", "multiprocessing", "openpyxl",
                          "pypdf", "rich", "drafter.pdf", "drafter.batch", "sqlite3")) == []
+    # nor what the checker does without: an output path's rules, JSON (only --json), hashlib's OpenSSL,
+    # the cache folder's library, pydantic's plugin search
+    assert _any(loaded, ("drafter.rules.filenames", "json", "hashlib", "_hashlib", "platformdirs",
+                         "traceback", *PLUGIN_SEARCH)) == []
 
 
 def test_render_loads_no_checker_and_no_docxtpl_once_cached(work):
@@ -91,6 +100,8 @@ def test_render_loads_no_checker_and_no_docxtpl_once_cached(work):
                          "openpyxl", "pypdf", "rich", "multiprocessing", "sqlite3")) == []
     assert _any(loaded, NETWORK) == []
     assert _any(work["first_render"], NETWORK) == []
+    assert _any(loaded, ("importlib.metadata", "email", "socket", "csv", "traceback")) == [], \
+        "pydantic looks for no plugins (cli/__init__.py), and nothing failed"
 
 
 def test_help_loads_no_command(work):
@@ -98,3 +109,109 @@ def test_help_loads_no_command(work):
         loaded = work[key]
         assert _any(loaded, ("drafter.api", "drafter.check", "drafter.render", "drafter.batch", "lxml",
                              "pydantic", "jinja2", "pypdf", "rich")) == [], key
+        assert _any(loaded, ("ruamel", "docxtpl", "docx", "drafter.model", "hashlib", *PLUGIN_SEARCH)) == [], key
+    # the group's own help: click and the command list, no library module at all
+    assert _any(work["help"], ("drafter.errors", "drafter.rules", "drafter.pdf", "drafter.env", "json",
+                               "traceback", "decimal")) == []
+
+
+# ------------------------------------------------------------------ the start-up cache (cli/startup_cache.py)
+
+
+def _console(tmp: Path, cache: Path, *args: str, **env_extra: str) -> subprocess.CompletedProcess:
+    """`python -m drafter.cli ARGS…` (the console script's own start-up) with its own cache folder."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DRAFTER_CACHE_DIR": str(cache), **env_extra}
+    if "DRAFTER_STARTUP_CACHE" not in env_extra:
+        env.pop("DRAFTER_STARTUP_CACHE", None)
+    return subprocess.run([sys.executable, "-m", "drafter.cli", *args], cwd=tmp, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_console_script_keeps_its_compiled_patterns_and_reads_them_back(work, tmp_path):
+    """The first `drafter check` writes startup/check.<python>.marshal; the next reads it and
+    writes nothing (its file unchanged), printing what a run without the cache prints."""
+    tmp = work["tmp"]
+    cache = tmp_path / "cache"
+    off = _console(tmp, cache, "check", "cv.docx", DRAFTER_STARTUP_CACHE="0")
+    assert off.returncode == 0, off.stderr
+    assert not (cache / "startup").exists(), "DRAFTER_STARTUP_CACHE=0 writes nothing"
+    first = _console(tmp, cache, "check", "cv.docx")
+    files = sorted((cache / "startup").iterdir())
+    assert [f.name for f in files] == [f"check.{sys.implementation.cache_tag}.marshal"]
+    before = (files[0].read_bytes(), files[0].stat().st_mtime_ns)
+    second = _console(tmp, cache, "check", "cv.docx")
+    assert (first.returncode, first.stdout, first.stderr) == (second.returncode, second.stdout, second.stderr) \
+        == (off.returncode, off.stdout, off.stderr)
+    assert (files[0].read_bytes(), files[0].stat().st_mtime_ns) == before, "a run that compiled nothing new rewrote it"
+    # a file from another Python, or broken: passed over, the command the same, the file made anew
+    files[0].write_bytes(before[0][: len(before[0]) // 3])
+    third = _console(tmp, cache, "check", "cv.docx")
+    assert (third.returncode, third.stdout) == (off.returncode, off.stdout)
+    assert files[0].read_bytes() == before[0]
+
+
+SELFTEST = r'''
+import dataclasses, json, re, sys
+from re import _compiler
+plain = _compiler.compile
+from drafter.cli import startup_cache as sc
+assert sc.install(["selftest"])
+PATTERNS = [r"^(?P<word>Chương|Mục)\s+(?P<num>[IVXLC]+|\d+)\b", r"(?i)đơn\s*vị\s*tính|đvt", r"[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]",
+            r"^S[ốỐ]\s*:", r"(a)(b)?(?(2)c|d)", r"\d{1,2}/\d{1,2}/\d{4}"]
+SAMPLES = ["Chương IV Quy định chung", "mục 12", "ĐVT: đồng", "Số: 12/UBND", "abc", "ad", "ngày 01/02/2025", "\x07", ""]
+FLAGS = [0, re.IGNORECASE, re.MULTILINE | re.DOTALL, re.ASCII]
+re.purge()
+out = []
+for p in PATTERNS:
+    for f in FLAGS:
+        a, b = re.compile(p, f), plain(p, f)
+        assert (a.pattern, a.flags, a.groups, a.groupindex) == (b.pattern, b.flags, b.groups, b.groupindex), p
+        for s in SAMPLES:
+            ma, mb = a.search(s), b.search(s)
+            assert (ma and (ma.span(), ma.groups())) == (mb and (mb.span(), mb.groups())), (p, f, s)
+assert re.compile(rb"\x00+[a-z]").match(b"\x00\x00q")
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    y: "str" = "a"
+    z: tuple = dataclasses.field(default_factory=tuple)
+
+p = Point(1)
+assert p == Point(1, "a", ()) and p < Point(2) and repr(p) == "Point(x=1, y='a', z=())" and hash(p) == hash(Point(1))
+try:
+    p.x = 2
+    raise AssertionError("frozen")
+except dataclasses.FrozenInstanceError:
+    pass
+assert Point.__init__.__annotations__ == {"x": int, "y": "str", "z": tuple, "return": None}
+print(json.dumps({"new": sc._state["new"], "used": len(sc._used)}))
+'''
+
+
+def test_cached_patterns_and_data_classes_are_those_python_makes(tmp_path):
+    """What the cache gives back, in a second process, behaves as what re and dataclasses
+    make themselves: the same pattern, flags, groups and matches; the same methods."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DRAFTER_CACHE_DIR": str(tmp_path)}
+    env.pop("DRAFTER_STARTUP_CACHE", None)
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", SELFTEST + "\nsc.save()\n"], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout))
+    assert runs[0]["new"] > 20, "the first run compiled the patterns and methods itself"
+    assert runs[1]["new"] == 0 and runs[1]["used"] >= runs[0]["new"], "the second read them all back"
+
+
+def test_only_the_console_script_installs_it():
+    import drafter.cli  # this test process imports the cli as a program would
+    from drafter.cli import startup_cache
+
+    assert drafter.cli.startup_cache is startup_cache
+    assert not startup_cache._state["installed"], "a program importing drafter.cli keeps re and dataclasses as they are"
+    assert startup_cache.command_name(["check", "a.docx"]) == "check"
+    assert startup_cache.command_name(["--json", "render", "x.yaml"]) == "render"
+    assert startup_cache.command_name(["--help"]) == "_"
+    assert startup_cache.command_name(["../../etc", "x"]) == "_"
+    assert startup_cache.command_name(["--", "check"]) == "_"

@@ -29,7 +29,7 @@ ENV = "DRAFTER_STARTUP_CACHE"
 
 _cache: dict = {}
 _used: set = set()
-_state = {"file": None, "new": 0, "installed": False}
+_state = {"file": None, "new": 0, "installed": False, "pid": None}
 
 
 def _tag() -> str:
@@ -78,8 +78,8 @@ def _load(path: str) -> None:
 def save() -> None:
     """Write the file when this run compiled something it did not hold (at exit)."""
     path = _state["file"]
-    if not path or not _state["new"]:
-        return
+    if not path or not _state["new"] or os.getpid() != _state["pid"]:
+        return  # nothing new, or a forked child (a worker, the server's command): the parent writes
     import marshal
 
     entries = _cache if len(_cache) <= MAX_ENTRIES else {k: v for k, v in _cache.items() if k in _used}
@@ -119,6 +119,7 @@ def install(argv: list[str]) -> bool:
         return False
     path = os.path.join(folder, "startup", f"{command_name(argv)}.{sys.implementation.cache_tag}.marshal")
     _state["file"] = path
+    _state["pid"] = os.getpid()
     _load(path)
     debug = 128  # re.DEBUG and re.LOCALE (4): never cached
     code_type = type(install.__code__)
