@@ -41,7 +41,7 @@ def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> st
     return _paragraph_xml(cell.text or "", cell.bold, cell.italic, cell.align, size_pt, keep_next)
 
 
-@lru_cache(maxsize=1024)  # headers, labels and units repeat across a batch's documents (figures rarely)
+@lru_cache(maxsize=4096)  # headers, labels, units and figures repeat across a batch's documents
 def _paragraph_xml(text: str, bold: bool, italic: bool, align: str | None, size_pt: float, keep_next: bool) -> str:
     hp = half_points(size_pt)
     jc = _JC.get(align, "left") if align else "left"

@@ -71,6 +71,7 @@ def width_pt(text: str, size_pt: float, *, bold: bool = False, italic: bool = Fa
     return units * size_pt / 1000
 
 
+@lru_cache(maxsize=4096)  # titles and names are measured word by word (rules/linebreak): words recur
 def width_twips(text: str, size_pt: float, *, bold: bool = False, italic: bool = False) -> int:
     """Twips of ``text`` (italic: the upright bold face stands in for bold italic).
 
