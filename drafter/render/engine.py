@@ -17,6 +17,7 @@ from typing import Any
 from xml.parsers import expat
 
 from jinja2 import FunctionLoader, TemplateError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
@@ -36,6 +37,8 @@ class TemplateRenderError(DrafterError):
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
+                              "depth", "depth0", "previtem", "nextitem"})
 
 
 class _Sandbox(BoundedSandbox, SandboxedEnvironment):
@@ -50,6 +53,8 @@ class _Sandbox(BoundedSandbox, SandboxedEnvironment):
                 return obj[attribute]
             except KeyError:
                 pass
+        elif type(obj) is LoopContext and attribute in _LOOP_ATTRIBUTES:
+            return getattr(obj, attribute)  # `loop.last`: what the sandbox allows, without its checks
         return super().getattr(obj, attribute)
 
 
