@@ -62,8 +62,9 @@ def pdf_command(files: tuple[str, ...], out_dir: str | None, timeout: float, job
     """Chuyển văn bản Word (.docx) sang PDF bằng LibreOffice.
 
     Các tệp được chia cho nhiều LibreOffice chạy cùng lúc, mỗi lõi CPU một (-j để
-    đổi), mỗi LibreOffice có hồ sơ riêng được giữ lại cho lần sau. Tệp nào lỗi thì
-    báo tệp đó, các tệp khác vẫn được chuyển. PDF nằm cạnh tệp .docx, cùng tên. PDF cũ cùng tên (có thể là bản đã ký)
+    đổi), mỗi LibreOffice có hồ sơ riêng được giữ lại cho lần sau; sau lệnh chúng vẫn
+    chạy sẵn (10 phút, biến DRAFTER_PDF_IDLE) để lệnh sau khỏi chờ khởi động. Tệp nào
+    lỗi thì báo tệp đó, các tệp khác vẫn được chuyển. PDF nằm cạnh tệp .docx, cùng tên. PDF cũ cùng tên (có thể là bản đã ký)
     chỉ được thay khi có --force, và chỉ bằng một PDF mới đầy đủ (PDF bị cắt cụt, ví
     dụ khi ổ đĩa đầy, không thay PDF cũ).
     Cần LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui fonts-liberation2).
