@@ -214,6 +214,9 @@ def test_a_command_whose_client_is_killed_is_stopped(desk):
         time.sleep(0.05)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["interrupted"] and len(list(out.glob("*.docx"))) < 3000
+    deadline = time.monotonic() + 10  # the manifest written, the child ends
+    while desk.status()["running_commands"] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert desk.status()["running_commands"] == 0
 
 

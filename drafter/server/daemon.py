@@ -203,6 +203,7 @@ class Server:
         self.code = client.code_fingerprint()
         self.interpreter = client.interpreter_fingerprint()
         self.children: dict[int, socket.socket] = {}
+        self.spare: tuple[int, socket.socket] | None = None  # a child forked ahead, and our end of its pair
         self.orphans: set[int] = set()  # children whose client is gone
         self.suspects: dict[int, float] = {}  # children whose client's end was seen closed, and when
         self.served = 0
@@ -263,6 +264,9 @@ class Server:
             pass
         if self.listener is not None:
             self.listener.close()
+        if self.spare is not None:  # the spare child reads the end of its pair and exits
+            self.spare[1].close()
+            self.spare = None
         if self.lock_fd >= 0:
             os.close(self.lock_fd)
 
@@ -282,6 +286,7 @@ class Server:
         self.last = time.monotonic()  # idle from now, not from before the imports
         self.selector.register(self.listener, selectors.EVENT_READ)
         self.selector.register(self.wake[0], selectors.EVENT_READ)
+        self.make_spare()
         while not self.stopping:
             timeout = 1.0  # while commands run: a look each second at whether their clients are still there
             if not self.children:
@@ -299,10 +304,11 @@ class Server:
                         pass
             self._reap()
             self._watch_clients()
+            self.make_spare()
         # Stopping: the commands running finish on their own and report to their clients.
 
     def _reap(self) -> None:
-        while self.children:
+        while True:
             try:
                 pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
@@ -310,6 +316,9 @@ class Server:
             if pid == 0:
                 break
             self.cpu_s += usage.ru_utime + usage.ru_stime  # the commands' CPU time (bench_startup --nen)
+            if self.spare is not None and self.spare[0] == pid:  # the spare died: another is made
+                self.spare[1].close()
+                self.spare = None
             conn = self.children.pop(pid, None)
             self.orphans.discard(pid)
             self.suspects.pop(pid, None)
@@ -415,26 +424,72 @@ class Server:
         return None
 
     def _fork(self, conn: socket.socket, fds: list[int], request: dict) -> None:
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                self._become(conn, fds, request)  # runs the command; never returns
-            except BaseException:  # noqa: BLE001
-                _reply(conn, {"refused": "setup"})  # nothing of the command ran: the client runs it
-                code = 1
-            os._exit(code)
+        """The command to the spare child (forked in advance: no fork on the command's
+        path), or to a child forked now when there is none."""
+        pid = self._hand_to_spare(conn, fds, request)
+        if pid is None:
+            pid = os.fork()
+            if pid == 0:
+                self._leave_server()
+                self._child(conn, fds, request)  # never returns
         self.served += 1
         self.children[pid] = conn
         for fd in fds:
             os.close(fd)
         fds.clear()
 
-    # -- the child
-    def _become(self, conn: socket.socket, fds: list[int], request: dict) -> None:
+    def make_spare(self) -> None:
+        """A child forked ahead of the next command, waiting for it on a socket pair."""
+        if self.spare is not None or self.stopping:
+            return
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            self._leave_server()
+            try:
+                data, ancillary, flags, _ = theirs.recvmsg(256 << 10, socket.CMSG_SPACE(4 * 4))
+                got = [int.from_bytes(p[i:i + 4], sys.byteorder, signed=True)
+                       for level, kind, p in ancillary if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS
+                       for i in range(0, len(p) - len(p) % 4, 4)]
+                if not data or len(got) != 4:
+                    os._exit(0)  # the server is gone (or stopped): no command will come
+                while not data.endswith(b"\n"):
+                    more = theirs.recv(1 << 20)
+                    if not more:
+                        os._exit(0)
+                    data += more
+                theirs.close()
+                request = json.loads(data)
+                conn = socket.socket(fileno=got[0])
+            except BaseException:  # noqa: BLE001
+                os._exit(0)
+            self._child(conn, got[1:], request)  # never returns
+        theirs.close()
+        self.spare = (pid, ours)
+
+    def _hand_to_spare(self, conn: socket.socket, fds: list[int], request: dict) -> int | None:
+        if self.spare is None:
+            return None
+        pid, ours = self.spare
+        self.spare = None
+        try:
+            import array
+
+            data = json.dumps(request, ensure_ascii=True).encode("ascii") + b"\n"
+            sent = ours.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                          array.array("i", [conn.fileno(), *fds]))])
+            if sent < len(data):
+                ours.sendall(data[sent:])
+        except OSError:  # the spare died: it is reaped as any child
+            pid = None
+        ours.close()
+        return pid
+
+    def _leave_server(self) -> None:
+        """In a child: the server's sockets, lock and signal handlers left behind."""
         from ..cli import _stopped_while_starting
 
-        # Leave the server behind.
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, _stopped_while_starting)
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
@@ -442,7 +497,20 @@ class Server:
         self.selector.close()
         for s in (self.listener, *self.wake, *self.children.values()):
             s.close()
+        if self.spare is not None:
+            self.spare[1].close()
         os.close(self.lock_fd)
+
+    def _child(self, conn: socket.socket, fds: list[int], request: dict) -> None:
+        code = 1
+        try:
+            self._become(conn, fds, request)  # runs the command; never returns
+        except BaseException:  # noqa: BLE001
+            _reply(conn, {"refused": "setup"})  # nothing of the command ran: the client runs it
+        os._exit(code)
+
+    # -- the child
+    def _become(self, conn: socket.socket, fds: list[int], request: dict) -> None:
         os.setpgid(0, 0)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
@@ -492,9 +560,12 @@ class Server:
             os.setpriority(os.PRIO_PROCESS, 0, nice)  # `nice drafter …`
         os.chdir(request["cwd"])
         os.umask(int(request["umask"]))
-        env = request["env"]
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in env.items()})
+        env = {str(k): str(v) for k, v in request["env"].items()}
+        for key in [k for k in os.environ if k not in env]:  # only what differs: the rest is already so
+            del os.environ[key]
+        for key, value in env.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
         time.tzset()
         try:
             locale.setlocale(locale.LC_CTYPE, "")  # as Python does at start
