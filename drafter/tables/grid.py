@@ -215,7 +215,7 @@ class _Layout:
     the same rows, labels, units and headers): the header rows, each row's leading
     cells, the fixed columns and the figure columns' header widths."""
 
-    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan", "widths")
+    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan", "widths", "rows")
 
     @classmethod
     def make(cls, table: ComputedTable, size_pt: float) -> "_Layout | bool":
@@ -224,6 +224,7 @@ class _Layout:
         self.size_pt = size_pt
         self.plan = table.plan
         self.widths: dict = {}  # (figure columns' widths, page width) → column widths
+        self.rows: dict = {}  # (row index, figure text) → GridRow (immutable, shared; bounded)
         hr = grid.header_rows
         self.header = tuple(grid.rows[:hr])
         nlead = 3 if table.headers.dvt is not None else 2
@@ -255,10 +256,16 @@ class _Layout:
                 key = (g, ma)
                 texts.append([figure_text(ln.values.get(key)) for ln in every])
         rows = list(self.header)
-        if len(texts) == 1:
+        if len(texts) == 1:  # one figure column: a row is a function of its place and its text
             (only,) = texts
-            rows += [GridRow(lead + (_figure_cell(only[i], bold),), kind)
-                     for i, (lead, kind, bold) in enumerate(self.leads)]
+            made = self.rows
+            if len(made) > 2048:
+                made.clear()
+            for i, (lead, kind, bold) in enumerate(self.leads):
+                row = made.get((i, only[i]))
+                if row is None:
+                    row = made[(i, only[i])] = GridRow(lead + (_figure_cell(only[i], bold),), kind)
+                rows.append(row)
         else:
             rows += [GridRow(lead + tuple([_figure_cell(t[i], bold) for t in texts]), kind)
                      for i, (lead, kind, bold) in enumerate(self.leads)]

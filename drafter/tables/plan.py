@@ -473,7 +473,7 @@ def _agrees(typed: Decimal | None, derived: Decimal | None) -> bool:
 # --------------------------------------------------------------------------- caches
 
 _PLANS: dict = {}  # (skeleton, unit, reading) → Plan, or None: goes the whole way
-_PLANS_MAX = 64
+_PLANS_MAX = 32  # each holds its grid rows and XML fragments (bounded): a few hundred KiB at most
 _SEEN: set[int] = set()  # hashes of keys seen once (a plan is made the second time)
 _SEEN_MAX = 4096
 _SHEETS: dict[int, tuple] = {}  # id(Bang) → (Bang, unit, reading, ComputedTable): kept alive
