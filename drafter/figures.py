@@ -52,6 +52,9 @@ _ENV = _Env(autoescape=False, undefined=StrictUndefined)
 filters.install(_ENV)  # `{{ phu_luc[0].tong.kinh_phi | bang_chu }}`
 
 
+_BRACES = re.compile(r"\{\{(?=\s*(?:phu_luc\b|$))")
+
+
 def neutralise(text: str, *, edges: bool = False) -> str:
     """Row data that happens to contain `{{ phu_luc…` stays text: a word joiner between
     the braces keeps it from being read as a reference (batch rows are data).
@@ -60,7 +63,7 @@ def neutralise(text: str, *, edges: bool = False) -> str:
     text and a `{{` ending it get a word joiner too, so that two cells side by side, or
     a cell and the draft's text around it, can never join into one reference."""
     if "{{" in text:
-        text = re.sub(r"\{\{(?=\s*(?:phu_luc\b|$))", "{\u2060{", text)
+        text = _BRACES.sub("{\u2060{", text)
     if edges and text:
         if text[0] == "{":
             text = "\u2060" + text

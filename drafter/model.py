@@ -6,6 +6,7 @@ table read from its sheet while loading): drafter.validation types and computes 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from difflib import get_close_matches
@@ -201,10 +202,10 @@ class Draft(_Model):
     def _date(cls, v: Any) -> Any:
         if v is None or v == "" or isinstance(v, dt.date):
             return v or None
-        try:
-            return date_line.parse_date(str(v))
-        except ValueError as exc:
-            raise PydanticCustomError("ngay", str(exc)) from None
+        found = _date_of(str(v))
+        if isinstance(found, str):
+            raise PydanticCustomError("ngay", found)
+        return found
 
     @field_validator("do_khan", "do_mat", mode="before")
     @classmethod
@@ -225,6 +226,15 @@ class Draft(_Model):
     @property
     def doc_type(self) -> doctypes.DocType:
         return doctypes.get(self.loai)
+
+
+@functools.lru_cache(maxsize=256)
+def _date_of(text: str) -> dt.date | str:
+    """The date a text writes, or why it is none (a batch's rows share their date)."""
+    try:
+        return date_line.parse_date(text)
+    except ValueError as exc:
+        return str(exc)
 
 
 class _AppendixOnlyDraft(Draft):

@@ -71,6 +71,9 @@ _ARTICLE = re.compile(r"^(Điều\s+\d+[a-zđ]?\.)\s*")
 _AUTO = re.compile(r"^\[(I|1|a)\]\s*")
 # Lines that are never a chapter's title: list markers and other headings.
 _MARKER = re.compile(r"^(?:\d+(?:\.\d+)*\.|[^\W\d_]\)|[-+–•])\s")
+# Compiled once (re's cache of patterns by text is shared with every module).
+_SENTENCE_MARK = re.compile(r"[.;:]\s")
+_TRAILING_MARKS = re.compile(r"\s*(\./\.|[./;,:]+)\s*$")
 _TITLE_MAX = 200  # characters: a longer line under "Chương I" is body text, not its title
 _SENTENCE_END = (".", ";", ":", ",")
 
@@ -138,7 +141,7 @@ def _article(plain: str, spans: tuple[inline.Span, ...]) -> Paragraph:
     m = _ARTICLE.match(plain)
     assert m is not None
     rest = plain[m.end():].strip()
-    if not rest or (len(rest) <= _TITLE_MAX and not rest.endswith(_SENTENCE_END) and not re.search(r"[.;:]\s", rest)):
+    if not rest or (len(rest) <= _TITLE_MAX and not rest.endswith(_SENTENCE_END) and not _SENTENCE_MARK.search(rest)):
         return Paragraph(ARTICLE, (inline.Span(" ".join(plain.split())),))
     label = m.group(1)
     first = spans[0]
@@ -199,7 +202,7 @@ def ensure_final_mark(paras: list[Paragraph], mark: str = END_MARK) -> list[Para
     last = paras[-1]
     spans = list(last.spans)
     s = spans[-1]
-    text = re.sub(r"\s*(\./\.|[./;,:]+)\s*$", "", s.text)
+    text = _TRAILING_MARKS.sub("", s.text)
     spans[-1] = inline.Span(text + mark, s.bold, s.italic)
     return [*paras[:-1], Paragraph(last.kind, tuple(spans))]
 
