@@ -207,7 +207,19 @@ def build_grid(table: ComputedTable, *, size_pt: float = TABLE_FONT_PT) -> Grid:
         layout = plan.layout
         if layout is not False and layout.size_pt == size_pt:
             return layout.grid(table)
-    return _build_grid(table, size_pt)
+    # A table shared by a batch's rows (read from a sheet: tables/plan.computed keeps it
+    # by identity) is laid out once; kept with its table, so its id stays its own.
+    found = _SHARED.get(id(table))
+    if found is not None and found[0] is table and found[1] == size_pt:
+        return found[2]
+    grid = _build_grid(table, size_pt)
+    if len(_SHARED) >= 64:
+        _SHARED.clear()
+    _SHARED[id(table)] = (table, size_pt, grid)
+    return grid
+
+
+_SHARED: dict[int, tuple] = {}
 
 
 class _Layout:
