@@ -14,7 +14,8 @@ and so does ``DRAFTER_STARTUP_CACHE=0``), tagged with the exact Python build and
 code format: any other Python reads nothing from it. A file that is missing, unreadable
 or from another Python is passed over silently and rewritten; it is written (atomically)
 only when a run compiled something it did not hold, and holds at most
-``MAX_ENTRIES`` (past that, only what the last run used).
+``MAX_ENTRIES`` (past that, only what the last run used); a run keeps at most
+``MAX_NEW`` new entries (patterns made from a batch's data are not worth keeping).
 
 This module must not use ``from __future__ import annotations``: `compile` would pass
 that flag on to the data classes' generated methods (``dont_inherit`` guards it too).
@@ -25,6 +26,7 @@ import sys
 
 FORMAT = 1  # bump when the file's layout changes
 MAX_ENTRIES = 4000
+MAX_NEW = 1500  # compiled afresh in one process and kept: past that (patterns made from data), not kept
 ENV = "DRAFTER_STARTUP_CACHE"
 
 _cache: dict = {}
@@ -132,11 +134,13 @@ def install(argv: list[str]) -> bool:
         if hit is not None:
             try:
                 pattern = sre_compile(p, *hit)
-            except (TypeError, ValueError, RuntimeError, OverflowError):  # an entry that does not read back (_sre checks the code): compiled as before
-                del _cache[key]
+            except (TypeError, ValueError, RuntimeError, OverflowError):
+                del _cache[key]  # an entry that does not read back (_sre checks the code): compiled as before
             else:
                 _used.add(key)
                 return pattern
+        if _state["new"] >= MAX_NEW:
+            return compile_pattern(p, flags)
         parsed = _parser.parse(p, flags)
         code = code_of(parsed, flags)
         groupindex = dict(parsed.state.groupdict)
@@ -154,7 +158,7 @@ def install(argv: list[str]) -> bool:
     builtin_exec = exec
 
     def exec_cached(source, globals=None, locals=None, /, **kwargs):  # exec's own parameters
-        if type(source) is str:
+        if type(source) is str and (_state["new"] < MAX_NEW or ("x", source) in _cache):
             key = ("x", source)
             code = _cache.get(key)
             if type(code) is not code_type:
