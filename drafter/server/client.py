@@ -121,8 +121,10 @@ def interpreter_fingerprint() -> str:
 def _stream_info(stream) -> list | None:
     if stream is None:
         return None
+    buffer = getattr(stream, "buffer", None)
     return [getattr(stream, "encoding", None), getattr(stream, "errors", None),
-            bool(getattr(stream, "line_buffering", False))]
+            bool(getattr(stream, "line_buffering", False)), bool(getattr(stream, "write_through", False)),
+            type(buffer).__name__ == "FileIO"]  # python -u, PYTHONUNBUFFERED: no buffer under the text
 
 
 _RLIMITS = ("RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CPU", "RLIMIT_STACK", "RLIMIT_CORE",

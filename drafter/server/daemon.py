@@ -577,12 +577,17 @@ class Server:
             sys.path[0] = path0
         streams = []
         for fd, info, name in zip((0, 1, 2), request["stdio"], ("<stdin>", "<stdout>", "<stderr>")):
-            encoding, errors, line_buffering = (info or [None, None, False])[:3]
+            encoding, errors, line_buffering, write_through, unbuffered = (
+                list(info or []) + [None, None, False, False, False][len(info or []):])[:5]
             raw = io.FileIO(fd, "rb" if fd == 0 else "wb", closefd=False)
             raw.name = name
-            buffered = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
+            if unbuffered:  # as Python makes them under -u (PYTHONUNBUFFERED)
+                buffered = raw
+            else:
+                buffered = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
             text = io.TextIOWrapper(buffered, encoding=encoding or "utf-8", errors=errors or "strict",
-                                    newline="\n", line_buffering=bool(line_buffering))
+                                    newline="\n", line_buffering=bool(line_buffering),
+                                    write_through=bool(write_through))
             text.mode = "r" if fd == 0 else "w"
             streams.append(text)
         sys.stdin = sys.__stdin__ = streams[0]
