@@ -212,4 +212,21 @@ def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> t
     ('V/v triển khai thực hiện', 'Chương trình mục tiêu quốc gia', 'xây dựng nông thôn mới')
     """
     units = _title_units(" ".join(text.split()))
-    return balance(units, lambda s: textwidth.width_twips(s, size_pt, bold=bold), int(room * SAFETY))
+    return balance(units, _measure(size_pt, bold), int(room * SAFETY))
+
+
+@lru_cache(maxsize=16)
+def _measure(size_pt: float, bold: bool) -> Callable[[str], int]:
+    """``textwidth.width_twips`` at one size and weight, each text measured once
+    (a batch's titles share most of their words; bounded)."""
+    known: dict[str, int] = {}
+
+    def width(s: str) -> int:
+        w = known.get(s)
+        if w is None:
+            if len(known) >= 4096:
+                known.clear()
+            w = known[s] = textwidth.width_twips(s, size_pt, bold=bold)
+        return w
+
+    return width
