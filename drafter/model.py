@@ -404,13 +404,20 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
 def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
     """The typed draft, or None and every problem the model finds, each at its key.
     (The rules' checks run on top of this, in drafter.validation.)"""
+    global _TYPED_LAST
     cls = _AppendixOnlyDraft if appendix_only(loaded.data) else Draft
-    data = _with_typed(loaded.data)
+    data, fresh = _with_typed(loaded.data)
     try:
         draft = cls.model_validate(data)
     except ValidationError as exc:
+        _TYPED_LAST = {}
         return None, _problems(exc, loaded)
-    _keep_typed(loaded.data, draft)
+    _TYPED_LAST = {}
+    for key, value, index in fresh:
+        typed = getattr(draft, key[0])
+        typed = typed[index] if index is not None else typed
+        if isinstance(typed, BaseModel):
+            _TYPED_LAST[key] = (value, typed)
     return draft, []
 
 
@@ -420,49 +427,62 @@ def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
 # identity, is given to pydantic as the instance typed from it the time before, which
 # pydantic takes as it is (revalidate_instances='never'; none of these models' checks
 # reads another part of the draft). A row that changes one of its values has a copy
-# of its own, typed in full, its errors at their keys. Bounded; each mapping is kept
-# so its id stays its own.
+# of its own, typed in full, its errors at their keys. What the last parse typed is
+# remembered until the next; what two parses in a row met is kept (bounded), so a
+# row's own copies are forgotten with the next row. Each mapping is kept with its
+# instance, so its id stays its own.
 _SUB_MODELS = ("co_quan", "ky", "tuy_chon", "so_dang_ky", "chu_tri", "thu_ky", "ben_a", "ben_b")
 _SUB_MODEL_LISTS = ("van_ban_kem_theo", "phu_luc")
 _TYPED: dict[tuple[str, int], tuple[Any, BaseModel]] = {}
+_TYPED_LAST: dict[tuple[str, int], tuple[Any, BaseModel]] = {}
 _TYPED_MAX = 1024
 
 
-def _with_typed(data: Any) -> Any:
-    """`data` with each sub-mapping typed before (the same object) as its instance."""
-    if not isinstance(data, dict) or not _TYPED:
-        return data
+def _typed_before(key: tuple[str, int], value: Any) -> BaseModel | None:
+    hit = _TYPED.get(key)
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    hit = _TYPED_LAST.get(key)
+    if hit is not None and hit[0] is value:  # met by the parse before too: shared
+        if len(_TYPED) >= _TYPED_MAX:
+            _TYPED.clear()
+        _TYPED[key] = hit
+        return hit[1]
+    return None
+
+
+def _with_typed(data: Any) -> tuple[Any, list[tuple[tuple[str, int], Any, int | None]]]:
+    """`data` with each sub-mapping typed before (the same object) as its instance,
+    and the sub-mappings not typed before (their key, the mapping, the list index)."""
+    if type(data) is not dict:
+        return data, []
     out = None
+    fresh: list[tuple[tuple[str, int], Any, int | None]] = []
     for name in _SUB_MODELS:
         value = data.get(name)
         if type(value) is dict:
-            known = _TYPED.get((name, id(value)))
-            if known is not None and known[0] is value:
+            key = (name, id(value))
+            typed = _typed_before(key, value)
+            if typed is None:
+                fresh.append((key, value, None))
+            else:
                 out = out if out is not None else dict(data)
-                out[name] = known[1]
+                out[name] = typed
     for name in _SUB_MODEL_LISTS:
         items = data.get(name)
         if type(items) is list and items:
-            typed = [(known[1] if known is not None and known[0] is item else item)
-                     for item in items for known in (_TYPED.get((name, id(item))),)]
-            if any(t is not i for t, i in zip(typed, items)):
+            replaced = None
+            for i, item in enumerate(items):
+                if type(item) is not dict:
+                    continue
+                key = (name, id(item))
+                typed = _typed_before(key, item)
+                if typed is None:
+                    fresh.append((key, item, i))
+                else:
+                    replaced = replaced if replaced is not None else list(items)
+                    replaced[i] = typed
+            if replaced is not None:
                 out = out if out is not None else dict(data)
-                out[name] = typed
-    return out if out is not None else data
-
-
-def _keep_typed(data: Any, draft: Draft) -> None:
-    if not isinstance(data, dict):
-        return
-    if len(_TYPED) >= _TYPED_MAX:
-        _TYPED.clear()
-    for name in _SUB_MODELS:
-        value = data.get(name)
-        if type(value) is dict and isinstance(getattr(draft, name), BaseModel):
-            _TYPED[(name, id(value))] = (value, getattr(draft, name))
-    for name in _SUB_MODEL_LISTS:
-        items, typed = data.get(name), getattr(draft, name)
-        if type(items) is list and isinstance(typed, list) and len(items) == len(typed):
-            for item, model in zip(items, typed):
-                if type(item) is dict:
-                    _TYPED[(name, id(item))] = (item, model)
+                out[name] = replaced
+    return (out if out is not None else data), fresh

@@ -160,8 +160,10 @@ def test_a_rows_own_containers_are_not_kept(tmp_path):
     _, rows = _rows(tmp_path, [{"ten": f"Xã {i}", "a": str(i)} for i in range(1, 201)])
     for r in rows[:20]:
         validation.check(r)
-    kept = len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept)
+    kept = len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept), len(model._TYPED)
     for r in rows[20:]:
         validation.check(r)
-    assert (len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept)) == kept
+    assert (len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept), len(model._TYPED)) == kept
     assert len(validation._XML_CLEAN.now) == len(validation._LEFT_CLEAN.now) == 0
+    # The typed appendix of the last row only (its table is the row's own).
+    assert [key[0] for key in model._TYPED_LAST] == ["phu_luc"]
