@@ -231,7 +231,7 @@ def _suspect(value: Any) -> bool:
     are skipped, the other texts joined and scanned at once.)"""
     texts: list[str] = []
     walked: list[Any] = []
-    found = _gather(value, texts, walked) or (bool(texts) and xmlchars.suspect("\n".join(texts)))
+    found = _gather(value, texts, walked) or (bool(texts) and xmlchars.suspect(" ".join(texts)))
     if not found:
         _XML_CLEAN.add_all(walked)
     _XML_CLEAN.turn()
@@ -239,8 +239,8 @@ def _suspect(value: Any) -> bool:
 
 
 def _gather(value: Any, texts: list[str], walked: list[Any]) -> bool:
-    """The texts inside `value` into `texts` (a line break, which xmlchars keeps, joins
-    them), the containers walked into `walked`; True at once for a long text or a
+    """The texts inside `value` into `texts` (joined by a space, which xmlchars keeps),
+    the containers walked into `walked`; True at once for a long text or a
     sheet's table that holds something to remove. (A loop over a stack, not a call
     per container: a batch row brings a few dozen containers of its own.)"""
     clean = _XML_CLEAN

@@ -1,4 +1,5 @@
-"""rules/periods finds the periods of a text the quick way (years and dash first, then
+"""Quick paths of rules that run on every text of every batch row, against their
+definitions. rules/periods finds the periods of a text the quick way (years and dash first, then
 the phrase before them): the same periods, in the same order, at the same places, as
 the one regular expression that defines them (_PERIOD, which format still uses)."""
 
@@ -39,3 +40,17 @@ def test_a_backwards_period_is_still_an_error_at_its_years():
     [(period, problem)] = P.checked(text)
     assert (period.first, period.last, text[period.start:period.start + 4]) == (2021, 2020, "2021")
     assert problem.severity == "error" and "2021 – 2020" in problem.message
+
+
+def test_xml_characters_printable_quick_test_never_passes_a_character_to_remove():
+    # xmlchars.suspect answers "nothing to remove" at once for a printable text: no
+    # code point str.isprintable accepts is one the defining expression removes, and
+    # suspect agrees with that expression on every code point, alone or among others.
+    from drafter.rules import xmlchars
+
+    every = [chr(i) for i in range(0x110000)]
+    assert xmlchars._ANY.search("".join(c for c in every if c.isprintable())) is None
+    for start in range(0, len(every), 4096):
+        chunk = "".join(every[start:start + 4096])
+        assert xmlchars.suspect(chunk) == (xmlchars._ANY.search(chunk) is not None), hex(start)
+    assert not xmlchars.suspect("Tổng cộng\n\tkinh phí") and xmlchars.suspect("Tổng\n\ufffe")
