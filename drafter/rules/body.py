@@ -164,8 +164,9 @@ def paragraphs(text: str | None) -> list[Paragraph]:
     any typed "./." is dropped (:func:`ensure_final_mark` adds the one at the end)."""
     if not text:
         return []
-    lines = [ln.strip() for ln in text.splitlines()]
-    lines = _auto_number([ln for ln in lines if ln])
+    lines = [ln for ln in (ln.strip() for ln in text.splitlines()) if ln]
+    if "[" in text:  # only a line starting "[I]", "[1]" or "[a]" is numbered
+        lines = _auto_number(lines)
     result: list[Paragraph] = []
     title_next = False
     for ln in lines:
