@@ -63,7 +63,12 @@ def test_no_module_outside_cli_imports_click_or_the_cli():
         if module == "drafter.cli" or module.startswith("drafter.cli."):
             continue
         source = path.read_text(encoding="utf-8")
-        for line, name in _forbidden(_imported(source, module, path.name == "__init__.py")):
+        found = _forbidden(_imported(source, module, path.name == "__init__.py"))
+        if module.startswith("drafter.server"):
+            # The console script's front and the warm server run the CLI (drafter.cli's
+            # entry, in-process or in the server's child): they may name drafter.cli, never click.
+            found = [(line, n) for line, n in found if not (n == "drafter.cli" or n.startswith("drafter.cli."))]
+        for line, name in found:
             offenders.append(f"{path.relative_to(REPO)}:{line}: {name}")
     assert not offenders, "click / drafter.cli imported outside drafter/cli:\n" + "\n".join(offenders)
 
