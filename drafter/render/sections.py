@@ -27,8 +27,16 @@ class Sections:
         w = int(re.search(r'w:w="(\d+)"', m.group(0)).group(1)) if m else PAGE_W
         h = int(re.search(r'w:h="(\d+)"', m.group(0)).group(1)) if m else PAGE_H
         self.short, self.long = min(w, h), max(w, h)
+        self._made: dict[tuple, str] = {}  # what a batch's documents ask again and again (4 kinds)
 
     def sect_pr(self, *, landscape: bool, restart: bool) -> str:
+        key = ("sect", landscape, restart)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._sect_pr(landscape=landscape, restart=restart)
+        return found
+
+    def _sect_pr(self, *, landscape: bool, restart: bool) -> str:
         size = (
             f'<w:pgSz w:w="{self.long}" w:h="{self.short}" w:orient="landscape"/>'
             if landscape else f'<w:pgSz w:w="{self.short}" w:h="{self.long}"/>'
@@ -42,5 +50,9 @@ class Sections:
 
     def break_before(self, *, previous_landscape: bool, previous_is_main: bool) -> Markup:
         """The paragraph that ends the previous section (the main text or an appendix)."""
-        sect = self.base if previous_is_main else self.sect_pr(landscape=previous_landscape, restart=True)
-        return Markup(f'<w:p><w:pPr><w:pStyle w:val="DrEmpty"/>{sect}</w:pPr></w:p>')
+        key = ("break", previous_landscape, previous_is_main)
+        found = self._made.get(key)
+        if found is None:
+            sect = self.base if previous_is_main else self.sect_pr(landscape=previous_landscape, restart=True)
+            found = self._made[key] = Markup(f'<w:p><w:pPr><w:pStyle w:val="DrEmpty"/>{sect}</w:pPr></w:p>')
+        return found
