@@ -105,11 +105,13 @@ def _attributes(source: str, figures: list[Any]) -> str | None:
         return None
     obj: Any = figures[index]
     for attr in attrs:
+        # _Env.is_safe_attribute, whose name test every name of a plain reference passes
+        # ([a-z][a-z0-9_]*: none starts with "_"); the object's type tested first.
+        if not isinstance(obj, _SAFE_TYPES):
+            return None
         try:
             value = getattr(obj, attr)
         except Exception:  # the sandbox then tries obj[attr], or says what is missing
-            return None
-        if not _ENV.is_safe_attribute(obj, attr, value):
             return None
         obj = value
     if not isinstance(obj, (str, compute.Amount)):
