@@ -183,6 +183,27 @@ def test_ctrl_c_stops_a_batch_through_the_server_as_without(desk):
     assert {r["file"] for r in manifest["rows"] if r["file"]} == on_disk
 
 
+def _spares(server_pid: int) -> list[int]:
+    """The server's children (idle: its spare)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()]
+    except OSError:
+        pytest.skip("no /proc children list")
+
+
+def test_a_dead_spare_child_costs_nothing(desk):
+    st = desk.status()
+    deadline = time.monotonic() + 10
+    while not _spares(st["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    spares = _spares(st["pid"])
+    assert len(spares) == 1  # the child forked ahead of the next command
+    os.kill(spares[0], signal.SIGKILL)
+    r = _same(desk, "render", "cv.yaml", "-o", "tu.docx", "--force")  # handed to a new one, or forked now
+    assert r.returncode == 0
+    assert (desk.tmp / "served" / "tu.docx").read_bytes() == (desk.tmp / "alone" / "tu.docx").read_bytes()
+
+
 def test_the_clients_ulimits_hold_in_the_child(desk):
     # `ulimit -f 2`: no file over 2 KiB; the document is larger, so its write fails the same way both ways.
     runs = {}

@@ -289,7 +289,8 @@ def _served() -> int | None:
         replies = Replies(sock)
         while True:
             reply = replies.next()
-            if reply is None or "refused" in reply:
+            if reply is None or "refused" in reply or (not child and ("exit" in reply or "signal" in reply)):
+                # (an end before the pid: the child never started, for the command starts only on our go)
                 # Refused, even after the pid: the child failed to become this process
                 # before the command started. An end without a word once it started: not rerun.
                 if child and reply is None:
