@@ -2,8 +2,9 @@
 
 Every output is written to a temporary file in the target's own folder (so the
 final rename stays on one file system), flushed and fsync'ed, then moved into place
-in one step. The temporary file is named ``.<name>.<random>.tmp`` (hidden, and
-easy to recognise if a crash ever leaves one). On any exception, including
+in one step. The temporary file is named ``.<name>.<8 hex digits>.tmp`` (hidden, and
+easy to recognise if a crash ever leaves one; the digits counted from a random start
+of each process, ``O_EXCL`` refusing one that exists). On any exception, including
 KeyboardInterrupt, it is removed and the previous file is untouched.
 
 Whether a target may be replaced is decided by one rule,
@@ -21,7 +22,9 @@ Before the temporary file takes the target's place it is checked: its size on di
 must be what was written (a full disk or a network share that loses the tail shows
 here), and a ``verify`` callable, given the temporary file's path, checks its
 format (:func:`verify_docx` for a document, a manifest parses); a file failing either
-is removed and the old one stays. A ``tag`` goes into the temporary name (``.<name>.<tag>-<random>.tmp``)
+is removed and the old one stays. A batch's documents are checked in memory instead
+(:func:`verify_docx_bytes`, before anything is written) and their last bytes read back
+from the file through the descriptor still open (``verify_bytes``). A ``tag`` goes into the temporary name (``.<name>.<tag>-<random>.tmp``)
 so a run can later remove the temporary files it made, and only those
 (:func:`remove_tagged_temps`).
 """
