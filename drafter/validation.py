@@ -85,12 +85,13 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     quoted, figure_problems = _figures(at, texts, tables, failed)
     problems += figure_problems
     problems += _texts(at, parts, texts)
+    today = today or dt.date.today()  # once: both rules below need it
     problems += _district(at, parts, today)
     problems += _complete(at, data, problems)
     left = _left_as_made(loaded)
     problems += left + _demo_preset(loaded)
     # A value left as the scaffold wrote it is said once (not also "in lower case").
-    problems += [p for p in _plausible(at, parts, today or dt.date.today()) if p.key not in {q.key for q in left}]
+    problems += [p for p in _plausible(at, parts, today) if p.key not in {q.key for q in left}]
 
     problems = ordered(problems, [loaded.file])
     if draft is None or any(p.severity == ERROR for p in problems):
