@@ -60,9 +60,14 @@ def nen_command(ctx: click.Context, as_json: bool) -> None:
 @handle_errors
 def bat_command(as_json: bool) -> None:
     """Bật máy chủ nền (chạy ngầm, tự tắt khi lâu không dùng)."""
+    from ..errors import DrafterError
     from ..server import control
+    from .output import refuse
 
-    st = control.start()
+    try:
+        st = control.start()
+    except DrafterError as exc:
+        refuse(exc, as_json, "Chưa bật máy chủ nền; các lệnh vẫn chạy bình thường, không có nó.")
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
         return

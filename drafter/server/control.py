@@ -24,7 +24,7 @@ def _folder() -> str:
     if folder is None:
         raise NenError(Problem(
             "Không bật được máy chủ nền: không có thư mục đệm (DRAFTER_CACHE_DIR để trống, hoặc hệ điều hành "
-            "không hỗ trợ). Các lệnh vẫn chạy bình thường, không có máy chủ nền.", key="DRAFTER_CACHE_DIR"))
+            "không hỗ trợ).", key="DRAFTER_CACHE_DIR"))
     if len(os.path.join(folder, client.SOCKET_NAME).encode("utf-8", "surrogateescape")) > 100:
         raise NenError(Problem(
             f"Không bật được máy chủ nền: đường dẫn thư mục đệm {folder} quá dài cho một ổ cắm Unix "
@@ -93,8 +93,7 @@ def start() -> dict:
             tail = f.read()[-600:].strip()
     except OSError:
         tail = ""
-    raise NenError(Problem("Không bật được máy chủ nền." + (f" Nhật ký ({log_path}): {tail}" if tail else ""),
-                           hint="Các lệnh vẫn chạy bình thường, không có máy chủ nền."))
+    raise NenError(Problem("Không bật được máy chủ nền." + (f" Nhật ký ({log_path}): {tail}" if tail else "")))
 
 
 def stop() -> dict:
