@@ -323,7 +323,7 @@ class Plan:
             redo = resume and bool(previous) and previous.get(job.number, {}).get("file") == path.name
             # Checked whole in memory, then its size and last bytes read back from disk.
             atomic_write_bytes(path, payload, force=self.force or redo, durable=False,
-                               verify_bytes=verify_docx_bytes, tag=self.tag)
+                               verify_bytes=verify_docx_bytes, tag=self.tag, anonymous=True)
             notes = job.notes + self._notes(prepared.warnings, job) if prepared.warnings else job.notes
             return Outcome(job.number, path.name, OK, digest=digest, notes=notes)
         except row_tpl.RowError as exc:

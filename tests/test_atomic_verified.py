@@ -115,3 +115,34 @@ def test_a_tagged_temporary_name_is_still_found_by_its_tag(tmp_path, monkeypatch
     Path(made[0]).write_bytes(b"x")
     assert atomic._temp_suffix_matches(Path(made[0]).name, "0123456789abcdef")
     assert atomic.remove_tagged_temps(tmp_path, "0123456789abcdef") == 1 and _left(tmp_path) == []
+
+
+@pytest.mark.skipif(not atomic._O_TMPFILE, reason="no unnamed temporary files on this system")
+def test_an_unnamed_temporary_file_takes_the_name_under_the_same_rule(tmp_path, package, monkeypatch):
+    """A batch's documents are written to an unnamed file (O_TMPFILE) linked to their
+    name when whole: no temporary name in the folder, the same replace rule."""
+    target = tmp_path / "a.docx"
+    seen = []
+    real_link = os.link
+
+    def link(src, dst, **kw):
+        seen.append(Path(dst).name)
+        return real_link(src, dst, **kw)
+
+    monkeypatch.setattr(atomic.os, "link", link)
+    atomic_write_bytes(target, package, durable=False, verify_bytes=verify_docx_bytes, anonymous=True)
+    assert target.read_bytes() == package and seen == ["a.docx"] and _left(tmp_path) == []
+    with pytest.raises(OutputExistsError):
+        atomic_write_bytes(target, package, verify_bytes=verify_docx_bytes, anonymous=True)
+    target.chmod(0o640)
+    atomic_write_bytes(target, package[:-1] + b"\0", force=True, verify_bytes=None, anonymous=True, tag="0123456789abcdef")
+    assert target.read_bytes()[-1] == 0 and (target.stat().st_mode & 0o777) == 0o640 and _left(tmp_path) == []
+
+    def refused(src, dst, **kw):  # no /proc, or a sandbox refusing the link: the named way
+        if str(src).startswith("/proc/"):
+            raise PermissionError(1, "Operation not permitted")
+        return real_link(src, dst, **kw)
+
+    monkeypatch.setattr(atomic.os, "link", refused)
+    atomic_write_bytes(tmp_path / "b.docx", package, verify_bytes=verify_docx_bytes, anonymous=True)
+    assert (tmp_path / "b.docx").read_bytes() == package and _left(tmp_path) == []

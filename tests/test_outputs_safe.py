@@ -81,6 +81,7 @@ def batch_dir(tmp_path):
 def lose_the_tails(monkeypatch, suffix: str = "") -> None:
     """From now on, writes of files whose name ends with ``suffix`` lose their tail."""
     real_create, real_fdopen = atomic._create_temp, os.fdopen
+    real_anonymous = atomic._create_anonymous
     names: dict[int, str] = {}
 
     def create(directory, name, tag=None):
@@ -88,11 +89,18 @@ def lose_the_tails(monkeypatch, suffix: str = "") -> None:
         names[fd] = name
         return fd, tmp
 
+    def anonymous(directory, name):  # a batch's unnamed temporary file (O_TMPFILE)
+        fd = real_anonymous(directory, name)
+        if fd is not None:
+            names[fd] = name
+        return fd
+
     def fdopen(fd, *a, **k):
         f = real_fdopen(fd, *a, **k)
         return _LosesTheTail(f) if names.get(fd, "").endswith(suffix) else f
 
     monkeypatch.setattr(atomic, "_create_temp", create)
+    monkeypatch.setattr(atomic, "_create_anonymous", anonymous)
     monkeypatch.setattr(atomic.os, "fdopen", fdopen)
 
 

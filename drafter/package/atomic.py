@@ -188,11 +188,82 @@ def _publish(tmp: str, target: str, *, force: bool, asked: str | None = None, fo
     os.unlink(tmp)
 
 
+_O_TMPFILE = getattr(os, "O_TMPFILE", 0) if os.path.isdir("/proc/self/fd") else 0
+# link() of /proc/self/fd/N failing for these: the system gives an unnamed file no name
+# that way (no /proc, a file system or sandbox that refuses it); the named way then.
+_NO_LINK = {errno.EPERM, errno.EXDEV, errno.ENOENT, errno.EOPNOTSUPP, errno.EACCES, errno.EINVAL, errno.ENOTDIR}
+
+
+class _NoAnonymousName(Exception):
+    """The unnamed temporary file could not be given the target's name (nothing written)."""
+
+
+def _create_anonymous(directory: str, name: str) -> int | None:
+    """An unnamed file in ``directory`` open for reading and writing, or None where the
+    system makes none there (``name`` is the target's, for those who follow writes)."""
+    if not _O_TMPFILE:
+        return None
+    try:
+        return os.open(directory, _O_TMPFILE | os.O_RDWR | _O_CLOEXEC, 0o666)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):  # not on this file system
+            return None
+        raise
+
+
+def _link_anonymous(fd: int, dest: str) -> None:
+    try:
+        # linkat(…, AT_SYMLINK_FOLLOW) of the descriptor's /proc entry (the dir fd given
+        # only so that Python calls linkat; an absolute path ignores it)
+        os.link(f"/proc/self/fd/{fd}", dest, src_dir_fd=fd, follow_symlinks=True)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno in _NO_LINK:
+            raise _NoAnonymousName() from exc
+        raise
+
+
+def _publish_anonymous(fd: int, directory: str, name: str, target: str, *, force: bool, asked: str,
+                       follow_link: bool, tag: str | None) -> None:
+    """The finished unnamed file takes ``target``'s name: a link that fails if the name
+    exists; with ``force``, a temporary name first, then replaced in one step."""
+    if not force:
+        try:
+            _link_anonymous(fd, target)
+        except FileExistsError:
+            raise OutputExistsError(target) from None
+        return
+    check_replace(asked or target, force=True, follow_link=follow_link)
+    try:
+        os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
+    except FileNotFoundError:
+        pass
+    prefix = f"{tag}-" if tag else ""
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{prefix}{_temp_token()}.tmp")
+        try:
+            _link_anonymous(fd, tmp)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, "no usable temporary file name", directory)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
 @contextmanager
 def atomic_writer(
     path: str | os.PathLike[str], *, force: bool = False, durable: bool = True,
     verify: Callable[[str], None] | None = None, tag: str | None = None,
-    follow_link: bool = False, expect_tail: bytes | None = None,
+    follow_link: bool = False, expect_tail: bytes | None = None, anonymous: bool = False,
 ) -> Iterator[BinaryIO]:
     """A binary file object whose content replaces ``path`` only if the block succeeds.
 
@@ -209,6 +280,10 @@ def atomic_writer(
     ``follow_link``: a symlink at ``path`` is kept and the file it points to replaced.
     ``expect_tail``: the bytes the file must end with, read back from the file just
     written (through the same descriptor) before it takes the target's place.
+    ``anonymous``: where the system offers it (Linux's ``O_TMPFILE``), the temporary
+    file has no name at all until it takes the target's (one entry made in the folder,
+    not three: two workers of a batch writing into one folder wait on it less); raises
+    :class:`_NoAnonymousName` when the finished file cannot be given a name that way.
     """
     target = asked = os.fspath(path)
     if follow_link and os.path.islink(target):
@@ -219,12 +294,13 @@ def atomic_writer(
         raise IsADirectoryError(errno.EISDIR, "output path names a folder", target)
     check_replace(asked, force=force, follow_link=follow_link)
     try:
-        fd, tmp = _create_temp(directory, name, tag)
+        unnamed = _create_anonymous(directory, name) if anonymous else None
+        fd, tmp = (unnamed, None) if unnamed is not None else _create_temp(directory, name, tag)
     except OSError as exc:
         raise OutputWriteError(target, exc) from exc
     in_body = True
     try:
-        with os.fdopen(fd, "wb") as f:
+        with (os.fdopen(fd, "wb") if tmp is not None else os.fdopen(fd, "wb", closefd=False)) as f:
             yield f  # type: ignore[misc]
             in_body = False
             f.flush()
@@ -238,22 +314,27 @@ def atomic_writer(
                 raise OutputIncompleteError(target, "phần cuối của tệp đọc lại khác với phần đã ghi")
         if verify is not None:
             try:
-                verify(tmp)
+                verify(tmp if tmp is not None else f"/proc/self/fd/{fd}")
             except OutputIncompleteError:
                 raise
             except Exception as exc:
                 raise OutputIncompleteError(target, str(exc) or type(exc).__name__) from exc
-        if force:
+        if tmp is None:
+            _publish_anonymous(fd, directory, name, target, force=force, asked=asked, follow_link=follow_link,
+                               tag=tag)
+        else:
+            if force:
+                try:
+                    os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+                except FileNotFoundError:
+                    pass
+            _publish(tmp, target, force=force, asked=asked, follow_link=follow_link)
+    except BaseException as exc:
+        if tmp is not None:
             try:
-                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+                os.unlink(tmp)
             except FileNotFoundError:
                 pass
-        _publish(tmp, target, force=force, asked=asked, follow_link=follow_link)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         if (
             isinstance(exc, OSError)
             and not isinstance(exc, (OutputExistsError, OutputWriteError, OutputIncompleteError, ReplaceRefused))
@@ -261,6 +342,9 @@ def atomic_writer(
         ):
             raise OutputWriteError(target, exc) from exc
         raise
+    finally:
+        if tmp is None:
+            os.close(fd)  # an unnamed file not linked into the folder is gone with it
     if durable:
         _fsync_dir(directory)
 
@@ -329,6 +413,7 @@ def atomic_write_bytes(
     tag: str | None = None,
     follow_link: bool = False,
     verify_bytes: Callable[[bytes], None] | None = None,
+    anonymous: bool = False,
 ) -> None:
     """Write ``data`` (bytes, or an iterable of byte chunks) to ``path`` atomically.
 
@@ -336,7 +421,9 @@ def atomic_write_bytes(
     the bytes in memory before anything is written (raising as ``verify`` does: the
     old file stays, no temporary file is made); the file written must then have
     their size and end with their last bytes, read back from it (a batch's check of
-    each document without opening it again: :func:`verify_docx_bytes`).
+    each document without opening it again: :func:`verify_docx_bytes`). ``anonymous``:
+    as :func:`atomic_writer`'s, and written again the named way where the system cannot
+    name an unnamed file.
     """
     tail = None
     if verify_bytes is not None:
@@ -349,6 +436,14 @@ def atomic_write_bytes(
         except Exception as exc:
             raise OutputIncompleteError(os.fspath(path), str(exc) or type(exc).__name__) from exc
         tail = bytes(data[-_TAIL:])
+    if anonymous and isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            with atomic_writer(path, force=force, durable=durable, verify=verify, tag=tag,
+                               follow_link=follow_link, expect_tail=tail, anonymous=True) as f:
+                f.write(data)
+            return
+        except _NoAnonymousName:
+            pass  # nothing took the target's name: the named way below
     with atomic_writer(path, force=force, durable=durable, verify=verify, tag=tag,
                        follow_link=follow_link, expect_tail=tail) as f:
         if isinstance(data, (bytes, bytearray, memoryview)):
