@@ -24,7 +24,9 @@ here), and a ``verify`` callable, given the temporary file's path, checks its
 format (:func:`verify_docx` for a document, a manifest parses); a file failing either
 is removed and the old one stays. A batch's documents are checked in memory instead
 (:func:`verify_docx_bytes`, before anything is written) and their last bytes read back
-from the file through the descriptor still open (``verify_bytes``). A ``tag`` goes into the temporary name (``.<name>.<tag>-<random>.tmp``)
+from the file through the descriptor still open (``verify_bytes``), and written to an
+unnamed temporary file where Linux offers one (``anonymous``: ``O_TMPFILE``, linked to
+the target's name once checked; it leaves nothing behind however the process ends). A ``tag`` goes into the temporary name (``.<name>.<tag>-<random>.tmp``)
 so a run can later remove the temporary files it made, and only those
 (:func:`remove_tagged_temps`).
 """
