@@ -167,3 +167,20 @@ def test_a_rows_own_containers_are_not_kept(tmp_path):
     assert len(validation._XML_CLEAN.now) == len(validation._LEFT_CLEAN.now) == 0
     # The typed appendix of the last row only (its table is the row's own).
     assert [key[0] for key in model._TYPED_LAST] == ["phu_luc"]
+
+
+def test_a_signer_name_from_an_empty_cell_is_an_error_at_that_cell_only(tmp_path):
+    # The signer's name from the row itself: a row whose cell is empty has no name
+    # (said once, at its cell), the rows around it sign as usual.
+    (tmp_path / "draft.yaml").write_text(DRAFT.replace("ho_ten: Dương Tất Thắng", 'ho_ten: "{{ hang.nguoi_ky }}"'),
+                                         encoding="utf-8")
+    with (tmp_path / "data.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerows([["ten", "a", "nguoi_ky"], ["Xã A", "1", "Trần Văn An"], ["Xã B", "2", ""],
+                     ["Xã C", "3", "Lê Thị Bình"]])
+    result = batch.run(tmp_path / "draft.yaml", tmp_path / "data.csv", tmp_path / "out", name="{a}")
+    by_row = {o.row: o for o in result.outcomes}
+    assert [by_row[n].status for n in (2, 3, 4)] == ["ok", "loi", "ok"]
+    errors = [n for n in by_row[3].notes if n[0] == "error"]
+    assert len(errors) == 1 and "ho_ten" in errors[0][2] and "nguoi_ky" in errors[0][1], by_row[3].notes
+    assert by_row[2].notes == by_row[4].notes == []
