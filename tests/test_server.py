@@ -279,6 +279,43 @@ def test_a_client_of_another_user_is_refused(desk):
     assert desk.status()["running"]  # and the server serves its own user still
 
 
+SHELL = r"""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+# A job-control shell in its own session: the client in a group of its own, not orphaned.
+script, folder = sys.argv[1], Path(sys.argv[2])
+p = subprocess.Popen([script, "batch", "draft.yaml", "data3.csv", "-o", "ra-3", "--name", "{ma}"], cwd=folder,
+                     preexec_fn=os.setpgrp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+state = lambda pid: Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+docs = lambda: len(list((folder / "ra-3").glob("*.docx")))
+deadline = time.monotonic() + 60
+while docs() < 5 and time.monotonic() < deadline:
+    time.sleep(0.02)
+os.kill(p.pid, signal.SIGTSTP)  # Ctrl-Z
+time.sleep(0.5)
+stopped, before = state(p.pid), docs()
+time.sleep(1)
+during = docs() - before
+os.kill(p.pid, signal.SIGCONT)  # fg
+time.sleep(1)
+resumed, after = state(p.pid), docs() - before
+os.kill(p.pid, signal.SIGINT)
+p.wait(timeout=60)
+print(json.dumps({"stopped": stopped, "during": during, "resumed": resumed, "after": after, "code": p.returncode}))
+"""
+
+
+def test_ctrl_z_stops_the_command_with_its_client(desk):
+    folder = desk.tmp / "served"
+    (folder / "draft.yaml").write_text(DRAFT, encoding="utf-8")
+    write_csv(folder / "data3.csv", [dict(ROWS[0], ma=f"{i:04d}", so=str(i + 1)) for i in range(3000)])
+    done = subprocess.run([sys.executable, "-c", SHELL, desk.script, str(folder)], env=desk.env, capture_output=True,
+                          text=True, timeout=120, start_new_session=True)
+    seen = json.loads(done.stdout)
+    assert seen["stopped"] == "T" and seen["during"] == 0, seen  # no document made while suspended
+    assert seen["resumed"] in ("S", "R") and seen["after"] > 0 and seen["code"] == 1, seen
+
+
 def test_module_level_environment_reads_are_all_refreshed_in_the_child():
     """Module-level code of drafter/ that reads the environment or the current folder
     (directly, or through a function of its module) holds the server's values in a

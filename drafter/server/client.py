@@ -259,11 +259,22 @@ def _served() -> int | None:
             return
         _forward(child[0], signum)
 
+    def suspend(signum, frame):  # noqa: ARG001 (Ctrl-Z: the child's group stops with us, and goes on with us)
+        if child:  # (its group has no parent in this session: SIGTSTP would be dropped, SIGSTOP is not)
+            _to_group(child[0], signal.SIGSTOP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until fg / bg
+        signal.signal(signal.SIGTSTP, suspend)
+        if child:
+            _to_group(child[0], signal.SIGCONT)
+
     old = {}
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         sig = getattr(signal, name, None)
         if sig is not None:
             old[sig] = signal.signal(sig, forward)
+    if hasattr(signal, "SIGTSTP"):
+        old[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
 
     def give_back() -> None:  # the command runs here after all
         for sig, handler in old.items():
@@ -320,6 +331,13 @@ def _served() -> int | None:
                 return 128 + sig
     finally:
         sock.close()
+
+
+def _to_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except OSError:
+        pass
 
 
 def _forward(pid: int, sig: int) -> None:
