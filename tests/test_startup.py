@@ -215,3 +215,22 @@ def test_only_the_console_script_installs_it():
     assert startup_cache.command_name(["--help"]) == "_"
     assert startup_cache.command_name(["../../etc", "x"]) == "_"
     assert startup_cache.command_name(["--", "check"]) == "_"
+
+
+def test_imports_with_the_collector_paused_leave_it_as_it_was():
+    import gc
+
+    from drafter.cli.output import import_paused_gc
+
+    assert gc.isenabled()
+    assert import_paused_gc("drafter.errors") is sys.modules["drafter.errors"]
+    assert gc.isenabled(), "collected as usual after the import"
+    gc.disable()
+    try:
+        import_paused_gc("drafter.errors")
+        assert not gc.isenabled(), "a caller's own pause is kept"
+    finally:
+        gc.enable()
+    with pytest.raises(ModuleNotFoundError):
+        import_paused_gc("drafter.no_such_module")
+    assert gc.isenabled(), "a failed import leaves it on too"
