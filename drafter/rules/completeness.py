@@ -104,7 +104,7 @@ def _text(value: Any) -> bool:
     if value is None:
         return False
     if isinstance(value, str):
-        return bool(value.strip())
+        return bool(value) and not value.isspace()  # bool(value.strip()), without the copy
     if isinstance(value, (list, tuple)):
         return any(_text(v) for v in value)
     if isinstance(value, Mapping):
@@ -133,7 +133,7 @@ def validate(slug: str, data: Mapping, needs: tuple[Need, ...] | None = None) ->
     out: list[Problem] = []
     for need in NEEDS[slug] if needs is None else needs:
         written, value = _get(data, need.key)
-        if any(_text(_get(data, k)[1]) for k in need.or_keys):
+        if need.or_keys and any(_text(_get(data, k)[1]) for k in need.or_keys):
             continue
         if not _text(value):
             state = "để trống" if written else "chưa có"
