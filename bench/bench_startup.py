@@ -1,6 +1,6 @@
 """Start-up: whole `drafter` commands as a clerk runs them, medians of --runs.
 
-    python bench/bench_startup.py [--runs 10] [--no-hyperfine] [--nen]
+    python bench/bench_startup.py [--runs 10] [--no-hyperfine] [--nen] [--instructions]
 
 Times, as whole processes (the console script, a fresh interpreter each time):
 
@@ -20,7 +20,9 @@ shows whether every run went through it (a stale server, say after an edit of
 drafter's files, leaves the command to run alone). Also prints, per command, the modules loaded and the import time Python reports
 (-X importtime, summed over the top-level imports) and, with hyperfine, the CPU time
 (user + system): on a shared machine the wall time waits for other work, the CPU
-time much less.
+time much less. With --instructions, each command's instruction count (valgrind,
+PYTHONHASHSEED=0), which no other work on the machine changes, and render's and
+check's without the start-up cache (drafter/cli/startup_cache.py).
 """
 
 from __future__ import annotations
@@ -75,8 +77,9 @@ def hyperfine_times(cmd: list[str], runs: int, env: dict, cwd: Path) -> list[flo
 
 
 def import_figures(cmd: list[str], env: dict, cwd: Path) -> tuple[int, float]:
-    """Modules loaded and the summed top-level import time (s) of one run."""
-    script = ("import sys\nfrom drafter.cli.main import main\ntry:\n    main(sys.argv[1:])\n"
+    """Modules loaded and the summed top-level import time (s) of one run, as the console
+    script imports (its name set first: drafter.cli then reads its start-up cache)."""
+    script = ("import sys\nsys.argv[0] = 'drafter'\nfrom drafter.cli.main import main\ntry:\n    main(sys.argv[1:])\n"
               "except SystemExit:\n    pass\nprint(len(sys.modules), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", script, *cmd], cwd=cwd, env=env,
                           capture_output=True, text=True, check=False)
@@ -95,11 +98,28 @@ def import_figures(cmd: list[str], env: dict, cwd: Path) -> tuple[int, float]:
     return modules, total / 1e6
 
 
+def instructions(cmd: list[str], env: dict, cwd: Path) -> float | None:
+    """Millions of instructions one run executes (valgrind's cachegrind, without cache
+    simulation): the same figure on a quiet machine and a busy one, unlike any time."""
+    if not shutil.which("valgrind"):
+        return None
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                           *cmd], cwd=cwd, env={**env, "PYTHONHASHSEED": "0"}, capture_output=True, text=True,
+                          check=False)
+    for line in done.stderr.splitlines():
+        if "I   refs:" in line or "I refs:" in line:
+            return int(line.rsplit(":", 1)[1].strip().replace(",", "")) / 1e6
+    return None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-hyperfine", action="store_true")
     ap.add_argument("--nen", action="store_true", help="also time render and check with the warm server running")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count each command's instructions (valgrind), and render's and check's "
+                         "without the start-up cache (DRAFTER_STARTUP_CACHE=0)")
     args = ap.parse_args()
     use_hf = shutil.which("hyperfine") and not args.no_hyperfine
 
@@ -135,6 +155,14 @@ def main() -> None:
             label = name if name.startswith(("python", "drafter")) else f"drafter {' '.join(cmd[len(exe):])}"
             print(f"{label:<34} median {med * 1000:6.0f} ms (min {min(times) * 1000:.0f}, "
                   f"max {max(times) * 1000:.0f}){extra}{verdict}")
+        if args.instructions:
+            for name, cmd in cases.items():
+                for label, extra_env in ((name, {}), (f"{name} without start-up cache", {"DRAFTER_STARTUP_CACHE": "0"})):
+                    if extra_env and name not in ("render", "check"):
+                        continue
+                    n = instructions(cmd, {**env, **extra_env}, tmp)
+                    shown = "valgrind not found" if n is None else f"{n:7.1f} M instructions"
+                    print(f"{label:<34} {shown}")
         if args.nen:
             nen_figures(exe, cases, args.runs, env, tmp, use_hf)
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
