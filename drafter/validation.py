@@ -511,8 +511,15 @@ def _candidates(data: Mapping) -> list[tuple[KeyPath, int, str]]:
     are not walked again (by identity, as for the XML characters)."""
     found: list[tuple[KeyPath, int, str]] = []
     clean: list[Any] = []
-    for k, v in data.items():
-        if k != "phu_luc":
+    kept, extra = _LEFT_CLEAN.kept, placeholders.EXTRA
+    for k, v in data.items():  # the draft's own keys: texts and shared parts seen here, at once
+        kind = type(v)
+        if k == "phu_luc" or kind in _LEAVES or kept.get(id(v)) is v:
+            continue
+        if kind is str:
+            if completeness.may_be_left(v, extra):
+                found.extend(completeness.candidates(v, extra, (k,)))
+        else:
             _candidates_in(v, (k,), found, clean)
     _LEFT_CLEAN.add_all(clean)
     _LEFT_CLEAN.turn()
