@@ -1,13 +1,14 @@
 """The `drafter` console script: the command through the warm server when one runs,
 else in this process.
 
-Only the standard library's socket, os, sys, json, array and signal are imported
-before the server is asked (a few milliseconds): the command line, the current
-folder, the whole environment, the umask and the standard streams' encodings go to
-the server with fds 0, 1 and 2 (SCM_RIGHTS); it forks a child that becomes this
-process (drafter/server/daemon.py) and runs the command; its exit status comes back
-and this process exits with it. Ctrl-C, SIGTERM and SIGHUP received here go to the
-child. When no server answers, or anything about it is off (no socket, refused, a
+Only the standard library's C modules _socket, marshal, array, zlib and resource
+(and os, sys, signal) are imported before the server is asked: a few milliseconds
+(socket.py and json would cost ~100 M instructions, more than all the rest). The
+command line, the current folder, the whole environment, the umask, the ulimits and
+the standard streams' encodings go to the server with fds 0, 1 and 2 (SCM_RIGHTS);
+a child of it becomes this process (drafter/server/daemon.py) and runs the command;
+its exit status comes back and this process exits with it. Ctrl-C, SIGTERM and
+SIGHUP received here go to the child, Ctrl-Z stops it with this process. When no server answers, or anything about it is off (no socket, refused, a
 protocol error, a different drafter, changed source files, another interpreter), the
 command runs here, silently: the server only ever saves time.
 
@@ -20,10 +21,10 @@ import os
 import signal
 import sys
 
-# socket, json and array are imported once a server's folder is found: without a
+# _socket and array are imported once a server's folder is found: without a
 # server the console script costs a stat more than drafter.cli's entry.
 
-PROTOCOL = 1
+PROTOCOL = 2  # messages: a 4-byte length, then marshal (the same Python on both ends: the fingerprint)
 OFF_ENV = "DRAFTER_NEN"  # "0": never use the server
 SOCKET_NAME = "s"
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -152,17 +153,15 @@ def connect(path: str, *, timeout: float = 1.0):
             return None
     except OSError:  # no socket: no server
         return None
-    import socket
+    import _socket as socket  # the C module: socket.py builds its enums at import (~8 ms)
 
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(timeout)
         sock.connect(path)
         if hasattr(socket, "SO_PEERCRED"):
-            import struct
-
-            _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                            struct.calcsize("3i")))
+            cred = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)  # pid, uid, gid
+            uid = int.from_bytes(cred[4:8], sys.byteorder, signed=True)
             if uid != os.getuid():
                 sock.close()
                 return None
@@ -174,11 +173,9 @@ def connect(path: str, *, timeout: float = 1.0):
 
 
 def send_request(sock, request: dict, fds: list[int] | None = None) -> None:
-    import json
-    import socket
+    import _socket as socket
 
-    body = json.dumps(request, ensure_ascii=True).encode("ascii")
-    data = len(body).to_bytes(4, "big") + body
+    data = frame(request)
     if fds:
         import array
 
@@ -189,29 +186,45 @@ def send_request(sock, request: dict, fds: list[int] | None = None) -> None:
         sock.sendall(data[sent:])
 
 
+def frame(obj: dict) -> bytes:
+    """A message: its length (4 bytes), then the object in marshal's format."""
+    import marshal
+
+    body = marshal.dumps(obj)
+    return len(body).to_bytes(4, "big") + body
+
+
 class Replies:
-    """The server's replies: JSON objects, one a line."""
+    """The server's replies, one message each."""
 
     def __init__(self, sock):
         self.sock = sock
         self.buf = b""
 
-    def next(self) -> dict | None:
-        """The next reply, or None at the end of the connection (or a broken one)."""
-        while b"\n" not in self.buf:
+    def _fill(self, n: int) -> bool:
+        while len(self.buf) < n:
             try:
                 chunk = self.sock.recv(65536)
             except OSError:
-                return None
+                return False
             if not chunk:
-                return None
+                return False
             self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
-        import json
+        return True
 
+    def next(self) -> dict | None:
+        """The next reply, or None at the end of the connection (or a broken one)."""
+        import marshal
+
+        if not self._fill(4):
+            return None
+        size = int.from_bytes(self.buf[:4], "big")
+        if size > 1 << 20 or not self._fill(4 + size):
+            return None
+        body, self.buf = self.buf[4:4 + size], self.buf[4 + size:]
         try:
-            reply = json.loads(line)
-        except ValueError:
+            reply = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
             return None
         return reply if isinstance(reply, dict) else None
 

@@ -154,7 +154,7 @@ def refresh_environment() -> None:
 
 def _reply(conn: socket.socket, obj: dict) -> None:
     try:
-        conn.sendall(json.dumps(obj, ensure_ascii=True).encode("ascii") + b"\n")
+        conn.sendall(client.frame(obj))
     except OSError:
         pass
 
@@ -178,9 +178,11 @@ def _read_request(conn: socket.socket) -> tuple[dict | None, list[int]]:
         if not chunk:
             return None, fds
         body += chunk
+    import marshal
+
     try:
-        request = json.loads(bytes(body[:size]))
-    except ValueError:
+        request = marshal.loads(bytes(body[:size]))
+    except (ValueError, EOFError, TypeError):
         return None, fds
     return (request if isinstance(request, dict) else None), fds
 
