@@ -142,7 +142,9 @@ def test_console_script_keeps_its_compiled_patterns_and_reads_them_back(work, tm
     second = _console(tmp, cache, "check", "cv.docx")
     assert (first.returncode, first.stdout, first.stderr) == (second.returncode, second.stdout, second.stderr) \
         == (off.returncode, off.stdout, off.stderr)
-    assert (files[0].read_bytes(), files[0].stat().st_mtime_ns) == before, "a run that compiled nothing new rewrote it"
+    assert (files[0].read_bytes(), files[0].stat().st_mtime_ns) == before, (
+        "the second run compiled something the first did not keep: a pattern or data class built "
+        "differently in each run (from a set's order, say: sort it)")
     # a file from another Python, or broken: passed over, the command the same, the file made anew
     files[0].write_bytes(before[0][: len(before[0]) // 3])
     third = _console(tmp, cache, "check", "cv.docx")
