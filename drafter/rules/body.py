@@ -165,7 +165,7 @@ def paragraphs(text: str | None) -> list[Paragraph]:
     if not text:
         return []
     lines = [ln for ln in (ln.strip() for ln in text.splitlines()) if ln]
-    if "[" in text:  # only a line starting "[I]", "[1]" or "[a]" is numbered
+    if any(ln[0] == "[" for ln in lines):  # only a line starting "[I]", "[1]" or "[a]" is numbered
         lines = _auto_number(lines)
     result: list[Paragraph] = []
     title_next = False
@@ -274,7 +274,7 @@ def validate(text: str | None) -> list[Problem]:
     order is a warning, since which lines belong together is inferred from the text.
     """
     lines = [ln for ln in (ln.strip() for ln in (text or "").splitlines()) if ln]
-    if "[" in (text or ""):  # only a line starting "[I]", "[1]" or "[a]" is numbered
+    if any(ln[0] == "[" for ln in lines):  # only a line starting "[I]", "[1]" or "[a]" is numbered
         try:
             lines = _auto_number(lines)
         except ValueError as exc:
