@@ -150,6 +150,9 @@ def test_console_script_keeps_its_compiled_patterns_and_reads_them_back(work, tm
     third = _console(tmp, cache, "check", "cv.docx")
     assert (third.returncode, third.stdout) == (off.returncode, off.stdout)
     assert files[0].read_bytes() == before[0]
+    # a mistyped command keeps no file of its own
+    assert _console(tmp, cache, "chek", "cv.docx").returncode == 2
+    assert [f.name for f in (cache / "startup").iterdir()] == [files[0].name]
 
 
 SELFTEST = r'''
@@ -157,7 +160,7 @@ import dataclasses, json, re, sys
 from re import _compiler
 plain = _compiler.compile
 from drafter.cli import startup_cache as sc
-assert sc.install(["selftest"])
+assert sc.install([])  # the file of no command (`_`)
 PATTERNS = [r"^(?P<word>Chương|Mục)\s+(?P<num>[IVXLC]+|\d+)\b", r"(?i)đơn\s*vị\s*tính|đvt", r"[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]",
             r"^S[ốỐ]\s*:", r"(a)(b)?(?(2)c|d)", r"\d{1,2}/\d{1,2}/\d{4}"]
 SAMPLES = ["Chương IV Quy định chung", "mục 12", "ĐVT: đồng", "Số: 12/UBND", "abc", "ad", "ngày 01/02/2025", "\x07", ""]

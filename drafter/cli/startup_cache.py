@@ -31,7 +31,7 @@ ENV = "DRAFTER_STARTUP_CACHE"
 
 _cache: dict = {}
 _used: set = set()
-_state = {"file": None, "new": 0, "installed": False, "pid": None}
+_state = {"file": None, "command": "_", "new": 0, "installed": False, "pid": None}
 
 
 def _tag() -> str:
@@ -82,6 +82,8 @@ def save() -> None:
     path = _state["file"]
     if not path or not _state["new"] or os.getpid() != _state["pid"]:
         return  # nothing new, or a forked child (a worker, the server's command): the parent writes
+    if not _known_command(_state["command"]):
+        return  # a mistyped command keeps no file of its own
     import marshal
 
     entries = _cache if len(_cache) <= MAX_ENTRIES else {k: v for k, v in _cache.items() if k in _used}
@@ -97,6 +99,16 @@ def save() -> None:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def _known_command(name: str) -> bool:
+    """``_`` (no command: --help, --version) or a command of the group."""
+    if name == "_":
+        return True
+    main = sys.modules.get("drafter.cli.main")
+    if main is None:
+        return False
+    return name in getattr(main, "LAZY_COMMANDS", {}) or name in getattr(getattr(main, "main", None), "commands", {})
 
 
 def install(argv: list[str]) -> bool:
@@ -119,8 +131,9 @@ def install(argv: list[str]) -> bool:
             return False
     except (ImportError, AttributeError):
         return False
-    path = os.path.join(folder, "startup", f"{command_name(argv)}.{sys.implementation.cache_tag}.marshal")
-    _state["file"] = path
+    command = command_name(argv)
+    path = os.path.join(folder, "startup", f"{command}.{sys.implementation.cache_tag}.marshal")
+    _state["file"], _state["command"] = path, command
     _state["pid"] = os.getpid()
     _load(path)
     debug = 128  # re.DEBUG and re.LOCALE (4): never cached
