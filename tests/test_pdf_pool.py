@@ -247,11 +247,17 @@ def kept(real, monkeypatch):
     return real
 
 
+def _until_gone(profile: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while pdf.kept_instance(profile) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def _whole_pdfs(docs: list[Path]) -> bool:
     return all(pdf.pdf_incomplete(d.with_suffix(".pdf")) is None for d in docs)
 
 
-def test_kept_libreoffice_reused_by_the_next_call_bad_file_reported(kept):
+def test_kept_libreoffice_reused_by_the_next_call_bad_file_reported(kept, monkeypatch):
     docs, bad, profile = kept["docs"], kept["bad"], kept["profile"]
     first = pdf.convert_result([*docs, bad], jobs=1)
     assert first.written == [d.with_suffix(".pdf") for d in docs] and _whole_pdfs(docs)
@@ -266,6 +272,9 @@ def test_kept_libreoffice_reused_by_the_next_call_bad_file_reported(kept):
     assert [f["docx"] for f in out["failed"]] == [str(bad)]
     assert "could not be loaded" in out["failed"][0]["reason"]
     assert pdf.kept_instance(profile) == pid  # the same LibreOffice did the second call
+    monkeypatch.setattr(pdf, "RECYCLE_AFTER", 2 * len(docs) + 3)  # reached by the next document
+    assert pdf.convert(docs[:1], jobs=1, force=True) == [docs[0].with_suffix(".pdf")]
+    assert pdf.kept_instance(profile) is None  # stopped: the next run starts a fresh one
 
 
 def test_killed_libreoffice_replaced_then_stopped_when_idle(kept, monkeypatch):
@@ -273,13 +282,12 @@ def test_killed_libreoffice_replaced_then_stopped_when_idle(kept, monkeypatch):
     pid = pdf.kept_instance(profile) or pdf.convert(docs[:1], jobs=1) and pdf.kept_instance(profile)
     assert pid
     os.killpg(pid, signal.SIGKILL)
+    _until_gone(profile)  # (a call in the instant it dies converts its files itself, keeping none)
     monkeypatch.setenv(pdf.ENV_IDLE, "2")
     assert pdf.convert(docs, jobs=1, force=True) == [d.with_suffix(".pdf") for d in docs] and _whole_pdfs(docs)
     new = pdf.kept_instance(profile)
     assert new is not None and new != pid
-    deadline = time.monotonic() + 30
-    while pdf.kept_instance(profile) is not None and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _until_gone(profile)
     assert pdf.kept_instance(profile) is None  # gone after 2 s without a call
     assert not profile.with_name("profile-0.json").exists()
     with pytest.raises(OSError):
