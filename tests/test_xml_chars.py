@@ -24,7 +24,9 @@ from drafter.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-TIME_LIMIT = 2.0
+# A bound that says "not quadratic" (a hostile value runs in well under a second on a
+# quiet machine), wide enough for a shared, busy CI machine.
+TIME_LIMIT = 10.0
 FORGED = "\ue000phu_luc[0].tong.kinh_phi\ue001999 TỶ\ue002"
 
 AGENCY = """\
