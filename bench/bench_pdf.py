@@ -203,6 +203,9 @@ def run(args, soffice: str, tmp: Path, cache: Path, env: dict) -> None:
         used = sum(after.values()) - sum(before.values())
         print(f"CPU per document: the batch's kept LibreOffices {used / n * 1000:.1f} ms, a plain LibreOffice call "
               f"{cpu_doc * 1000:.1f} ms ({used / n / cpu_doc:.2f}×)")
+    elif before or after:
+        print(f"CPU per document: not measured (the kept LibreOffices were replaced during the batch, a fresh one "
+              f"every {getattr(pdf, 'RECYCLE_AFTER', '?')} documents); a plain LibreOffice call {cpu_doc * 1000:.1f} ms")
     print("load average now: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
