@@ -173,18 +173,6 @@ def _alone(parts: list) -> bool:
     return len(parts) == 1 and isinstance(parts[0], _Column)
 
 
-def _set_cow(data, path, value, copied: set[int]):
-    """Set `value` at `path`, copying each container on the way once (ids in `copied`)."""
-    for k in path[:-1]:
-        child = data[k]
-        if id(child) not in copied:
-            child = dict(child) if isinstance(child, dict) else list(child)
-            copied.add(id(child))
-            data[k] = child
-        data = child
-    data[path[-1]] = value
-
-
 class RowTemplate:
     """The draft's data compiled once; `apply(row)` gives that row's draft data."""
 
