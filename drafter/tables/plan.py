@@ -157,25 +157,20 @@ class _Walk:
                 keys.append(_frozen(r))
                 out.append(r)
                 continue
-            rk, new = [], {}
-            for k, v in r.items():
-                if k == "so_lieu":
-                    key, nv = self.figures(v)
-                elif k == "dong" and type(v) is list:
-                    key, nv = self.rows(v)
-                    key = ("rows", key)
-                else:
-                    key, nv = _frozen(v), v
-                rk.append((_frozen(k), key))
-                new[k] = nv
-            keys.append(("row", tuple(rk)))
+            key, new = self.mapping(r, "so_lieu")
+            keys.append(("row", key))
             out.append(new)
         return tuple(keys), out
 
     def table(self, data: dict) -> tuple[Any, Any]:
+        return self.mapping(data, "tong")
+
+    def mapping(self, data: dict, figures_key: str) -> tuple[Any, Any]:
+        """A row (its figures under so_lieu) or the table (its typed totals under tong):
+        the figures abstracted, the children rows walked, every other value kept."""
         keys, out = [], {}
         for k, v in data.items():
-            if k == "tong":
+            if k == figures_key:
                 key, nv = self.figures(v)
             elif k == "dong" and type(v) is list:
                 key, nv = self.rows(v)
