@@ -17,19 +17,9 @@ import pytest
 
 from drafter import batch, model
 from drafter.inputs import rows as row_tpl
+from tests.batch_drafts import ONE_ROW_CONG_VAN
 
-DRAFT = """
-loai: cong-van
-dung: [ubnd-tinh-ha-tinh]
-don_vi_soan: KT
-trich_yeu: phân bổ kinh phí năm 2026 cho {{ hang.ten }}
-kinh_gui: Ủy ban nhân dân {{ hang.ten }}
-noi_dung: |
-  Kinh phí phân bổ cho {{ hang.ten }} là {{ hang.kinh_phi }} triệu đồng.
-noi_nhan: [Như trên]
-luu: [VT, KT]
-ky: {tm: ỦY BAN NHÂN DÂN, kt: CHỦ TỊCH, chuc_vu: PHÓ CHỦ TỊCH, ho_ten: Dương Tất Thắng}
-"""
+DRAFT = ONE_ROW_CONG_VAN
 
 
 @pytest.fixture(scope="module")
