@@ -247,6 +247,18 @@ def test_refusals_take_no_number(made, tmp_path, monkeypatch):
     assert big.read_bytes() == made["000"][0].read_bytes()
 
 
+def test_a_back_dated_number_is_refused_and_the_file_kept(made, tmp_path):
+    reg = tmp_path / "so.sqlite3"
+    first, second = copy(made["000"][0], tmp_path, "a.docx"), copy(made["000"][0], tmp_path, "b.docx")
+    assert cap_so(first, "--so-dang-ky", reg, "--ngay", "10/03/2026").exit_code == 0
+    r = cap_so(second, "--so-dang-ky", reg, "--ngay", "05/03/2026")
+    assert r.exit_code == 1 and "sớm hơn ngày 10/03/2026 của số 01" in r.output and "b.docx" in r.output
+    assert "Traceback" not in r.output and "Lỗi nội bộ" not in r.output
+    assert second.read_bytes() == made["000"][0].read_bytes()
+    with Register.open(reg) as book:
+        assert [e.so for e in book.entries()] == [1]
+
+
 def test_batch_numbers_in_row_order(tmp_path):
     rows = (SAMPLES / "batch" / "kinh-phi-khuyen-cong-ha-tinh.csv").read_text(encoding="utf-8").splitlines()
     (tmp_path / "xa.csv").write_text("\n".join(rows[:9]) + "\n", encoding="utf-8")

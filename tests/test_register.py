@@ -328,3 +328,22 @@ def test_huy_so_and_sao_luu_so_commands(tmp_path):
     twice = CliRunner().invoke(main, ["sao-luu-so", str(tmp_path / "bk.sqlite3"), "--so-dang-ky", str(path)])
     assert twice.exit_code == 1 and "không ghi đè" in twice.output and "Chưa sao lưu được" in twice.output
     assert "Traceback" not in twice.output and "Lỗi nội bộ" not in twice.output
+
+
+def test_a_number_is_never_dated_before_one_already_given(tmp_path):
+    """Numbers follow the order of issuing: number 2 dated before number 1 is refused
+    (nothing taken); a cancelled number's date does not count; other series are apart."""
+    with Register.open(tmp_path / "so.sqlite3") as reg:
+        reg.issue(series="chung", year=2026, fields=fields(ngay=dt.date(2026, 3, 10)))
+        with pytest.raises(RegisterError) as exc:
+            reg.issue(series="chung", year=2026, fields=fields(ngay=dt.date(2026, 3, 5)))
+        message = str(exc.value)
+        assert "05/03/2026 sớm hơn ngày 10/03/2026 của số 01" in message and "Chưa cấp số nào" in message
+        assert "drafter huy-so 1 --nam 2026" in exc.value.problems[0].hint
+        assert reg.last_number(series="chung", year=2026) == 1 and len(reg.entries()) == 1
+        assert reg.issue(series="chung", year=2026, fields=fields(ngay=dt.date(2026, 3, 10))).so == 2  # same day
+        assert reg.issue(series="chung", year=2026, fields=fields(ngay=None)).so == 3  # no date: nothing to order
+        assert reg.issue(series="mat", year=2026, fields=fields(ngay=dt.date(2026, 1, 2))).so == 1  # its own series
+        reg.cancel(series="chung", year=2026, so=1, who="Văn thư", why="Nhầm ngày")
+        reg.cancel(series="chung", year=2026, so=2, who="Văn thư", why="Nhầm ngày")
+        assert reg.issue(series="chung", year=2026, fields=fields(ngay=dt.date(2026, 3, 5))).so == 4

@@ -31,7 +31,7 @@ from typing import Any
 
 from drafter.errors import DrafterError, Position, Problem, display_path
 from drafter.issue import migrations
-from drafter.issue.model import CANCELLED, ISSUED, Entry, RegisterFields
+from drafter.issue.model import CANCELLED, ISSUED, Entry, RegisterFields, shown_number
 
 FILE_NAME = "so-dang-ky.sqlite3"
 KEY = "so_dang_ky"
@@ -189,6 +189,7 @@ class Register:
                 top = conn.execute("SELECT MAX(so) FROM entries WHERE series = ? AND year = ?",
                                    (series, year)).fetchone()[0]
                 so = max(row[0] if row else 0, top or 0) + 1
+                self._check_order(series, year, fields.ngay)
                 entry = Entry.from_fields(fields, so=so, series=series, year=year,
                                           issued_at=_now(), file=file)
                 if before_commit is not None:
@@ -209,6 +210,27 @@ class Register:
             raise _problem(self.path, f"Không ghi được vào sổ đăng ký ({_sqlite_words(exc)}); "
                                       "chưa cấp số nào.", _sqlite_hint(exc)) from None
         return entry
+
+    def _check_order(self, series: str, year: int, ngay: dt.date | None) -> None:
+        """Numbers follow the order of issuing (FORMAT.md: from 01 on 1 January): a new
+        number dated before a number already given in the series is a back-dated one.
+        Cancelled numbers do not count (their date may be the very mistake)."""
+        if ngay is None:
+            return
+        later = self._conn.execute(
+            "SELECT so, ngay FROM entries WHERE series = ? AND year = ? AND status != ? "
+            "AND ngay IS NOT NULL AND ngay > ? ORDER BY ngay DESC, so DESC LIMIT 1",
+            (series, year, CANCELLED, ngay.isoformat())).fetchone()
+        if later is None:
+            return
+        so, day = int(later[0]), dt.date.fromisoformat(later[1])
+        raise _problem(
+            self.path,
+            f"Ngày ban hành {ngay:%d/%m/%Y} sớm hơn ngày {day:%d/%m/%Y} của số {shown_number(so)} đã cấp "
+            f"trong sổ «{series}» năm {year}: số văn bản cấp theo thứ tự thời gian, số sau không mang "
+            "ngày trước. Chưa cấp số nào.",
+            f"Kiểm tra lại ngày ban hành; nếu số {shown_number(so)} mang nhầm ngày, hủy nó "
+            f"(drafter huy-so {so} --nam {year} --nguoi-huy … --ly-do …) rồi cấp lại.")
 
     def cancel(self, *, series: str, year: int, so: int, who: str, why: str) -> Entry:
         """Mark a number cancelled (``da-huy``) with who and why; it is never given again."""
