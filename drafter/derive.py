@@ -78,6 +78,9 @@ class Appendix:
     grid: table_grid.Grid | None
     words: tuple[str, ...]  # "Bằng chữ: …."
     landscape: bool
+    # The lines above that no table decides, one object for the rows that share them
+    # (render/context makes their markup once per object).
+    head: AppendixHead | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,44 @@ def _memo(key: tuple, make):
 
 def _hashable(value):
     return tuple(value) if isinstance(value, list) else value
+
+
+# Sections of a document (the signing block, each appendix's head, the body) made once
+# for the inputs they read: a batch row copies on write (inputs/rows.py), so what a row
+# does not change is the very object of the base draft. The key holds texts by value
+# and every other input by identity; the entry keeps those inputs alive (an id stays
+# theirs while the entry lives). The same inputs give the same section object, which
+# render/context then turns into markup once (keyed on that object). Bounded.
+_SECTIONS: dict = {}
+_SECTIONS_MAX = 256
+_BY_VALUE = (str, int, bool, dt.date, type(None))
+
+
+def _input_key(v):
+    t = type(v)
+    if t is str or v is None:
+        return v
+    if t in _BY_VALUE:
+        return (t, v)  # 1 and True (or a date and a string) never share a key
+    if t is list or t is tuple:
+        if all(type(x) is str for x in v):
+            return (t, *v)
+        return (t, *map(_input_key, v))
+    return (object, id(v))  # kept alive by the entry
+
+
+def section(tag: str, inputs: tuple, make):
+    """``make()``, once for the same ``inputs`` (texts equal, other objects the same)."""
+    try:
+        key = (tag, *map(_input_key, inputs))
+        found = _SECTIONS.get(key)
+    except TypeError:  # an input that cannot be hashed: made each time
+        return make()
+    if found is None:
+        if len(_SECTIONS) >= _SECTIONS_MAX:
+            del _SECTIONS[next(iter(_SECTIONS))]  # the oldest out
+        found = _SECTIONS[key] = (make(), inputs)
+    return found[0]
 
 
 def _ky_signing(ky: Ky) -> signature.Signature:
@@ -244,25 +285,71 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
     out = []
     if any(t is not None for t in tables):
         from .tables import grid as table_grid
+    n = len(items)
     for i, (pl, table) in enumerate(zip(items, tables)):
-        grid = table_grid.build_grid(table) if table is not None else None
-        landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
-        unit = pl.don_vi_tinh or (table.unit if table else None)
-        out.append(Appendix(
-            number=i + 1,
-            label=appendix_rules.format_label(i, len(items)),
-            title=" ".join(pl.tieu_de.split()).upper(),
-            reference=(kem_theo.format(draft.chi_phu_luc, verb="Kèm theo") if draft.chi_phu_luc
-                       else kem_theo.format(draft.ban_hanh_kem_theo, verb="Kèm theo") if draft.ban_hanh_kem_theo
-                       else reference_line(draft, verb="Kèm theo", today=today, long_date=True,
-                                           electronic=electronic)),
-            unit_line=f"Đơn vị tính: {unit}" if unit else None,
-            table=table,
-            grid=grid,
-            words=(table.bang_chu_line,) if table is not None and table.bang_chu_line else (),
-            landscape=landscape,
-        ))
+        # What the table does not decide (label, title, reference line), once for the
+        # same inputs; the grid and the words are the table's (the row's figures).
+        head = section("appendix-head", (i, n, pl.tieu_de, draft.chi_phu_luc, draft.ban_hanh_kem_theo,
+                                         draft.so_ky_hieu, draft.so, draft.doc_type, draft.co_quan,
+                                         draft.don_vi_soan, draft.ngay, draft_year(draft, today), electronic),
+                       lambda: _appendix_head(draft, i, n, pl.tieu_de, today=today, electronic=electronic))
+        if table is None:
+            out.append(_appendix(head, pl, None))
+            continue
+        # A table shared by rows (read from a sheet) gives the same appendix object.
+        key = (id(head), id(table), pl.huong, pl.don_vi_tinh)
+        found = _APPENDICES.get(key)
+        if found is None or found[1] is not head or found[2] is not table:
+            app = _appendix(head, pl, table, table_grid.build_grid(table))
+            if len(_APPENDICES) >= _APPENDICES_MAX:
+                del _APPENDICES[next(iter(_APPENDICES))]
+            _APPENDICES[key] = found = (app, head, table)
+        out.append(found[0])
     return tuple(out)
+
+
+_APPENDICES: dict = {}  # (head, table, orientation, unit) → Appendix, the objects kept alive
+_APPENDICES_MAX = 16
+
+
+@dataclass(frozen=True)
+class AppendixHead:
+    """An appendix's lines that its table does not decide."""
+
+    number: int
+    label: str
+    title: str
+    reference: str
+
+
+def _appendix_head(draft: Draft, i: int, n: int, tieu_de: str, *, today: dt.date | None,
+                   electronic: bool) -> AppendixHead:
+    return AppendixHead(
+        number=i + 1,
+        label=appendix_rules.format_label(i, n),
+        title=" ".join(tieu_de.split()).upper(),
+        reference=(kem_theo.format(draft.chi_phu_luc, verb="Kèm theo") if draft.chi_phu_luc
+                   else kem_theo.format(draft.ban_hanh_kem_theo, verb="Kèm theo") if draft.ban_hanh_kem_theo
+                   else reference_line(draft, verb="Kèm theo", today=today, long_date=True,
+                                       electronic=electronic)),
+    )
+
+
+def _appendix(head: AppendixHead, pl, table, grid=None) -> Appendix:
+    landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
+    unit = pl.don_vi_tinh or (table.unit if table else None)
+    return Appendix(
+        number=head.number,
+        label=head.label,
+        title=head.title,
+        reference=head.reference,
+        unit_line=f"Đơn vị tính: {unit}" if unit else None,
+        table=table,
+        grid=grid,
+        words=(table.bang_chu_line,) if table is not None and table.bang_chu_line else (),
+        landscape=landscape,
+        head=head,
+    )
 
 
 def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: bool = False) -> Document:
@@ -281,19 +368,22 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     sig = _ky_signing(draft.ky)
     kinh_gui = recipients.kinh_gui(draft.kinh_gui)
     first = "Như trên" if (t.layout == "cong-van" and kinh_gui is not None) else None
-    alone = draft.ban_hanh_kem_theo and not (draft.noi_nhan or draft.luu)  # Mẫu 1.3: no Nơi nhận
-    signing = Signing(
-        noi_nhan=() if alone else _noi_nhan(draft, first),
-        authority=sig.authority,
-        name=sig.name,
-        pair=_pair(draft, sig),
-    )
+    alone = bool(draft.ban_hanh_kem_theo and not (draft.noi_nhan or draft.luu))  # Mẫu 1.3: no Nơi nhận
+    signing = section(
+        "signing", (draft.ky, draft.noi_nhan, draft.luu, draft.don_vi_soan, first, alone, draft.ben_a,
+                    draft.ben_b, draft.thu_ky, draft.chu_tri),
+        lambda: Signing(noi_nhan=() if alone else _noi_nhan(draft, first), authority=sig.authority,
+                        name=sig.name, pair=_pair(draft, sig)))
     trich = " ".join(draft.trich_yeu.split())
     articles: tuple[Article, ...] = ()
     authority_line = None
     can_cu: tuple[str, ...] = ()
     xet = None
-    paras = _particulars(draft, sig) + body.paragraphs(noi_dung)
+    opening = section(
+        "particulars", (draft.ky, draft.co_quan, draft.chu_tri, draft.thu_ky, draft.thoi_gian, draft.dia_diem,
+                        draft.thanh_phan, draft.ben_a, draft.ben_b),
+        lambda: tuple(_particulars(draft, sig)))
+    paras = [*opening, *body.paragraphs(noi_dung)] if opening else body.paragraphs(noi_dung)
     if t.layout == "quyet-dinh":
         authority_line = draft.tham_quyen.upper() if draft.tham_quyen else _derived_authority(draft)
         bases = [recipients.bare(c) for c in draft.can_cu or []]

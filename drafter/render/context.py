@@ -49,9 +49,28 @@ def lines_markup(lines: tuple[str, ...] | list[str]) -> Markup:
     return Markup('<w:r><w:br/></w:r>'.join(run_xml(ln) for ln in lines))
 
 
-# What a batch's rows share (the issuer, the date, the signer, the recipients) is made
-# into its markup once: these are pure functions of frozen values, and the template
-# only reads what they return.
+# What a batch's rows share (the issuer, the date, the signer, the recipients, each
+# appendix's head) is made into its markup once per section object: derive gives the
+# same object to the rows whose inputs of that section are the same (derive.section),
+# so the markup is keyed on the object's identity (kept alive with it, bounded); an
+# equal object made anew falls back to the value (the lru_caches below).
+_BY_OBJECT: dict = {}
+_BY_OBJECT_MAX = 64
+
+
+_TABLES: dict = {}  # the same, for appendices (each holds its table: a few only)
+
+
+def _of(obj, make, *extra, memo: dict = _BY_OBJECT, most: int = _BY_OBJECT_MAX):
+    key = (id(obj), make, *extra)
+    found = memo.get(key)
+    if found is None or found[1] is not obj:
+        if len(memo) >= most:
+            del memo[next(iter(memo))]  # the oldest out
+        found = memo[key] = (make(obj, *extra), obj)
+    return found[0]
+
+
 @lru_cache(maxsize=64)
 def _header(h: Header) -> dict[str, Any]:
     chu_quan = linebreak.agency_lines(h.chu_quan, layout.HEADER_LEFT_INNER, size_pt=G.CHU_QUAN.pt, bold=False) \
@@ -146,32 +165,50 @@ def _appendices(apps: tuple[Appendix, ...], sections: Sections | None, *, after_
                 alone: bool = False) -> list[dict[str, Any]]:
     """``alone``: an appendix file (chi_phu_luc), whose first appendix opens the file."""
     out = []
-    if apps:
-        from .table_xml import table_markup  # the tables package loads only for appendices
     previous_landscape, previous_main = False, after_main
     for a in apps:
-        width = layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W
-        mark_start, mark_end = appendix_marks(a.number)  # the bookmark LibreOffice keeps
-        out.append({
-            "number": a.number,
-            "mark_start": mark_start,
-            "mark_end": mark_end,
-            "section_break": "" if alone and a is apps[0] else sections.break_before(
-                previous_landscape=previous_landscape, previous_is_main=previous_main) if sections else "",
-            "label": a.label,
-            "title": a.title,
-            "reference": a.reference,
-            "rule": _title_rule(width),
-            "unit_line": a.unit_line,
-            "table": table_markup(a.grid, width) if a.grid is not None else "",
-            "words": list(a.words),
-        })
+        first = alone and a is apps[0]
+        out.append(_of(a, _appendix, sections, previous_landscape, previous_main, first, memo=_TABLES, most=8))
         previous_landscape, previous_main = a.landscape, False
     return out
 
 
+def _appendix(a: Appendix, sections: Sections | None, previous_landscape: bool, previous_main: bool,
+              first: bool) -> dict[str, Any]:
+    """One appendix's values; its head's (label, title, reference, the break before it)
+    made once per head object (derive.AppendixHead), its table's per table."""
+    head = dict(_of(a.head, _appendix_head, a.number, a.landscape, sections, previous_landscape,
+                    previous_main, first) if a.head is not None else
+                _appendix_head(a, a.number, a.landscape, sections, previous_landscape, previous_main, first))
+    if a.grid is not None:
+        from .table_xml import table_markup  # the tables package loads only for appendices
+        head["table"] = table_markup(a.grid, layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W)
+    else:
+        head["table"] = ""
+    head["unit_line"] = a.unit_line
+    head["words"] = list(a.words)
+    return head
+
+
+def _appendix_head(h, number: int, landscape: bool, sections: Sections | None, previous_landscape: bool,
+                   previous_main: bool, first: bool) -> dict[str, Any]:
+    width = layout.TEXT_W_LANDSCAPE if landscape else layout.TEXT_W
+    mark_start, mark_end = appendix_marks(number)  # the bookmark LibreOffice keeps
+    return {
+        "number": number,
+        "mark_start": mark_start,
+        "mark_end": mark_end,
+        "section_break": "" if first else sections.break_before(
+            previous_landscape=previous_landscape, previous_is_main=previous_main) if sections else "",
+        "label": h.label,
+        "title": h.title,
+        "reference": h.reference,
+        "rule": _title_rule(width),
+    }
+
+
 def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
-    header = _header(doc.header)
+    header = _of(doc.header, _header)
     kg = doc.kinh_gui
     ctx = {
         "doc": {
@@ -190,7 +227,7 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
             "decision_word": doc.decision_word,
             "articles": [_article(a) for a in doc.articles],
             "body": _paras(doc.body),
-            "signing": _signing(doc.signing),
+            "signing": _of(doc.signing, _signing),
             "attached": [_attached(a, header, br) for a, br in
                          zip(doc.attached, _attached_breaks(len(doc.attached), sections))],
             "appendices": _appendices(doc.appendices, sections, after_main=not doc.attached,
