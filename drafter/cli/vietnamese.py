@@ -23,6 +23,7 @@ from __future__ import annotations
 import gettext
 import importlib
 import re
+import sys
 
 import click
 
@@ -169,8 +170,11 @@ TYPE_NAMES = {
     "UnprocessedParamType": "văn bản",
 }
 
-_MODULES = ("core", "exceptions", "formatting", "types", "decorators", "parser", "termui", "utils",
-            "shell_completion", "_termui_impl")
+_MODULES = ("core", "exceptions", "formatting", "types", "decorators", "parser", "termui", "utils")
+# click's modules that its others import only when used (shell completion; progress
+# bars, pagers, the editor): given the catalogue as they are imported, not imported
+# for it (shlex, tty, termios… are no part of a command's start-up).
+_LATER_MODULES = ("shell_completion", "_termui_impl")
 
 
 def _gettext(message: str) -> str:
@@ -236,6 +240,55 @@ def _help_extra(original):
     return get_help_extra
 
 
+def _translate(module) -> None:
+    if getattr(module, "_", None) in (gettext.gettext, _gettext):
+        module._ = _gettext
+    if getattr(module, "ngettext", None) in (gettext.ngettext, _ngettext):
+        module.ngettext = _ngettext
+
+
+class _TranslateOnImport:
+    """An import hook (a finder on ``sys.meta_path``) for click's modules imported only
+    when used (:data:`_LATER_MODULES`): the module is found and loaded by the finder that
+    would load it anyway, then given the catalogue, before the importer sees it."""
+
+    NAMES = frozenset(f"click.{name}" for name in _LATER_MODULES)
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name not in cls.NAMES:
+            return None
+        for finder in sys.meta_path:
+            if finder is cls or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _TranslatingLoader(spec.loader)
+        return spec
+
+
+class _TranslatingLoader:
+    """The module's own loader (its other methods passed on), and the catalogue after it ran."""
+
+    def __init__(self, loader) -> None:
+        self._loader = loader
+
+    def create_module(self, spec):
+        create = getattr(self._loader, "create_module", None)
+        return None if create is None else create(spec)
+
+    def exec_module(self, module) -> None:
+        self._loader.exec_module(module)
+        _translate(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
 def install() -> None:
     """Point click's gettext calls at the Vietnamese catalogue, and set the few words
     it prints without gettext. Idempotent."""
@@ -244,10 +297,13 @@ def install() -> None:
             module = importlib.import_module(f"click.{name}")
         except ImportError:  # a platform's own module
             continue
-        if getattr(module, "_", None) in (gettext.gettext, _gettext):
-            module._ = _gettext
-        if getattr(module, "ngettext", None) in (gettext.ngettext, _ngettext):
-            module.ngettext = _ngettext
+        _translate(module)
+    for name in _LATER_MODULES:
+        module = sys.modules.get(f"click.{name}")
+        if module is not None:
+            _translate(module)
+        elif _TranslateOnImport not in sys.meta_path:
+            sys.meta_path.insert(0, _TranslateOnImport)
     types = click.types
     for cls_name, words in TYPE_NAMES.items():
         cls = getattr(types, cls_name, None)

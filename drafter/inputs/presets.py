@@ -20,10 +20,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
-
-import platformdirs
 
 from .. import resources
 from ..errors import Problem
@@ -43,7 +40,11 @@ class Source:
 
 def user_folder() -> Path:
     override = os.environ.get("DRAFTER_USER_DIR")
-    base = Path(override) if override else Path(platformdirs.user_config_dir("drafter"))
+    if override:
+        return Path(override) / "presets"
+    import platformdirs  # only without DRAFTER_USER_DIR: no part of start-up where it is set
+
+    base = Path(platformdirs.user_config_dir("drafter"))
     return base / "presets"
 
 
@@ -119,6 +120,8 @@ def _layers(loaded: Loaded, draft_dir: Path | None, _stack: tuple[str, ...],
     for i, name in enumerate(names):
         path = find(name, draft_dir)
         if path is None:
+            from difflib import get_close_matches  # only for a preset not found
+
             near = get_close_matches(name, [n for n, _, _ in available(draft_dir)], n=3, cutoff=0.5)
             hint = f"Có phải ý bạn là: {', '.join(near)}?" if near else (
                 "Xem các mẫu có sẵn bằng lệnh: drafter presets"

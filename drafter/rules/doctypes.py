@@ -24,7 +24,6 @@ on a type's slug: it asks this table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import get_close_matches
 
 from ..errors import Problem
 
@@ -102,6 +101,8 @@ def get(slug: str) -> DocType:
 
 def _unknown(slug: str) -> tuple[str, str]:
     """What is wrong with an unknown slug, and the hint (near slugs, the types command)."""
+    from difflib import get_close_matches  # only for a mistyped slug: no part of a command's start-up
+
     near = get_close_matches(slug, list(BY_SLUG), n=3, cutoff=0.5)
     hint = f"Có phải ý bạn là: {', '.join(near)}? " if near else ""
     return f"Loại văn bản '{slug}' không có trong danh mục.", f"{hint}Xem danh sách bằng lệnh: drafter types"
