@@ -22,6 +22,8 @@ from .rules import check_document
 
 @dataclass
 class FileReport:
+    """One checked file's findings."""
+
     file: str
     findings: list[Finding] = field(default_factory=list)
 

@@ -30,8 +30,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cache, cached_property
 
 from drafter.rules import doctypes, document_kind
 from drafter.rules import marks as mark_rules
@@ -58,10 +57,30 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+class _WithoutMarks(dict):
+    """``str.translate``'s table dropping every combining character (``None``) and
+    keeping the rest, filled as characters are met (a table of all of Unicode would be
+    built for nothing): ``unicodedata.combining`` asked once per character, not per use."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics (đ → d): for recognising near misses."""
+    """Lower case without diacritics (đ → d): for recognising near misses.
+
+    >>> fold("  Cộng hòa   XÃ HỘI ")
+    'cong hoa xa hoi'
+    >>> fold("Độc lập - Tự do - Hạnh phúc")
+    'doc lap - tu do - hanh phuc'
+    """
     decomposed = unicodedata.normalize("NFD", norm(text).replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return decomposed.translate(_WITHOUT_MARKS).lower()
 
 
 def is_caps(text: str) -> bool:
@@ -231,6 +250,8 @@ def tab_side(stops: tuple[tuple[int, str], ...], index: int, width: int) -> str 
 
 @dataclass
 class QuocHieu:
+    """A paragraph read as the quốc hiệu, and how close it is (exact, case, …)."""
+
     seg: Segment
     kind: str  # "exact", "case", "old_accent", "near"
 
@@ -248,6 +269,8 @@ class Item:
 
 @dataclass
 class SignatureBlock:
+    """The signer's lines: authority and title, then the name."""
+
     authority: list[Segment]  # TM./KT./… lines and the title, top to bottom
     signer: Segment | None
 
@@ -265,6 +288,8 @@ class Block:
 
 @dataclass
 class Layout:
+    """Where each element of the format was found in the document."""
+
     doc: DocView
     segments: list[Segment]
     quoc_hieu: list[QuocHieu] = field(default_factory=list)
@@ -360,7 +385,13 @@ _TYPE_NAMES = {t.caps_name: t for t in doctypes.TYPES if t.has_type_name}
 _QH_FOLD = fold(QUOC_HIEU)
 
 
-_QH_MATCHER = SequenceMatcher(None, "", _QH_FOLD)
+@cache
+def _qh_matcher():
+    """The quốc hiệu's side (seq2) indexed once, the first time a text is near enough
+    in length to be compared (difflib is no part of checking a well-formed document)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, "", _QH_FOLD)
 
 
 def classify_quoc_hieu(text: str) -> str | None:
@@ -378,7 +409,7 @@ def classify_quoc_hieu(text: str) -> str | None:
     if f == _QH_FOLD:
         return "near"
     # ratio() <= quick_ratio() <= real_quick_ratio(): the cheap bounds decide most texts
-    sm = _QH_MATCHER
+    sm = _qh_matcher()
     sm.set_seq1(f)  # the quốc hiệu's side (seq2) is indexed once, not per paragraph
     if sm.real_quick_ratio() >= 0.86 and sm.quick_ratio() >= 0.86 and sm.ratio() >= 0.86:
         return "near"

@@ -126,6 +126,8 @@ def mm(twips: int | None) -> float | None:
 
 @dataclass(frozen=True)
 class RunProps:
+    """The formatting a run ends up with (its style chain and direct formatting resolved)."""
+
     fonts: tuple[tuple[str, str | None], ...]  # (slot, font name or None) for SLOTS
     size: float  # points
     bold: bool
@@ -140,12 +142,16 @@ class RunProps:
 
 @dataclass(frozen=True)
 class Run:
+    """A run's text and its resolved formatting."""
+
     text: str
     props: RunProps
 
 
 @dataclass
 class Paragraph:
+    """A paragraph of the body, a cell or a text box, as the rules see it: runs, style, layout."""
+
     index: int
     runs: list[Run]
     style_id: str | None
@@ -189,6 +195,8 @@ class Paragraph:
 
 @dataclass
 class Cell:
+    """A table cell: its place in the row and the grid, its span and merge, its paragraphs and text."""
+
     row: int
     col: int  # ordinal of the cell in its row
     grid_col: int
@@ -200,6 +208,8 @@ class Cell:
 
 @dataclass
 class Table:
+    """A table of the body (or nested in a cell): its rows of cells."""
+
     index: int
     rows: list[list[Cell]]
     nested_in: int | None  # the table holding this one
@@ -212,6 +222,8 @@ class Table:
 
 @dataclass
 class HeaderPart:
+    """A header or footer part: its text and whether it holds a PAGE field."""
+
     name: str
     text: str
     has_page_field: bool
@@ -221,6 +233,8 @@ class HeaderPart:
 
 @dataclass
 class Section:
+    """A section's page: size, orientation, margins, headers."""
+
     index: int
     page_w_mm: float | None
     page_h_mm: float | None
@@ -241,6 +255,8 @@ class Section:
 
 @dataclass
 class DocView:
+    """The document as the checker reads it: paragraphs, tables, sections, its properties."""
+
     path: str | None
     paragraphs: list[Paragraph]
     tables: list[Table]
@@ -258,6 +274,8 @@ class DocView:
 
 @dataclass
 class _Style:
+    """A style of styles.xml, before its chain is resolved."""
+
     sid: str
     kind: str
     name: str | None

@@ -46,6 +46,8 @@ from .reader import Cell, DocView, Table
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the checker: its id, usual severity, title, source and function."""
+
     id: str
     severity: str  # the usual severity; a rule may report a milder one case by case
     title: str  # what it checks, in Vietnamese (for the catalogue and --list)
@@ -738,6 +740,8 @@ _CITATION = re.compile(
 
 @dataclass(frozen=True)
 class Citation:
+    """A cited document (its type, number, symbol, date) found in a text."""
+
     seg: Segment
     type_name: str
     number: str  # "" when left blank for the clerk
@@ -861,6 +865,8 @@ def _level(label: str) -> int | None:
 
 @dataclass
 class _Grid:
+    """A table laid out by grid column, for its sums."""
+
     table: Table
     cells: dict[tuple[int, int], Cell]  # (row, grid col) → cell covering it (first col only)
     header_rows: int
