@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import is_
 from typing import TYPE_CHECKING
 
 from .model import Draft, Ky
@@ -163,10 +164,25 @@ def _input_key(v):
     return (object, id(v))  # kept alive by the entry
 
 
+_LAST: dict = {}  # tag → the last (inputs, section): a row that changed none of them
+
+
 def section(tag: str, inputs: tuple, make):
     """``make()``, once for the same ``inputs`` (texts equal, other objects the same)."""
+    last = _LAST.get(tag)
+    if last is not None and all(map(is_, inputs, last[0])):
+        return last[1]
+    key = [tag]
+    for v in inputs:
+        t = type(v)
+        if t is str or v is None:
+            key.append(v)
+        elif t is list and all(type(x) is str for x in v):
+            key.append((list, *v))
+        else:
+            key.append(_input_key(v))
     try:
-        key = (tag, *map(_input_key, inputs))
+        key = tuple(key)
         found = _SECTIONS.get(key)
     except TypeError:  # an input that cannot be hashed: made each time
         return make()
@@ -174,6 +190,7 @@ def section(tag: str, inputs: tuple, make):
         if len(_SECTIONS) >= _SECTIONS_MAX:
             del _SECTIONS[next(iter(_SECTIONS))]  # the oldest out
         found = _SECTIONS[key] = (make(), inputs)
+    _LAST[tag] = (inputs, found[0])  # keeps these inputs alive: one entry a tag
     return found[0]
 
 

@@ -277,6 +277,115 @@ def skeleton(data: dict) -> tuple[Any, list]:
     return tuple(keys), figs
 
 
+# The per-row match: a row's table against the mapping its plan was made from (what
+# the row did not change is the very object: compared by identity first), the figures
+# read on the way. It answers only "the same skeleton, these figures" — exactly when
+# :func:`skeleton` would give the plan's key and these figures —, or None (then the
+# skeleton decides, as before: a changed structure, a figure that does not parse).
+
+
+def _same(a: Any, b: Any) -> bool:
+    """``_frozen(a) == _frozen(b)``, the identical object first."""
+    if a is b:
+        return True
+    if type(a) is str:
+        return type(b) is str and a == b
+    try:
+        return _frozen(a) == _frozen(b)
+    except _Unplannable:
+        return False
+
+
+def _match_leaves(base: Any, v: Any, figs: list) -> bool:
+    """`_leaves`: a list or mapping of figures."""
+    tb = type(base)
+    if type(v) is not tb or len(v) != len(base):
+        return False
+    if tb is list:
+        for x in v:
+            figs.append(_amount(x))
+        return True
+    for (k0, _), (k, x) in zip(base.items(), v.items()):
+        if k is not k0 and not _same(k0, k):
+            return False
+        figs.append(_amount(x))
+    return True
+
+
+def _match_figures(base: Any, v: Any, figs: list) -> bool:
+    """`_figures_key`: so_lieu or tong."""
+    tb = type(base)
+    if tb is dict:
+        if type(v) is not dict or len(v) != len(base):
+            return False
+        for (k0, x0), (k, x) in zip(base.items(), v.items()):
+            if k is not k0 and not _same(k0, k):
+                return False
+            t0, tx = type(x0), type(x)
+            if t0 is list or t0 is dict:
+                if not _match_leaves(x0, x, figs):
+                    return False
+            elif tx is list or tx is dict:
+                return False
+            else:
+                figs.append(_amount(x))
+        return True
+    if tb is list:
+        return _match_leaves(base, v, figs)
+    # None or one figure alone: blank (the base's None or a blank text) or a figure
+    tv = type(v)
+    if tv is list or tv is dict:
+        return False
+    was = None if base is None else _amount(base)
+    now = None if v is None else _amount(v)
+    if was is None or now is None:
+        return was is None and now is None
+    figs.append(now)
+    return True
+
+
+def _match_rows(base: list, rows: Any, figs: list) -> bool:
+    if type(rows) is not list or len(rows) != len(base):
+        return False
+    for r0, r in zip(base, rows):
+        if r is r0 and type(r0) is not dict:
+            continue
+        if type(r0) is not dict:
+            if type(r) is dict or not _same(r0, r):
+                return False
+        elif type(r) is not dict or not _match_mapping(r0, r, "so_lieu", figs):
+            return False
+    return True
+
+
+def _match_mapping(base: dict, data: dict, figures_key: str, figs: list) -> bool:
+    if len(data) != len(base):
+        return False
+    for (k0, v0), (k, v) in zip(base.items(), data.items()):
+        if k is not k0 and not _same(k0, k):
+            return False
+        if k0 == figures_key:
+            if not _match_figures(v0, v, figs):
+                return False
+        elif k0 == "dong" and type(v0) is list:
+            if not _match_rows(v0, v, figs):
+                return False
+        elif v is not v0 and not _same(v0, v):
+            return False
+    return True
+
+
+def _match(base: dict, data: dict) -> list | None:
+    """The figures of ``data`` when its skeleton is ``base``'s, else None."""
+    figs: list = []
+    try:
+        if _match_mapping(base, data, "tong", figs):
+            return figs
+    except Exception:  # noqa: BLE001 - a figure that does not parse: the skeleton's way words it
+        return None
+    return None
+
+
 # --------------------------------------------------------------------------- plans
 
 
@@ -313,6 +422,7 @@ class Plan:
     on first use by :mod:`drafter.tables.grid` and :mod:`drafter.render.table_xml`."""
 
     def __init__(self, data: dict, unit: str | None, reading: tuple[str, str]):
+        self.base = data  # the mapping a row's table is matched against (_match)
         markers: list = []
         walk = _Walk(markers)
         _, marked = walk.table(data)
@@ -475,8 +585,27 @@ _SHEETS: dict[int, tuple] = {}  # id(Bang) → (Bang, unit, reading, ComputedTab
 _SHEETS_MAX = 64
 
 
+_RECENT: dict[tuple, list] = {}  # (unit, reading) → the plans used last, the latest first
+_RECENT_MAX = 4
+
+
+def _remember(plan: Plan, unit: str | None, reading: tuple[str, str]) -> None:
+    recent = _RECENT.get((unit, reading))
+    if recent is None:
+        if len(_RECENT) >= 8:
+            _RECENT.clear()
+        recent = _RECENT[(unit, reading)] = []
+    elif recent[0] is plan:
+        return
+    if plan in recent:
+        recent.remove(plan)
+    recent.insert(0, plan)
+    del recent[_RECENT_MAX:]
+
+
 def clear() -> None:
     """Forget every plan (tests)."""
+    _RECENT.clear()
     _PLANS.clear()
     _SEEN.clear()
     _SHEETS.clear()
@@ -500,6 +629,15 @@ def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", fo
         return result
     if type(table) is not dict:
         return compute(parse_table(table), unit=unit, zero_tens=zero_tens, four=four)
+    recent = _RECENT.get((unit, reading))
+    if recent:
+        for plan in recent:  # a batch row: the table of a plan just used, with its own figures
+            figs = _match(plan.base, table)
+            if figs is not None and len(figs) == plan.nfigs:
+                result = plan.compute(figs)
+                if result is not None:
+                    return result
+                return compute(parse_table(table), unit=unit, zero_tens=zero_tens, four=four)
     try:
         key, figs = skeleton(table)
     except Exception:  # noqa: BLE001 - a value the plan does not read: the parser words it
@@ -524,6 +662,7 @@ def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", fo
             del _PLANS[next(iter(_PLANS))]
         _PLANS[key] = plan
     if plan is not None and len(figs) == plan.nfigs:
+        _remember(plan, unit, reading)
         result = plan.compute(figs)
         if result is not None:
             return result
