@@ -176,7 +176,7 @@ class _Fragments:
     """The XML of a planned grid's rows at one set of column widths, but the figure
     cells: the header rows whole, and each body row's opening with its leading cells."""
 
-    __slots__ = ("header", "openings", "figure_widths", "nlead")
+    __slots__ = ("header", "openings", "figure_widths", "nlead", "bolds")
 
     def __init__(self, grid: Grid, shape: tuple[int, ...]):
         size = grid.size_pt
@@ -196,8 +196,13 @@ class _Fragments:
         self.figure_widths = shape[first:]
         self.nlead = []
         self.openings = []
+        self.bolds = []  # each body row's figure cells: bold or not (tables/grid's _figure_cell)
         for row in grid.rows[hr:]:
             lead = row.cells[: len(row.cells) - nfig]
+            figures = row.cells[len(row.cells) - nfig:]
+            if any(c != _figure(c.text, figures[0].bold) for c in figures):
+                raise ValueError("a figure cell is not the plan's")
+            self.bolds.append(figures[0].bold if figures else False)
             cells, col = [], 0
             for cell in lead:
                 if cell.rowspan != 1:
@@ -243,10 +248,37 @@ def _planned_rows(grid: Grid, shape: tuple[int, ...]) -> str | None:
     return _fill(grid, frags)
 
 
+def _figure(text: str, bold: bool) -> Cell:
+    return Cell(text, "right", bold=bold)
+
+
+_FIGURE_CELLS: dict = {}  # (width, text, bold, keep, size) → a figure cell's XML (bounded)
+_FIGURE_CELLS_MAX = 4096
+
+
 def _fill(grid: Grid, frags: _Fragments) -> str:
     size = grid.size_pt
     out = [frags.header]
     widths = frags.figure_widths
+    texts = getattr(grid, "figure_texts", None)
+    if texts is not None and len(texts) == len(widths):
+        # From the figures' texts (tables/grid): each row's opening, its figure cells' XML
+        # (kept by text), its end; no cell of the grid read.
+        made = _FIGURE_CELLS
+        columns = tuple(zip(widths, texts))
+        for i, (opening, keep, _) in enumerate(frags.openings):
+            out.append(opening)
+            bold = frags.bolds[i]
+            for w, col in columns:
+                key = (w, col[i], bold, keep, size)
+                xml = made.get(key)
+                if xml is None:
+                    if len(made) >= _FIGURE_CELLS_MAX:
+                        made.clear()
+                    xml = made[key] = _cell(w, 1, None, _figure(col[i], bold), size, keep)
+                out.append(xml)
+            out.append("</w:tr>")
+        return "".join(out)
     for row, (opening, keep, nlead) in zip(grid.rows[grid.header_rows:], frags.openings):
         out.append(opening)
         for w, cell in zip(widths, row.cells[nlead:]):

@@ -271,7 +271,7 @@ class _Layout:
         if len(texts) == 1:  # one figure column: a row is a function of its place and its text
             (only,) = texts
             made = self.rows
-            if len(made) > 2048:
+            if len(made) > 4096:
                 made.clear()
             for i, (lead, kind, bold) in enumerate(self.leads):
                 row = made.get((i, only[i]))
@@ -297,6 +297,9 @@ class _Layout:
             columns.append(Column("so", low, want))
         grid = Grid(rows, columns, len(self.header), size, table.bang_chu_line, plan=self.plan)
         grid.widths_key = tuple(shape)  # the figure columns decide the widths (Grid.column_widths)
+        # Each figure column's texts, the lines' then the Tổng cộng row's: render/table_xml
+        # fills the plan's row fragments from these, not from the rows' cells.
+        grid.figure_texts = texts
         return grid
 
 
