@@ -70,36 +70,61 @@ def balance(units: Sequence[str], width: Callable[[str], int], room: int,
     >>> balance([], len, 8)
     ()
     """
-    n = len(units)
-    if n == 0:
+    if not units:
         return ()
-    # widths add up: each unit once, a space between (no substring measured again)
-    space = width(" ")
+    cut = None
+    if penalty is not None:
+        cut = [0] * (len(units) + 1)
+        for j in range(1, len(units)):
+            cut[j] = penalty(j)
+    return _breaks(units, [width(u) for u in units], width(" "), room, cut)
+
+
+def _breaks(units: Sequence[str], widths: list[int], space: int, room: int, cut: list[int] | None) -> tuple[str, ...]:
+    """:func:`balance` of units measured (``cut[j]``: the penalty of a break before unit j)."""
+    n = len(units)
+    # widths add up: each unit once, a space between (no substring measured again);
+    # edge[k] is the width of units[:k], each followed by a space
     edge = [0]
-    for u in units:
-        edge.append(edge[-1] + width(u))
-    if edge[n] + space * (n - 1) <= room:
+    total = 0
+    for w in widths:
+        total += w + space
+        edge.append(total)
+    if total - space <= room:
         return (" ".join(units),)
-    # From unit i to the end: best[i] = (lines, lone, penalty, widest), nxt[i] the next break.
-    best: list = [None] * (n + 1)
-    best[n] = (0, 0, 0, 0)
+    # From unit i to the end, the best (lines, lone, penalty, widest) compared in that
+    # order, as tuples are (the first of equals kept); nxt[i] the next break. The fewest
+    # lines from j never grow with j (a line that fits still fits without its first
+    # unit), so they are fewest for the breaks from the last that fits back while they
+    # stay as few: only those are weighed on the rest.
+    lines = [0] * (n + 1)
+    lones = [0] * (n + 1)
+    pens = [0] * (n + 1)
+    widest = [0] * (n + 1)
     nxt = [0] * n
+    if cut is None:
+        cut = [0] * (n + 1)  # no penalty for any break (and none at the end)
+    last = n  # the last break that fits after unit i: never later for an earlier i
     for i in range(n - 1, -1, -1):
-        choice = None
-        chosen = 0
-        ei = edge[i]
-        for j in range(i + 1, n + 1):
-            w = edge[j] - ei + space * (j - i - 1)
-            if w > room and j > i + 1:
-                break
-            rest = best[j]
-            lone = rest[1] + 1 if j == n and j - i == 1 and i > 0 else rest[1]
-            cost = (rest[0] + 1, lone, rest[2] + penalty(j) if penalty is not None and j < n else rest[2],
-                    rest[3] if rest[3] > w else w)
-            if choice is None or cost < choice:
-                choice = cost
-                chosen = j
-        best[i] = choice
+        start = edge[i] + space
+        while last > i + 1 and edge[last] - start > room:
+            last -= 1  # a unit wider than the room still takes a line of its own
+        fewest = lines[last]
+        j = last
+        while j > i + 1 and lines[j - 1] == fewest:
+            j -= 1
+        c_lone = c_pen = c_wide = chosen = 0
+        first = True
+        for j in range(j, last + 1):
+            w = edge[j] - start
+            n_lone = lones[j] + 1 if j == n and j - i == 1 and i > 0 else lones[j]
+            n_pen = pens[j] + cut[j]
+            n_wide = widest[j] if widest[j] > w else w
+            if first or n_lone < c_lone or (n_lone == c_lone and (
+                    n_pen < c_pen or (n_pen == c_pen and n_wide < c_wide))):
+                c_lone, c_pen, c_wide, chosen = n_lone, n_pen, n_wide, j
+                first = False
+        lines[i], lones[i], pens[i], widest[i] = fewest + 1, c_lone, c_pen, c_wide
         nxt[i] = chosen
     out, i = [], 0
     while i < n:
@@ -124,8 +149,10 @@ def _glue(words: list[str], phrases: Sequence[str]) -> list[str]:
     >>> _glue("phát triển kinh tế nông thôn".split(), COMPOUNDS)
     ['phát triển', 'kinh tế', 'nông thôn']
     """
-    by_first = _by_first(tuple(phrases))
+    by_first = _COMPOUNDS_BY_FIRST if phrases is COMPOUNDS else _by_first(tuple(phrases))
     upper = [w.upper() for w in words]
+    if not any(map(by_first.__contains__, upper)):
+        return list(words)
     out, i = [], 0
     while i < len(words):
         for ph in by_first.get(upper[i], ()):
@@ -137,6 +164,9 @@ def _glue(words: list[str], phrases: Sequence[str]) -> list[str]:
             out.append(words[i])
             i += 1
     return out
+
+
+_COMPOUNDS_BY_FIRST = _by_first(COMPOUNDS)
 
 
 def agency_units(name: str) -> list[str]:
@@ -212,21 +242,27 @@ def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> t
     ('V/v triển khai thực hiện', 'Chương trình mục tiêu quốc gia', 'xây dựng nông thôn mới')
     """
     units = _title_units(" ".join(text.split()))
-    return balance(units, _measure(size_pt, bold), int(room * SAFETY))
+    if not units:
+        return ()
+    # Each unit measured once per size and weight (a batch's titles share most of
+    # their words; bounded): looked up here, not called for.
+    known = _KNOWN.get((size_pt, bold))
+    if known is None:
+        if len(_KNOWN) >= 16:
+            _KNOWN.clear()
+        known = _KNOWN[(size_pt, bold)] = {}
+    get = known.get
+    widths = [get(u) for u in units]
+    if None in widths:
+        if len(known) >= 4096:
+            known.clear()
+        for k, u in enumerate(units):
+            if widths[k] is None:
+                widths[k] = known[u] = textwidth.width_twips(u, size_pt, bold=bold)
+    space = get(" ")
+    if space is None:
+        space = known[" "] = textwidth.width_twips(" ", size_pt, bold=bold)
+    return _breaks(units, widths, space, int(room * SAFETY), None)
 
 
-@lru_cache(maxsize=16)
-def _measure(size_pt: float, bold: bool) -> Callable[[str], int]:
-    """``textwidth.width_twips`` at one size and weight, each text measured once
-    (a batch's titles share most of their words; bounded)."""
-    known: dict[str, int] = {}
-
-    def width(s: str) -> int:
-        w = known.get(s)
-        if w is None:
-            if len(known) >= 4096:
-                known.clear()
-            w = known[s] = textwidth.width_twips(s, size_pt, bold=bold)
-        return w
-
-    return width
+_KNOWN: dict[tuple, dict[str, int]] = {}  # (size, bold) → a unit's width in twips
