@@ -322,8 +322,11 @@ class Plan:
             # when the earlier run made it for this very row; never one open in Word.
             redo = resume and bool(previous) and previous.get(job.number, {}).get("file") == path.name
             # Checked whole in memory, then its size and last bytes read back from disk.
+            # Without --force or --resume the name was just found free (above): the
+            # writer does not look again; its final link refuses a file made meanwhile.
             atomic_write_bytes(path, payload, force=self.force or redo, durable=False,
-                               verify_bytes=verify_docx_bytes, tag=self.tag, anonymous=True)
+                               verify_bytes=verify_docx_bytes, tag=self.tag, anonymous=True,
+                               absent=not (self.force or resume))
             notes = job.notes + self._notes(prepared.warnings, job) if prepared.warnings else job.notes
             return Outcome(job.number, path.name, OK, digest=digest, notes=notes)
         except row_tpl.RowError as exc:

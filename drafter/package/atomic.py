@@ -405,6 +405,58 @@ def publish_file(made: str | os.PathLike[str], path: str | os.PathLike[str], *, 
         raise OutputWriteError(target, exc) from exc
 
 
+def _write_unnamed(path: str | os.PathLike[str], data: bytes, tail: bytes | None, *, absent: bool) -> bool:
+    """:func:`atomic_writer` with ``anonymous=True`` and no ``force`` for bytes in
+    memory, in system calls: the unnamed file made, written (every byte, or the error),
+    its last bytes read back with one byte more asked for (so the read proves the size
+    on disk too: a shorter file gives fewer, a longer one more), then linked to the
+    target's name, which fails if the name exists. False (nothing made) where the
+    system makes no unnamed file there or cannot give it a name; the caller then
+    writes the named way. Raises as :func:`atomic_writer`."""
+    target = os.fspath(path)
+    directory = os.path.dirname(target) or "."
+    name = os.path.basename(target)
+    if not name:
+        raise IsADirectoryError(errno.EISDIR, "output path names a folder", target)
+    if not absent:
+        check_replace(target, force=False)
+    try:
+        fd = _create_anonymous(directory, name)
+    except OSError as exc:
+        raise OutputWriteError(target, exc) from exc
+    if fd is None:
+        return False
+    try:
+        size = len(data)
+        done = os.write(fd, data)
+        if done < size:  # a short write (a signal, a nearly full disk): the rest, until an error
+            view = memoryview(data)
+            while done < size:
+                n = os.write(fd, view[done:])
+                if n <= 0:
+                    raise OutputIncompleteError(target, "kích thước trên đĩa khác số byte đã ghi")
+                done += n
+        expect = tail if tail else data[-_TAIL:]
+        back = os.pread(fd, len(expect) + 1, size - len(expect))
+        if len(back) != len(expect):
+            raise OutputIncompleteError(target, "kích thước trên đĩa khác số byte đã ghi")
+        if back != expect:
+            raise OutputIncompleteError(target, "phần cuối của tệp đọc lại khác với phần đã ghi")
+        try:
+            _link_anonymous(fd, target)
+        except FileExistsError:
+            raise OutputExistsError(target) from None
+        except _NoAnonymousName:
+            return False
+    except (OutputExistsError, OutputIncompleteError):
+        raise
+    except OSError as exc:
+        raise OutputWriteError(target, exc) from exc
+    finally:
+        os.close(fd)  # an unnamed file not linked into the folder is gone with it
+    return True
+
+
 def atomic_write_bytes(
     path: str | os.PathLike[str],
     data: bytes | bytearray | memoryview | Iterable[bytes],
@@ -416,6 +468,7 @@ def atomic_write_bytes(
     follow_link: bool = False,
     verify_bytes: Callable[[bytes], None] | None = None,
     anonymous: bool = False,
+    absent: bool = False,
 ) -> None:
     """Write ``data`` (bytes, or an iterable of byte chunks) to ``path`` atomically.
 
@@ -425,7 +478,10 @@ def atomic_write_bytes(
     their size and end with their last bytes, read back from it (a batch's check of
     each document without opening it again: :func:`verify_docx_bytes`). ``anonymous``:
     as :func:`atomic_writer`'s, and written again the named way where the system cannot
-    name an unnamed file.
+    name an unnamed file. ``absent`` (with ``anonymous``, without ``force``): the
+    caller has just looked and found nothing at ``path`` (a batch row, before its
+    work), so the writer does not look again before writing; the final link still
+    refuses a file made there meanwhile (:class:`OutputExistsError`).
     """
     tail = None
     if verify_bytes is not None:
@@ -438,6 +494,13 @@ def atomic_write_bytes(
         except Exception as exc:
             raise OutputIncompleteError(os.fspath(path), str(exc) or type(exc).__name__) from exc
         tail = bytes(data[-_TAIL:])
+    if anonymous and not force and not follow_link and verify is None and isinstance(data, bytes):
+        # A batch's new document: straight system calls on the unnamed file (no file
+        # object, no context manager), the same checks (see _write_unnamed).
+        if _write_unnamed(path, data, tail, absent=absent):
+            return
+    elif absent:
+        raise ValueError("absent: only for a new document written the unnamed way without force")
     if anonymous and isinstance(data, (bytes, bytearray, memoryview)):
         try:
             with atomic_writer(path, force=force, durable=durable, verify=verify, tag=tag,
