@@ -58,6 +58,11 @@ NETWORK = ("urllib.request", "http.client", "ssl", "xml.sax", "socket", "email")
 PLUGIN_SEARCH = ("importlib.metadata", "email", "socket", "zipfile", "csv")
 DRAFTING = ("pydantic", "jinja2", "docxtpl", "docx", "ruamel", "yaml", "drafter.model", "drafter.validation",
             "drafter.derive", "drafter.api", "drafter.render", "drafter.sandbox")
+# click's modules for shell completion and terminal helpers (progress bar, pager, editor), and what
+# they bring: given the Vietnamese catalogue when imported (cli/vietnamese.py), not imported for it
+CLICK_LATER = ("click.shell_completion", "click._termui_impl", "shlex", "tty", "termios")
+# only for a mistyped name (doctypes, presets, the model's unknown key): a correct draft never asks
+NEAR_NAMES = ("difflib",)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +94,10 @@ def test_check_loads_no_drafting_side(work):
     # the cache folder's library, pydantic's plugin search
     assert _any(loaded, ("drafter.rules.filenames", "json", "hashlib", "_hashlib", "platformdirs",
                          "traceback", *PLUGIN_SEARCH)) == []
+    assert _any(loaded, CLICK_LATER) == [], "click's completion and terminal helpers are imported only when used"
+    # nor what the drafting side's libraries would bring along (pydantic's, Jinja's, zipfile's)
+    assert _any(loaded, ("secrets", "hmac", "zoneinfo", "tempfile", "shutil", "pickle", "bz2", "lzma",
+                         "markupsafe", "annotated_types", "typing_extensions", "zipfile")) == []
 
 
 def test_render_loads_no_checker_and_no_docxtpl_once_cached(work):
@@ -102,6 +111,13 @@ def test_render_loads_no_checker_and_no_docxtpl_once_cached(work):
     assert _any(work["first_render"], NETWORK) == []
     assert _any(loaded, ("importlib.metadata", "email", "socket", "csv", "traceback")) == [], \
         "pydantic looks for no plugins (cli/__init__.py), and nothing failed"
+    assert _any(loaded, CLICK_LATER) == []
+    # the draft has no mistyped name; the presets' folder is DRAFTER_USER_DIR (conftest), so no
+    # platformdirs from inputs/presets.py
+    assert _any(loaded, ("drafter.inputs.preset_files", "drafter.preset_check", "drafter.newdraft")) == []
+    # what the compiled template engine needs and nothing of docxtpl's preparing: no lxml-based
+    # python-docx, and the template's well-formedness proof (wellformed.py) read from the cache
+    assert _any(loaded, ("drafter.render.regenerate", "drafter.appendix", "drafter.units")) == []
 
 
 def test_help_loads_no_command(work):
@@ -110,6 +126,8 @@ def test_help_loads_no_command(work):
         assert _any(loaded, ("drafter.api", "drafter.check", "drafter.render", "drafter.batch", "lxml",
                              "pydantic", "jinja2", "pypdf", "rich")) == [], key
         assert _any(loaded, ("ruamel", "docxtpl", "docx", "drafter.model", "hashlib", *PLUGIN_SEARCH)) == [], key
+    for key in ("help", "pdf_help"):
+        assert _any(work[key], (*CLICK_LATER, *NEAR_NAMES)) == [], key
     # the group's own help: click and the command list, no library module at all
     assert _any(work["help"], ("drafter.errors", "drafter.rules", "drafter.pdf", "drafter.env", "json",
                                "traceback", "decimal")) == []
@@ -239,3 +257,51 @@ def test_imports_with_the_collector_paused_leave_it_as_it_was():
     with pytest.raises(ModuleNotFoundError):
         import_paused_gc("drafter.no_such_module")
     assert gc.isenabled(), "a failed import leaves it on too"
+
+
+LATER = r"""
+import sys
+sys.argv[0] = "drafter"
+import drafter.cli
+from drafter.cli import vietnamese
+assert "click.shell_completion" not in sys.modules and "click._termui_impl" not in sys.modules
+import click.shell_completion as completion, click._termui_impl as terminal
+assert completion._ is vietnamese._gettext and terminal._ is vietnamese._gettext, "given the catalogue when imported"
+said = completion._("Couldn't detect Bash version, shell completion is not supported.")
+assert said == vietnamese.CATALOGUE["Couldn't detect Bash version, shell completion is not supported."], said
+assert said != "Couldn't detect Bash version, shell completion is not supported."
+assert completion.__loader__.get_source("click.shell_completion"), "the module's own loader answers the rest"
+print("ok")
+"""
+
+
+def test_click_modules_imported_later_still_speak_vietnamese():
+    """click.shell_completion and click._termui_impl, imported after drafter.cli (when a
+    command completes or draws a bar), get the catalogue as they load (cli/vietnamese.py's
+    import hook); one imported before drafter.cli gets it from install() itself."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", LATER], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    before = ("import click.shell_completion as c\nimport drafter.cli\nfrom drafter.cli import vietnamese as v\n"
+              "assert c._ is v._gettext\nprint('ok')\n")
+    done = subprocess.run([sys.executable, "-c", before], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_shell_completion_messages_in_vietnamese(tmp_path):
+    """The console script asked for its bash completion where no bash answers with a
+    version (a PATH holding only a silent ``bash``): click imports its completion module
+    during the command, and the warning it prints is the catalogue's."""
+    from drafter.cli.vietnamese import CATALOGUE
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "bash").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "bash").chmod(0o755)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "_DRAFTER_COMPLETE": "bash_source", "PATH": str(bin_dir)}
+    done = subprocess.run([sys.executable, "-c", "import sys\nsys.argv[0] = 'drafter'\n"
+                           "from drafter.cli.main import main\nmain(prog_name='drafter')"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert "_drafter_completion" in done.stdout, done.stderr  # the script itself
+    message = CATALOGUE["Couldn't detect Bash version, shell completion is not supported."]
+    assert message in done.stderr and "Couldn't detect" not in done.stderr, done.stderr
