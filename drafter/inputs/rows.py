@@ -205,12 +205,27 @@ class RowTemplate:
             for k in p[:-1]:
                 node = node.setdefault(k, {})
             node[p[-1]] = None
+        # The same tree compiled for apply: each node a tuple of (key, child node or
+        # None, the value's path, its parts, the column it is alone), so a row's walk
+        # builds no path and looks nothing up by path.
+        self._nodes = self._compile_tree(self._tree, ())
         # The columns a row's text is needed of: those inside a longer text; every
         # column when a value runs a template of its own (it may read any).
         runs = any(not isinstance(x, (str, _Column)) for parts in self.compiled.values() for x in parts)
         self._text_columns: tuple[str, ...] | None = None if runs else tuple(dict.fromkeys(
             x.name for parts in self.compiled.values() if not _alone(parts) for x in parts
             if isinstance(x, _Column)))
+
+    def _compile_tree(self, tree: dict, path: tuple) -> tuple:
+        nodes = []
+        for k, sub in tree.items():
+            p = path + (k,)
+            if sub is None:
+                parts = self.compiled[p]
+                nodes.append((k, None, p, parts, parts[0].name if _alone(parts) else None))
+            else:
+                nodes.append((k, self._compile_tree(sub, p), p, None, None))
+        return tuple(nodes)
 
     def apply(self, values: dict[str, Any]) -> dict:
         # Copy on write: only the containers on the way to a value that changes are
@@ -219,24 +234,30 @@ class RowTemplate:
             row = Row({k: cell_text(v) for k, v in values.items()})
         else:
             row = Row({k: cell_text(values[k]) for k in self._text_columns if k in values})
-        copied: set[int] = set()
-        data = self._fill(self._tree, self.data, (), values, {ROW_VAR: row}, copied)
-        self._set_key_columns(data, values, copied)
+        # The containers copied for this row (by id) matter only to the key columns.
+        copied: set[int] | None = set() if self.key_columns else None
+        data = self._fill(self._nodes, self.data, values, {ROW_VAR: row}, copied)
+        if copied is not None:
+            self._set_key_columns(data, values, copied)
         return data
 
-    def _fill(self, tree: dict, source: Any, path: tuple, values: dict, context: dict, copied: set[int]) -> Any:
-        """``source`` copied, with the values under ``tree`` filled in (depth first)."""
+    def _fill(self, nodes: tuple, source: Any, values: dict, context: dict, copied: set[int] | None) -> Any:
+        """``source`` copied, with the values under ``nodes`` filled in (depth first)."""
         data = dict(source) if isinstance(source, dict) else list(source)
-        copied.add(id(data))
-        for k, sub in tree.items():
-            if sub is None:
-                data[k] = self._value(path + (k,), values, context)
+        if copied is not None:
+            copied.add(id(data))
+        for k, sub, p, parts, column in nodes:
+            if sub is not None:
+                data[k] = self._fill(sub, source[k], values, context, copied)
+            elif column is not None and type(v := values.get(column)) is str and "{" not in v:
+                data[k] = v  # `{{ hang.COT }}` alone, a plain text: the cell_value of it, as it is
             else:
-                data[k] = self._fill(sub, source[k], path + (k,), values, context, copied)
+                data[k] = self._value(p, values, context, parts)
         return data
 
-    def _value(self, p: tuple, values: dict, context: dict) -> Any:
-        parts = self.compiled[p]
+    def _value(self, p: tuple, values: dict, context: dict, parts: list | None = None) -> Any:
+        if parts is None:
+            parts = self.compiled[p]
         try:
             if _alone(parts):
                 # `{{ hang.COT }}` alone is the cell's value itself (a number stays a
