@@ -305,3 +305,16 @@ def test_shell_completion_messages_in_vietnamese(tmp_path):
     assert "_drafter_completion" in done.stdout, done.stderr  # the script itself
     message = CATALOGUE["Couldn't detect Bash version, shell completion is not supported."]
     assert message in done.stderr and "Couldn't detect" not in done.stderr, done.stderr
+
+
+def test_render_freezes_what_its_import_made():
+    """render's import_paused_gc(freeze=True): the import's objects out of the collector's
+    sight (gc.freeze), the collector on again; without freeze nothing is frozen."""
+    script = ("import gc, sys\nfrom drafter.cli.output import import_paused_gc\n"
+              "import_paused_gc('drafter.errors')\nassert gc.isenabled() and gc.get_freeze_count() == 0\n"
+              "import_paused_gc('drafter.rules.doctypes', freeze=True)\n"
+              "assert gc.isenabled() and gc.get_freeze_count() > 1000, gc.get_freeze_count()\nprint('ok')\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    assert "import_paused_gc(\"drafter.api\", freeze=True)" in (REPO / "drafter" / "cli" / "render.py").read_text()

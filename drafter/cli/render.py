@@ -86,7 +86,7 @@ def _stdin_is_terminal() -> bool:
 @handle_errors
 def render(draft: str, output: str | None, force: bool, pdf: bool, electronic: bool, as_json: bool) -> None:
     """Tạo văn bản Word từ BẢN_THẢO.yaml (sau khi sửa bản thảo)."""
-    api = import_paused_gc("drafter.api")
+    api = import_paused_gc("drafter.api", freeze=True)
 
     pdf = pdf or electronic  # an electronic document is issued as its PDF
     also = ()
