@@ -796,6 +796,9 @@ def _csv_records(path: Path, reader, legacy: str | None = None) -> Iterator[Reco
                 continue
             if legacy:
                 text = text_rules.convert_legacy(text, legacy)
+            elif text.isascii() and text.isprintable():
+                values.append(text)  # what _text_cell gives it: nothing to clean (a number, a code)
+                continue
             # Deliberately no formula check: "=1+1", "+84 912…", "-5", "@x" are data here.
             value, problem = _text_cell(text)
             if problem is not None:
