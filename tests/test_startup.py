@@ -318,3 +318,18 @@ def test_render_freezes_what_its_import_made():
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
     assert "import_paused_gc(\"drafter.api\", freeze=True)" in (REPO / "drafter" / "cli" / "render.py").read_text()
+
+
+def test_console_script_freezes_its_start_up_and_collects_again(work):
+    """The console script imports drafter.cli (click, the start-up cache, the group) with
+    the collector paused and frozen after; the collector is on when the command runs. A
+    program importing drafter.cli keeps its collector as it was (nothing frozen)."""
+    script = ("import gc, sys\nsys.argv[0] = 'drafter'\nimport drafter.cli\n"
+              "print(gc.isenabled(), gc.get_freeze_count() > 1000)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", script, "check", "x.docx"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=work["tmp"])
+    assert done.stdout.split() == ["True", "True"], done.stderr
+    done = subprocess.run([sys.executable, "-c", script.replace("sys.argv[0] = 'drafter'", "")], env=env,
+                          capture_output=True, text=True, timeout=60, cwd=work["tmp"])
+    assert done.stdout.split() == ["True", "False"], done.stderr

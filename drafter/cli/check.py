@@ -41,7 +41,7 @@ def check(files: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
     trong bảng, số và ngày của văn bản được trích dẫn. Mã thoát 1 khi có lỗi.
     Danh mục quy tắc: docs/check-rules.md.
     """
-    check_files = import_paused_gc("drafter.check.api").check_files
+    check_files = import_paused_gc("drafter.check.api", freeze=True).check_files
 
     results: list[dict] = []
     errors = warnings = unreadable = 0

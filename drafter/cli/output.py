@@ -26,9 +26,9 @@ def import_paused_gc(module: str, *, freeze: bool = False):
 
     ``freeze``: what the import made is then moved out of the collector's sight
     (``gc.freeze``) instead of being walked by its first collections once it runs
-    again (all of it young, the collector paused): for a command that ends after one
-    document (render: 1.7% of its instructions). The import's own garbage cycles (some
-    thousands of objects) are kept until the process ends."""
+    again (all of it young, the collector paused): for a command that ends after its
+    document or files (render: 1.7% of its instructions; check). The import's own
+    garbage cycles (some thousands of objects) are kept until the process ends."""
     import gc
     import importlib
 
