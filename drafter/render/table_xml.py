@@ -243,7 +243,9 @@ def _planned_rows(grid: Grid, shape: tuple[int, ...]) -> str | None:
                 plan.xml = False
                 return None
             plan.xml["checked"] = True
-    if len(frags.openings) != len(grid.rows) - grid.header_rows:
+    texts = getattr(grid, "figure_texts", None)  # a grid's rows are made only when read
+    body = len(texts[0]) if texts else len(grid.rows) - grid.header_rows
+    if len(frags.openings) != body:
         return None
     return _fill(grid, frags)
 

@@ -166,6 +166,16 @@ class ComputedTable:
     # to fill only the figures; None for a table computed the whole way.
     plan: Any = field(repr=False, compare=False, default=None)
 
+    def __getattr__(self, name: str) -> Any:
+        # A table filled from its plan (tables/plan) makes its lines when first read:
+        # a batch row's document needs only the figures' sums, texts and widths.
+        if name == "lines":
+            make = self.__dict__.get("_make_lines")
+            if make is not None:
+                lines = self.__dict__["lines"] = make()
+                return lines
+        raise AttributeError(name)
+
     @property
     def group_keys(self) -> list[str]:
         return [g.ma for g in self.groups] or [NO_GROUP]
@@ -361,9 +371,12 @@ class Figures:
         self._reading = reading
         self.don_vi_tinh = table.unit
         self.bang_chu = table.words
-        # Each row's figures made when first quoted: a text quotes few rows, and a
-        # batch makes this object for every document.
-        self.dong = RowsView(_LazyRows(table.lines, self._line))
+
+    # Each row's figures made when first quoted: a text quotes few rows (most only the
+    # totals), and a batch makes this object for every document.
+    @cached_property
+    def dong(self) -> RowsView:
+        return RowsView(_LazyRows(self._table.lines, self._line))
 
     # The totals made when first quoted (a batch makes this object for every document,
     # and most texts quote nothing, or only the totals).

@@ -89,6 +89,16 @@ class Grid:
     # render/table_xml then fills only the figure cells of fragments made once.
     plan: Any = field(repr=False, compare=False, default=None)
 
+    def __getattr__(self, name: str) -> Any:
+        # A grid filled from a plan (tables/plan) makes its rows when first read:
+        # render/table_xml fills the plan's fragments from the figure texts alone.
+        if name == "rows":
+            make = self.__dict__.get("_make_rows")
+            if make is not None:
+                rows = self.__dict__["rows"] = make()
+                return rows
+        raise AttributeError(name)
+
     @property
     def ncols(self) -> int:
         return len(self.columns)
@@ -257,16 +267,44 @@ class _Layout:
     def grid(self, table: ComputedTable) -> Grid:
         size = self.size_pt
         pad = 2 * CELL_MARGIN + _SLACK
-        lines = table.lines
         with_total = self.total_lead is not None
-        every = lines + [table.total] if with_total else lines
         texts = []  # per figure column, the text of each line (the Tổng cộng row last)
-        for g, ma, _, _ in self.figure_columns:
-            if g is None:
-                texts.append([figure_text(ln.totals.get(ma)) for ln in every])
-            else:
-                key = (g, ma)
-                texts.append([figure_text(ln.values.get(key)) for ln in every])
+        figs = table.__dict__.get("_figs")
+        if figs is not None:  # a simple plan's table (tables/plan): each figure by its index
+            slots = self.plan.column_slots
+            total = table.total
+            for g, ma, _, _ in self.figure_columns:
+                col = [figure_text(figs[s]) if s is not None else "" for s in slots[(g, ma)]]
+                if with_total:
+                    col.append(figure_text(total.values.get((g, ma))))
+                texts.append(col)
+        else:
+            lines = table.lines
+            every = lines + [table.total] if with_total else lines
+            for g, ma, _, _ in self.figure_columns:
+                if g is None:
+                    texts.append([figure_text(ln.totals.get(ma)) for ln in every])
+                else:
+                    key = (g, ma)
+                    texts.append([figure_text(ln.values.get(key)) for ln in every])
+        columns = list(self.fixed)
+        shape = []
+        for (_, _, word, line_w), col_texts in zip(self.figure_columns, texts):
+            low = max(max([_line_width(t, size, True) for t in col_texts], default=0), word) + pad
+            want = max(low, line_w)
+            if want > low * 1.6:
+                want = low
+            shape.append((low, want))
+            columns.append(Column("so", low, want))
+        grid = Grid.__new__(Grid)
+        # The rows are made when read (render/table_xml fills the plan's fragments from
+        # the figure texts; the widths key says which column widths these figures give).
+        grid.__dict__.update(columns=columns, header_rows=len(self.header), size_pt=size,
+                             bang_chu=table.bang_chu_line, plan=self.plan, widths_key=tuple(shape),
+                             figure_texts=texts, _make_rows=lambda: self._rows(texts, with_total, bool(self.leads)))
+        return grid
+
+    def _rows(self, texts: list, with_total: bool, any_lines: bool) -> list[GridRow]:
         rows = list(self.header)
         if len(texts) == 1:  # one figure column: a row is a function of its place and its text
             (only,) = texts
@@ -282,25 +320,11 @@ class _Layout:
             rows += [GridRow(lead + tuple([_figure_cell(t[i], bold) for t in texts]), kind)
                      for i, (lead, kind, bold) in enumerate(self.leads)]
         if with_total:
-            if lines:
+            if any_lines:
                 last = rows[-1]
                 rows[-1] = GridRow(last.cells, last.kind, last.header, keep_next=True)
             rows.append(GridRow(self.total_lead + tuple([_figure_cell(t[-1], True) for t in texts]), "tong"))
-        columns = list(self.fixed)
-        shape = []
-        for (_, _, word, line_w), col_texts in zip(self.figure_columns, texts):
-            low = max(max([_line_width(t, size, True) for t in col_texts], default=0), word) + pad
-            want = max(low, line_w)
-            if want > low * 1.6:
-                want = low
-            shape.append((low, want))
-            columns.append(Column("so", low, want))
-        grid = Grid(rows, columns, len(self.header), size, table.bang_chu_line, plan=self.plan)
-        grid.widths_key = tuple(shape)  # the figure columns decide the widths (Grid.column_widths)
-        # Each figure column's texts, the lines' then the Tổng cộng row's: render/table_xml
-        # fills the plan's row fragments from these, not from the rows' cells.
-        grid.figure_texts = texts
-        return grid
+        return rows
 
 
 @lru_cache(maxsize=4096)  # figures recur across a batch's rows

@@ -486,12 +486,69 @@ class Plan:
         self.show_total = t.tong_cong is not None and any(m.cong for m in rec.measures)
         self.unit = rec.unit
         self.reading = reading
+        # Every line a top row of its own figures, nothing summed across: a row's table
+        # is its figures, the totals' sums and the words (compute's first branch); its
+        # lines are made only when read, and the grid reads each figure column's
+        # figures by their index (column_slots: per line, or None for a blank cell).
+        n = len(self.specs)
+        self.simple = (not self.across and self.tops == tuple(range(n))
+                       and all(spec.leaf for spec in self.specs))
+        if self.simple:
+            typed = [dict(spec.typed) for spec in self.specs]
+            self.sum_slots = tuple((k, tuple(t[k] for t in typed if k in t)) for k in self.summed)
+            self.column_slots = {k: tuple(t.get(k) for t in typed) for k in self.all_keys}
         self.layout: Any = None  # tables/grid's fixed parts, made there on first use
         self.xml: Any = None  # render/table_xml's fixed parts, made there on first use
+
+    def _lines(self, figs: list) -> list[Line]:
+        """A simple plan's lines (as :meth:`compute`'s first branch makes them)."""
+        blank = self.blank
+        out = []
+        for spec in self.specs:
+            values = dict(blank)
+            for k, s in spec.typed:
+                values[k] = figs[s]
+            out.append(Line(spec.kind, spec.level, spec.label, spec.ref, spec.text, spec.dvt, values, {}, spec.path))
+        return out
+
+    def _simple(self, figs: list) -> ComputedTable | None:
+        """:meth:`compute` of a simple plan, its lines left to be made when read."""
+        typed = {k: figs[s] for k, s in self.total_typed}
+        values = {}
+        for k, slots in self.sum_slots:  # the lines in order, those with k typed
+            derived = _sum([figs[s] for s in slots])
+            if not _agrees(typed.get(k), derived):
+                return None
+            values[k] = derived
+        total = Line("tong", 0, "", "tong", self.total_text, None, {}, {}, ("tong",))
+        total.values = {k: values.get(k) for k in self.all_keys}
+        grand: dict[str, Decimal] = {}
+        for ma, alone in self.grand_keys:
+            if alone:
+                grand[ma] = total.values[(NO_GROUP, ma)] or Decimal(0)
+            else:
+                grand[ma] = _sum(total.values[(g, ma)] for g in self.keys) or Decimal(0)
+        words = None
+        if self.words_unit is not None:
+            try:
+                words = words_for(grand[self.words_measure], self.words_unit, zero_tens=self.reading[0],
+                                  four=self.reading[1])
+            except ValueError:
+                return None
+        result = ComputedTable.__new__(ComputedTable)
+        result.__dict__.update(
+            headers=self.headers, groups=self.groups, measures=self.measures, group_title=self.group_title,
+            total_column=self.total_column, total=total, show_total=self.show_total, unit=self.unit,
+            grand=grand, words_measure=self.words_measure, words=words, warnings=[], plan=self,
+            _make_lines=lambda: self._lines(figs), _figs=figs)
+        result.figures = Figures(result, self.reading)
+        return result
 
     def compute(self, figs: list) -> ComputedTable | None:
         """The computed table of these figures; None when a check fails (the whole way
         then words the problem)."""
+        if self.simple:
+            return self._simple(figs)
         keys, all_keys, summed = self.keys, self.all_keys, self.summed
         specs = self.specs
         n = len(specs)
@@ -634,6 +691,9 @@ def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", fo
         for plan in recent:  # a batch row: the table of a plan just used, with its own figures
             figs = _match(plan.base, table)
             if figs is not None and len(figs) == plan.nfigs:
+                # The next row is made from the same draft as this one: its unchanged
+                # values are this table's very objects (matched by identity then).
+                plan.base = table
                 result = plan.compute(figs)
                 if result is not None:
                     return result
@@ -663,6 +723,7 @@ def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", fo
         _PLANS[key] = plan
     if plan is not None and len(figs) == plan.nfigs:
         _remember(plan, unit, reading)
+        plan.base = table  # the same skeleton: the next row is matched against this one
         result = plan.compute(figs)
         if result is not None:
             return result
