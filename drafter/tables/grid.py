@@ -274,7 +274,9 @@ class _Layout:
             slots = self.plan.column_slots
             total = table.total
             for g, ma, _, _ in self.figure_columns:
-                col = [figure_text(figs[s]) if s is not None else "" for s in slots[(g, ma)]]
+                # figure_text: blank for an absent or zero figure (a zero Decimal is false)
+                col = [_figure_text(str(v)) if (v := figs[s] if s is not None else None) else ""
+                       for s in slots[(g, ma)]]
                 if with_total:
                     col.append(figure_text(total.values.get((g, ma))))
                 texts.append(col)

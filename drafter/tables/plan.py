@@ -365,7 +365,19 @@ def _match_mapping(base: dict, data: dict, figures_key: str, figs: list) -> bool
         if k is not k0 and not _same(k0, k):
             return False
         if k0 == figures_key:
-            if not _match_figures(v0, v, figs):
+            if type(v0) is dict and type(v) is dict and len(v) == 1 == len(v0):
+                # the common so_lieu: one figure by its measure (_match_figures' first case)
+                ((m0, x0),), ((m, x),) = v0.items(), v.items()
+                if (m is not m0 and not _same(m0, m)) or type(x0) in _CONTAINERS or type(x) in _CONTAINERS:
+                    if not _match_figures(v0, v, figs):
+                        return False
+                    continue
+                if type(x) is str:
+                    found = _AMOUNTS.get(x, _AMOUNTS)
+                    figs.append(found if found is not _AMOUNTS else _amount(x))
+                else:
+                    figs.append(_amount(x))
+            elif not _match_figures(v0, v, figs):
                 return False
         elif k0 == "dong" and type(v0) is list:
             if not _match_rows(v0, v, figs):
@@ -373,6 +385,9 @@ def _match_mapping(base: dict, data: dict, figures_key: str, figs: list) -> bool
         elif v is not v0 and not _same(v0, v):
             return False
     return True
+
+
+_CONTAINERS = (list, dict)
 
 
 def _match(base: dict, data: dict) -> list | None:
