@@ -381,8 +381,9 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     q = valid.quoted
     noi_dung = q.get(("noi_dung",), draft.noi_dung) if q else draft.noi_dung
     dieu = [q.get(("dieu", i), d) for i, d in enumerate(draft.dieu)] if q and draft.dieu else draft.dieu
-    header = _header(draft, year)
-    sig = _ky_signing(draft.ky)
+    header = section("header", (draft.co_quan, draft.so, draft.so_ky_hieu, draft.don_vi_soan, t, draft.ngay, year,
+                                draft.do_mat, draft.do_khan), lambda: _header(draft, year))
+    sig = section("ky", (draft.ky,), lambda: _ky_signing(draft.ky))
     kinh_gui = recipients.kinh_gui(draft.kinh_gui)
     first = "Như trên" if (t.layout == "cong-van" and kinh_gui is not None) else None
     alone = bool(draft.ban_hanh_kem_theo and not (draft.noi_nhan or draft.luu))  # Mẫu 1.3: no Nơi nhận
@@ -521,8 +522,10 @@ def _pair(draft: Draft, sig: signature.Signature) -> tuple[signature.Signature, 
 
 def vv_line(trich_yeu: str) -> str:
     """`V/v …` once, whatever the user typed before the subject ("V/v", "Về việc")."""
-    text = re.sub(r"^\s*(V/v|về việc)\s*[:.]?\s*", "", trich_yeu, flags=re.IGNORECASE)
-    return f"V/v {text}"
+    return f"V/v {_VV.sub('', trich_yeu)}"
+
+
+_VV = re.compile(r"^\s*(V/v|về việc)\s*[:.]?\s*", flags=re.IGNORECASE)
 
 
 def _derived_authority(draft: Draft) -> str:
