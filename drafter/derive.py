@@ -309,7 +309,7 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
         head = section("appendix-head", (i, n, pl.tieu_de, draft.chi_phu_luc, draft.ban_hanh_kem_theo,
                                          draft.so_ky_hieu, draft.so, draft.doc_type, draft.co_quan,
                                          draft.don_vi_soan, draft.ngay, draft_year(draft, today), electronic),
-                       lambda: _appendix_head(draft, i, n, pl.tieu_de, today=today, electronic=electronic))
+                       lambda i=i, tieu_de=pl.tieu_de: _appendix_head(draft, i, n, tieu_de, today=today, electronic=electronic))
         if table is None:
             out.append(_appendix(head, pl, None))
             continue

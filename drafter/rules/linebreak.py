@@ -110,12 +110,12 @@ def _breaks(units: Sequence[str], widths: list[int], space: int, room: int, cut:
         while last > i + 1 and edge[last] - start > room:
             last -= 1  # a unit wider than the room still takes a line of its own
         fewest = lines[last]
-        j = last
-        while j > i + 1 and lines[j - 1] == fewest:
-            j -= 1
+        low = last
+        while low > i + 1 and lines[low - 1] == fewest:
+            low -= 1
         c_lone = c_pen = c_wide = chosen = 0
         first = True
-        for j in range(j, last + 1):
+        for j in range(low, last + 1):
             w = edge[j] - start
             n_lone = lones[j] + 1 if j == n and j - i == 1 and i > 0 else lones[j]
             n_pen = pens[j] + cut[j]

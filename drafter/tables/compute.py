@@ -194,6 +194,12 @@ class ComputedTable:
 # --------------------------------------------------------------------------- figures
 
 
+@lru_cache(maxsize=8192)  # the same amounts recur across a batch's rows (a total: its cell and its quote)
+def formatted(text: str) -> str:
+    """``format_number`` of a Decimal given by its own text (5 == 5.0, but 5.0 prints "5,0")."""
+    return format_number(Decimal(text))
+
+
 class Amount:
     """A derived figure for templates: ``{{ x }}`` prints ``8.374``.
 
@@ -209,7 +215,7 @@ class Amount:
         self._reading = reading
 
     def __str__(self) -> str:
-        return format_number(self.so)
+        return formatted(str(self.so))
 
     def __repr__(self) -> str:
         return f"Amount({format_number(self.so)!r}, {self.dvt!r})"

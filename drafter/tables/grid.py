@@ -29,10 +29,9 @@ from typing import Any, NamedTuple
 
 from drafter.rules.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
 from drafter.rules import geometry
-from drafter.rules.numbers import format_number
 from drafter.rules.textwidth import width_twips
 
-from .compute import ComputedTable, Line
+from .compute import ComputedTable, Line, formatted
 
 __all__ = [
     "Cell",
@@ -184,10 +183,9 @@ def figure_text(value: Decimal | None) -> str:
     return _figure_text(str(value))
 
 
-@lru_cache(maxsize=8192)  # the same amounts recur across rows and documents
-def _figure_text(text: str) -> str:
-    # Keyed by the Decimal's own text, not the Decimal: 5 == 5.0, but 5.0 prints "5,0".
-    return format_number(Decimal(text))
+# Keyed by the Decimal's own text, not the Decimal: 5 == 5.0, but 5.0 prints "5,0"; the
+# cache the quoted figures share (tables/compute.Amount).
+_figure_text = formatted
 
 
 @lru_cache(maxsize=2048)  # a batch lays out the same item texts in every document
