@@ -300,8 +300,7 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
                electronic: bool = False) -> tuple[Appendix, ...]:
     items = draft.phu_luc or []
     out = []
-    if any(t is not None for t in tables):
-        from .tables import grid as table_grid
+    build_grid = _grid_builder() if any(t is not None for t in tables) else None
     n = len(items)
     for i, (pl, table) in enumerate(zip(items, tables)):
         # What the table does not decide (label, title, reference line), once for the
@@ -317,7 +316,7 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
         key = (id(head), id(table), pl.huong, pl.don_vi_tinh)
         found = _APPENDICES.get(key)
         if found is None or found[1] is not head or found[2] is not table:
-            app = _appendix(head, pl, table, table_grid.build_grid(table))
+            app = _appendix(head, pl, table, build_grid(table))
             if len(_APPENDICES) >= _APPENDICES_MAX:
                 del _APPENDICES[next(iter(_APPENDICES))]
             _APPENDICES[key] = found = (app, head, table)
@@ -325,6 +324,18 @@ def appendices(draft: Draft, tables: tuple, *, today: dt.date | None = None,
     return tuple(out)
 
 
+def _grid_builder():
+    """tables.grid.build_grid, imported on first use (the tables package loads only for
+    drafts that have tables), then kept: no import statement per row."""
+    global _BUILD_GRID
+    if _BUILD_GRID is None:
+        from .tables.grid import build_grid
+
+        _BUILD_GRID = build_grid
+    return _BUILD_GRID
+
+
+_BUILD_GRID = None
 _APPENDICES: dict = {}  # (head, table, orientation, unit) → Appendix, the objects kept alive
 _APPENDICES_MAX = 16
 

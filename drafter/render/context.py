@@ -59,6 +59,7 @@ _BY_OBJECT_MAX = 64
 
 
 _TABLES: dict = {}  # the same, for appendices (each holds its table: a few only)
+_TABLE_MARKUP = None  # render/table_xml.table_markup, once imported
 
 
 def _of(obj, make, *extra, memo: dict = _BY_OBJECT, most: int = _BY_OBJECT_MAX):
@@ -181,8 +182,12 @@ def _appendix(a: Appendix, sections: Sections | None, previous_landscape: bool, 
                     previous_main, first) if a.head is not None else
                 _appendix_head(a, a.number, a.landscape, sections, previous_landscape, previous_main, first))
     if a.grid is not None:
-        from .table_xml import table_markup  # the tables package loads only for appendices
-        head["table"] = table_markup(a.grid, layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W)
+        global _TABLE_MARKUP
+        if _TABLE_MARKUP is None:  # the tables package loads only for appendices (then kept)
+            from .table_xml import table_markup
+
+            _TABLE_MARKUP = table_markup
+        head["table"] = _TABLE_MARKUP(a.grid, layout.TEXT_W_LANDSCAPE if a.landscape else layout.TEXT_W)
     else:
         head["table"] = ""
     head["unit_line"] = a.unit_line

@@ -289,6 +289,20 @@ def _fill(grid: Grid, frags: _Fragments) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=256)  # a batch's tables come in a few sets of widths
+def _opening(style: str, widths: tuple[int, ...]) -> str:
+    """A table's XML up to its first row: its properties and its grid."""
+    grid_xml = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (
+        f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(style)}/>"
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid_xml}</w:tblGrid>"
+    )
+
+
 def table_markup(
     grid: Grid,
     width_twips: int | None = None,
@@ -303,20 +317,11 @@ def table_markup(
     replace it later (round trip with Word).
     """
     widths = grid.column_widths(width_twips)
-    total = sum(widths)
     shape = tuple(widths)
     rows_xml = _planned_rows(grid, shape) if grid.plan is not None else None
     if rows_xml is None:
         rows_xml = _rows(grid, shape)
-    grid_xml = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    tbl = (
-        f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(style)}/>"
-        f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/>'
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
-        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        f"<w:tblGrid>{grid_xml}</w:tblGrid>{rows_xml}</w:tbl>"
-    )
+    tbl = f"{_opening(style, shape)}{rows_xml}</w:tbl>"
     if bookmark:
         name = escape(bookmark[:40])  # Word keeps bookmark names to 40 characters
         tbl = (
