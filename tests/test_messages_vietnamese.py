@@ -160,12 +160,18 @@ def _required_args(cmd: click.Command) -> list[str]:
             if isinstance(p, click.Argument) and p.required]
     for p in cmd.params:
         if isinstance(p, click.Option) and p.required:
-            args += [max(p.opts, key=len), "ra"]
+            args += [max(p.opts, key=len), _fill_value(p)]
     return args
 
 
+def _fill_value(p: click.Option) -> str:
+    """A value the option takes: a choice's first, else a name."""
+    return p.type.choices[0] if isinstance(p.type, click.Choice) else "ra"
+
+
 def _required_options(cmd: click.Command) -> list[str]:
-    return [a for p in cmd.params if isinstance(p, click.Option) and p.required for a in (max(p.opts, key=len), "ra")]
+    return [a for p in cmd.params if isinstance(p, click.Option) and p.required
+            for a in (max(p.opts, key=len), _fill_value(p))]
 
 
 def _generic_cases():

@@ -21,7 +21,7 @@ def _date(ctx, param, value):
 
 @click.command("sao", context_settings=CONTEXT)
 @click.argument("source", metavar="VĂN_BẢN.docx", type=click.Path(dir_okay=True))
-@click.option("--hinh-thuc", "form", required=True, metavar="sao-y|sao-luc|trich-sao",
+@click.option("--hinh-thuc", "form", required=True, type=click.Choice(["sao-y", "sao-luc", "trich-sao"]),
               help="Hình thức sao: sao-y (từ bản gốc, bản chính), sao-luc (từ bản sao y), trich-sao (một phần).")
 @click.option("--trich", "excerpt", default=None, metavar="PHẦN",
               help="Phần trích sao: \"Điều 1-2\", \"Điều 1, 3\" hoặc \"đoạn 14-20\" (số đoạn như drafter check đếm).")
