@@ -15,6 +15,8 @@ WARNING = "warning"
 
 @dataclass(frozen=True)
 class Position:
+    """Where a problem is: file, line and column (1-based), as an editor shows them."""
+
     file: str | None = None
     line: int | None = None  # 1-based, as editors show it
     column: int | None = None  # 1-based
@@ -33,6 +35,8 @@ class Position:
 
 @dataclass(frozen=True)
 class Problem:
+    """One mistake or warning, in Vietnamese, at its position and key, with a hint."""
+
     message: str
     position: Position = field(default_factory=Position)
     key: str | None = None
