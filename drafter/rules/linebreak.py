@@ -151,18 +151,24 @@ def _glue(words: list[str], phrases: Sequence[str]) -> list[str]:
     """
     by_first = _COMPOUNDS_BY_FIRST if phrases is COMPOUNDS else _by_first(tuple(phrases))
     upper = [w.upper() for w in words]
-    if not any(map(by_first.__contains__, upper)):
-        return list(words)
-    out, i = [], 0
-    while i < len(words):
-        for ph in by_first.get(upper[i], ()):
-            if upper[i:i + len(ph)] == ph:
-                out.append(" ".join(words[i:i + len(ph)]))
-                i += len(ph)
+    # Only a word that starts a phrase can begin a glued unit: the words between are
+    # taken as they are, in slices.
+    starts = [i for i, u in enumerate(upper) if u in by_first]
+    out: list[str] = []
+    i = 0
+    for s in starts:
+        if s < i:  # inside a phrase already glued
+            continue
+        out += words[i:s]
+        for ph in by_first[upper[s]]:
+            if upper[s:s + len(ph)] == ph:
+                out.append(" ".join(words[s:s + len(ph)]))
+                i = s + len(ph)
                 break
         else:
-            out.append(words[i])
-            i += 1
+            out.append(words[s])
+            i = s + 1
+    out += words[i:]
     return out
 
 
