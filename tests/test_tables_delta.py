@@ -312,3 +312,31 @@ def test_titles_seen_once_break_as_measured_one_by_one():
         expected = _balance_by_tuples(parts, lambda s: textwidth.width_twips(s, 13, bold=False),
                                       int(layout.HEADER_LEFT_INNER * linebreak.SAFETY))
         assert linebreak.title_lines.__wrapped__(text, 13, layout.HEADER_LEFT_INNER, bold=False) == expected
+
+
+def _glue_word_by_word(words, phrases):
+    """linebreak._glue as first written (every word looked at): the reference."""
+    by_first: dict = {}
+    for ph in sorted((p.split() for p in phrases), key=len, reverse=True):
+        by_first.setdefault(ph[0], []).append(ph)
+    upper = [w.upper() for w in words]
+    out, i = [], 0
+    while i < len(words):
+        for ph in by_first.get(upper[i], ()):
+            if upper[i:i + len(ph)] == ph:
+                out.append(" ".join(words[i:i + len(ph)]))
+                i += len(ph)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def test_compounds_glued_as_word_by_word():
+    rng = random.Random(30)
+    vocab = sorted({w for p in linebreak.COMPOUNDS + linebreak.LEVELS for w in p.split()}) + ["và", "-", "2020"]
+    for _ in range(3000):
+        words = [w if rng.random() < 0.7 else w.lower() for w in rng.choices(vocab, k=rng.randint(0, 12))]
+        for phrases in (linebreak.COMPOUNDS, linebreak.COMPOUNDS + linebreak.LEVELS):
+            assert linebreak._glue(list(words), phrases) == _glue_word_by_word(words, phrases), words
