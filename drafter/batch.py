@@ -655,11 +655,21 @@ def named_rows(pattern: str, used: list[str], width: int, rows: Iterable[tuple[i
     """(row number, values, file name) in row order, each name unique (-2, -3… added to
     a repeat); the same names every time the rows are read."""
     unique = filenames.UniqueNames()
+    import string
+
+    # A pattern of plain fields ({ma}-{ten}, no ':' spec) is filled by joining its
+    # pieces, parsed once: what filenames.fill gives (each value its own text).
+    pieces = list(string.Formatter().parse(pattern))
+    plain = all(not spec and not conv for _, name, spec, conv in pieces)
     for number, values in rows:
         # what a document cannot hold (U+FFFE…) no file name holds either
         shown = {k: xmlchars.format(row_tpl.cell_text(values.get(k))) for k in used if k != "_hang"}
         shown["_hang"] = str(number).zfill(width)
-        yield number, values, unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx")
+        if plain:
+            filled = "".join([text + (shown[name] if name is not None else "") for text, name, _, _ in pieces])
+        else:
+            filled = filenames.fill(pattern, shown)
+        yield number, values, unique.take(filenames.format(filled), ".docx")
 
 
 class Previous(Mapping):

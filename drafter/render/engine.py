@@ -26,7 +26,7 @@ from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
-from .ooxml import number_figure_bookmarks
+from .ooxml import figure_bookmark_pieces, number_figure_bookmarks
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -131,11 +131,25 @@ class CompiledTemplate:
                 f"Mẫu trình bày {self.path.name} có một biểu thức không tính được (phép tính, so sánh hay "
                 "bộ lọc dùng trên giá trị không hợp); văn bản không được tạo. Hãy kiểm tra các thẻ "
                 "{{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
-        xml = number_figure_bookmarks(xml)  # ids and occurrences of the quoted figures' bookmarks
         # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
-        # step); skip its whole-document regex pass when no value carries one.
+        # step); skip its whole-document regex pass when no value carries one. (The
+        # figure bookmarks below change digits of attributes only: looked for before.)
         unproven = "\a" in xml or "\f" in xml
-        if unproven or "\n" in xml or "\t" in xml:  # memchr: far faster than a regex
+        if not (unproven or "\n" in xml or "\t" in xml):  # memchr: far faster than a regex
+            # The common case: the bookmarks' pieces (ids and occurrences of the quoted
+            # figures' bookmarks) and the final sectPr joined once with the document's
+            # own start and end: the part is not copied whole once more in between.
+            pieces = figure_bookmark_pieces(xml) or [xml]
+            if not final_sect_pr:
+                return "".join([self._prefix, *pieces, self._suffix]), False
+            last = pieces[-1]  # the body's last sectPr ends the part: in its last piece
+            i = last.rfind("<w:sectPr")
+            j = last.find("</w:sectPr>", i) if i >= 0 else -1
+            if j >= 0:
+                pieces[-1:] = (last[:i], final_sect_pr, last[j + len("</w:sectPr>"):])
+                return "".join([self._prefix, *pieces, self._suffix]), False
+        xml = number_figure_bookmarks(xml)
+        if unproven or "\n" in xml or "\t" in xml:
             xml = _resolve_listing(xml)
         if final_sect_pr:
             # The body's last sectPr describes the last section (a landscape appendix).

@@ -79,8 +79,19 @@ def number_figure_bookmarks(xml: str) -> str:
     >>> import re; re.findall(r'w:id="(\\d+)" w:name="(\\w+)"', number_figure_bookmarks(x))
     [('1100001', '_drafter_sl_6c225298b1_1'), ('1100002', '_drafter_sl_6c225298b1_2')]
     """
+    pieces = figure_bookmark_pieces(xml)
+    return xml if pieces is None else "".join(pieces)
+
+
+def figure_bookmark_pieces(xml: str) -> list[str] | None:
+    """:func:`number_figure_bookmarks` as the pieces its result joins (None: no
+    figure mark, the part as it is), for a caller that joins them with more.
+
+    >>> figure_bookmark_pieces("<w:p/>") is None
+    True
+    """
     if FIGURE_BOOKMARK not in xml:
-        return xml
+        return None
     # What _FIGURE_MARK.sub would do, found with str.find (the lazy `.*?` stepped
     # through each control's XML a character at a time): each start mark, its hash,
     # the control and the first end mark after it; a start mark without them is text.
@@ -107,7 +118,7 @@ def number_figure_bookmarks(xml: str) -> str:
         done = end + len(_MARK_END)
         at = xml.find(_MARK_START, done)
     out.append(xml[done:])
-    return "".join(out)
+    return out
 
 
 _MARK_START = f'<w:bookmarkStart w:id="0" w:name="{FIGURE_BOOKMARK}'
