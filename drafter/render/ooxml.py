@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from ..xmltext import escape
 
 from drafter.oxml import (
@@ -41,7 +42,7 @@ def text_xml(text: str) -> str:
     return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
 
 
-def run_xml(text: str, *, bold: bool = False, italic: bool = False, size_pt: float | None = None) -> str:
+def _run_start(bold: bool, italic: bool, size_pt: float | None) -> str:
     props = ""
     if bold:
         props += "<w:b/><w:bCs/>"
@@ -51,19 +52,38 @@ def run_xml(text: str, *, bold: bool = False, italic: bool = False, size_pt: flo
         hp = half_points(size_pt)
         props += f'<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f"<w:r>{rpr}{text_xml(text)}</w:r>"
+    return f'<w:r>{rpr}<w:t xml:space="preserve">'
+
+
+_RUN_STARTS: dict[tuple, str] = {}  # (bold, italic, size) -> the run's start: a handful, made once
+
+
+def run_xml(text: str, *, bold: bool = False, italic: bool = False, size_pt: float | None = None) -> str:
+    """One run of ``text`` (escaped) with its emphasis.
+
+    >>> run_xml("a < b", bold=True)
+    '<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">a &lt; b</w:t></w:r>'
+    """
+    key = (bold, italic, size_pt)
+    start = _RUN_STARTS.get(key)
+    if start is None:
+        start = _RUN_STARTS[key] = _run_start(bold, italic, size_pt)
+    return f"{start}{escape(text)}</w:t></w:r>"
+
+
+@lru_cache(maxsize=256)  # a batch quotes the same references in every row
+def _figure_start(reference: str) -> str:
+    name = f"{FIGURE_BOOKMARK}{figure_hash(reference)}_0"
+    return (f'<w:bookmarkStart w:id="0" w:name="{name}"/><w:sdt><w:sdtPr><w:tag w:val="'
+            f'{escape(figure_tag(reference), {chr(34): "&quot;"})}"/></w:sdtPr><w:sdtContent>')
 
 
 def figure_xml(reference: str, value: str, *, bold: bool = False, italic: bool = False) -> str:
     """A quoted figure as an inline content control tagged with its reference, inside a
     bookmark (the marker LibreOffice keeps) whose id and occurrence number
     :func:`number_figure_bookmarks` gives once the whole part is rendered."""
-    name = f"{FIGURE_BOOKMARK}{figure_hash(reference)}_0"
-    return (
-        f'<w:bookmarkStart w:id="0" w:name="{name}"/><w:sdt><w:sdtPr><w:tag w:val="{escape(figure_tag(reference), {chr(34): "&quot;"})}"/></w:sdtPr>'
-        f"<w:sdtContent>{run_xml(value, bold=bold, italic=italic)}</w:sdtContent></w:sdt>"
-        '<w:bookmarkEnd w:id="0"/>'
-    )
+    return (f"{_figure_start(reference)}{run_xml(value, bold=bold, italic=italic)}</w:sdtContent></w:sdt>"
+            '<w:bookmarkEnd w:id="0"/>')
 
 
 _FIGURE_MARK = re.compile(
