@@ -412,7 +412,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         "particulars", (draft.ky, draft.co_quan, draft.chu_tri, draft.thu_ky, draft.thoi_gian, draft.dia_diem,
                         draft.thanh_phan, draft.ben_a, draft.ben_b),
         lambda: tuple(_particulars(draft, sig)))
-    paras = [*opening, *body.paragraphs(noi_dung)] if opening else body.paragraphs(noi_dung)
+    paras = [*opening, *_body_paragraphs(noi_dung)] if opening else _body_paragraphs(noi_dung)
     if t.layout == "quyet-dinh":
         authority_line = draft.tham_quyen.upper() if draft.tham_quyen else _derived_authority(draft)
         bases = [recipients.bare(c) for c in draft.can_cu or []]
@@ -461,6 +461,34 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         issued_with=kem_theo.format(draft.ban_hanh_kem_theo) if draft.ban_hanh_kem_theo else None,
         electronic=electronic,
     )
+
+
+_LINES: dict[str, tuple] = {}  # a line of a body → its paragraphs (rules/body, immutable; bounded)
+_LINES_MAX = 2048
+
+
+def _body_paragraphs(text: str | None) -> list[body.Paragraph]:
+    """``body.paragraphs(text)``, each line's paragraphs kept: a batch row changes a few
+    lines of its body, the rest are the draft's. Line by line gives the same paragraphs
+    while no line is numbered by the rule ("[1]") and none opens a chapter (whose title
+    may be the next line); otherwise the whole text goes the rule's way."""
+    if not text:
+        return []
+    lines = [ln for ln in (ln.strip() for ln in text.splitlines()) if ln]
+    if any(ln[0] == "[" for ln in lines):
+        return body.paragraphs(text)
+    out: list[body.Paragraph] = []
+    for ln in lines:
+        found = _LINES.get(ln)
+        if found is None:
+            found = tuple(body.paragraphs(ln))
+            if any(p.kind == body.CHAPTER for p in found):
+                return body.paragraphs(text)
+            if len(_LINES) >= _LINES_MAX:
+                _LINES.clear()
+            _LINES[ln] = found
+        out += found
+    return out
 
 
 def _noi_nhan(draft: Draft, first: str | None) -> tuple[str, ...]:

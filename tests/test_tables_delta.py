@@ -87,6 +87,7 @@ def _forget() -> None:
     derive._SECTIONS.clear()
     derive._LAST.clear()
     derive._APPENDICES.clear()
+    derive._LINES.clear()
     context._BY_OBJECT.clear()
     context._TABLES.clear()
     context._header.cache_clear()
@@ -340,3 +341,16 @@ def test_compounds_glued_as_word_by_word():
         words = [w if rng.random() < 0.7 else w.lower() for w in rng.choices(vocab, k=rng.randint(0, 12))]
         for phrases in (linebreak.COMPOUNDS, linebreak.COMPOUNDS + linebreak.LEVELS):
             assert linebreak._glue(list(words), phrases) == _glue_word_by_word(words, phrases), words
+
+
+def test_a_body_line_by_line_is_the_whole_bodys_paragraphs():
+    from drafter import derive
+    from drafter.rules import body
+
+    rng = random.Random(31)
+    pieces = ["Chương I", "Chương II. QUY ĐỊNH CHUNG", "QUY ĐỊNH CHUNG", "Phần thứ nhất", "Mục 1", "I. MỤC TIÊU",
+              "Điều 1. Phạm vi", "1. Ủy ban nhân dân", "a) nội dung", "- gạch đầu dòng", "./.", "Văn bản./.",
+              "*nhấn mạnh* chữ", "[1] đánh số", "[a] điểm", "", "   ", "Tổng: 1.234 triệu đồng.", "mục 2"]
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert derive._body_paragraphs(text) == body.paragraphs(text), text
