@@ -90,6 +90,7 @@ def _forget() -> None:
     derive._LINES.clear()
     context._BY_OBJECT.clear()
     context._TABLES.clear()
+    context._PARAS.clear()
     context._header.cache_clear()
     context._signing.cache_clear()
     context._title_markup.cache_clear()

@@ -103,11 +103,25 @@ def _title_markup(text: str, size_pt: float, room: int, bold: bool) -> Markup:
 def _paras(paras) -> list[dict[str, Any]]:
     out = []
     for p in paras:
+        # A paragraph a row did not change is the very object (derive keeps a body's
+        # lines): found by identity, not hashed again; the others by value, or made.
+        found = _PARAS.get(id(p))
+        if found is not None and found[0] is p:
+            out.append(found[1])
+            continue
         try:
-            out.append(_para(p))
+            made = _para(p)
         except TypeError:  # spans that cannot be hashed: made each time
             out.append({"kind": p.kind, "runs": runs(p.spans)})
+            continue
+        if len(_PARAS) >= 512:
+            del _PARAS[next(iter(_PARAS))]  # the oldest out
+        _PARAS[id(p)] = (p, made)  # the paragraph kept alive with its id
+        out.append(made)
     return out
+
+
+_PARAS: dict[int, tuple] = {}
 
 
 @lru_cache(maxsize=1024)  # paragraphs no row changes are made into runs once per batch
