@@ -67,36 +67,118 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += model_problems
     parts = _Parts(draft, data)
     at = _Placer(loaded)
+    step = _Steps(loaded, draft)
 
-    problems += at.all(_type_keys(data))
+    problems += step("type_keys", _TYPE_KEYS, lambda: at.all(_type_keys(data)))
     if isinstance(data.get("so_ky_hieu"), str) and data["so_ky_hieu"].strip():
         problems += at.all(so_ky_hieu.validate_override(data["so_ky_hieu"]))
     if isinstance(data.get("ban_hanh_kem_theo"), str) and data["ban_hanh_kem_theo"].strip():
         t = _doc_type(data)
         problems += at.all(kem_theo.validate(data["ban_hanh_kem_theo"], layout=t.layout if t else "van-ban"))
-    if model.appendix_only(data):  # appendices in a file of their own
+    if model.appendix_only(data):  # appendices in a file of their own (the rule reads the whole draft)
         problems += at.all(kem_theo.validate_appendix_only(data["chi_phu_luc"], data))
-    for path, ky in parts.signers():
-        problems += at.all(_of_part(ky, signature.validate,
-                                    lambda ky=ky: _once(signature.validate, **ky.model_dump(include=_SIGNER_KEYS))), path)
-    tables, table_problems, failed = _tables(loaded, parts)
+    problems += step("signers", _SIGNERS_KEYS, lambda: _signers(at, parts))
+    tables, table_problems, failed = step("tables", _TABLE_KEYS, lambda: _tables(loaded, parts))
     problems += table_problems
     texts = parts.texts()
-    quoted, figure_problems = _figures(at, texts, tables, failed)
+    # The figures quoted: the texts that may quote them and the tables (the same tables
+    # when their keys did not change: the step above gives the same objects).
+    quoted, figure_problems = step("figures", _FIGURE_KEYS, lambda: _figures(at, texts, tables, failed))
     problems += figure_problems
-    problems += _texts(at, parts, texts)
+    problems += step("texts", _TEXTS_KEYS, lambda: _texts(at, parts, texts))
     today = today or dt.date.today()  # once: both rules below need it
-    problems += _district(at, parts, today)
-    problems += _complete(at, data, problems)
+    problems += step("district", _DISTRICT_KEYS, lambda: _district(at, parts, today), today)
+    reported = frozenset(p.key for p in problems if p.severity == ERROR and p.key) if problems else frozenset()
+    problems += step("complete", _COMPLETE_KEYS, lambda: _complete(at, data, reported), reported)
     left = _left_as_made(loaded)
-    problems += left + _demo_preset(loaded)
+    problems += left
+    problems += step("demo", ("dung",), lambda: _demo_preset(loaded))
     # A value left as the scaffold wrote it is said once (not also "in lower case").
-    problems += [p for p in _plausible(at, parts, today) if p.key not in {q.key for q in left}]
+    plausible = step("plausible", _PLAUSIBLE_KEYS, lambda: _plausible(at, parts, today), today)
+    if left:
+        problems += [p for p in plausible if p.key not in {q.key for q in left}]
+    else:
+        problems += plausible
 
-    problems = ordered(problems, [loaded.file])
+    problems = ordered(problems, [loaded.file]) if problems else problems
     if draft is None or any(p.severity == ERROR for p in problems):
         return None, problems
     return ValidDraft(draft, tuple(tables), tuple(problems), quoted), problems
+
+
+# The draft's own keys each step reads (a rule reading two parts is found again when
+# either changes).
+_TYPE_KEYS = frozenset(("loai",) + DECISION_KEYS)
+_SIGNERS_KEYS = frozenset({"ky", "van_ban_kem_theo"})
+_TABLE_KEYS = frozenset({"phu_luc", "tuy_chon"})
+_TEXT_KEYS = frozenset({"noi_dung", "dieu", "van_ban_kem_theo"})  # the texts that may quote figures
+_FIGURE_KEYS = _TEXT_KEYS | _TABLE_KEYS
+_TEXTS_KEYS = _TEXT_KEYS | {"trich_yeu", "luu", "don_vi_soan", "loai", "phu_luc", "chi_phu_luc"}
+_DISTRICT_KEYS = frozenset({"co_quan", "ngay"})
+_COMPLETE_KEYS = frozenset({"loai", "chi_phu_luc", "van_ban_kem_theo"} | {
+    k for needs in completeness.NEEDS.values() for n in needs for k in (n.key.split(".")[0],) + n.or_keys})
+_PLAUSIBLE_KEYS = frozenset({"ngay", "nam", "ky", "van_ban_kem_theo", "trich_yeu", "co_quan", "kinh_gui"})
+
+
+class _Last:
+    """The check before, for the next to reuse what it found where the draft is the
+    same: its mapping (kept alive), where its problems were placed, whether the model
+    accepted it, and each step's result (by name: what else it depended on, the
+    result, the number of the check that last found it)."""
+
+    data: Any = None
+    origins: Any = None
+    file: str | None = None
+    refused = False
+    count = 0
+    steps: dict[str, tuple[Any, Any, int]] = {}
+
+
+class _Steps:
+    """The check's steps, each found again only when one of the draft's own keys it
+    reads holds another object than in the check before (a batch row shares every
+    value it does not change with the row before: copy on write), else what it found
+    then. Nothing is reused when there is no check before to compare with, when the
+    same mapping is checked again (it may have been changed in place), or when the
+    problems would be placed elsewhere (another file, other origins) or the typed
+    parts come from elsewhere (the model accepted one draft, not the other)."""
+
+    def __init__(self, loaded: Loaded, draft: model.Draft | None):
+        data, last = loaded.data, _Last
+        self.changed: set | None = None
+        if (type(data) is dict and type(last.data) is dict and last.data is not data
+                and last.origins is loaded.origins and last.file == loaded.file and last.refused == (draft is None)):
+            get = last.data.get
+            self.changed = {k for k, v in data.items() if v is not get(k, _NONE)}
+            if data.keys() != last.data.keys():
+                self.changed |= data.keys() ^ last.data.keys()
+        last.data, last.origins, last.file, last.refused = data, loaded.origins, loaded.file, draft is None
+        last.count += 1
+        self.count = last.count
+
+    def __call__(self, name: str, keys: frozenset[str], compute, same: Any = None) -> Any:
+        """`compute()` (a list, or a tuple of results), or what it gave the check before
+        when none of `keys` changed and `same` is equal."""
+        hit = _Last.steps.get(name)
+        changed = self.changed
+        if changed is not None and hit is not None and hit[2] == self.count - 1 and hit[0] == same \
+                and changed.isdisjoint(keys):
+            result = hit[1]
+        else:
+            result = compute()
+            if isinstance(result, list):
+                result = tuple(result)
+        _Last.steps[name] = (same, result, self.count)  # a step this check did not reach is not reused
+        return result
+
+
+def _signers(at: _Placer, parts: _Parts) -> list[Problem]:
+    """Each signer's combination of TM./KT./Q./TL./TUQ. (rules/signature)."""
+    out: list[Problem] = []
+    for path, ky in parts.signers():
+        out += at.all(_of_part(ky, signature.validate,
+                               lambda ky=ky: _once(signature.validate, **ky.model_dump(include=_SIGNER_KEYS))), path)
+    return out
 
 
 _SIGNER_KEYS = {"ho_ten", "chuc_vu", "tm", "kt", "q", "tl", "tuq"}
@@ -181,85 +263,72 @@ def _at_sheet_row(data: Any, path: KeyPath, problem: Problem) -> Problem:
     return problem.at(Position(table.source_file, line)) if line else problem
 
 
-# Containers already scrubbed, by identity: a batch row shares every mapping, list and
-# table it does not change with the loaded draft (copy on write), so each is walked
-# once per batch, not once per row. Bounded; the object is kept so its id stays its own.
+# Containers already scrubbed, by identity (a sheet's table, shared by every row, and
+# the containers of a draft that holds something to remove). Bounded; the object is
+# kept so its id stays its own.
 _SCRUBBED: dict[int, tuple[Any, Any, list]] = {}
 _SCRUBBED_MAX = 4096
-_TEXTS_SEEN: dict[int, tuple[str, bool]] = {}
-_LONG_TEXT = 512  # a text this long is scanned once per object (kept), a shorter one with the others
 
-
-class _Clean:
-    """Containers a whole-draft walk found nothing in, by identity. A batch row shares
-    every mapping and list it does not change with the loaded draft (copy on write):
-    what two walks in a row both met clean is kept and not walked again; a row's own
-    copies, met once, are forgotten at the next walk. Bounded; each object is kept so
-    its id stays its own (nothing mutates a loaded draft's containers)."""
-
-    def __init__(self, bound: int = 4096):
-        self.bound = bound
-        self.kept: dict[int, Any] = {}
-        self.last: dict[int, Any] = {}
-        self.now: dict[int, Any] = {}
-
-    def __contains__(self, obj: Any) -> bool:
-        key = id(obj)
-        return self.kept.get(key) is obj or (self.last.get(key) is obj and self.keep(obj))
-
-    def keep(self, obj: Any) -> bool:
-        """`obj`, met clean by the walk before too, is shared: kept (True)."""
-        if len(self.kept) >= self.bound:
-            self.kept.clear()
-        self.kept[id(obj)] = obj
-        return True
-
-    def add_all(self, objs: list[Any]) -> None:
-        if len(self.now) + len(objs) <= self.bound:
-            self.now.update(zip(map(id, objs), objs))
-
-    def turn(self) -> None:
-        """A walk is over: what it met clean is what the next one may share."""
-        self.last, self.now = self.now, {}
-
-
-_XML_CLEAN = _Clean()
+# The last draft found clean whole, kept alive: a batch row shares every mapping,
+# list and text it does not change with the loaded draft (copy on write), so with the
+# row before too. What is the same object there, at the same key, was found clean
+# there: only the rest (the row's own values) is scanned.
+_XML_LAST: list[Any] = [None]
+_NONE = object()  # no value at that key in the draft before
 
 
 def _suspect(value: Any) -> bool:
     """Does any text inside `value` hold what rules/xmlchars removes? (The cheap test
-    that runs for every batch row: the containers a row shares with the loaded draft
-    are skipped, the other texts joined and scanned at once.)"""
+    that runs for every batch row: what the row shares with the draft checked before
+    is skipped, the other texts joined and scanned at once.)"""
+    last = _XML_LAST[0]
+    if last is value:  # the same mapping again (it may have been changed in place): all of it
+        last = None
     texts: list[str] = []
-    walked: list[Any] = []
-    found = _gather(value, texts, walked) or (bool(texts) and xmlchars.suspect(" ".join(texts)))
+    found = _gather(value, last, texts) or (bool(texts) and xmlchars.suspect(" ".join(texts)))
     if not found:
-        _XML_CLEAN.add_all(walked)
-    _XML_CLEAN.turn()
+        _XML_LAST[0] = value
     return found
 
 
-def _gather(value: Any, texts: list[str], walked: list[Any]) -> bool:
-    """The texts inside `value` into `texts` (joined by a space, which xmlchars keeps),
-    the containers walked into `walked`; True at once for a long text or a
-    sheet's table that holds something to remove. (A loop over a stack, not a call
-    per container: a batch row brings a few dozen containers of its own.)"""
-    clean = _XML_CLEAN
-    kept, last = clean.kept, clean.last
-    stack = [value]
+def _gather(value: Any, last: Any, texts: list[str]) -> bool:
+    """The texts inside `value` but those that are objects of `last` (a draft found
+    clean, or None), into `texts` (joined by a space, which xmlchars keeps); True at
+    once for a sheet's table that holds something to remove. A mapping or list is
+    compared with the one at its place in `last`, by key or index: a value that is the
+    same object there was found clean there. (A loop over a stack, not a call per
+    container; a text is taken where it is met.)"""
+    stack = [(value, last)]
     pop, push, text = stack.pop, stack.append, texts.append
+    leaves = _LEAVES
     while stack:
-        value = pop()
+        value, last = pop()
         kind = type(value)  # plain dicts, lists and texts first: nearly every value of a draft
         if kind is dict:
+            if type(last) is dict:  # only what is not the same object as before
+                get = last.get
+                for k, v in value.items():
+                    if v is not get(k, _NONE):
+                        t = type(v)
+                        if t is str:
+                            text(v)
+                        elif t not in leaves:
+                            push((v, get(k, _NONE)))
+                continue
             items: Any = value.values()
         elif kind is list:
+            if type(last) is list and len(last) == len(value):
+                for v, w in zip(value, last):
+                    if v is not w:
+                        t = type(v)
+                        if t is str:
+                            text(v)
+                        elif t not in leaves:
+                            push((v, w))
+                continue
             items = value
         elif isinstance(value, str):
-            if len(value) < _LONG_TEXT:
-                text(value)
-            elif _long_text_suspect(value):
-                return True
+            text(value)
             continue
         elif isinstance(value, Mapping):
             items = value.values()
@@ -271,36 +340,17 @@ def _gather(value: Any, texts: list[str], walked: list[Any]) -> bool:
             continue
         else:
             continue
-        key = id(value)
-        if kept.get(key) is value or (last.get(key) is value and clean.keep(value)):
-            continue
-        walked.append(value)
         for v in items:
-            kind = type(v)
-            if kind is str:
-                if len(v) < _LONG_TEXT:
-                    text(v)
-                else:
-                    push(v)
-            elif kind not in _LEAVES:
-                push(v)
+            t = type(v)
+            if t is str:
+                text(v)
+            elif t not in leaves:
+                push((v, None))
     return False
 
 
 # Values that hold no text: not walked.
 _LEAVES = frozenset({int, bool, float, Decimal, type(None), dt.date, dt.datetime})
-
-
-def _long_text_suspect(value: str) -> bool:
-    """A long text shared by every row is scanned once (kept, so its id stays its own)."""
-    seen = _TEXTS_SEEN.get(id(value))
-    if seen is not None and seen[0] is value:
-        return seen[1]
-    found = xmlchars.suspect(value)
-    if len(_TEXTS_SEEN) >= _SCRUBBED_MAX:
-        _TEXTS_SEEN.clear()
-    _TEXTS_SEEN[id(value)] = (value, found)
-    return found
 
 
 def _scrubbed(value: Any) -> tuple[Any, list[tuple[KeyPath, list[Problem]]]]:
@@ -449,13 +499,13 @@ def _type_keys(data: Mapping) -> list[Problem]:
             for key in DECISION_KEYS if data.get(key)]
 
 
-def _complete(at: _Placer, data: Mapping, found: list[Problem]) -> list[Problem]:
+def _complete(at: _Placer, data: Mapping, keys: frozenset[str]) -> list[Problem]:
     """The parts the type needs that the draft lacks (rules/completeness), but for a
-    key already reported (the model's missing key, the signer rule's missing name)."""
+    key already reported as an error (`keys`: the model's missing key, the signer
+    rule's missing name)."""
     t = _doc_type(data)
     if t is None or model.appendix_only(data):  # an appendix file needs only its appendices
         return []
-    keys = {p.key for p in found if p.severity == ERROR and p.key}
 
     def reported(key: str) -> bool:
         return any(k == key or key.startswith(f"{k}.") or k.startswith(f"{key}.") for k in keys)
@@ -502,50 +552,59 @@ def _left_as_made(loaded: Loaded) -> list[Problem]:
     return out
 
 
-_LEFT_CLEAN = _Clean()
+# What the last check found under each of the draft's own keys: (the value, kept
+# alive, its candidates). A batch row shares most of them with the row before (the
+# same objects): theirs are taken as they are; a key whose value the row changed is
+# walked again, but for what it shares with the value before when that held none.
+_LEFT_LAST: list[Any] = [None, {}]  # [the draft's mapping, {key: (value, candidates)}]
 
 
 def _candidates(data: Mapping) -> list[tuple[KeyPath, int, str]]:
     """completeness.candidates of the draft but its appendices, the same list in the
-    same order; the containers a batch row shares with the loaded draft that held none
-    are not walked again (by identity, as for the XML characters)."""
+    same order; what a batch row shares with the draft checked before is not walked
+    again (by identity)."""
     found: list[tuple[KeyPath, int, str]] = []
-    clean: list[Any] = []
-    kept, extra = _LEFT_CLEAN.kept, placeholders.EXTRA
+    last = _LEFT_LAST[1] if _LEFT_LAST[0] is not data else {}  # the same mapping again: all of it
+    now: dict[Any, tuple[Any, list]] = {}
     for k, v in data.items():  # the draft's own keys: texts and shared parts seen here, at once
-        kind = type(v)
-        if k == "phu_luc" or kind in _LEAVES or kept.get(id(v)) is v:
+        if k == "phu_luc" or type(v) in _LEAVES:
             continue
-        if kind is str:
-            if completeness.may_be_left(v, extra):
-                found.extend(completeness.candidates(v, extra, (k,)))
+        hit = last.get(k)
+        if hit is not None and hit[0] is v:
+            own = hit[1]
         else:
-            _candidates_in(v, (k,), found, clean)
-    _LEFT_CLEAN.add_all(clean)
-    _LEFT_CLEAN.turn()
+            own = []
+            if type(v) is str:
+                if completeness.may_be_left(v, placeholders.EXTRA):
+                    own.extend(completeness.candidates(v, placeholders.EXTRA, (k,)))
+            else:
+                _candidates_in(v, hit[0] if hit is not None and not hit[1] else _NONE, (k,), own)
+        now[k] = (v, own)
+        found += own
+    _LEFT_LAST[:] = [data, now]
     return found
 
 
-def _candidates_in(value: Any, path: KeyPath, found: list, clean: list) -> None:
+def _candidates_in(value: Any, last: Any, path: KeyPath, found: list) -> None:
+    """The candidates inside `value` into `found`, but under what is the same object,
+    at the same key, in `last` (a value that held none, or _NONE)."""
     kind = type(value)
     if kind is str or (kind not in _LEAVES and isinstance(value, str)):
         if completeness.may_be_left(value, placeholders.EXTRA):
             found.extend(completeness.candidates(value, placeholders.EXTRA, path))
         return
     if kind is dict or (kind not in _LEAVES and isinstance(value, Mapping)):
-        pairs: Any = value.items()
+        before = last.get if isinstance(last, Mapping) else None
+        for k, v in value.items():
+            w = before(k, _NONE) if before is not None else _NONE
+            if v is not w and type(v) not in _LEAVES:
+                _candidates_in(v, w, path + (k,), found)
     elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
-        pairs = enumerate(value)
-    else:
-        return
-    if _LEFT_CLEAN.kept.get(id(value)) is value or value in _LEFT_CLEAN:
-        return
-    before = len(found)
-    for k, v in pairs:
-        if type(v) not in _LEAVES:
-            _candidates_in(v, path + (k,), found, clean)
-    if len(found) == before:
-        clean.append(value)
+        n = len(last) if isinstance(last, (list, tuple)) else 0
+        for i, v in enumerate(value):
+            w = last[i] if i < n else _NONE
+            if v is not w and type(v) not in _LEAVES:
+                _candidates_in(v, w, path + (i,), found)
 
 
 def _demo_preset(loaded: Loaded) -> list[Problem]:

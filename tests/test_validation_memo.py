@@ -154,17 +154,19 @@ def test_a_row_with_a_placeholder_or_a_bad_character_is_warned_and_the_next_is_n
 
 
 def test_a_rows_own_containers_are_not_kept(tmp_path):
-    # What stays in the memo of containers scanned clean is what the rows share: the
-    # copies each row makes (its table rows, its top mapping) are forgotten, so a long
-    # batch keeps no more than a short one.
+    # What the memos keep is the last row's (its mapping, each step's values and
+    # result) and the typed parts the rows share: the copies each row makes (its
+    # table rows, its top mapping) are forgotten with the next row, so a long batch
+    # keeps no more than a short one.
     _, rows = _rows(tmp_path, [{"ten": f"Xã {i}", "a": str(i)} for i in range(1, 201)])
     for r in rows[:20]:
         validation.check(r)
-    kept = len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept), len(model._TYPED)
+    kept = len(validation._Last.steps), len(validation._LEFT_LAST[1]), len(model._TYPED)
     for r in rows[20:]:
         validation.check(r)
-    assert (len(validation._XML_CLEAN.kept), len(validation._LEFT_CLEAN.kept), len(model._TYPED)) == kept
-    assert len(validation._XML_CLEAN.now) == len(validation._LEFT_CLEAN.now) == 0
+    assert (len(validation._Last.steps), len(validation._LEFT_LAST[1]), len(model._TYPED)) == kept
+    last = rows[-1].data
+    assert validation._XML_LAST[0] is last and validation._LEFT_LAST[0] is last and validation._Last.data is last
     # The typed appendix of the last row only (its table is the row's own).
     assert [key[0] for key in model._TYPED_LAST] == ["phu_luc"]
 
@@ -184,3 +186,48 @@ def test_a_signer_name_from_an_empty_cell_is_an_error_at_that_cell_only(tmp_path
     errors = [n for n in by_row[3].notes if n[0] == "error"]
     assert len(errors) == 1 and "ho_ten" in errors[0][2] and "nguoi_ky" in errors[0][1], by_row[3].notes
     assert by_row[2].notes == by_row[4].notes == []
+
+
+def test_a_step_reused_from_the_row_before_still_sees_a_changed_value(tmp_path):
+    # Each step of the check is reused from the row before only while the keys it
+    # reads hold the same objects: a row that changes one (through a column or a
+    # cell in a text) gets that value's problem at its key, the next good row none.
+    draft = DRAFT.replace("noi_nhan: [Như trên]", "noi_nhan: [Như trên]\nso_ky_hieu: \"{{ hang.skh }}\"").replace(
+        "({{ phu_luc[0].tong.kinh_phi.chu }})", "({{ phu_luc[0].tong.kinh_phi.chu }}) {{ hang.ref }}")
+    (tmp_path / "draft.yaml").write_text(draft, encoding="utf-8")
+    loaded = api.load(tmp_path / "draft.yaml")
+    columns = ["ten", "a", "skh", "ref", "trich_yeu", "ky.ho_ten"]
+    tpl = row_tpl.RowTemplate(loaded.data, columns, set(model.Draft.model_fields))
+    good = {"ten": "Xã A", "a": "1", "skh": "12/UBND-KT", "ref": ""}
+    rows = [
+        (good, []),
+        (dict(good, ten="Xã B"), []),
+        (dict(good, ten="Xã\x07C"), ["kinh_gui", "trich_yeu"]),  # a control character
+        (dict(good, ten="Xã D"), []),
+        (dict(good, skh="12 UBND"), ["so_ky_hieu"]),  # a số ký hiệu typed wrong
+        (dict(good, ten="Xã E"), []),
+        (dict(good, trich_yeu=" "), ["trich_yeu"]),  # a required key emptied by its column
+        (dict(good, ten="Xã F"), []),
+        (dict(good, **{"ky.ho_ten": "Họ và tên người ký"}), ["ky.ho_ten"]),  # left as drafter new writes it
+        (dict(good, ten="Xã G"), []),
+        (dict(good, ref="{{ phu_luc[3].tong }}"), []),  # a cell's braces stay text: no reference
+        (dict(good, ten="Xã H"), []),
+    ]
+    for values, keys in rows:
+        row = Loaded(loaded.file, tpl.apply({c: values.get(c, "") for c in columns}), loaded.origins, [])
+        valid, problems = validation.check(row)
+        alone = validation.check(Loaded(loaded.file, _fresh(row.data), loaded.origins, []))[1]
+        assert [(p.key, p.message, p.position) for p in problems] == \
+            [(p.key, p.message, p.position) for p in alone], values
+        found = sorted({p.key for p in problems})
+        assert found == sorted(keys), (values, [(p.key, p.message) for p in problems])
+
+
+def _fresh(value):
+    """A deep copy: no container shared with any row checked before."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
+
