@@ -198,15 +198,19 @@ def may_be_left(text: str, extra: tuple[str, ...] | frozenset[str] = ()) -> bool
 
     >>> may_be_left("Nhiệm vụ thứ nhất …"), may_be_left(" Họ  và tên ", ("Họ và tên",)), may_be_left("Lê Văn A")
     (True, True, False)
+    >>> may_be_left("Ông Họ và tên", ("Họ và tên",)), may_be_left("\\n Họ và\\ttên\\n", ("Họ và tên",))
+    (False, True)
     """
     if _ELLIPSIS in text:
         return True
     if not extra:
         return False
-    # A text equal to one of `extra` but for its spaces holds that one's first word:
-    # looked for first (str's own search), before the text is split.
+    # A text equal to one of `extra` but for its spaces starts (after its leading
+    # spaces) with that one's first word: tested first, before the text is split.
     firsts = _first_words(extra)
-    return (firsts is None or any(w in text for w in firsts)) and _norm(text) in extra
+    if firsts is not None and not (text.startswith(firsts) or (text[:1].isspace() and text.lstrip().startswith(firsts))):
+        return False
+    return _norm(text) in extra
 
 
 @lru_cache(maxsize=64)
