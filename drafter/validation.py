@@ -94,7 +94,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += left
     problems += step("demo", ("dung",), lambda: _demo_preset(loaded))
     # A value left as the scaffold wrote it is said once (not also "in lower case").
-    plausible = step("plausible", _PLAUSIBLE_KEYS, lambda: _plausible(at, parts, today), today)
+    plausible = _plausible(at, parts, today, step)
     if left:
         problems += [p for p in plausible if p.key not in {q.key for q in left}]
     else:
@@ -117,7 +117,6 @@ _TEXTS_KEYS = _TEXT_KEYS | {"trich_yeu", "luu", "don_vi_soan", "loai", "phu_luc"
 _DISTRICT_KEYS = frozenset({"co_quan", "ngay"})
 _COMPLETE_KEYS = frozenset({"loai", "chi_phu_luc", "van_ban_kem_theo"} | {
     k for needs in completeness.NEEDS.values() for n in needs for k in (n.key.split(".")[0],) + n.or_keys})
-_PLAUSIBLE_KEYS = frozenset({"ngay", "nam", "ky", "van_ban_kem_theo", "trich_yeu", "co_quan", "kinh_gui"})
 
 
 class _Last:
@@ -626,9 +625,31 @@ def _value_at(data: Any, path: KeyPath) -> Any:
     return data
 
 
-def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
+def _plausible(at: _Placer, parts: _Parts, today: dt.date, step: _Steps) -> list[Problem]:
     """Values allowed but probably mistyped (rules/plausible): a date far off, a
-    signer's name not in normal case, a trích yếu too long, too many Kính gửi."""
+    signer's name not in normal case, a trích yếu too long, too many Kính gửi. The
+    date's, the signers' and the issuer's are steps of their own (`step`: a row
+    that changes its trích yếu or Kính gửi shares them)."""
+    data = parts.data
+    out: list[Problem] = list(step("plausible_dates", _PLAUSIBLE_DATE_KEYS, lambda: _plausible_dates(at, parts, today),
+                                   today))
+    if isinstance(data.get("trich_yeu"), str):
+        out += at.all(plausible.trich_yeu(data["trich_yeu"]))
+    co_quan = parts.draft.co_quan if parts.draft is not None else None
+    if co_quan is not None:  # a place or a unit too wide (rules/fit)
+        out += step("plausible_fit", _DISTRICT_KEYS, lambda: at.all(_of_part(co_quan, fit.validate,
+                    lambda: _once(fit.validate, co_quan.dia_danh, tuple(co_quan.lines)))))
+    kinh_gui = data.get("kinh_gui")
+    if isinstance(kinh_gui, (str, list)):
+        out += at.all(plausible.kinh_gui(kinh_gui))
+    return out
+
+
+_PLAUSIBLE_DATE_KEYS = frozenset({"ngay", "nam", "ky", "van_ban_kem_theo"})
+
+
+def _plausible_dates(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
+    """The date far off (or the year), each signer's name not in normal case."""
     data = parts.data
     out: list[Problem] = []
     date = parts.draft.ngay if parts.draft is not None else _alone_date(data.get("ngay")) if data.get("ngay") else None
@@ -637,15 +658,6 @@ def _plausible(at: _Placer, parts: _Parts, today: dt.date) -> list[Problem]:
         out += at.all(plausible.year(data["nam"], today))
     for path, ky in parts.signers():
         out += at.all(_once(plausible.signer_name, ky.ho_ten), path)
-    if isinstance(data.get("trich_yeu"), str):
-        out += at.all(plausible.trich_yeu(data["trich_yeu"]))
-    co_quan = parts.draft.co_quan if parts.draft is not None else None
-    if co_quan is not None:  # a place or a unit too wide (rules/fit)
-        out += at.all(_of_part(co_quan, fit.validate,
-                               lambda: _once(fit.validate, co_quan.dia_danh, tuple(co_quan.lines))))
-    kinh_gui = data.get("kinh_gui")
-    if isinstance(kinh_gui, (str, list)):
-        out += at.all(plausible.kinh_gui(kinh_gui))
     return out
 
 
