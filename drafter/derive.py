@@ -464,7 +464,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
 
 
 _LINES: dict[str, tuple] = {}  # a line of a body → its paragraphs (rules/body, immutable; bounded)
-_LINES_MAX = 2048
+_LINES_MAX = 256
 
 
 def _body_paragraphs(text: str | None) -> list[body.Paragraph]:

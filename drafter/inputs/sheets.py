@@ -453,7 +453,7 @@ def _clean_uncached(value: str) -> tuple[str, tuple[TextWarning, ...]]:
     return text, tuple(notes)
 
 
-_clean_cached = functools.lru_cache(maxsize=4096)(_clean_uncached)
+_clean_cached = functools.lru_cache(maxsize=1024)(_clean_uncached)
 
 
 def _header_text(value: str) -> str:

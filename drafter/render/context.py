@@ -95,7 +95,7 @@ def _title(text: str | None, size_pt: float, room: int, *, bold: bool = True) ->
     return _title_markup(text, size_pt, room, bold) if text else None
 
 
-@lru_cache(maxsize=512)  # a batch's titles recur (or differ by a name: then made once each)
+@lru_cache(maxsize=128)  # a batch's titles recur (or differ by a name: then made once each)
 def _title_markup(text: str, size_pt: float, room: int, bold: bool) -> Markup:
     return lines_markup(linebreak.title_lines(text, size_pt, room, bold=bold))
 
@@ -114,7 +114,7 @@ def _paras(paras) -> list[dict[str, Any]]:
         except TypeError:  # spans that cannot be hashed: made each time
             out.append({"kind": p.kind, "runs": runs(p.spans)})
             continue
-        if len(_PARAS) >= 512:
+        if len(_PARAS) >= 128:
             del _PARAS[next(iter(_PARAS))]  # the oldest out
         _PARAS[id(p)] = (p, made)  # the paragraph kept alive with its id
         out.append(made)
@@ -124,7 +124,7 @@ def _paras(paras) -> list[dict[str, Any]]:
 _PARAS: dict[int, tuple] = {}
 
 
-@lru_cache(maxsize=1024)  # paragraphs no row changes are made into runs once per batch
+@lru_cache(maxsize=256)  # paragraphs no row changes are made into runs once per batch
 def _para(p) -> dict[str, Any]:
     return {"kind": p.kind, "runs": runs(p.spans)}
 

@@ -41,7 +41,7 @@ def _paragraph(cell: Cell | None, size_pt: float, keep_next: bool = False) -> st
     return _paragraph_xml(cell.text or "", cell.bold, cell.italic, cell.align, size_pt, keep_next)
 
 
-@lru_cache(maxsize=4096)  # headers, labels, units and figures repeat across a batch's documents
+@lru_cache(maxsize=1024)  # headers, labels and units repeat across a batch's documents (figures: _FIGURE_CELLS)
 def _paragraph_xml(text: str, bold: bool, italic: bool, align: str | None, size_pt: float, keep_next: bool) -> str:
     hp = half_points(size_pt)
     jc = _JC.get(align, "left") if align else "left"
@@ -62,7 +62,7 @@ def _paragraph_xml(text: str, bold: bool, italic: bool, align: str | None, size_
     return f"<w:p>{ppr}{runs}</w:p>"
 
 
-@lru_cache(maxsize=4096)  # widths settle: a batch's cells recur (98% in the benchmark's tables)
+@lru_cache(maxsize=1024)  # widths settle: a batch's fixed cells recur (a plan's figure cells: _FIGURE_CELLS)
 def _cell(width: int, span: int, merge: str | None, cell: Cell | None, size_pt: float,
           keep_next: bool = False) -> str:
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
@@ -255,7 +255,7 @@ def _figure(text: str, bold: bool) -> Cell:
 
 
 _FIGURE_CELLS: dict = {}  # (width, text, bold, keep, size) → a figure cell's XML (bounded)
-_FIGURE_CELLS_MAX = 4096
+_FIGURE_CELLS_MAX = 1024
 
 
 def _fill(grid: Grid, frags: _Fragments) -> str:

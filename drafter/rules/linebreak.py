@@ -240,7 +240,7 @@ def _title_units(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=512)  # a batch writes the same agency and many alike titles
+@lru_cache(maxsize=128)  # a batch writes the same agency and many alike titles
 def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> tuple[str, ...]:
     """A title (trích yếu, V/v line) in balanced lines within ``room`` twips.
 

@@ -64,14 +64,14 @@ def _base(ch: str) -> str:
     return unicodedata.normalize("NFD", ch)[0]
 
 
-@lru_cache(maxsize=2048)  # a batch measures the same labels in every document
+@lru_cache(maxsize=1024)  # a batch measures the same labels in every document
 def width_pt(text: str, size_pt: float, *, bold: bool = False, italic: bool = False) -> float:
     table = _BOLD if bold else _ITALIC if italic else _REGULAR
     units = sum(table.get(_base(ch), _FALLBACK) for ch in text)
     return units * size_pt / 1000
 
 
-@lru_cache(maxsize=4096)  # titles and names are measured word by word (rules/linebreak): words recur
+@lru_cache(maxsize=1024)  # labels recur (a title's words: rules/linebreak keeps their widths itself)
 def width_twips(text: str, size_pt: float, *, bold: bool = False, italic: bool = False) -> int:
     """Twips of ``text`` (italic: the upright bold face stands in for bold italic).
 
