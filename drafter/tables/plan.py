@@ -526,6 +526,24 @@ class Plan:
             out.append(Line(spec.kind, spec.level, spec.label, spec.ref, spec.text, spec.dvt, values, {}, spec.path))
         return out
 
+    def _grand(self, total: Line, keys) -> tuple[dict[str, Decimal], str | None] | None:
+        """The grand totals of each measure and the words of the one read out (None
+        when the words cannot be said: the row then takes the full path)."""
+        grand: dict[str, Decimal] = {}
+        for ma, alone in self.grand_keys:
+            if alone:
+                grand[ma] = total.values[(NO_GROUP, ma)] or Decimal(0)
+            else:
+                grand[ma] = _sum(total.values[(g, ma)] for g in keys) or Decimal(0)
+        words = None
+        if self.words_unit is not None:
+            try:
+                words = words_for(grand[self.words_measure], self.words_unit, zero_tens=self.reading[0],
+                                  four=self.reading[1])
+            except ValueError:
+                return None
+        return grand, words
+
     def _simple(self, figs: list) -> ComputedTable | None:
         """:meth:`compute` of a simple plan, its lines left to be made when read."""
         typed = {k: figs[s] for k, s in self.total_typed}
@@ -537,19 +555,10 @@ class Plan:
             values[k] = derived
         total = Line("tong", 0, "", "tong", self.total_text, None, {}, {}, ("tong",))
         total.values = {k: values.get(k) for k in self.all_keys}
-        grand: dict[str, Decimal] = {}
-        for ma, alone in self.grand_keys:
-            if alone:
-                grand[ma] = total.values[(NO_GROUP, ma)] or Decimal(0)
-            else:
-                grand[ma] = _sum(total.values[(g, ma)] for g in self.keys) or Decimal(0)
-        words = None
-        if self.words_unit is not None:
-            try:
-                words = words_for(grand[self.words_measure], self.words_unit, zero_tens=self.reading[0],
-                                  four=self.reading[1])
-            except ValueError:
-                return None
+        found = self._grand(total, self.keys)
+        if found is None:
+            return None
+        grand, words = found
         result = ComputedTable.__new__(ComputedTable)
         result.__dict__.update(
             headers=self.headers, groups=self.groups, measures=self.measures, group_title=self.group_title,
@@ -615,19 +624,10 @@ class Plan:
                 if not _agrees(tt.get(m), derived):
                     return None
                 total.totals[m] = derived
-        grand: dict[str, Decimal] = {}
-        for ma, alone in self.grand_keys:
-            if alone:
-                grand[ma] = total.values[(NO_GROUP, ma)] or Decimal(0)
-            else:
-                grand[ma] = _sum(total.values[(g, ma)] for g in keys) or Decimal(0)
-        words = None
-        if self.words_unit is not None:
-            try:
-                words = words_for(grand[self.words_measure], self.words_unit, zero_tens=self.reading[0],
-                                  four=self.reading[1])
-            except ValueError:
-                return None
+        found = self._grand(total, keys)
+        if found is None:
+            return None
+        grand, words = found
         result = ComputedTable(
             headers=self.headers, groups=self.groups, measures=self.measures, group_title=self.group_title,
             total_column=self.total_column, lines=built, total=total, show_total=self.show_total,
