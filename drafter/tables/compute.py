@@ -108,6 +108,18 @@ def _words_for(text: str, unit: str | None, zero_tens: str, four: str) -> str:
 # --------------------------------------------------------------------------- results
 
 
+def made_when_read(obj: Any, name: str, wanted: str, maker: str) -> Any:
+    """``obj.<wanted>`` made by the callable kept in ``obj.__dict__[maker]`` the first
+    time it is read (a plan's table and grid: their rows only when something reads
+    them); AttributeError for any other missing name. For ``__getattr__``."""
+    if name == wanted:
+        make = obj.__dict__.get(maker)
+        if make is not None:
+            value = obj.__dict__[wanted] = make()
+            return value
+    raise AttributeError(name)
+
+
 @dataclass(frozen=True)
 class Group:
     ma: str
@@ -169,12 +181,7 @@ class ComputedTable:
     def __getattr__(self, name: str) -> Any:
         # A table filled from its plan (tables/plan) makes its lines when first read:
         # a batch row's document needs only the figures' sums, texts and widths.
-        if name == "lines":
-            make = self.__dict__.get("_make_lines")
-            if make is not None:
-                lines = self.__dict__["lines"] = make()
-                return lines
-        raise AttributeError(name)
+        return made_when_read(self, name, "lines", "_make_lines")
 
     @property
     def group_keys(self) -> list[str]:

@@ -31,7 +31,7 @@ from drafter.rules.layout import CELL_MARGIN, TEXT_W, TEXT_W_LANDSCAPE
 from drafter.rules import geometry
 from drafter.rules.textwidth import width_twips
 
-from .compute import ComputedTable, Line, formatted
+from .compute import ComputedTable, Line, formatted, made_when_read
 
 __all__ = [
     "Cell",
@@ -91,12 +91,7 @@ class Grid:
     def __getattr__(self, name: str) -> Any:
         # A grid filled from a plan (tables/plan) makes its rows when first read:
         # render/table_xml fills the plan's fragments from the figure texts alone.
-        if name == "rows":
-            make = self.__dict__.get("_make_rows")
-            if make is not None:
-                rows = self.__dict__["rows"] = make()
-                return rows
-        raise AttributeError(name)
+        return made_when_read(self, name, "rows", "_make_rows")
 
     @property
     def ncols(self) -> int:
