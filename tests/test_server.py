@@ -405,7 +405,7 @@ def test_stale_killed_and_idle_servers_fall_back(tmp_path):
 
 def test_no_server_and_drafter_nen_0_run_in_the_client(tmp_path):
     d = Desk(tmp_path)
-    assert d.nen_json() == {"running": False, "socket": str(tmp_path / "cache" / "nen" / "s")}
+    assert d.nen_json() == {"running": False, "socket": str(tmp_path / "cache" / "nen" / "s"), "off": False}
     r = d.run("nen")
     assert r.returncode == 0 and "không chạy" in r.stdout.decode()
     r = d.run("render", "cv.yaml")

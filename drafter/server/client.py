@@ -13,6 +13,15 @@ protocol error, a different drafter, changed source files, another interpreter),
 command runs here, silently: the server only ever saves time.
 
 ``DRAFTER_NEN=0`` never asks a server (the test suite sets it).
+
+As chg starts hg's server: a command typed in a terminal (stdin and stdout TTYs)
+that no server answered runs here as before and then, once it has ended, starts the
+server in the background (``start_after``: detached, its own session, fds 0-2 on
+/dev/null, no fd of the caller's), so the next command is served warm. Not in a
+script, a pipe or cron (no terminal), not with ``DRAFTER_NEN=0``, not after
+`drafter nen tat` (the file ``off`` in the server's folder, until `drafter nen bat`),
+never two at once (the server's own lock, taken here and handed to it), and never at
+the command's cost: any error, and the server is simply not started.
 """
 
 from __future__ import annotations
@@ -27,6 +36,11 @@ import sys
 PROTOCOL = 2  # messages: a 4-byte length, then marshal (the same Python on both ends: the fingerprint)
 OFF_ENV = "DRAFTER_NEN"  # "0": never use the server
 SOCKET_NAME = "s"
+LOCK_FILE = "lock"  # held by the server for its whole life (flock): one server per folder
+OFF_FILE = "off"  # `drafter nen tat` writes it, `drafter nen bat` removes it: no automatic start meanwhile
+FAILED_FILE = "failed"  # an automatic start that failed before serving: none again for FAILED_PAUSE_S
+FAILED_PAUSE_S = 600
+DAEMON_CODE = "from drafter.server.daemon import main; import sys; sys.exit(main())"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE = os.path.dirname(_HERE)  # drafter/
 _FLAGS = ("debug", "inspect", "interactive", "optimize", "dont_write_bytecode", "no_user_site", "no_site",
@@ -346,6 +360,131 @@ def _served() -> int | None:
         sock.close()
 
 
+def own_folder(folder: str) -> None:
+    """The server's folder, made 0700; refused (PermissionError) when it is not a
+    folder of this user's."""
+    import stat
+
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        raise PermissionError(folder)
+    if st.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def auto_start_folder() -> str | None:
+    """The server's folder when this command, once it has run here, should start the
+    server (chg's way): a terminal's command (stdin and stdout TTYs), not ``nen``'s,
+    DRAFTER_NEN not 0, a cache folder with room for the socket's path, a Unix that
+    can spawn. Else None. (Whether `drafter nen tat` turned it off is asked after.)"""
+    if os.name != "posix" or not (hasattr(os, "posix_spawn") or hasattr(os, "fork")):
+        return None
+    if os.environ.get(OFF_ENV, "").strip() == "0" or sys.argv[1:2] == ["nen"]:
+        return None
+    try:
+        if not (os.isatty(0) and os.isatty(1)):
+            return None
+    except OSError:
+        return None
+    folder = socket_folder()
+    if folder is None or len(os.path.join(folder, SOCKET_NAME).encode("utf-8", "surrogateescape")) > 100:
+        return None
+    return folder
+
+
+def is_off(folder: str) -> bool:
+    """`drafter nen tat` was the last word: no automatic start."""
+    return os.path.lexists(os.path.join(folder, OFF_FILE))
+
+
+def start_after(folder: str, path0: str) -> None:
+    """Run at the command's end (atexit): the server started in the background, or,
+    on any error, not."""
+    try:
+        start_in_background(folder, path0)
+    except Exception:  # noqa: BLE001 (never the command's concern)
+        pass
+
+
+def start_in_background(folder: str, path0: str) -> int | None:
+    """The server started detached (its pid), or None: turned off, a start that
+    failed a short while ago, or the server's lock held (a server runs or is
+    starting). The lock is taken here and handed to the server (its fd, shared: the
+    same open file), so two commands ending at once start one server."""
+    if is_off(folder):
+        return None
+    try:
+        failed_at = os.stat(os.path.join(folder, FAILED_FILE)).st_mtime
+    except OSError:
+        pass
+    else:
+        import time
+
+        if 0 <= time.time() - failed_at < FAILED_PAUSE_S:
+            return None
+    own_folder(folder)
+    fd = os.open(os.path.join(folder, LOCK_FILE), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    try:
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a server runs, or is starting
+            return None
+        return _spawn_detached([sys.executable, "-P", "-c", DAEMON_CODE, folder, path0, str(fd)], keep=fd)
+    finally:
+        os.close(fd)  # the server holds the lock through its own copy
+
+
+def _spawn_detached(argv: list[str], *, keep: int) -> int:
+    """``argv`` started in a session of its own with fds 0-2 on /dev/null and no fd
+    of this process but ``keep``: no terminal, pipe or socket of the caller's is held
+    open by it (a reader of this command's output sees its end when this process ends)."""
+    os.set_inheritable(keep, True)
+    inherited = []
+    fd_dir = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    for name in os.listdir(fd_dir):
+        fd = int(name)
+        if fd > 2 and fd != keep:
+            try:
+                if os.get_inheritable(fd):  # an fd the caller handed down (Python's own are close-on-exec)
+                    inherited.append(fd)
+            except OSError:  # the listing's own, closed since
+                pass
+    defaults = [getattr(signal, n) for n in ("SIGPIPE", "SIGXFSZ", "SIGINT", "SIGTERM", "SIGHUP", "SIGCHLD", "SIGTSTP",
+                                             "SIGTTIN", "SIGTTOU") if hasattr(signal, n)]
+    env = dict(os.environ)
+    if hasattr(os, "posix_spawn"):
+        actions = [(os.POSIX_SPAWN_CLOSE, fd) for fd in inherited]
+        actions += [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, 1, 2)]
+        try:
+            return os.posix_spawn(sys.executable, argv, env, file_actions=actions, setsid=True, setsigdef=defaults,
+                                  setsigmask=())
+        except NotImplementedError:  # no POSIX_SPAWN_SETSID here: fork and exec
+            pass
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child execs or ends at once)
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDWR)
+            for target in (0, 1, 2):
+                os.dup2(null, target)
+            for fd in [*inherited, null]:
+                if fd > 2:
+                    os.close(fd)
+            for sig in defaults:
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, ())
+            os.execve(sys.executable, argv, env)
+        finally:
+            os._exit(127)
+    return pid
+
+
 def _to_group(pid: int, sig: int) -> None:
     try:
         os.killpg(pid, sig)
@@ -382,6 +521,14 @@ def entry() -> None:
             code = None
         if code is not None:
             os._exit(code)
+        try:
+            folder = auto_start_folder()
+            if folder is not None:  # after the command (drafter.cli's entry runs the exit functions)
+                import atexit
+
+                atexit.register(start_after, folder, sys.path[0] if sys.path else "")
+        except Exception:  # noqa: BLE001
+            pass
     if starting:  # drafter.cli installs its own while it imports
         signal.signal(signal.SIGINT, signal.default_int_handler)
     from ..cli import entry as run_here

@@ -1,4 +1,8 @@
-"""Starting, stopping and asking about the warm server (`drafter nen bat|tat`, `drafter nen`)."""
+"""Starting, stopping and asking about the warm server (`drafter nen bat|tat`, `drafter nen`).
+
+`drafter nen tat` also turns the automatic start off (client.OFF_FILE in the server's
+folder: a terminal's command no longer starts the server after it has run) until
+`drafter nen bat`, which removes it."""
 
 from __future__ import annotations
 
@@ -34,12 +38,22 @@ def _folder() -> str:
 
 
 def status() -> dict:
-    """The server's own account ({"running": True, pid, served, fresh…}), or {"running": False}."""
+    """The server's own account ({"running": True, pid, served, fresh…}), or {"running": False},
+    with ``off``: whether `drafter nen tat` turned the automatic start off."""
+    folder = client.socket_folder()
+    off = folder is not None and client.is_off(folder)
     reply = client.ask({"op": "status", "code": client.code_fingerprint(),
                         "interpreter": client.interpreter_fingerprint()})
     if not reply or not reply.get("running"):
-        return {"running": False, "socket": client.socket_path()}
-    return reply
+        return {"running": False, "socket": client.socket_path(), "off": off}
+    return {**reply, "off": off}
+
+
+def _remove(folder: str, name: str) -> None:
+    try:
+        os.unlink(os.path.join(folder, name))
+    except FileNotFoundError:
+        pass
 
 
 def _script_dir() -> str:
@@ -61,6 +75,11 @@ def start() -> dict:
         daemon.idle_seconds()
     except ValueError as exc:
         raise NenError(Problem(str(exc), key=daemon.IDLE_ENV)) from None
+    for name in (client.OFF_FILE, client.FAILED_FILE):  # started automatically again from now on
+        try:
+            _remove(folder, name)
+        except OSError:
+            pass
     now = status()
     if now["running"] and now.get("fresh") and now.get("same_interpreter"):
         return {**now, "already": True}
@@ -75,16 +94,15 @@ def start() -> dict:
     log_path = os.path.join(folder, daemon.LOG_FILE)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-P", "-c", "from drafter.server.daemon import main; import sys; sys.exit(main())",
-             folder, _script_dir()],
+            [sys.executable, "-P", "-c", client.DAEMON_CODE, folder, _script_dir()],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/", start_new_session=True, close_fds=True)
     deadline = began + START_WAIT_S
     while time.monotonic() < deadline:
         now = status()
         if now["running"]:
             return {**now, "already": False, "ready_after_s": round(time.monotonic() - began, 2)}
-        if proc.poll() is not None:
-            break
+        if proc.poll() is not None and proc.returncode != 3:  # 3: the lock held, by a server starting
+            break                                               # on its own (a terminal's command): waited for
         time.sleep(0.05)
     if proc.poll() is None:
         proc.terminate()
@@ -94,6 +112,22 @@ def start() -> dict:
     except OSError:
         tail = ""
     raise NenError(Problem("Không bật được máy chủ nền." + (f" Nhật ký ({log_path}): {tail}" if tail else "")))
+
+
+def turn_off() -> dict:
+    """`drafter nen tat`: the automatic start turned off (the file ``off``), then the
+    server stopped (a server still starting sees the file and does not serve)."""
+    folder = client.socket_folder()
+    off = False
+    if folder is not None:
+        try:
+            daemon.prepare_folder(folder)
+            with open(os.path.join(folder, client.OFF_FILE), "w", encoding="utf-8") as f:
+                f.write("drafter nen tat: máy chủ nền không tự bật lại cho đến khi chạy drafter nen bat\n")
+            off = True
+        except OSError:
+            pass
+    return {**stop(), "off": off}
 
 
 def stop() -> dict:

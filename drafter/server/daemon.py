@@ -1,8 +1,9 @@
 """The warm command server: drafter imported once, a forked child per command.
 
-Started by `drafter nen bat` (control.start) as its own session with ``python -P -c``
-(no folder of anyone's put on sys.path). It takes the lock of its folder (one server
-per cache folder), notes its fingerprints (before importing: a file changed while it
+Started by `drafter nen bat` (control.start), or by a terminal's command once it has
+run (client.start_in_background, which takes the lock and hands it over as a third
+argument), as its own session with ``python -P -c`` (no folder of anyone's put on
+sys.path), in ``/``. It takes the lock of its folder (one server per cache folder), notes its fingerprints (before importing: a file changed while it
 imports makes it stale at once), imports every drafter module and compiles the
 built-in templates, then listens on ``<folder>/s`` (the folder 0700, the socket 0600;
 a peer of another uid is refused by SO_PEERCRED).
@@ -29,7 +30,6 @@ import os
 import selectors
 import signal
 import socket
-import stat
 import sys
 import time
 
@@ -37,7 +37,7 @@ from . import client
 
 IDLE_ENV = "DRAFTER_NEN_CHO"
 DEFAULT_IDLE_S = 30 * 60
-LOCK_FILE = "lock"
+LOCK_FILE = client.LOCK_FILE
 PID_FILE = "pid.json"
 LOG_FILE = "nen.log"
 _SKIP = ("drafter.server", "drafter.templates", "drafter.presets")
@@ -54,15 +54,7 @@ def idle_seconds(environ=None) -> int:
     return env_limit(IDLE_ENV, DEFAULT_IDLE_S, environ)
 
 
-def prepare_folder(folder: str) -> None:
-    """The server's folder, made 0700; refused (PermissionError) when it is not a
-    folder of this user's."""
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    st = os.lstat(folder)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-        raise PermissionError(folder)
-    if st.st_mode & 0o077:
-        os.chmod(folder, 0o700)
+prepare_folder = client.own_folder  # the folder made 0700, refused when not this user's
 
 
 def preload() -> int:
@@ -214,15 +206,29 @@ class Server:
         self.last = time.monotonic()
         self.stopping = False
         self.lock_fd = -1
+        self.inode: int | None = None  # the socket's, once listening
         self.listener: socket.socket | None = None
         self.selector: selectors.BaseSelector | None = None
         self.wake: tuple[socket.socket, socket.socket] | None = None
 
     # -- life
-    def lock(self) -> bool:
+    def lock(self, inherited: int | None = None) -> bool:
+        """The folder's lock taken, or the one the starting client took and handed
+        down (``inherited``: its fd, checked to be the folder's lock file)."""
         import fcntl
 
-        self.lock_fd = os.open(os.path.join(self.folder, LOCK_FILE), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        path = os.path.join(self.folder, LOCK_FILE)
+        if inherited is not None:
+            try:
+                held, named = os.fstat(inherited), os.stat(path)
+            except OSError:
+                return False
+            if (held.st_dev, held.st_ino) != (named.st_dev, named.st_ino):
+                return False
+            os.set_inheritable(inherited, False)
+            self.lock_fd = inherited
+        else:
+            self.lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -599,9 +605,38 @@ class Server:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -P -c 'from drafter.server.daemon import main; main()' FOLDER SCRIPT_DIR``"""
+    """``python -P -c 'from drafter.server.daemon import main; main()' FOLDER SCRIPT_DIR [LOCK_FD]``
+
+    LOCK_FD: the folder's lock, taken by the client that started this server on its
+    own (client.start_in_background). Such a start that fails before serving leaves
+    the file ``failed``: terminals' commands start none again for a while."""
     args = sys.argv[1:] if argv is None else argv
     folder, path0 = os.path.abspath(args[0]), args[1] if len(args) > 1 else os.path.dirname(sys.executable)
+    inherited = int(args[2]) if len(args) > 2 else None
+    try:
+        code = _run(folder, path0, inherited)
+    except BaseException:
+        if inherited is not None:
+            _note_failure(folder)
+        raise
+    if inherited is not None and code not in (0, 3):
+        _note_failure(folder)
+    return code
+
+
+def _note_failure(folder: str) -> None:
+    try:
+        with open(os.path.join(folder, client.FAILED_FILE), "w", encoding="utf-8") as f:
+            f.write(f"{time.time():.0f}\n")
+    except OSError:
+        pass
+
+
+def _run(folder: str, path0: str, inherited: int | None) -> int:
+    try:
+        os.chdir("/")  # no folder of the caller's kept busy
+    except OSError:
+        pass
     sys.path.insert(0, path0)  # the console script's folder, first on its sys.path
     prepare_folder(folder)
     try:
@@ -610,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     server = Server(folder, idle, path0)
-    if not server.lock():
+    if not server.lock(inherited):
         print("Máy chủ nền đã chạy (thư mục đang bị khóa).", file=sys.stderr)
         return 3
     try:
@@ -620,6 +655,8 @@ def main(argv: list[str] | None = None) -> int:
 
         gc.collect()
         gc.freeze()  # what the server made stays put: a child's collections do not walk (and copy) it
+        if client.is_off(folder):  # `drafter nen tat` while this server was starting
+            return 0
         server.code = server.code if server.fresh() else ""  # a file changed while importing: stale
         server.listen()
         server.serve()
