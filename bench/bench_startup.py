@@ -1,6 +1,6 @@
 """Start-up: whole `drafter` commands as a clerk runs them, medians of --runs.
 
-    python bench/bench_startup.py [--runs 10] [--no-hyperfine] [--nen] [--instructions]
+    python bench/bench_startup.py [--runs 10] [--no-hyperfine] [--nen] [--terminal] [--instructions]
 
 Times, as whole processes (the console script, a fresh interpreter each time):
 
@@ -17,7 +17,14 @@ With --nen, render and check are timed again with the warm server running
 (`drafter nen bat`, its own socket in the bench's cache folder; drafter/server/), after
 the figures without it, and the lines say so; the server's count of commands served
 shows whether every run went through it (a stale server, say after an edit of
-drafter's files, leaves the command to run alone). Also prints, per command, the modules loaded and the import time Python reports
+drafter's files, leaves the command to run alone). Then, as a clerk's terminal
+session has them (a pty: stdin and stdout TTYs, what the console script checks before
+it starts the server on its own; no server running, the automatic start not turned
+off): render and check with DRAFTER_NEN=0 (cold, in the same harness), as the first
+command of the session (run alone, then starting the server in the background: the
+time until the command's process ends), and as the second and later commands
+(served by the server the first one started); --terminal alone prints those lines
+without the ones of `drafter nen bat`. Also prints, per command, the modules loaded and the import time Python reports
 (-X importtime, summed over the top-level imports) and, with hyperfine, the CPU time
 (user + system): on a shared machine the wall time waits for other work, the CPU
 time much less. With --instructions, each command's instruction count (valgrind,
@@ -30,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pty
 import shutil
 import statistics
 import subprocess
@@ -117,6 +125,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--no-hyperfine", action="store_true")
     ap.add_argument("--nen", action="store_true", help="also time render and check with the warm server running")
+    ap.add_argument("--terminal", action="store_true",
+                    help="also time render and check in a terminal (pty): cold, first of a session, served (with --nen too)")
     ap.add_argument("--instructions", action="store_true",
                     help="also count each command's instructions (valgrind), and render's and check's "
                          "without the start-up cache (DRAFTER_STARTUP_CACHE=0)")
@@ -165,6 +175,8 @@ def main() -> None:
                     print(f"{label:<34} {shown}")
         if args.nen:
             nen_figures(exe, cases, args.runs, env, tmp, use_hf)
+        if args.nen or args.terminal:
+            terminal_figures(exe, cases, args.runs, env, tmp)
         print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
@@ -211,6 +223,114 @@ def nen_figures(exe: list[str], cases: dict, runs: int, env: dict, cwd: Path, us
                   f"(target < {target:.2f} s: {'met' if med < target else 'NOT met'})")
     finally:
         subprocess.run([*exe, "nen", "tat"], cwd=cwd, env=env, capture_output=True)
+
+
+FIRSTS = 3  # first commands of a session timed (each needs the server it started stopped again)
+
+
+def pty_time(cmd: list[str], env: dict, cwd: Path) -> tuple[float, float]:
+    """One run with stdin, stdout and stderr a terminal of its own (a pty, read by a
+    thread while it runs): the seconds until its process has ended, and its CPU
+    seconds (user + system, its own and its waited-for children's)."""
+    import threading
+
+    master, slave = pty.openpty()
+
+    def drain() -> None:
+        while True:
+            try:
+                if not os.read(master, 65536):
+                    return
+            except OSError:  # EIO: no holder of the terminal left
+                return
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return wall, usage.ru_utime + usage.ru_stime
+    finally:
+        os.close(slave)
+        reader.join(timeout=5)
+        os.close(master)
+
+
+def _shown(label: str, runs: list[tuple[float, float]], more: str = "") -> str:
+    walls = [w for w, _ in runs]
+    cpu = statistics.median(c for _, c in runs)
+    return (f"{label:<56} median {statistics.median(walls) * 1000:6.0f} ms (min {min(walls) * 1000:.0f}, "
+            f"max {max(walls) * 1000:.0f}); CPU {cpu * 1000:.0f} ms{more}")
+
+
+def _no_server(exe: list[str], env: dict, cwd: Path) -> None:
+    """No server running, and the automatic start on (nen tat writes `off`: removed)."""
+    subprocess.run([*exe, "nen", "tat"], cwd=cwd, env=env, capture_output=True, check=False)
+    (Path(env["DRAFTER_CACHE_DIR"]) / "nen" / "off").unlink(missing_ok=True)
+
+
+def _wait_running(exe: list[str], env: dict, cwd: Path, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        st = _status(exe, env, cwd)
+        if st.get("running"):
+            return st
+        time.sleep(0.1)
+    return {}
+
+
+def terminal_figures(exe: list[str], cases: dict, runs: int, env: dict, cwd: Path) -> None:
+    """render and check in a terminal: cold (DRAFTER_NEN=0), the session's first command
+    (which starts the server after it has run), and the second and later ones."""
+    if exe[0] == sys.executable:
+        print("terminal: no drafter console script beside this interpreter")
+        return
+    print("in a terminal (pty: stdin and stdout TTYs), no server running at first; a loop here, not hyperfine")
+    try:
+        for name in ("render", "check"):
+            cmd = cases[name]
+            label = f"drafter {' '.join(cmd[len(exe):])}"
+            target = TARGETS[name]
+            cold_env = {**env, "DRAFTER_NEN": "0"}
+            for _ in range(2):
+                pty_time(cmd, cold_env, cwd)
+            cold = [pty_time(cmd, cold_env, cwd) for _ in range(runs)]
+            print(_shown(f"{label} [terminal, DRAFTER_NEN=0]", cold))
+            firsts, ready = [], []
+            st: dict = {}
+            for _ in range(FIRSTS):
+                _no_server(exe, env, cwd)
+                firsts.append(pty_time(cmd, env, cwd))
+                began = time.monotonic()
+                st = _wait_running(exe, env, cwd)
+                if not st:
+                    print(f"{label} [terminal]: the first command started no server")
+                    return
+                ready.append(time.monotonic() - began)
+            print(_shown(f"{label} [terminal, 1st: starts the server]", firsts,
+                         f"; {FIRSTS} sessions, the server ready {statistics.median(ready):.1f} s after"))
+            before = st
+            for _ in range(2):
+                pty_time(cmd, env, cwd)
+            times = [pty_time(cmd, env, cwd) for _ in range(runs)]
+            after = _status(exe, env, cwd)
+            total = runs + 2
+            more = ""
+            if after.get("pid") == before.get("pid") and after.get("served", 0) > before.get("served", 0):
+                n = after["served"] - before["served"]
+                served = f"{n} of {total} runs served"
+                child_cpu = (after["cpu_s"] - before["cpu_s"] + after["own_cpu_s"] - before["own_cpu_s"]) / n
+                more = f" in the client + {child_cpu * 1000:.0f} ms in the server and its child"
+            else:
+                served = f"the server went stale during the runs: only some of {total} served"
+            med = statistics.median(w for w, _ in times)
+            print(_shown(f"{label} [terminal, 2nd and later]", times,
+                         f"{more}; {served}  (target < {target:.2f} s: {'met' if med < target else 'NOT met'})"))
+    finally:
+        _no_server(exe, env, cwd)
 
 
 def _status(exe: list[str], env: dict, cwd: Path) -> dict:

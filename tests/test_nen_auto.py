@@ -226,6 +226,18 @@ def test_no_terminal_no_server(desk):
         code, _, _ = Term(desk, "check", "cv.docx", **kw).finish()
         assert code == 0, kw
         assert no_server_started(desk), kw
+    # A server that cannot start (here a bad DRAFTER_NEN_CHO): the command as ever,
+    # and no other start tried for a while (the file `failed`).
+    assert terminal(desk, "--help", env={"DRAFTER_NEN_CHO": "nửa giờ"})[0] == 0
+    failed = desk.tmp / "cache" / "nen" / "failed"
+    deadline = time.monotonic() + 30
+    while not failed.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert failed.exists()
+    for pid in daemons(desk):  # the failed one, ending
+        wait_gone(pid)
+    assert terminal(desk, "--help")[0] == 0
+    assert no_server_started(desk)
     code, shown = terminal(desk, "nen")  # drafter nen's own commands never start it
     assert code == 0 and "không chạy" in shown.decode() and "tự bật sau lệnh drafter kế tiếp" in shown.decode()
     assert no_server_started(desk)
