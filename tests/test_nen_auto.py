@@ -34,13 +34,13 @@ class Term:
     stderr), read to its end: the terminal's end comes when no process holds it."""
 
     def __init__(self, desk: Desk, *args: str, side: str = "served", env: dict | None = None,
-                 stdin=None, stdout=None, stderr=None):
+                 stdin=None, stdout=None, stderr=None, prefix: tuple = ()):
         e = dict(desk.env, **(env or {}))
         if side == "alone":
             e["DRAFTER_NEN"] = "0"
         self.master, slave = pty.openpty()
         self.tty = os.ttyname(slave)
-        self.proc = subprocess.Popen([desk.script, *args], cwd=desk.tmp / side, env=e,
+        self.proc = subprocess.Popen([*prefix, desk.script, *args], cwd=desk.tmp / side, env=e,
                                      stdin=slave if stdin is None else stdin,
                                      stdout=slave if stdout is None else stdout,
                                      stderr=slave if stderr is None else stderr, start_new_session=True)
@@ -216,14 +216,15 @@ def test_a_terminals_command_starts_the_server_and_the_next_is_served(desk):
 
 
 def test_no_terminal_no_server(desk):
-    done = desk.run("render", "cv.yaml", "--force")  # a script's command: pipes
+    done = desk.run("--help")  # a script's command: pipes
     assert done.returncode == 0
     assert no_server_started(desk)
     for kw in ({"stdout": subprocess.PIPE},  # stdin a terminal, stdout a pipe (drafter … | less)
                {"stdin": subprocess.DEVNULL},  # stdout a terminal, stdin not (cron with a terminal's output, < file)
                {"env": {"DRAFTER_NEN": "0"}},  # the test suite's setting
-               {"env": {"DRAFTER_CACHE_DIR": ""}}):  # no cache folder: no server
-        code, _, _ = Term(desk, "check", "cv.docx", **kw).finish()
+               {"env": {"DRAFTER_CACHE_DIR": ""}},  # no cache folder: no server
+               {"prefix": ("nice", "-n", "5")}):  # a server that low could not serve the shell's later commands
+        code, _, _ = Term(desk, "--help", **kw).finish()
         assert code == 0, kw
         assert no_server_started(desk), kw
     # A server that cannot start (here a bad DRAFTER_NEN_CHO): the command as ever,

@@ -376,14 +376,19 @@ def own_folder(folder: str) -> None:
 def auto_start_folder() -> str | None:
     """The server's folder when this command, once it has run here, should start the
     server (chg's way): a terminal's command (stdin and stdout TTYs), not ``nen``'s,
-    DRAFTER_NEN not 0, a cache folder with room for the socket's path, a Unix that
-    can spawn. Else None. (Whether `drafter nen tat` turned it off is asked after.)"""
+    DRAFTER_NEN not 0, not niced below its shell, a cache folder with room for the
+    socket's path, a Unix that can spawn. Else None. (Whether `drafter nen tat` turned it off is asked after.)"""
     if os.name != "posix" or not (hasattr(os, "posix_spawn") or hasattr(os, "fork")):
         return None
     if os.environ.get(OFF_ENV, "").strip() == "0" or sys.argv[1:2] == ["nen"]:
         return None
     try:
         if not (os.isatty(0) and os.isatty(1)):
+            return None
+    except OSError:
+        return None
+    try:  # `nice drafter …`: a server at that priority could not run the shell's later commands (no raising it back)
+        if os.getpriority(os.PRIO_PROCESS, 0) > os.getpriority(os.PRIO_PROCESS, os.getppid()):
             return None
     except OSError:
         return None
