@@ -5,8 +5,8 @@ server detached, so the next command is served. Never without a terminal, with
 DRAFTER_NEN=0 or after `drafter nen tat` (until `drafter nen bat`); never two servers;
 the command's exit code and output unchanged; a stale server replaced.
 
-Each test has its own copy of drafter and its own cache folder (test_server.Desk), and
-stops its server at the end.
+Each test has its own cache folder (test_server.Desk; one copy of drafter for the
+module, its bytecode kept), and stops its server at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pty
 import select
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -160,9 +161,20 @@ def detached(pid: int, tty: str) -> None:
     assert not [t for t in targets.values() if t == tty or t.startswith(("pipe:", "/dev/pts/", "/dev/tty"))], targets
 
 
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """One copy of drafter for the module's desks, compiled once (its bytecode kept)."""
+    base = tmp_path_factory.mktemp("nen-src")
+    d = Desk(base)
+    pycache = base / "pyc"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", str(d.src / "drafter")], check=True,
+                   env={**d.env, "PYTHONPYCACHEPREFIX": str(pycache)}, capture_output=True)
+    return d.src, pycache
+
+
 @pytest.fixture
-def desk(tmp_path):
-    d = Desk(tmp_path)
+def desk(tmp_path, source):
+    d = Desk(tmp_path, *source)
     yield d
     d.stop()  # `nen tat`: the server stopped, whichever started it
     for pid in daemons(d):  # one still starting (it would see `off` and end)

@@ -46,14 +46,18 @@ class Desk:
     """A copy of drafter, a console script, a server folder, and two identical work
     folders: one for commands through the server, one for the same commands run alone."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, src: Path | None = None, pycache: Path | None = None):
+        """``src``: a copy made before (shared by several desks); ``pycache``: its
+        bytecode written there and read again (PYTHONPYCACHEPREFIX), not compiled anew
+        by every process."""
         self.tmp = tmp
-        src = tmp / "src"
-        for name in ("drafter", "templates", "presets"):
-            shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+        if src is None:
+            src = tmp / "src"
+            for name in ("drafter", "templates", "presets"):
+                shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
         self.src = src
         script = tmp / "bin" / "drafter"
-        script.parent.mkdir()
+        script.parent.mkdir(exist_ok=True)
         script.write_text(f"#!{sys.executable}\nimport sys\nfrom drafter.server.client import entry\n"
                           "if __name__ == '__main__':\n    sys.exit(entry())\n", encoding="utf-8")
         script.chmod(0o755)
@@ -62,6 +66,9 @@ class Desk:
                     if k not in ("DRAFTER_NEN", "DRAFTER_NEN_CHO", "PYTHONPATH") and not k.startswith("DRAFTER_MAX")}
         self.env.update(PYTHONPATH=str(src), DRAFTER_CACHE_DIR=str(tmp / "cache"), DRAFTER_USER_DIR=str(tmp / "user"),
                         DRAFTER_SO_DANG_KY=str(tmp / "so.sqlite3"))
+        if pycache is not None:
+            self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+            self.env["PYTHONPYCACHEPREFIX"] = str(pycache)
         for side in ("served", "alone"):
             (tmp / side).mkdir()
             shutil.copy(SAMPLE, tmp / side / "cv.yaml")
