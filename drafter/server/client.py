@@ -377,7 +377,8 @@ def auto_start_folder() -> str | None:
     """The server's folder when this command, once it has run here, should start the
     server (chg's way): a terminal's command (stdin and stdout TTYs), not ``nen``'s,
     DRAFTER_NEN not 0, not niced below its shell, a cache folder with room for the
-    socket's path, a Unix that can spawn. Else None. (Whether `drafter nen tat` turned it off is asked after.)"""
+    socket's path, a Unix that can spawn. Else None. (Whether `drafter nen tat`
+    turned it off is asked at the end: start_in_background.)"""
     if os.name != "posix" or not (hasattr(os, "posix_spawn") or hasattr(os, "fork")):
         return None
     if os.environ.get(OFF_ENV, "").strip() == "0" or sys.argv[1:2] == ["nen"]:
@@ -408,7 +409,7 @@ def start_after(folder: str, path0: str) -> None:
     on any error, not."""
     try:
         start_in_background(folder, path0)
-    except Exception:  # noqa: BLE001 (never the command's concern)
+    except BaseException:  # noqa: BLE001 (never the command's concern; a Ctrl-C as it ends included)
         pass
 
 
