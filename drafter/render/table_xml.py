@@ -176,7 +176,7 @@ class _Fragments:
     """The XML of a planned grid's rows at one set of column widths, but the figure
     cells: the header rows whole, and each body row's opening with its leading cells."""
 
-    __slots__ = ("header", "openings", "figure_widths", "nlead", "bolds")
+    __slots__ = ("header", "openings", "figure_widths", "nlead", "bolds", "cells")
 
     def __init__(self, grid: Grid, shape: tuple[int, ...]):
         size = grid.size_pt
@@ -214,6 +214,12 @@ class _Fragments:
                 raise ValueError("leading cells do not end where the figures begin")
             trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "")
             self.openings.append((f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells)}", row.keep_next, len(lead)))
+        # Each body row's figure cells as (before, after, blank): a figure's cell is the
+        # text between the two (a figure's text is digits and marks: nothing to escape),
+        # a blank figure the cell without a run; made once per set of widths, so a row's
+        # figures are filled in without a cell made or looked up per figure.
+        self.cells = [tuple(_figure_template(w, bold, keep, size) for w in self.figure_widths)
+                      for (_, keep, _), bold in zip(self.openings, self.bolds)]
 
 
 _FRAGMENTS_MAX = 32  # sets of widths kept per plan (they follow the figures' digits)
@@ -254,8 +260,20 @@ def _figure(text: str, bold: bool) -> Cell:
     return Cell(text, "right", bold=bold)
 
 
+_MARK = "\ue000"  # a private-use character: escaped as itself, dropped by nothing
+_FIGURE_CHARS = "0123456789.,-"  # what a figure's text is made of (tables/grid.figure_text)
+
+
+def _figure_template(width: int, bold: bool, keep: bool, size: float) -> tuple[str, str, str]:
+    """A figure cell's XML around its text, and the blank cell's: ``_cell`` of a
+    marker text split at the marker (the same function, so the same XML)."""
+    make = _cell.__wrapped__  # not kept in _cell's cache
+    before, after = make(width, 1, None, _figure(_MARK, bold), size, keep).split(_MARK)
+    return before, after, make(width, 1, None, _figure("", bold), size, keep)
+
+
 _FIGURE_CELLS: dict = {}  # (width, text, bold, keep, size) → a figure cell's XML (bounded)
-_FIGURE_CELLS_MAX = 1024
+_FIGURE_CELLS_MAX = 256  # figures of other characters only (the rest: _Fragments.cells)
 
 
 def _fill(grid: Grid, frags: _Fragments) -> str:
@@ -264,21 +282,33 @@ def _fill(grid: Grid, frags: _Fragments) -> str:
     widths = frags.figure_widths
     texts = getattr(grid, "figure_texts", None)
     if texts is not None and len(texts) == len(widths):
-        # From the figures' texts (tables/grid): each row's opening, its figure cells' XML
-        # (kept by text), its end; no cell of the grid read.
+        # From the figures' texts (tables/grid): each row's opening, its figure cells
+        # (the text put in its cell's template, or the blank cell), its end; no cell of
+        # the grid read. A text of other characters (none so far) takes the cell's way.
         made = _FIGURE_CELLS
-        columns = tuple(zip(widths, texts))
+        chars = _FIGURE_CHARS
+        if len(texts) == 1:
+            (col,) = texts
+            for (opening, keep, _), ((before, after, blank),), bold, t in zip(
+                    frags.openings, frags.cells, frags.bolds, col):
+                if not t:
+                    out += (opening, blank, "</w:tr>")
+                elif not t.strip(chars):
+                    out += (opening, before, t, after, "</w:tr>")
+                else:
+                    out += (opening, _figure_cell_xml(made, widths[0], t, bold, keep, size), "</w:tr>")
+            return "".join(out)
         for i, (opening, keep, _) in enumerate(frags.openings):
             out.append(opening)
             bold = frags.bolds[i]
-            for w, col in columns:
-                key = (w, col[i], bold, keep, size)
-                xml = made.get(key)
-                if xml is None:
-                    if len(made) >= _FIGURE_CELLS_MAX:
-                        made.clear()
-                    xml = made[key] = _cell(w, 1, None, _figure(col[i], bold), size, keep)
-                out.append(xml)
+            for (before, after, blank), w, col in zip(frags.cells[i], widths, texts):
+                t = col[i]
+                if not t:
+                    out.append(blank)
+                elif not t.strip(chars):
+                    out += (before, t, after)
+                else:
+                    out.append(_figure_cell_xml(made, w, t, bold, keep, size))
             out.append("</w:tr>")
         return "".join(out)
     for row, (opening, keep, nlead) in zip(grid.rows[grid.header_rows:], frags.openings):
@@ -287,6 +317,16 @@ def _fill(grid: Grid, frags: _Fragments) -> str:
             out.append(_cell(w, 1, None, cell, size, keep))
         out.append("</w:tr>")
     return "".join(out)
+
+
+def _figure_cell_xml(made: dict, w: int, text: str, bold: bool, keep: bool, size: float) -> str:
+    key = (w, text, bold, keep, size)
+    xml = made.get(key)
+    if xml is None:
+        if len(made) >= _FIGURE_CELLS_MAX:
+            made.clear()
+        xml = made[key] = _cell(w, 1, None, _figure(text, bold), size, keep)
+    return xml
 
 
 @lru_cache(maxsize=256)  # a batch's tables come in a few sets of widths
