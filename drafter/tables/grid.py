@@ -230,7 +230,8 @@ class _Layout:
     the same rows, labels, units and headers): the header rows, each row's leading
     cells, the fixed columns and the figure columns' header widths."""
 
-    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan", "widths", "rows")
+    __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan", "widths", "rows",
+                 "printed", "columns")
 
     @classmethod
     def make(cls, table: ComputedTable, size_pt: float) -> "_Layout | bool":
@@ -240,6 +241,8 @@ class _Layout:
         self.plan = table.plan
         self.widths: dict = {}  # (figure columns' widths, page width) → column widths
         self.rows: dict = {}  # (row index, figure text) → GridRow (immutable, shared; bounded)
+        self.printed: dict = {}  # a figure's own text → (its cell's text, that text's width); bounded
+        self.columns: dict = {}  # (low, want) → Column (immutable, shared; bounded)
         hr = grid.header_rows
         self.header = tuple(grid.rows[:hr])
         nlead = 3 if table.headers.dvt is not None else 2
@@ -264,15 +267,7 @@ class _Layout:
         texts = []  # per figure column, the text of each line (the Tổng cộng row last)
         figs = table.__dict__.get("_figs")
         if figs is not None:  # a simple plan's table (tables/plan): each figure by its index
-            slots = self.plan.column_slots
-            total = table.total
-            for g, ma, _, _ in self.figure_columns:
-                # figure_text: blank for an absent or zero figure (a zero Decimal is false)
-                col = [_figure_text(str(v)) if (v := figs[s] if s is not None else None) else ""
-                       for s in slots[(g, ma)]]
-                if with_total:
-                    col.append(figure_text(total.values.get((g, ma))))
-                texts.append(col)
+            return self._simple_grid(table, figs, with_total)
         else:
             lines = table.lines
             every = lines + [table.total] if with_total else lines
@@ -294,6 +289,58 @@ class _Layout:
         grid = Grid.__new__(Grid)
         # The rows are made when read (render/table_xml fills the plan's fragments from
         # the figure texts; the widths key says which column widths these figures give).
+        grid.__dict__.update(columns=columns, header_rows=len(self.header), size_pt=size,
+                             bang_chu=table.bang_chu_line, plan=self.plan, widths_key=tuple(shape),
+                             figure_texts=texts, _make_rows=lambda: self._rows(texts, with_total, bool(self.leads)))
+        return grid
+
+    def _simple_grid(self, table: ComputedTable, figs: list, with_total: bool) -> Grid:
+        """:meth:`grid` of a simple plan's table: each figure's printed text and its
+        width looked up by the figure's own text (the same figures recur across a
+        batch), the columns' widths from those; the same grid."""
+        size = self.size_pt
+        pad = 2 * CELL_MARGIN + _SLACK
+        slots = self.plan.column_slots
+        total = table.total
+        printed = self.printed
+        if len(printed) > 1024:
+            printed.clear()
+        made = self.columns
+        if len(made) > 256:
+            made.clear()
+        texts = []
+        columns = list(self.fixed)
+        shape = []
+        for g, ma, word, line_w in self.figure_columns:
+            col = []
+            widest = 0
+            every = [figs[s] if s is not None else None for s in slots[(g, ma)]]
+            if with_total:
+                every.append(total.values.get((g, ma)))
+            for v in every:
+                # figure_text: blank for an absent or zero figure (a zero Decimal is false)
+                if not v:
+                    col.append("")
+                    continue
+                key = str(v)
+                found = printed.get(key)
+                if found is None:
+                    text = _figure_text(key)
+                    found = printed[key] = (text, _line_width(text, size, True))
+                col.append(found[0])
+                if found[1] > widest:
+                    widest = found[1]
+            texts.append(col)
+            low = (widest if widest > word else word) + pad
+            want = max(low, line_w)
+            if want > low * 1.6:
+                want = low
+            shape.append((low, want))
+            column = made.get((low, want))
+            if column is None:
+                column = made[(low, want)] = Column("so", low, want)
+            columns.append(column)
+        grid = Grid.__new__(Grid)
         grid.__dict__.update(columns=columns, header_rows=len(self.header), size_pt=size,
                              bang_chu=table.bang_chu_line, plan=self.plan, widths_key=tuple(shape),
                              figure_texts=texts, _make_rows=lambda: self._rows(texts, with_total, bool(self.leads)))
