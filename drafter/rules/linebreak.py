@@ -133,6 +133,68 @@ def _breaks(units: Sequence[str], widths: list[int], space: int, room: int, cut:
     return tuple(out)
 
 
+def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int) -> tuple[str, ...]:
+    """``_breaks(units, widths, space, room, None)`` (no penalties: a title) with less
+    work: the same choices, each compared as one number. With no penalty a choice is
+    (lines, lone, widest); the lines are the fewest, so a candidate is weighed by
+    ``lone * BIG + widest`` (widths are never negative, so that orders as the pair
+    does, the first of equals kept). From a unit whose rest fits on one line the rest
+    is that line (the only candidate); the lone last unit is only ever counted there.
+
+    >>> _plain_breaks("a bb ccc dddd".split(), [1, 2, 3, 4], 1, 8)
+    ('a bb', 'ccc dddd')
+    """
+    n = len(units)
+    edge = [0]
+    total = 0
+    for w in widths:
+        total += w + space
+        edge.append(total)
+    if total - space <= room:
+        return (" ".join(units),)
+    big = total + 1  # above any line's width
+    lines = [0] * (n + 1)
+    score = [0] * (n + 1)  # lone * big + widest of the best from unit i
+    lone = [0] * (n + 1)
+    widest = [0] * (n + 1)
+    nxt = [0] * n
+    last = n
+    end = edge[n]
+    for i in range(n - 1, -1, -1):
+        start = edge[i] + space
+        while last > i + 1 and edge[last] - start > room:
+            last -= 1
+        if last == n:  # the rest on one line
+            lines[i] = 1
+            w = end - start
+            lone[i] = 1 if (n - i == 1 and i > 0) else 0
+            widest[i] = w
+            score[i] = lone[i] * big + w
+            nxt[i] = n
+            continue
+        fewest = lines[last]
+        low = last
+        while low > i + 1 and lines[low - 1] == fewest:
+            low -= 1
+        best = chosen = -1
+        for j in range(low, last + 1):
+            w = edge[j] - start
+            wj = widest[j]
+            k = score[j] + w - wj if w > wj else score[j]
+            if best < 0 or k < best:
+                best, chosen = k, j
+        lines[i] = fewest + 1
+        lone[i] = lone[chosen]
+        widest[i] = best - lone[chosen] * big
+        score[i] = best
+        nxt[i] = chosen
+    out, i = [], 0
+    while i < n:
+        out.append(" ".join(units[i:nxt[i]]))
+        i = nxt[i]
+    return tuple(out)
+
+
 @lru_cache(maxsize=8)
 def _by_first(phrases: tuple[str, ...]) -> dict[str, list[list[str]]]:
     """The phrases by their first word, the longest first."""
@@ -268,7 +330,9 @@ def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> t
     space = get(" ")
     if space is None:
         space = known[" "] = textwidth.width_twips(" ", size_pt, bold=bold)
-    return _breaks(units, widths, space, int(room * SAFETY), None)
+    if space < 0 or min(widths) < 0:  # not a measure of text: the general way
+        return _breaks(units, widths, space, int(room * SAFETY), None)
+    return _plain_breaks(units, widths, space, int(room * SAFETY))
 
 
 _KNOWN: dict[tuple, dict[str, int]] = {}  # (size, bold) → a unit's width in twips
