@@ -167,10 +167,25 @@ def _input_key(v):
 _LAST: dict = {}  # tag → the last (inputs, section): a row that changed none of them
 
 
+def _same_inputs(inputs: tuple, before: tuple) -> bool:
+    """The same inputs as far as the key tells them apart: the same objects, texts,
+    numbers, dates (a year above 256 is a new int each row) and lists of texts (the
+    model makes a list anew for each row) equal by value."""
+    for a, b in zip(inputs, before):
+        if a is b:
+            continue
+        t = type(a)
+        if t is not type(b) or not (t in _BY_VALUE or t is list) or a != b:
+            return False
+        if t is list and not all(type(x) is str for x in a):
+            return False
+    return True
+
+
 def section(tag: str, inputs: tuple, make):
     """``make()``, once for the same ``inputs`` (texts equal, other objects the same)."""
     last = _LAST.get(tag)
-    if last is not None and all(map(is_, inputs, last[0])):
+    if last is not None and (all(map(is_, inputs, last[0])) or _same_inputs(inputs, last[0])):
         return last[1]
     key = [tag]
     for v in inputs:
@@ -424,9 +439,9 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
             xet = f"{recipients.bare(draft.xet_de_nghi)}."
         articles = _end_articles(_articles(dieu or []))
         if not articles:
-            paras = body.ensure_final_mark(paras)
+            paras = _final_mark(paras)
     else:
-        paras = body.ensure_final_mark(paras)
+        paras = _final_mark(paras)
     attached = tuple(
         Attached(
             type_name=(a.ten_loai or doctypes.get(a.loai).name).upper(),
@@ -463,6 +478,22 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
     )
 
 
+def _final_mark(paras: list[body.Paragraph]) -> list[body.Paragraph]:
+    """``body.ensure_final_mark(paras)``, its last paragraph the same object for the
+    same last paragraph (a batch row seldom changes its body's last line), so that
+    render/context finds its runs by identity."""
+    if not paras:
+        return paras
+    last = paras[-1]
+    found = _FINAL.get(id(last))
+    if found is None or found[0] is not last:
+        if len(_FINAL) >= 16:
+            _FINAL.clear()
+        found = _FINAL[id(last)] = (last, body.ensure_final_mark([last])[0])  # the paragraph kept alive
+    return [*paras[:-1], found[1]]
+
+
+_FINAL: dict[int, tuple] = {}  # id(last paragraph) → (it, it with the end mark)
 _LINES: dict[str, tuple] = {}  # a line of a body → its paragraphs (rules/body, immutable; bounded)
 _LINES_MAX = 256
 
@@ -481,7 +512,7 @@ def _body_paragraphs(text: str | None) -> list[body.Paragraph]:
     for ln in lines:
         found = _LINES.get(ln)
         if found is None:
-            found = tuple(body.paragraphs(ln))
+            found = tuple(body.line_paragraphs(ln))
             if any(p.kind == body.CHAPTER for p in found):
                 return body.paragraphs(text)
             if len(_LINES) >= _LINES_MAX:

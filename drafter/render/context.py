@@ -104,16 +104,14 @@ def _paras(paras) -> list[dict[str, Any]]:
     out = []
     for p in paras:
         # A paragraph a row did not change is the very object (derive keeps a body's
-        # lines): found by identity, not hashed again; the others by value, or made.
+        # lines and its last paragraph): found by identity, not hashed again; the others
+        # are made (a row's new paragraph is never equal to one made before: hashing
+        # its spans to look for one cost more than making its runs).
         found = _PARAS.get(id(p))
         if found is not None and found[0] is p:
             out.append(found[1])
             continue
-        try:
-            made = _para(p)
-        except TypeError:  # spans that cannot be hashed: made each time
-            out.append({"kind": p.kind, "runs": runs(p.spans)})
-            continue
+        made = {"kind": p.kind, "runs": runs(p.spans)}
         if len(_PARAS) >= 128:
             del _PARAS[next(iter(_PARAS))]  # the oldest out
         _PARAS[id(p)] = (p, made)  # the paragraph kept alive with its id
@@ -122,11 +120,6 @@ def _paras(paras) -> list[dict[str, Any]]:
 
 
 _PARAS: dict[int, tuple] = {}
-
-
-@lru_cache(maxsize=256)  # paragraphs no row changes are made into runs once per batch
-def _para(p) -> dict[str, Any]:
-    return {"kind": p.kind, "runs": runs(p.spans)}
 
 
 def _article(a: Article) -> dict[str, Any]:

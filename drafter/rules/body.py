@@ -196,6 +196,27 @@ def paragraphs(text: str | None) -> list[Paragraph]:
     return result
 
 
+def line_paragraphs(line: str) -> list[Paragraph]:
+    """``paragraphs(line)`` of one line (stripped, not empty, not numbered by the rule
+    "[1]"), with less work for a line of plain text: no emphasis and no typed "./."
+    (a batch row's own lines).
+
+    >>> line_paragraphs("I. KẾT QUẢ") == paragraphs("I. KẾT QUẢ")
+    True
+    >>> [p.text for p in line_paragraphs("Chương I. Quy định chung")]
+    ['Chương I', 'QUY ĐỊNH CHUNG']
+    """
+    if ("*" in line or END_MARK in line or line[:1] in ("[", "") or line.strip() != line
+            or len(line.splitlines()) != 1 or _CHAPTER.match(line)):
+        return paragraphs(line)
+    spans = (inline.Span(line),)
+    if _SECTION.match(line):
+        return [Paragraph(SECTION, spans)]
+    if _ARTICLE.match(line):
+        return [_article(line, spans)]
+    return [Paragraph(TEXT, spans)]
+
+
 def ensure_final_mark(paras: list[Paragraph], mark: str = END_MARK) -> list[Paragraph]:
     """End the body with `./.` (the end-of-text mark), replacing typed end punctuation."""
     if not paras:
