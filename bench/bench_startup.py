@@ -272,6 +272,24 @@ def _no_server(exe: list[str], env: dict, cwd: Path) -> None:
     (Path(env["DRAFTER_CACHE_DIR"]) / "nen" / "off").unlink(missing_ok=True)
 
 
+def _lock_held(env: dict) -> bool:
+    """A server holds its folder's lock (one started by the command holds it as soon as
+    the command has ended)."""
+    import fcntl
+
+    try:
+        fd = os.open(Path(env["DRAFTER_CACHE_DIR"]) / "nen" / "lock", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def _wait_running(exe: list[str], env: dict, cwd: Path, timeout: float = 120) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -305,13 +323,13 @@ def terminal_figures(exe: list[str], cases: dict, runs: int, env: dict, cwd: Pat
                 _no_server(exe, env, cwd)
                 firsts.append(pty_time(cmd, env, cwd))
                 began = time.monotonic()
-                st = _wait_running(exe, env, cwd)
-                if not st:
-                    print(f"{label} [terminal]: the first command started no server")
-                    return
+                st = _wait_running(exe, env, cwd) if _lock_held(env) else {}
+                if not st:  # a drafter without the automatic start: every command runs alone
+                    break
                 ready.append(time.monotonic() - began)
-            print(_shown(f"{label} [terminal, 1st: starts the server]", firsts,
-                         f"; {FIRSTS} sessions, the server ready {statistics.median(ready):.1f} s after"))
+            started = (f"; {len(firsts)} sessions, the server ready {statistics.median(ready):.1f} s after" if st
+                       else "; it started no server")
+            print(_shown(f"{label} [terminal, 1st command]", firsts, started))
             before = st
             for _ in range(2):
                 pty_time(cmd, env, cwd)
@@ -324,6 +342,8 @@ def terminal_figures(exe: list[str], cases: dict, runs: int, env: dict, cwd: Pat
                 served = f"{n} of {total} runs served"
                 child_cpu = (after["cpu_s"] - before["cpu_s"] + after["own_cpu_s"] - before["own_cpu_s"]) / n
                 more = f" in the client + {child_cpu * 1000:.0f} ms in the server and its child"
+            elif not before:
+                served = f"none of {total} runs served (no server)"
             else:
                 served = f"the server went stale during the runs: only some of {total} served"
             med = statistics.median(w for w, _ in times)
