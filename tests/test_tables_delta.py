@@ -37,6 +37,9 @@ trich_yeu: phân bổ kinh phí khuyến công năm 2026 cho {{ hang.ten }}
 kinh_gui: Ủy ban nhân dân {{ hang.ten }}
 noi_dung: |
   Tổng kinh phí: {{ phu_luc[0].tong.kinh_phi }} triệu đồng ({{ phu_luc[0].tong.kinh_phi.chu }}).
+  Ủy ban nhân dân {{ hang.ten }} sử dụng kinh phí đúng mục đích.
+  I. TỔ CHỨC THỰC HIỆN
+  Sở Tài chính hướng dẫn, kiểm tra việc thực hiện.
 noi_nhan: [Như trên, Sở Tài chính]
 luu: [VT, KT]
 ky: {tm: ỦY BAN NHÂN DÂN, kt: CHỦ TỊCH, chuc_vu: PHÓ CHỦ TỊCH, ho_ten: Dương Tất Thắng}
@@ -62,6 +65,10 @@ ROWS = [
     {**BASE, "ma": "r5", "a": "125.000"},  # a wider figure: other column widths
     {**BASE, "ma": "r6"},  # the first row again
     {**BASE, "ma": "r7", "ten": "Phường Thành Sen"},  # the title and recipient only
+    {**BASE, "ma": "r8", "ten": "Xã Cẩm Hưng"},  # the title: one word other than r1's
+    # a long word at the title's end: its line breaks move (and the V/v line's)
+    {**BASE, "ma": "r9", "ten": "Xã Quảngđôngnamthượnghảibắcxuyên"},
+    {**BASE, "ma": "r10", "ten": "Phường Nam Hồng Lĩnh Thượng Đông", "a": "0"},  # more words, a blank figure
 ]
 # (total, its words, the label of row 2, the signer) each row's document must show
 EXPECTED = {
@@ -72,6 +79,9 @@ EXPECTED = {
     "r5": ("125.012", "Một trăm hai mươi lăm tỷ không trăm mười hai triệu đồng", "Tập huấn", "Dương Tất Thắng"),
     "r6": ("132", "Một trăm ba mươi hai triệu đồng", "Tập huấn", "Dương Tất Thắng"),
     "r7": ("132", "Một trăm ba mươi hai triệu đồng", "Tập huấn", "Dương Tất Thắng"),
+    "r8": ("132", "Một trăm ba mươi hai triệu đồng", "Tập huấn", "Dương Tất Thắng"),
+    "r9": ("132", "Một trăm ba mươi hai triệu đồng", "Tập huấn", "Dương Tất Thắng"),
+    "r10": ("12", "Mười hai triệu đồng", "Tập huấn", "Dương Tất Thắng"),
 }
 
 
@@ -88,13 +98,13 @@ def _forget() -> None:
     derive._LAST.clear()
     derive._APPENDICES.clear()
     derive._LINES.clear()
+    derive._FINAL.clear()
     context._BY_OBJECT.clear()
     context._TABLES.clear()
     context._PARAS.clear()
     context._header.cache_clear()
     context._signing.cache_clear()
     context._title_markup.cache_clear()
-    context._para.cache_clear()
     linebreak.title_lines.cache_clear()
     linebreak._KNOWN.clear()
     table_xml._free_row_xml.cache_clear()

@@ -1,0 +1,62 @@
+"""The per-row shortcuts of issue 19 (third round) give what the general rules give.
+
+* rules/linebreak._plain_breaks (a title: no penalties) chooses the breaks
+  _breaks chooses, ties, units wider than the room and all;
+* rules/body.line_paragraphs (one line of a batch row's body) is body.paragraphs of
+  that line, headings, emphasis, typed end marks and odd line breaks included.
+"""
+
+from __future__ import annotations
+
+import random
+
+from drafter.rules import body, linebreak
+
+
+def test_plain_breaks_are_the_general_breaks():
+    rng = random.Random(2026)
+    compared = 0
+    for _ in range(6000):
+        n = rng.randint(1, 16)
+        if rng.random() < 0.3:  # equal widths: many ties
+            widths = [rng.choice([3, 5, 7]) for _ in range(n)]
+        else:
+            widths = [rng.randint(0, rng.choice([5, 50, 1000])) for _ in range(n)]
+        units = [f"u{i}" for i in range(n)]
+        space = rng.choice([0, 1, 5, 60])
+        room = rng.randint(0, sum(widths) + n * space + 5)  # some units wider than the room
+        assert linebreak._plain_breaks(units, widths, space, room) == \
+            linebreak._breaks(units, widths, space, room, None), (widths, space, room)
+        compared += 1
+    assert compared == 6000
+
+
+def test_title_lines_of_batch_titles_are_the_general_breaks():
+    names = ["Xã Cẩm Xuyên", "Xã Cẩm Hưng", "Xã Quảngđôngnamthượnghảibắcxuyên", "Phường Nam Hồng Lĩnh Thượng Đông",
+             "Đặc khu Phú Quốc", "Xã Ia Grai 2"]
+    seen = set()
+    for name in names:
+        text = f"V/v phân bổ kinh phí khuyến công năm 2026 cho {name}"
+        for size, room, bold in ((12, 4300, False), (14, 9000, True), (13, 2500, True)):
+            got = linebreak.title_lines.__wrapped__(text, size, room, bold=bold)
+            units = linebreak._title_units(text)
+            widths = [linebreak.textwidth.width_twips(u, size, bold=bold) for u in units]
+            space = linebreak.textwidth.width_twips(" ", size, bold=bold)
+            assert got == linebreak._breaks(units, widths, space, int(room * linebreak.SAFETY), None)
+            seen.add(len(got))
+    assert {2, 3} <= seen  # titles broken in two and in three lines were compared
+
+
+PIECES = ["I.", "II.", "A.", "Điều 1.", "Điều 2. Hiệu lực", "Điều 3. Quyết định này có hiệu lực.", "Chương I",
+          "CHƯƠNG II. Quy định chung", "Phần thứ nhất", "Mục 2", "**đậm**", "*nghiêng*", "./.", ".", "1.", "a)",
+          "-", "[1]", "Căn cứ", "xã Sơn Kim 1", "\u2028", "\x0b", " ", "Tổng: 1.200", "R&D_2025", ":", ";",
+          "Quy định chung.", "KẾT QUẢ"]
+
+
+def test_line_paragraphs_are_the_paragraphs_of_the_line():
+    rng = random.Random(19)
+    for _ in range(6000):
+        line = " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 6)))
+        if rng.random() < 0.6:
+            line = line.strip()
+        assert body.line_paragraphs(line) == body.paragraphs(line), repr(line)
