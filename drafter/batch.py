@@ -240,6 +240,31 @@ class BatchResult:
 _row_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
 
 
+def _row_json_fast() -> Callable[[dict], str] | None:
+    """:data:`_row_json` with json's C encoder made once (JSONEncoder.encode makes one,
+    with its closures, per call: most of a row's digest): the same text. No circular
+    check (a row's values are a sheet's cells). None where json has no C encoder."""
+    from json import encoder as _enc
+
+    make = getattr(_enc, "c_make_encoder", None)
+    basestring = getattr(_enc, "c_encode_basestring", None)
+    if make is None or basestring is None:
+        return None
+    try:
+        encode = make(None, str, basestring, None, ": ", ", ", True, False, True)
+    except TypeError:  # another signature: the plain way
+        return None
+    join = "".join
+
+    def dumps(values: dict) -> str:
+        return join(encode(values, 0))
+
+    return dumps
+
+
+_row_json_once = _row_json_fast() or _row_json
+
+
 class Plan:
     """Everything rows share, prepared once before any row is rendered."""
 
@@ -259,7 +284,7 @@ class Plan:
             raise DrafterError(Problem(str(exc), loaded.position(tuple(exc.key.split("."))), key=exc.key)) from None
         base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
         self._base_digest = hashlib.sha256(base.encode()).hexdigest()
-        self._template_digests: dict[str, str] = {}
+        self._template_digests: dict[Path, Any] = {}  # template -> the hash of the shared start
         self._file_digests: dict[str, str] = {}
         self.tag = new_tag()  # names this run's temporary files, and only them
         self.sheets: appendix_sheets.Cache = {}
@@ -284,11 +309,13 @@ class Plan:
         return d
 
     def digest(self, values: dict, template: Path, loaded: Loaded | None = None) -> str:
-        t = self._template_digests.get(str(template))
-        if t is None:
+        # sha256(f"{base}|{template}|{row}|{sheets}{layout}"): the hash of what every row
+        # shares (the draft's and the template's digests) made once per template, copied.
+        start = self._template_digests.get(template)
+        if start is None:
             t = hashlib.sha256(template.read_bytes()).hexdigest()
-            self._template_digests[str(template)] = t
-        row = _row_json(values)
+            start = self._template_digests[template] = hashlib.sha256(f"{self._base_digest}|{t}|".encode())
+        row = _row_json_once(values)
         sheets = ""
         if loaded is not None:  # each sheet a row's appendices were read from, by content
             items = loaded.data.get("phu_luc")
@@ -296,7 +323,9 @@ class Plan:
                             if hasattr(pl, "get") and (f := getattr(pl.get("bang"), "source_file", None))})
             sheets = ",".join(f"{f}={self._file_digest(f)}" for f in files)
         layout = "|dien-tu" if self.electronic else ""  # a paper document is not the electronic one
-        return hashlib.sha256(f"{self._base_digest}|{t}|{row}|{sheets}{layout}".encode()).hexdigest()[:32]
+        h = start.copy()
+        h.update(f"{row}|{sheets}{layout}".encode())
+        return h.hexdigest()[:32]
 
     def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
         if job.refused:
