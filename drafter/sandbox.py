@@ -197,6 +197,11 @@ class BoundedTemplate(Template):
                                               self.blocks, globals=flat)
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        return "".join(self.render_chunks(*args, **kwargs))
+
+    def render_chunks(self, *args: Any, **kwargs: Any) -> list[str]:
+        """:meth:`render`'s output as the pieces the template printed, not yet joined
+        (a caller that encodes them, or joins them with more)."""
         ctx = self.new_context(args[0] if len(args) == 1 and not kwargs and type(args[0]) is dict
                                else dict(*args, **kwargs))
         budget = _Budget(self.environment.text_share)
@@ -210,7 +215,7 @@ class BoundedTemplate(Template):
                     budget.chars(n, "Văn bản")
                 budget.text -= n
                 append(chunk)
-            return "".join(out)
+            return out
         except BudgetError:
             raise
         except (RecursionError, OverflowError, ArithmeticError, MemoryError) as exc:

@@ -55,3 +55,34 @@ def test_a_costly_template_is_still_stopped():
     with pytest.raises(BudgetError, match="DRAFTER_MAX_TEMPLATE_STEPS"):
         jinja_env().from_string("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}"
                                 ).render({})
+
+
+def test_part_made_as_bytes_is_the_text_part_encoded():
+    """engine's bytes path (pieces encoded one by one, bookmarks and the last sectPr
+    found in the bytes) gives the text path's part, encoded, for every sample; and a
+    part with a line break or a tab goes the text way."""
+    from conftest import SAMPLES
+
+    from drafter import api
+    from drafter.render import context as render_context
+    from drafter.render import engine
+
+    samples = sorted(SAMPLES.glob("*.yaml"))
+    assert samples
+    for path in samples:
+        loaded = api.load(path)
+        prepared = api.prepare_loaded(loaded)
+        compiled = engine.compiled(api.find_template(prepared.document.doc_type.layout, path.parent))
+        ctx = render_context.build(prepared.document, compiled.sections)
+        for final in (ctx.get("final_sect_pr"), '<w:sectPr><w:pgSz w:w="16838" w:h="11906"/></w:sectPr>'):
+            text, unproven = compiled._render(ctx, final)
+            data, unproven_b = compiled._render_bytes(ctx, final)
+            assert data == text.encode("utf-8") and unproven == unproven_b, path.name
+    env = jinja_env()
+    t = engine.CompiledTemplate.__new__(engine.CompiledTemplate)
+    t._template = env.from_string("<w:body><w:p>{{ a }}</w:p><w:sectPr/></w:body>")
+    t._prefix = t._suffix = ""
+    t._prefix_bytes = t._suffix_bytes = b""
+    t.path = SAMPLES
+    for value in ("một\thai", "một\nhai", "Hà Nội"):
+        assert t._render_bytes({"a": value}, None)[0] == t._render({"a": value}, None)[0].encode()

@@ -26,7 +26,7 @@ from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
-from .ooxml import figure_bookmark_pieces, number_figure_bookmarks
+from .ooxml import figure_bookmark_pieces, figure_bookmark_pieces_bytes, number_figure_bookmarks
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -74,6 +74,7 @@ class CompiledTemplate:
         whole = raw.decode("utf-8")
         start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
         self._prefix, self._suffix = whole[:start], whole[end:]
+        self._prefix_bytes, self._suffix_bytes = self._prefix.encode(), self._suffix.encode()
         body = whole[start:end]
         last = body.rfind("<w:sectPr")
         self.sections = Sections(body[last:body.index("</w:sectPr>", last) + len("</w:sectPr>")])
@@ -109,8 +110,38 @@ class CompiledTemplate:
         """The document part, and whether the proof does not cover it: a value with \\a
         or \\f (which drafter's text cleaning removes) makes docxtpl's listing step close
         and open paragraphs the proof never saw."""
+        return self._finish("".join(self._chunks(context)), final_sect_pr)
+
+    def _render_bytes(self, context: dict[str, Any], final_sect_pr: str | None) -> tuple[bytes, bool]:
+        """:meth:`_render` encoded (UTF-8), made from the template's printed pieces each
+        encoded by itself: most are ASCII (a copy), and the document is not joined
+        as text once and copied twice more (a part of Vietnamese text is stored two
+        bytes a character, and encoded one character at a time). UTF-8 of the pieces
+        joined is the pieces' UTF-8 joined, and what is looked for after (the line
+        breaks and tabs, the quoted figures' bookmarks, the last sectPr) is ASCII: the
+        same bytes as ``_render(…)[0].encode()``. A part with a line break or a tab,
+        or a final sectPr with no sectPr to take the place of, goes the text way."""
+        chunks = self._chunks(context)
+        data = b"".join([c.encode() for c in chunks])
+        if b"\n" in data or b"\t" in data or b"\a" in data or b"\f" in data:
+            xml, unproven = self._finish("".join(chunks), final_sect_pr)
+            return xml.encode("utf-8"), unproven
+        pieces = figure_bookmark_pieces_bytes(data) or [data]
+        if final_sect_pr:
+            last = pieces[-1]  # the body's last sectPr ends the part: in its last piece
+            i = last.rfind(b"<w:sectPr")
+            j = last.find(b"</w:sectPr>", i) if i >= 0 else -1
+            if j < 0:
+                xml, unproven = self._finish("".join(chunks), final_sect_pr)
+                return xml.encode("utf-8"), unproven
+            pieces[-1:] = (last[:i], final_sect_pr.encode(), last[j + len(b"</w:sectPr>"):])
+        return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
+
+    def _chunks(self, context: dict[str, Any]) -> list[str]:
+        """The template rendered with ``context``, as the pieces it printed; what the
+        template cannot do said in Vietnamese (TemplateRenderError)."""
         try:
-            xml = self._template.render(context)
+            return self._template.render_chunks(context)
         except BudgetError as exc:  # an expression of the template that would cost too much
             raise TemplateRenderError(Problem(
                 f"Mẫu trình bày {self.path.name} có biểu thức quá tốn ({exc.message or exc}); văn bản không được tạo. "
@@ -131,6 +162,9 @@ class CompiledTemplate:
                 f"Mẫu trình bày {self.path.name} có một biểu thức không tính được (phép tính, so sánh hay "
                 "bộ lọc dùng trên giá trị không hợp); văn bản không được tạo. Hãy kiểm tra các thẻ "
                 "{{ … }} và {% … %} trong mẫu.", Position(display_path(self.path)))) from None
+
+    def _finish(self, xml: str, final_sect_pr: str | None) -> tuple[str, bool]:
+        """The rendered body made the whole part (see :meth:`_render`)."""
         # Line breaks and tabs inside values become <w:br/>/<w:tab/> (docxtpl's listing
         # step); skip its whole-document regex pass when no value carries one. (The
         # figure bookmarks below change digits of attributes only: looked for before.)
@@ -159,8 +193,7 @@ class CompiledTemplate:
         return "".join((self._prefix, xml, self._suffix)), unproven
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
-        xml, unproven = self._render(context, context.get("final_sect_pr"))
-        data = xml.encode("utf-8")
+        data, unproven = self._render_bytes(context, context.get("final_sect_pr"))
         if check and (unproven or not self.proven):
             # A document Word cannot open is never written: parse before packaging.
             # expat only checks well-formedness (no tree): half the time of lxml here.

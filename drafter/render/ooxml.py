@@ -147,6 +147,52 @@ _MARK_END = '</w:sdt><w:bookmarkEnd w:id="0"/>'
 _HEX10 = re.compile(r"[0-9a-f]{10}")
 
 
+def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
+    """:func:`figure_bookmark_pieces` of a part's UTF-8 bytes: the pieces of the same
+    part, encoded (what is looked for is ASCII, which UTF-8 never holds inside a
+    letter's bytes).
+
+    >>> x = figure_xml("phu_luc[0].tong", "5") + "đ" + figure_xml("phu_luc[0].tong", "5")
+    >>> b"".join(figure_bookmark_pieces_bytes(x.encode())) == number_figure_bookmarks(x).encode()
+    True
+    >>> figure_bookmark_pieces_bytes(b"<w:p/>") is None
+    True
+    """
+    if _B_BOOKMARK not in data:
+        return None
+    seen: dict[bytes, int] = {}
+    out: list[bytes] = []
+    count = done = 0
+    at = data.find(_B_MARK_START)
+    while at >= 0:
+        h = at + len(_B_MARK_START)
+        digest = data[h:h + 10]
+        body = h + 10 + len(_B_MARK_HASH_END)
+        end = -1
+        if (len(digest) == 10 and _B_HEX10.fullmatch(digest) and data.startswith(_B_MARK_HASH_END, h + 10)
+                and data.startswith(b"<w:sdt>", body)):
+            end = data.find(_B_MARK_END, body + len(b"<w:sdt>"))
+        if end < 0:
+            at = data.find(_B_MARK_START, at + 1)
+            continue
+        count += 1
+        seen[digest] = k = seen.get(digest, 0) + 1
+        bid = FIGURE_BOOKMARK_ID + count
+        out += (data[done:at], b'<w:bookmarkStart w:id="%d" w:name="%s%s_%d"/>' % (bid, _B_BOOKMARK, digest, k),
+                data[body:end + len(b"</w:sdt>")], b'<w:bookmarkEnd w:id="%d"/>' % bid)
+        done = end + len(_B_MARK_END)
+        at = data.find(_B_MARK_START, done)
+    out.append(data[done:])
+    return out
+
+
+_B_BOOKMARK = FIGURE_BOOKMARK.encode()
+_B_MARK_START = _MARK_START.encode()
+_B_MARK_HASH_END = _MARK_HASH_END.encode()
+_B_MARK_END = _MARK_END.encode()
+_B_HEX10 = re.compile(rb"[0-9a-f]{10}")
+
+
 def appendix_marks(number: int) -> tuple[Markup, Markup]:
     """The bookmark's start and end around appendix `number`'s region (body level).
 
