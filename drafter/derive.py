@@ -110,6 +110,21 @@ class Document:
     electronic: bool = False  # render --dien-tu: laid out for digital signing (rules/electronic)
 
 
+def _made(cls, **values):
+    """``cls(**values)`` of a frozen dataclass made per row (Document, Appendix): its
+    fields set in one update of its __dict__ (what the generated __init__ does one
+    object.__setattr__ at a time), the defaults first."""
+    obj = object.__new__(cls)
+    state = obj.__dict__
+    state.update(_DEFAULTS[cls])
+    state.update(values)
+    return obj
+
+
+_DEFAULTS = {cls: {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+             for cls in (Appendix, Document)}
+
+
 def issuer_name_inline(draft: Draft) -> str:
     """The issuer's name on one line, as typed (in capitals); :func:`_issuer_words`
     writes it for a sentence."""
@@ -381,7 +396,8 @@ def _appendix_head(draft: Draft, i: int, n: int, tieu_de: str, *, today: dt.date
 def _appendix(head: AppendixHead, pl, table, grid=None) -> Appendix:
     landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
     unit = pl.don_vi_tinh or (table.unit if table else None)
-    return Appendix(
+    return _made(
+        Appendix,
         number=head.number,
         label=head.label,
         title=head.title,
@@ -456,7 +472,8 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         )
         for i, a in enumerate(draft.van_ban_kem_theo or [])
     )
-    return Document(
+    return _made(
+        Document,
         doc_type=t,
         header=header,
         trich_yeu=None if t.layout == "cong-van" else trich,

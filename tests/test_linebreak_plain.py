@@ -60,3 +60,20 @@ def test_line_paragraphs_are_the_paragraphs_of_the_line():
         if rng.random() < 0.6:
             line = line.strip()
         assert body.line_paragraphs(line) == body.paragraphs(line), repr(line)
+
+
+def test_units_reused_from_the_last_title_are_the_titles_units():
+    vocab = ["về", "phát", "triển", "kinh", "tế", "năm", "2020", "-", "cho", "xã", "B-", "-C", "ủy", "ban", "nhân",
+             "dân", "mặt", "trận", "tổ", "quốc", "tài", "chính", "1", "thành", "phố", "HÀ", "NỘI", "nông", "thôn"]
+    rng = random.Random(7)
+    words = [rng.choice(vocab) for _ in range(10)]
+    for _ in range(6000):  # each title made from the one before: its end, one word or all changed
+        words = list(words)
+        op = rng.random()
+        if op < 0.5:
+            words = words[:rng.randint(0, len(words))] + [rng.choice(vocab) for _ in range(rng.randint(0, 5))]
+        elif op < 0.8 and words:
+            words[rng.randrange(len(words))] = rng.choice(vocab)
+        else:
+            words = [rng.choice(vocab) for _ in range(rng.randint(0, 14))]
+        assert linebreak._units_after_last(list(words)) == linebreak._title_units(" ".join(words)), words

@@ -302,6 +302,46 @@ def _title_units(text: str) -> list[str]:
     return out
 
 
+_GLUE_REACH = max(len(p.split()) for p in COMPOUNDS)  # the words a compound may hold
+_LAST_TITLE: list = [(), [], []]  # the last title's words, units and each unit's first word
+
+
+def _units_after_last(words: list[str]) -> list[str]:
+    """``_title_units(" ".join(words))``, the units of the words it shares with the last
+    title taken from that title's (a batch row's title differs in its last words, a
+    name). A unit is the same when the words from its start to as far as a compound
+    reaches are the same: what came before it and where it starts are then the same
+    too, and whether it joins the unit before it (a number, a hyphen) is decided there.
+
+    >>> _units_after_last("về phát triển kinh tế năm 2020 cho xã A".split())
+    ['về', 'phát triển', 'kinh tế', 'năm 2020', 'cho', 'xã', 'A']
+    >>> _units_after_last("về phát triển kinh tế năm 2020 cho xã B - C".split())
+    ['về', 'phát triển', 'kinh tế', 'năm 2020', 'cho', 'xã', 'B - C']
+    """
+    before, units0, starts0 = _LAST_TITLE
+    shared = 0
+    for a, b in zip(before, words):
+        if a != b:
+            break
+        shared += 1
+    k = len(units0)
+    reach = shared - _GLUE_REACH
+    while k and starts0[k - 1] > reach:
+        k -= 1
+    first = starts0[k - 1] if k else 0  # units0[:k - 1] kept, the rest made again
+    if k:
+        k -= 1
+    tail = _title_units(" ".join(words[first:]))
+    units = units0[:k] + tail
+    starts = starts0[:k]
+    at = first
+    for u in tail:
+        starts.append(at)
+        at += u.count(" ") + 1
+    _LAST_TITLE[:] = (words, units, starts)
+    return list(units)
+
+
 @lru_cache(maxsize=128)  # a batch writes the same agency and many alike titles
 def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> tuple[str, ...]:
     """A title (trích yếu, V/v line) in balanced lines within ``room`` twips.
@@ -309,7 +349,7 @@ def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> t
     >>> title_lines("V/v triển khai thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới", 12, 3500, bold=False)
     ('V/v triển khai thực hiện', 'Chương trình mục tiêu quốc gia', 'xây dựng nông thôn mới')
     """
-    units = _title_units(" ".join(text.split()))
+    units = _units_after_last(text.split())
     if not units:
         return ()
     # Each unit measured once per size and weight (a batch's titles share most of
