@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, SchemaValidator
 from pydantic_core.core_schema import ErrorType
 
 from .errors import Problem
@@ -406,19 +406,115 @@ def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
     (The rules' checks run on top of this, in drafter.validation.)"""
     global _TYPED_LAST
     cls = _AppendixOnlyDraft if appendix_only(loaded.data) else Draft
+    draft = _delta(loaded.data, cls)
+    if draft is not None:
+        return draft, []
     data, fresh = _with_typed(loaded.data)
     try:
         draft = cls.model_validate(data)
     except ValidationError as exc:
         _TYPED_LAST = {}
+        _PARSED_LAST[:] = [None, None, None]
         return None, _problems(exc, loaded)
     _TYPED_LAST = {}
+    _remember_fresh(draft, fresh)
+    _PARSED_LAST[:] = [loaded.data, draft, cls]
+    return draft, []
+
+
+def _remember_fresh(draft: Draft, fresh: list[tuple[tuple[str, int], Any, int | None]]) -> None:
     for key, value, index in fresh:
         typed = getattr(draft, key[0])
         typed = typed[index] if index is not None else typed
         if isinstance(typed, BaseModel):
             _TYPED_LAST[key] = (value, typed)
-    return draft, []
+
+
+# The last draft the model accepted and the mapping it was typed from (kept alive):
+# a batch row shares every value it does not change with the row before (copy on
+# write), so only the keys whose value is another object are typed again, each by
+# its own field's validator (the model's schema and config for that field: the same
+# value as typed within the whole draft), the rest taken from the draft before. Any
+# doubt (another key set, an unknown key, a value the field refuses, the same mapping
+# again: it may have been changed in place) and the whole draft is typed, so its
+# errors are the model's own.
+_PARSED_LAST: list[Any] = [None, None, None]  # [mapping, draft, model class]
+_DELTA_MAX = 12  # more changed keys than this: the whole draft at once
+_FIELD_VALIDATORS: dict[tuple[type, str], Any] = {}
+
+
+def _field_validator(cls: type[BaseModel], name: str) -> Any:
+    """The validator of `cls`'s field `name` alone (False when its schema is not the
+    plain model-fields one this reads)."""
+    found = _FIELD_VALIDATORS.get((cls, name))
+    if found is None:
+        found = False
+        schema = cls.__pydantic_core_schema__
+        defs = schema.get("definitions") if schema.get("type") == "definitions" else None
+        model_schema = schema["schema"] if defs is not None else schema
+        fields = model_schema.get("schema", {}) if model_schema.get("type") == "model" else {}
+        field = fields.get("fields", {}).get(name) if fields.get("type") == "model-fields" else None
+        if field is not None and field.get("type") == "model-field" and not fields.get("computed_fields"):
+            inner = field["schema"]
+            if defs:
+                inner = {"type": "definitions", "schema": inner, "definitions": defs}
+            found = SchemaValidator(inner, model_schema.get("config"))
+        _FIELD_VALIDATORS[(cls, name)] = found
+    return found
+
+
+def _delta(data: Any, cls: type[Draft]) -> Draft | None:
+    """The draft typed from `data` by its changes from the last accepted one, or None
+    (then the whole draft is typed)."""
+    global _TYPED_LAST
+    last_data, last_draft, last_cls = _PARSED_LAST
+    if (last_cls is not cls or type(data) is not dict or type(last_data) is not dict or data is last_data
+            or len(data) != len(last_data)):
+        return None
+    get = last_data.get
+    changed = [k for k, v in data.items() if v is not get(k, _NO_VALUE)]
+    if len(changed) > _DELTA_MAX:
+        return None
+    fields = cls.model_fields
+    values: dict[str, Any] = {}
+    fresh: list[tuple[tuple[str, int], Any, int | None]] = []
+    for name in changed:
+        if name not in fields or name not in last_data:
+            return None
+        validator = _field_validator(cls, name)
+        if validator is False:
+            return None
+        value = data[name]
+        if name in _SUB_MODEL_SET:
+            value = _typed_one(name, value, fresh)
+        elif name in _SUB_MODEL_LIST_SET:
+            value = _typed_items(name, value, fresh)
+        try:
+            values[name] = validator.validate_python(value)
+        except ValidationError:
+            return None
+    draft = cls.__new__(cls)
+    typed = dict(last_draft.__dict__)
+    typed.update(values)
+    _set = object.__setattr__
+    _set(draft, "__dict__", typed)
+    _set(draft, "__pydantic_fields_set__", set(last_draft.__pydantic_fields_set__))
+    _set(draft, "__pydantic_extra__", None)
+    _set(draft, "__pydantic_private__", None)
+    if _TYPED_LAST:  # what the draft before typed under a key this one keeps is met again: shared
+        names = set(changed)  # (what this one typed is remembered until the next, as a whole parse does)
+        for key, hit in _TYPED_LAST.items():
+            if key[0] not in names and key not in _TYPED:
+                if len(_TYPED) >= _TYPED_MAX:
+                    _TYPED.clear()
+                _TYPED[key] = hit
+        _TYPED_LAST = {}
+    _remember_fresh(draft, fresh)
+    _PARSED_LAST[:] = [data, draft, cls]
+    return draft
+
+
+_NO_VALUE = object()
 
 
 # The parts of a draft typed as a model of their own (the issuer, the signer, an
@@ -461,28 +557,51 @@ def _with_typed(data: Any) -> tuple[Any, list[tuple[tuple[str, int], Any, int | 
     for name in _SUB_MODELS:
         value = data.get(name)
         if type(value) is dict:
-            key = (name, id(value))
-            typed = _typed_before(key, value)
-            if typed is None:
-                fresh.append((key, value, None))
-            else:
+            typed = _typed_one(name, value, fresh)
+            if typed is not value:
                 out = out if out is not None else dict(data)
                 out[name] = typed
     for name in _SUB_MODEL_LISTS:
         items = data.get(name)
         if type(items) is list and items:
-            replaced = None
-            for i, item in enumerate(items):
-                if type(item) is not dict:
-                    continue
-                key = (name, id(item))
-                typed = _typed_before(key, item)
-                if typed is None:
-                    fresh.append((key, item, i))
-                else:
-                    replaced = replaced if replaced is not None else list(items)
-                    replaced[i] = typed
-            if replaced is not None:
+            replaced = _typed_items(name, items, fresh)
+            if replaced is not items:
                 out = out if out is not None else dict(data)
                 out[name] = replaced
     return (out if out is not None else data), fresh
+
+
+_SUB_MODEL_SET = frozenset(_SUB_MODELS)
+_SUB_MODEL_LIST_SET = frozenset(_SUB_MODEL_LISTS)
+
+
+def _typed_one(name: str, value: Any, fresh: list) -> Any:
+    """The instance typed before from the mapping `value` (the same object), else
+    `value`, noted in `fresh`."""
+    if type(value) is not dict:
+        return value
+    key = (name, id(value))
+    typed = _typed_before(key, value)
+    if typed is None:
+        fresh.append((key, value, None))
+        return value
+    return typed
+
+
+def _typed_items(name: str, items: Any, fresh: list) -> Any:
+    """`items` with each mapping typed before as its instance (a copy; `items` itself
+    when none was), the others noted in `fresh` with their index."""
+    if type(items) is not list or not items:
+        return items
+    replaced = None
+    for i, item in enumerate(items):
+        if type(item) is not dict:
+            continue
+        key = (name, id(item))
+        typed = _typed_before(key, item)
+        if typed is None:
+            fresh.append((key, item, i))
+        else:
+            replaced = replaced if replaced is not None else list(items)
+            replaced[i] = typed
+    return replaced if replaced is not None else items

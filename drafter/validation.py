@@ -666,11 +666,8 @@ def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int
     that fail (or whose appendix is not valid)."""
     if not parts.phu_luc:
         return [], [], set()
-    from .inputs.appendix_sheets import is_sheet_reference, place
-    from .tables import plan
-    from .tables.model import TableError
-
-    reading = dict(zero_tens=parts.tuy_chon.doc_so_linh, four=parts.tuy_chon.doc_so_tu)
+    is_sheet_reference, place, computed, TableError = _TABLE_TOOLS or _table_tools()
+    zero_tens, four = parts.tuy_chon.doc_so_linh, parts.tuy_chon.doc_so_tu
     tables: list = []
     problems: list[Problem] = []
     failed: set[int] = set()
@@ -681,12 +678,25 @@ def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int
         elif pl.bang is not None:
             try:
                 # compute(parse_table(bang)), the table's structure compiled once per batch
-                table = plan.computed(pl.bang, unit=pl.don_vi_tinh, **reading)
+                table = computed(pl.bang, unit=pl.don_vi_tinh, zero_tens=zero_tens, four=four)
             except TableError as exc:
                 problems += [place(loaded, i, p) for p in exc.problems]
                 failed.add(i)
         tables.append(table)
     return tables, problems, failed
+
+
+_TABLE_TOOLS: tuple = ()  # what _tables uses, imported on first use (drafts without tables never load them)
+
+
+def _table_tools() -> tuple:
+    global _TABLE_TOOLS
+    from .inputs.appendix_sheets import is_sheet_reference, place
+    from .tables import plan
+    from .tables.model import TableError
+
+    _TABLE_TOOLS = (is_sheet_reference, place, plan.computed, TableError)
+    return _TABLE_TOOLS
 
 
 def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list,

@@ -131,6 +131,41 @@ def test_rows_share_the_typed_parts_they_do_not_change(tmp_path):
         assert draft == model.Draft.model_validate(row.data)
 
 
+def test_a_row_is_typed_by_its_changed_keys_as_a_whole_parse_types_it(tmp_path):
+    # model.parse types only the keys a row changes (each by its own field's
+    # validator) and takes the rest from the draft before: the same draft as typing
+    # the row alone, the same errors when a changed value is refused, and the next
+    # good row typed again from the last accepted one.
+    rows = [{"ten": "Xã A", "a": "1"}, {"ten": "  Xã B  ", "a": "2", "so": "13"},
+            {"ten": "Xã E", "a": "5", "ngay": "20/01/2026"}, {"ten": "Xã C", "a": "3", "so": "12a"},
+            {"ten": "Xã D", "a": "4", "ngay": "31/02/2026"}, {"ten": "Xã F", "a": "6", "do_khan": "khẩn"},
+            {"ten": "Xã G", "a": "7", "do_khan": "gấp"}, {"ten": "Xã H", "a": "8"}]
+    _, loaded = _rows(tmp_path, rows)
+    typed_by_delta = []
+    real = model._delta
+    try:
+        model._delta = lambda data, cls: typed_by_delta.append(real(data, cls)) or typed_by_delta[-1]
+        got = [model.parse(r) for r in loaded]
+    finally:
+        model._delta = real
+    for r, (draft, problems) in zip(loaded, got):
+        model._PARSED_LAST[:] = [None, None, None]  # the row alone: the whole draft typed
+        alone, alone_problems = model.parse(r)
+        assert draft == alone and [(p.key, p.message, p.position) for p in problems] == \
+            [(p.key, p.message, p.position) for p in alone_problems]
+        if draft is not None:
+            assert draft.model_fields_set == alone.model_fields_set
+    said = [[p.key for p in problems] for _, problems in got]
+    assert said == [[], [], [], ["so"], ["ngay"], [], ["do_khan"], []]
+    assert got[1][0].kinh_gui == "Ủy ban nhân dân   Xã B" and got[1][0].so == 13
+    assert got[2][0].ngay.isoformat() == "2026-01-20" and got[2][0].so == 12
+    assert got[5][0].do_khan == "Khẩn"
+    # Typed by their changes (a refused value, a row after a refused one, a key added:
+    # typed whole), the rest shared.
+    assert [d is not None for d in typed_by_delta] == [False, True, True, False, False, False, False, False]
+    assert got[1][0].noi_nhan is got[0][0].noi_nhan and got[1][0].ky is got[0][0].ky
+
+
 def test_a_row_changing_a_shared_part_gets_its_error_at_the_key(tmp_path):
     _, (good, bad, good_again) = _rows(tmp_path, [
         {"ten": "Xã A", "a": "1"}, {"ten": "Xã B", "a": "2", "tuy_chon.doc_so_linh": "lẽo"}, {"ten": "Xã C", "a": "3"}])
