@@ -265,6 +265,39 @@ def _row_json_fast() -> Callable[[dict], str] | None:
 _row_json_once = _row_json_fast() or _row_json
 
 
+class _RowJson:
+    """:data:`_row_json` of a batch's rows, whose keys are the sheet's columns in the
+    same order every row: the keys sorted and written once (json sorts the items,
+    tuples compared, for every row), a text cell or an empty one written by json's
+    own string encoder; a row with another value (a number, a date) or other keys
+    goes through the whole encoder. The same text (tests/test_batch_digest.py)."""
+
+    def __init__(self) -> None:
+        from json import encoder as _enc
+
+        self._quote = getattr(_enc, "c_encode_basestring", None) or _enc.py_encode_basestring
+        self._keys: tuple = ()
+        self._sorted: list[tuple[str, str]] = []  # (key, its JSON and ': ') in json's order
+
+    def __call__(self, values: dict) -> str:
+        keys = tuple(values)
+        if keys != self._keys:
+            if not all(type(k) is str for k in keys):
+                return _row_json_once(values)
+            self._keys = keys
+            self._sorted = [(k, self._quote(k) + ": ") for k in sorted(keys)]
+        quote, out = self._quote, []
+        for k, head in self._sorted:
+            v = values[k]
+            if type(v) is str:
+                out.append(head + quote(v))
+            elif v is None:
+                out.append(head + "null")
+            else:
+                return _row_json_once(values)
+        return "{" + ", ".join(out) + "}"
+
+
 class Plan:
     """Everything rows share, prepared once before any row is rendered."""
 
@@ -285,6 +318,7 @@ class Plan:
         base = json.dumps(loaded.data, sort_keys=True, ensure_ascii=False, default=str)
         self._base_digest = hashlib.sha256(base.encode()).hexdigest()
         self._template_digests: dict[Path, Any] = {}  # template -> the hash of the shared start
+        self._row_json = _RowJson()
         self._file_digests: dict[str, str] = {}
         self.tag = new_tag()  # names this run's temporary files, and only them
         self.sheets: appendix_sheets.Cache = {}
@@ -315,7 +349,7 @@ class Plan:
         if start is None:
             t = hashlib.sha256(template.read_bytes()).hexdigest()
             start = self._template_digests[template] = hashlib.sha256(f"{self._base_digest}|{t}|".encode())
-        row = _row_json_once(values)
+        row = self._row_json(values)
         sheets = ""
         if loaded is not None:  # each sheet a row's appendices were read from, by content
             items = loaded.data.get("phu_luc")

@@ -46,3 +46,20 @@ def test_digest_is_the_earlier_formula(tmp_path):
     assert written[2] == plan.digest(rows[0], template) and written[3] == plan.digest(rows[1], template)
     again = batch.run(draft, data, tmp_path / "out", jobs=1, resume=True)
     assert again.skipped == 2
+
+
+def test_row_json_is_jsons_own():
+    import random
+
+    ref = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)  # noqa: E731
+    row_json = batch._RowJson()
+    names = ["ma", "ten", "Tên cột", "b", "a", "é", "Z", 'k"q', "x\ny"]
+    cols: list[str] = []
+    for i in range(3000):
+        r = random.Random(i)
+        if i % 300 == 0:  # another sheet's columns, in another order
+            cols = r.sample(names, r.randint(0, 7))
+        values = {c: r.choice([None, "", 'Hà "Nội"\n\\', "".join(chr(r.randint(0, 0x2FFF)) for _ in range(6)),
+                               r.randint(-5, 5), 1.5, Decimal("2.50"), dt.date(2026, 1, 2), True]) for c in cols}
+        assert row_json(values) == ref(values), values
+    assert row_json({1: "a", 2: "b"}) == ref({1: "a", 2: "b"})
