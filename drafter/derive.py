@@ -262,9 +262,18 @@ def _header(draft: Draft, year: int) -> Header:
 
 
 def draft_year(draft: Draft, today: dt.date | None = None) -> int:
-    if draft.ngay:
-        return draft.ngay.year
-    return draft.nam or (today or dt.date.today()).year
+    year = draft.ngay.year if draft.ngay else draft.nam or (today or dt.date.today()).year
+    # One int object per year (a year above 256 is a new object each time): the
+    # sections keyed on it are then found by identity alone (section's first test).
+    found = _YEARS.get(year)
+    if found is None:
+        if len(_YEARS) >= 64:
+            _YEARS.clear()
+        found = _YEARS[year] = year
+    return found
+
+
+_YEARS: dict[int, int] = {}
 
 
 def reference_line(

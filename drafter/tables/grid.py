@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -225,6 +226,10 @@ def build_grid(table: ComputedTable, *, size_pt: float = TABLE_FONT_PT) -> Grid:
 _SHARED: dict[int, tuple] = {}
 
 
+_BLANK = ("", 0)  # a blank figure's cell text and width
+_TEXT, _WIDTH = itemgetter(0), itemgetter(1)
+
+
 class _Layout:
     """What a table's grid keeps from one row of a batch to the next (the same plan:
     the same rows, labels, units and headers): the header rows, each row's leading
@@ -312,25 +317,18 @@ class _Layout:
         columns = list(self.fixed)
         shape = []
         for g, ma, word, line_w in self.figure_columns:
-            col = []
-            widest = 0
             every = [figs[s] if s is not None else None for s in slots[(g, ma)]]
             if with_total:
                 every.append(total.values.get((g, ma)))
-            for v in every:
-                # figure_text: blank for an absent or zero figure (a zero Decimal is false)
-                if not v:
-                    col.append("")
-                    continue
-                key = str(v)
-                found = printed.get(key)
-                if found is None:
-                    text = _figure_text(key)
-                    found = printed[key] = (text, _line_width(text, size, True))
-                col.append(found[0])
-                if found[1] > widest:
-                    widest = found[1]
-            texts.append(col)
+            # figure_text: blank for an absent or zero figure (a zero Decimal is false)
+            found = [printed.get(str(v)) if v else _BLANK for v in every]
+            if None in found:
+                for k, v in enumerate(every):
+                    if found[k] is None:
+                        text = _figure_text(str(v))
+                        found[k] = printed[str(v)] = (text, _line_width(text, size, True))
+            texts.append(list(map(_TEXT, found)))
+            widest = max(map(_WIDTH, found), default=0)
             low = (widest if widest > word else word) + pad
             want = max(low, line_w)
             if want > low * 1.6:
