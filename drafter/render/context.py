@@ -46,7 +46,7 @@ def _scope(text: str | None) -> Markup | None:
 
 def lines_markup(lines: tuple[str, ...] | list[str]) -> Markup:
     """Lines drafter broke itself (rules/linebreak): runs with a line break between."""
-    return Markup('<w:r><w:br/></w:r>'.join(run_xml(ln) for ln in lines))
+    return Markup('<w:r><w:br/></w:r>'.join([run_xml(ln) for ln in lines]))
 
 
 # What a batch's rows share (the issuer, the date, the signer, the recipients, each
@@ -97,7 +97,11 @@ def _title(text: str | None, size_pt: float, room: int, *, bold: bool = True) ->
 
 @lru_cache(maxsize=128)  # a batch's titles recur (or differ by a name: then made once each)
 def _title_markup(text: str, size_pt: float, room: int, bold: bool) -> Markup:
-    return lines_markup(linebreak.title_lines(text, size_pt, room, bold=bold))
+    # title_lines itself, not through its own cache: this one is keyed the same way
+    return lines_markup(_TITLE_LINES(text, size_pt, room, bold=bold))
+
+
+_TITLE_LINES = linebreak.title_lines.__wrapped__
 
 
 def _paras(paras) -> list[dict[str, Any]]:
