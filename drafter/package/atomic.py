@@ -574,14 +574,15 @@ def verify_docx_bytes(data: bytes) -> None:
     _, disk, cd_disk, here, count, cd_size, cd_offset, comment = _EOCD.unpack_from(data, size - 22)
     if disk or cd_disk or here != count or comment or cd_offset + cd_size != size - 22:
         raise ValueError("không mở được gói .docx: bản ghi kết thúc không khớp")
-    pos, found = cd_offset, False
+    pos, found, cd_end = cd_offset, False, cd_offset + cd_size
+    unpack, starts = _CENTRAL.unpack_from, data.startswith  # (no slice made per record)
     for _ in range(count):
-        if pos + 46 > cd_offset + cd_size:
+        if pos + 46 > cd_end:
             raise ValueError("không mở được gói .docx: thư mục trung tâm bị cắt")
-        sig, n, e, c, local = _CENTRAL.unpack_from(data, pos)
-        if sig != b"PK\x01\x02" or local + 30 > cd_offset or data[local:local + 4] != b"PK\x03\x04":
+        sig, n, e, c, local = unpack(data, pos)
+        if sig != b"PK\x01\x02" or local + 30 > cd_offset or not starts(b"PK\x03\x04", local):
             raise ValueError("không mở được gói .docx: thư mục trung tâm hỏng")
-        if data[pos + 46:pos + 46 + n] == b"[Content_Types].xml":
+        if n == 19 and starts(b"[Content_Types].xml", pos + 46):
             found = True
         pos += 46 + n + e + c
     if pos != cd_offset + cd_size:
