@@ -114,11 +114,18 @@ def _text(value: Any) -> bool:
 
 def _get(data: Any, key: str) -> tuple[bool, Any]:
     """Whether the dotted `key` is written in `data`, and its value."""
-    for part in key.split("."):
-        if not isinstance(data, Mapping) or part not in data:
+    for part in _parts(key):
+        if type(data) is not dict and not isinstance(data, Mapping):  # a plain dict: no ABC test
+            return False, None
+        if part not in data:
             return False, None
         data = data[part]
     return True, data
+
+
+@lru_cache(maxsize=64)
+def _parts(key: str) -> tuple[str, ...]:
+    return tuple(key.split("."))
 
 
 def validate(slug: str, data: Mapping, needs: tuple[Need, ...] | None = None) -> list[Problem]:
