@@ -329,7 +329,7 @@ class _Layout:
                         found[k] = printed[str(v)] = (text, _line_width(text, size, True))
             texts.append(list(map(_TEXT, found)))
             widest = max(map(_WIDTH, found), default=0)
-            low = (widest if widest > word else word) + pad
+            low = max(widest, word) + pad
             want = max(low, line_w)
             if want > low * 1.6:
                 want = low
