@@ -161,3 +161,37 @@ def test_the_manifest_check_reads_line_by_line_and_refuses_a_broken_one(small_ru
         path.write_text(bad, encoding="utf-8")
         with pytest.raises(ValueError):
             _parses(str(path))
+
+
+def test_typing_distinct_texts_keeps_none_of_them(tmp_path):
+    """pydantic-core keeps every value str_strip_whitespace strips in its global string
+    cache (16,384 entries) unless the model says cache_strings="keys": a batch's every
+    distinct text, ~2 MB that a country's run never gives back. After a warm-up, typing
+    thousands of drafts with new texts leaves (almost) nothing behind."""
+    import gc
+    import tracemalloc
+
+    from drafter import api, model
+
+    path = tmp_path / "d.yaml"
+    path.write_text(DRAFT, encoding="utf-8")
+    loaded = api.load(path)
+
+    def typed(i: int) -> None:
+        data = dict(loaded.data, trich_yeu=f"phân bổ kinh phí năm 2026 cho xã số {i}",
+                    kinh_gui=f"Ủy ban nhân dân xã số {i}")
+        assert model.Draft.model_validate(data).trich_yeu.endswith(f"số {i}")
+
+    for i in range(500):
+        typed(i)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(500, 2500):
+            typed(i)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown / 2000 < 16, f"{grown / 2000:.0f} bytes kept per typed draft"
