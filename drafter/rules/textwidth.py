@@ -64,14 +64,14 @@ def _base(ch: str) -> str:
     return unicodedata.normalize("NFD", ch)[0]
 
 
-@lru_cache(maxsize=1024)  # a batch measures the same labels in every document
+@lru_cache(maxsize=256)  # the labels of a document (a batch: grid._line_width keeps its own widths)
 def width_pt(text: str, size_pt: float, *, bold: bool = False, italic: bool = False) -> float:
     table = _BOLD if bold else _ITALIC if italic else _REGULAR
     units = sum(table.get(_base(ch), _FALLBACK) for ch in text)
     return units * size_pt / 1000
 
 
-@lru_cache(maxsize=1024)  # labels recur (a title's words: rules/linebreak keeps their widths itself)
+@lru_cache(maxsize=256)  # labels recur in a document (a title's words: rules/linebreak keeps their widths itself; a batch's cells: grid._line_width)
 def width_twips(text: str, size_pt: float, *, bold: bool = False, italic: bool = False) -> int:
     """Twips of ``text`` (italic: the upright bold face stands in for bold italic).
 

@@ -201,7 +201,7 @@ class ComputedTable:
 # --------------------------------------------------------------------------- figures
 
 
-@lru_cache(maxsize=8192)  # the same amounts recur across a batch's rows (a total: its cell and its quote)
+@lru_cache(maxsize=2048)  # the same amounts recur across a batch's rows (a total: its cell and its quote); more kept only memory
 def formatted(text: str) -> str:
     """``format_number`` of a Decimal given by its own text (5 == 5.0, but 5.0 prints "5,0")."""
     return format_number(Decimal(text))

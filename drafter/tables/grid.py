@@ -193,7 +193,7 @@ def _longest_word(texts, size: float, bold: bool) -> int:
     return max((_widest_word(t, size, bold) for t in texts), default=0)
 
 
-@lru_cache(maxsize=8192)  # labels, units and figures recur across a batch's tables
+@lru_cache(maxsize=2048)  # labels, units and figures recur across a batch's tables
 def _line_width(text: str, size: float, bold: bool) -> int:
     return width_twips(text, size, bold=bold)
 
