@@ -35,10 +35,14 @@ from jinja2.runtime import markup_join, str_join
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
-try:
+try:  # markupsafe's own str → escaped str (private: every failure falls back to escape)
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - markupsafe without its C speedups
-    from markupsafe._native import _escape_inner
+    try:
+        from markupsafe._native import _escape_inner
+    except ImportError:
+        def _escape_inner(s: str, /) -> str:
+            return str(escape(s))
 
 from .env import MiB, env_limit
 
