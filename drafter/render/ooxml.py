@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from ..xmltext import escape
 
 from drafter.oxml import (
     APPENDIX_BOOKMARK_ID,
@@ -25,6 +24,8 @@ from drafter.oxml import (
     figure_tag,
     half_points,
 )
+
+from ..xmltext import escape
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def figure_xml(reference: str, value: str, *, bold: bool = False, italic: bool =
 
 _FIGURE_MARK = re.compile(
     r'<w:bookmarkStart w:id="0" w:name="' + re.escape(FIGURE_BOOKMARK) + r'([0-9a-f]{10})_0"/>'
-    r'(<w:sdt>.*?</w:sdt>)<w:bookmarkEnd w:id="0"/>', re.S)
+    r'(<w:sdt>.*?</w:sdt>)<w:bookmarkEnd w:id="0"/>', re.DOTALL)
 
 
 def number_figure_bookmarks(xml: str) -> str:
@@ -110,41 +111,7 @@ def figure_bookmark_pieces(xml: str) -> list[str] | None:
     >>> figure_bookmark_pieces("<w:p/>") is None
     True
     """
-    if FIGURE_BOOKMARK not in xml:
-        return None
-    # What _FIGURE_MARK.sub would do, found with str.find (the lazy `.*?` stepped
-    # through each control's XML a character at a time): each start mark, its hash,
-    # the control and the first end mark after it; a start mark without them is text.
-    seen: dict[str, int] = {}
-    out: list[str] = []
-    count = done = 0
-    at = xml.find(_MARK_START)
-    while at >= 0:
-        h = at + len(_MARK_START)
-        digest = xml[h:h + 10]
-        body = h + 10 + len(_MARK_HASH_END)
-        end = -1
-        if (len(digest) == 10 and _HEX10.fullmatch(digest) and xml.startswith(_MARK_HASH_END, h + 10)
-                and xml.startswith("<w:sdt>", body)):
-            end = xml.find(_MARK_END, body + len("<w:sdt>"))
-        if end < 0:
-            at = xml.find(_MARK_START, at + 1)
-            continue
-        count += 1
-        seen[digest] = k = seen.get(digest, 0) + 1
-        bid = FIGURE_BOOKMARK_ID + count
-        out += (xml[done:at], f'<w:bookmarkStart w:id="{bid}" w:name="{FIGURE_BOOKMARK}{digest}_{k}"/>',
-                xml[body:end + len("</w:sdt>")], f'<w:bookmarkEnd w:id="{bid}"/>')
-        done = end + len(_MARK_END)
-        at = xml.find(_MARK_START, done)
-    out.append(xml[done:])
-    return out
-
-
-_MARK_START = f'<w:bookmarkStart w:id="0" w:name="{FIGURE_BOOKMARK}'
-_MARK_HASH_END = '_0"/>'
-_MARK_END = '</w:sdt><w:bookmarkEnd w:id="0"/>'
-_HEX10 = re.compile(r"[0-9a-f]{10}")
+    return _bookmark_pieces(xml, _STR_MARKS)
 
 
 def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
@@ -158,39 +125,56 @@ def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
     >>> figure_bookmark_pieces_bytes(b"<w:p/>") is None
     True
     """
-    if _B_BOOKMARK not in data:
+    return _bookmark_pieces(data, _BYTES_MARKS)
+
+
+def _bookmark_pieces(xml, marks):
+    """What _FIGURE_MARK.sub would do, found with find (the lazy `.*?` stepped through
+    each control's XML a character at a time): each start mark, its hash, the control
+    and the first end mark after it; a start mark without them is text. ``xml`` a str
+    or its bytes, with ``marks`` of the same kind."""
+    bookmark, start, hash_end, sdt, sdt_end, end_mark, hex10, made = marks
+    if bookmark not in xml:
         return None
-    seen: dict[bytes, int] = {}
-    out: list[bytes] = []
+    seen: dict = {}
+    out: list = []
     count = done = 0
-    at = data.find(_B_MARK_START)
+    at = xml.find(start)
     while at >= 0:
-        h = at + len(_B_MARK_START)
-        digest = data[h:h + 10]
-        body = h + 10 + len(_B_MARK_HASH_END)
+        h = at + len(start)
+        digest = xml[h:h + 10]
+        body = h + 10 + len(hash_end)
         end = -1
-        if (len(digest) == 10 and _B_HEX10.fullmatch(digest) and data.startswith(_B_MARK_HASH_END, h + 10)
-                and data.startswith(b"<w:sdt>", body)):
-            end = data.find(_B_MARK_END, body + len(b"<w:sdt>"))
+        if len(digest) == 10 and hex10.fullmatch(digest) and xml.startswith(hash_end, h + 10) and xml.startswith(sdt, body):
+            end = xml.find(end_mark, body + len(sdt))
         if end < 0:
-            at = data.find(_B_MARK_START, at + 1)
+            at = xml.find(start, at + 1)
             continue
         count += 1
         seen[digest] = k = seen.get(digest, 0) + 1
         bid = FIGURE_BOOKMARK_ID + count
-        out += (data[done:at], b'<w:bookmarkStart w:id="%d" w:name="%s%s_%d"/>' % (bid, _B_BOOKMARK, digest, k),
-                data[body:end + len(b"</w:sdt>")], b'<w:bookmarkEnd w:id="%d"/>' % bid)
-        done = end + len(_B_MARK_END)
-        at = data.find(_B_MARK_START, done)
-    out.append(data[done:])
+        opening, closing = made(bid, digest, k)
+        out += (xml[done:at], opening, xml[body:end + len(sdt_end)], closing)
+        done = end + len(end_mark)
+        at = xml.find(start, done)
+    out.append(xml[done:])
     return out
 
 
+_MARK_START = f'<w:bookmarkStart w:id="0" w:name="{FIGURE_BOOKMARK}'
+_MARK_HASH_END = '_0"/>'
+_MARK_END = '</w:sdt><w:bookmarkEnd w:id="0"/>'
 _B_BOOKMARK = FIGURE_BOOKMARK.encode()
-_B_MARK_START = _MARK_START.encode()
-_B_MARK_HASH_END = _MARK_HASH_END.encode()
-_B_MARK_END = _MARK_END.encode()
-_B_HEX10 = re.compile(rb"[0-9a-f]{10}")
+# (the bookmark's name, a mark's start, its hash's end, the control's start and end,
+# the mark's end, a 10-digit hash, the numbered bookmark's start and end): as str, as bytes
+_STR_MARKS = (FIGURE_BOOKMARK, _MARK_START, _MARK_HASH_END, "<w:sdt>", "</w:sdt>", _MARK_END,
+              re.compile(r"[0-9a-f]{10}"),
+              lambda bid, digest, k: (f'<w:bookmarkStart w:id="{bid}" w:name="{FIGURE_BOOKMARK}{digest}_{k}"/>',
+                                      f'<w:bookmarkEnd w:id="{bid}"/>'))
+_BYTES_MARKS = (_B_BOOKMARK, _MARK_START.encode(), _MARK_HASH_END.encode(), b"<w:sdt>", b"</w:sdt>",
+                _MARK_END.encode(), re.compile(rb"[0-9a-f]{10}"),
+                lambda bid, digest, k: (b'<w:bookmarkStart w:id="%d" w:name="%s%s_%d"/>' % (bid, _B_BOOKMARK, digest, k),
+                                        b'<w:bookmarkEnd w:id="%d"/>' % bid))
 
 
 def appendix_marks(number: int) -> tuple[Markup, Markup]:
