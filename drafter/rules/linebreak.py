@@ -80,16 +80,31 @@ def balance(units: Sequence[str], width: Callable[[str], int], room: int,
     return _breaks(units, [width(u) for u in units], width(" "), room, cut)
 
 
-def _breaks(units: Sequence[str], widths: list[int], space: int, room: int, cut: list[int] | None) -> tuple[str, ...]:
-    """:func:`balance` of units measured (``cut[j]``: the penalty of a break before unit j)."""
-    n = len(units)
-    # widths add up: each unit once, a space between (no substring measured again);
-    # edge[k] is the width of units[:k], each followed by a space
+def _edges(widths: list[int], space: int) -> list[int]:
+    """Widths added up: each unit once, a space between (no substring measured again);
+    ``edge[k]`` is the width of ``units[:k]``, each followed by a space."""
     edge = [0]
     total = 0
     for w in widths:
         total += w + space
         edge.append(total)
+    return edge
+
+
+def _lines(units: Sequence[str], nxt: list[int]) -> tuple[str, ...]:
+    """The lines the chosen breaks make (``nxt[i]``: the break after unit i's line)."""
+    out, i = [], 0
+    while i < len(units):
+        out.append(" ".join(units[i:nxt[i]]))
+        i = nxt[i]
+    return tuple(out)
+
+
+def _breaks(units: Sequence[str], widths: list[int], space: int, room: int, cut: list[int] | None) -> tuple[str, ...]:
+    """:func:`balance` of units measured (``cut[j]``: the penalty of a break before unit j)."""
+    n = len(units)
+    edge = _edges(widths, space)
+    total = edge[-1]
     if total - space <= room:
         return (" ".join(units),)
     # From unit i to the end, the best (lines, lone, penalty, widest) compared in that
@@ -126,11 +141,7 @@ def _breaks(units: Sequence[str], widths: list[int], space: int, room: int, cut:
                 first = False
         lines[i], lones[i], pens[i], widest[i] = fewest + 1, c_lone, c_pen, c_wide
         nxt[i] = chosen
-    out, i = [], 0
-    while i < n:
-        out.append(" ".join(units[i:nxt[i]]))
-        i = nxt[i]
-    return tuple(out)
+    return _lines(units, nxt)
 
 
 def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int) -> tuple[str, ...]:
@@ -145,11 +156,8 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
     ('a bb', 'ccc dddd')
     """
     n = len(units)
-    edge = [0]
-    total = 0
-    for w in widths:
-        total += w + space
-        edge.append(total)
+    edge = _edges(widths, space)
+    total = edge[-1]
     if total - space <= room:
         return (" ".join(units),)
     big = total + 1  # above any line's width
@@ -188,11 +196,7 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
         widest[i] = best - lone[chosen] * big
         score[i] = best
         nxt[i] = chosen
-    out, i = [], 0
-    while i < n:
-        out.append(" ".join(units[i:nxt[i]]))
-        i = nxt[i]
-    return tuple(out)
+    return _lines(units, nxt)
 
 
 @lru_cache(maxsize=8)
