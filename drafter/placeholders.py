@@ -1,10 +1,13 @@
-"""The texts `drafter new` writes to be replaced, read from the scaffold itself.
+"""The texts `drafter new` writes to be replaced, taken from the scaffold itself.
 
-Nothing is copied from drafter.scaffold: the scaffold of a type is written out (with
-every key a preset could give, so that none is left out) and read back, and each line
-of its values that holds "…", or is one of `scaffold.PLACEHOLDERS`, is a placeholder
-of its key (rules/completeness.py compares a draft with them). A type's scaffold is
-read once per process, and only for a draft that has a line that could be one.
+Nothing is copied from drafter.scaffold: the values of a type's scaffold (with every
+key a preset could give, so that none is left out) are those its text is written from
+(scaffold.draft_values: what the YAML loader reads back, a test compares), and each
+line of them that holds "…", or is one of `scaffold.PLACEHOLDERS`, is a placeholder
+of its key (rules/completeness.py compares a draft with them). No YAML is read: the
+checker of a document with a "…" in it does not load a YAML parser and read every
+type's scaffold (about a tenth of a second). Made once per process, and only for a
+draft or document that has a line that could be one.
 
 >>> "Họ và tên người ký" in of_type("cong-van")["ky.ho_ten"]
 True
@@ -25,18 +28,12 @@ from .rules import completeness, doctypes
 EXTRA: tuple[str, ...] = tuple(getattr(scaffold, "PLACEHOLDERS", ()))
 
 
-def _read(text: str):
-    from ruamel.yaml import YAML
-
-    return YAML(typ="safe", pure=True).load(text)
-
-
 @lru_cache(maxsize=None)
 def of_type(slug: str) -> Mapping[str, frozenset[str]]:
     """Key pattern (`dieu[]`, `ky.ho_ten`) → the placeholder lines the scaffold of
     `slug` writes there."""
     out: dict[str, set[str]] = {}
-    data = _read(scaffold.draft_text(slug, preset_keys=frozenset()))
+    data = scaffold.draft_values(slug, preset_keys=frozenset())
     for pattern, line in completeness.placeholder_lines(data, EXTRA):
         out.setdefault(pattern, set()).add(line)
     return {k: frozenset(v) for k, v in out.items()}

@@ -117,8 +117,46 @@ def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _list(items: list[str], indent: str = "  ") -> str:
-    return "".join(f"\n{indent}- {q(i)}" for i in items)
+class _Scaffold:
+    """The draft's lines, and the values they hold as YAML reads them (`data`): each
+    value is given once and written from it, so the texts `drafter new` leaves to be
+    replaced are known without reading the text back (placeholders.py; a test reads
+    every scaffold with the YAML loader and compares)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.data: dict = {}
+
+    def note(self, *lines: str) -> None:
+        """Comments and blank lines: no value."""
+        self.lines.extend(lines)
+
+    def put(self, path: str, value, line: str | None = None) -> None:
+        """A value at `path` (dotted), written as ``key: "value"`` unless `line` gives
+        the text (a bare or flow value, with its comment)."""
+        *parents, key = path.split(".")
+        where = self.data
+        for name in parents:
+            where = where.setdefault(name, {})
+        where[key] = value
+        if line is None:
+            line = f"{'  ' * len(parents)}{key}:" + ("" if value is None else f" {q(value)}")
+        self.lines.append(line)
+
+    def mapping(self, key: str) -> None:
+        """``key:`` opening a mapping (its values put under ``key.…``)."""
+        self.data.setdefault(key, {})
+        self.lines.append(f"{key}:")
+
+    def items(self, key: str, values: list[str]) -> None:
+        """``key:`` then one ``- "value"`` line each."""
+        self.data[key] = list(values)
+        self.lines.append(f"{key}:" + "".join(f"\n  - {q(v)}" for v in values))
+
+    def block(self, key: str, lines: tuple[str, ...]) -> None:
+        """``key: |`` then the lines (a literal block: the text ends with a newline)."""
+        self.data[key] = "".join(f"{line}\n" for line in lines)
+        self.lines += [f"{key}: |", *(f"  {line}" for line in lines)]
 
 
 def draft_text(
@@ -134,92 +172,98 @@ def draft_text(
     """The draft's text; keys the preset does not give are written out to fill in.
     `preset_data` (the preset as merged) pre-fills what depends on the issuer;
     `meeting` holds answers typed at the prompt (thoi_gian, dia_diem, thanh_phan)."""
+    return "\n".join(_scaffold(slug, preset=preset, trich_yeu=trich_yeu, kinh_gui=kinh_gui,
+                               preset_keys=preset_keys, preset_data=preset_data, meeting=meeting).lines)
+
+
+def draft_values(slug: str, *, preset_keys: frozenset[str] | set[str] = frozenset()) -> dict:
+    """What :func:`draft_text` (same arguments) holds, as the YAML loader reads it.
+
+    >>> draft_values("cong-van")["ky"]["ho_ten"] == SIGNER_NAME
+    True
+    >>> draft_values("cong-van")["noi_dung"].splitlines()[0]
+    'Nội dung văn bản …'
+    """
+    return _scaffold(slug, preset=DEMO_PRESET, trich_yeu=None, kinh_gui=None, preset_keys=preset_keys,
+                     preset_data=None, meeting=None).data
+
+
+def _scaffold(slug: str, *, preset: str, trich_yeu: str | None, kinh_gui: list[str] | None,
+              preset_keys: frozenset[str] | set[str], preset_data: Mapping | None,
+              meeting: Mapping | None) -> _Scaffold:
     t = doctypes.get(slug)
     name = t.name.lower()
-    lines = [
+    out = _Scaffold()
+    out.note(
         f"# Bản thảo {name} — sửa các dòng dưới đây rồi chạy: drafter render <tên tệp>.yaml",
         "# Mỗi dòng 'khóa: giá trị'. Thụt lề bằng dấu cách. Dòng bắt đầu bằng '#' là ghi chú.",
         "",
-        f"loai: {t.slug}  # loại văn bản (xem: drafter types)",
-        f"dung: [{preset}]  # các mẫu dùng chung: cơ quan, người ký, nơi nhận (xem: drafter presets)",
-        "",
-        "# Số văn bản: để trống để văn thư điền tay khi phát hành.",
-        "so:",
-    ]
+    )
+    out.put("loai", t.slug, f"loai: {t.slug}  # loại văn bản (xem: drafter types)")
+    out.put("dung", [preset], f"dung: [{preset}]  # các mẫu dùng chung: cơ quan, người ký, nơi nhận (xem: drafter presets)")
+    out.note("", "# Số văn bản: để trống để văn thư điền tay khi phát hành.")
+    out.put("so", None)
     if "co_quan" not in preset_keys:
-        lines += [
-            "# Cơ quan ban hành (mẫu dùng chung chưa có): sửa cho đúng cơ quan của mình.",
-            "co_quan:",
-            "  ten: [ỦY BAN NHÂN DÂN, XÃ …]   # tên cơ quan, mỗi dòng một mục",
-            "  viet_tat: UBND                 # chữ viết tắt trong số ký hiệu",
-            "  dia_danh: …                    # địa danh ở dòng ngày tháng",
-            "",
-        ]
+        out.note("# Cơ quan ban hành (mẫu dùng chung chưa có): sửa cho đúng cơ quan của mình.")
+        out.mapping("co_quan")
+        out.put("co_quan.ten", ["ỦY BAN NHÂN DÂN", "XÃ …"], "  ten: [ỦY BAN NHÂN DÂN, XÃ …]   # tên cơ quan, mỗi dòng một mục")
+        out.put("co_quan.viet_tat", "UBND", "  viet_tat: UBND                 # chữ viết tắt trong số ký hiệu")
+        out.put("co_quan.dia_danh", "…", "  dia_danh: …                    # địa danh ở dòng ngày tháng")
+        out.note("")
     if t.layout == "cong-van":
-        lines.append('don_vi_soan: "VP"  # ký hiệu đơn vị soạn thảo, đứng sau ký hiệu cơ quan: Số: …/UBND-VP')
-    lines += [
-        "# Ngày ban hành (năm-tháng-ngày, ví dụ 2026-01-05); để trống thì chừa chỗ ghi ngày ký.",
-        "ngay:",
-        "",
-    ]
+        out.put("don_vi_soan", "VP", 'don_vi_soan: "VP"  # ký hiệu đơn vị soạn thảo, đứng sau ký hiệu cơ quan: Số: …/UBND-VP')
+    out.note("# Ngày ban hành (năm-tháng-ngày, ví dụ 2026-01-05); để trống thì chừa chỗ ghi ngày ký.")
+    out.put("ngay", None)
+    out.note("")
     if t.layout == "cong-van":
-        lines.append("# Trích yếu: nội dung chính của công văn (drafter tự thêm 'V/v').")
+        out.note("# Trích yếu: nội dung chính của công văn (drafter tự thêm 'V/v').")
     else:
-        lines.append(f"# Trích yếu: dòng tóm tắt in đậm dưới chữ {t.caps_name}.")
-    lines.append(f"trich_yeu: {q(trich_yeu or _default_trich_yeu(t))}")
-    lines.append("")
+        out.note(f"# Trích yếu: dòng tóm tắt in đậm dưới chữ {t.caps_name}.")
+    out.put("trich_yeu", trich_yeu or _default_trich_yeu(t))
+    out.note("")
     if t.kinh_gui:
-        lines.append("# Kính gửi: một nơi thì ghi trên một dòng; nhiều nơi thì mỗi nơi một dòng '- …'.")
-        lines.append("# Không cần gõ dấu ';' hay '.' cuối dòng: drafter tự thêm.")
-        recipients = kinh_gui or default_kinh_gui(t.slug, preset_data)
-        lines.append("kinh_gui:" + _list(recipients))
-        lines.append("")
+        out.note("# Kính gửi: một nơi thì ghi trên một dòng; nhiều nơi thì mỗi nơi một dòng '- …'.",
+                 "# Không cần gõ dấu ';' hay '.' cuối dòng: drafter tự thêm.")
+        out.items("kinh_gui", kinh_gui or default_kinh_gui(t.slug, preset_data))
+        out.note("")
     if t.slug in MEETING:
-        lines += _meeting_lines(t, meeting or {})
+        _meeting(out, t, meeting or {})
     if t.slug in MINUTES:
-        lines += _minutes_lines(preset_data)
+        _minutes(out, preset_data)
     if t.slug in CONTRACT:
-        lines += _contract_lines()
+        _contract(out)
     if t.layout == "quyet-dinh":
-        lines += [
-            "# Căn cứ ban hành: mỗi căn cứ một dòng, gõ đầy đủ 'Căn cứ …'; dấu ';' và '.' cuối do drafter thêm.",
-            "can_cu:" + _list([
-                "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
-                "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư",
-            ]),
-            "xet_de_nghi: \"Theo đề nghị của Chánh Văn phòng\"",
-            "",
-            "# Các điều: mỗi mục là một Điều; drafter tự đánh 'Điều 1.', 'Điều 2.'…",
-            "dieu:" + _list([
-                "Ban hành kèm theo Quyết định này …",
-                "Quyết định này có hiệu lực kể từ ngày ký.",
-                "Chánh Văn phòng và các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.",
-            ]),
-            "",
-        ]
+        out.note("# Căn cứ ban hành: mỗi căn cứ một dòng, gõ đầy đủ 'Căn cứ …'; dấu ';' và '.' cuối do drafter thêm.")
+        out.items("can_cu", [
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+            "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư",
+        ])
+        out.put("xet_de_nghi", "Theo đề nghị của Chánh Văn phòng")
+        out.note("", "# Các điều: mỗi mục là một Điều; drafter tự đánh 'Điều 1.', 'Điều 2.'…")
+        out.items("dieu", [
+            "Ban hành kèm theo Quyết định này …",
+            "Quyết định này có hiệu lực kể từ ngày ký.",
+            "Chánh Văn phòng và các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.",
+        ])
+        out.note("")
     else:
-        lines += [
-            "# Nội dung: mỗi dòng là một đoạn. Gõ số mục như '1.', 'a)', '-' như thường lệ;",
-            "# **chữ đậm**, *chữ nghiêng*. drafter tự thêm './.' ở cuối.",
-            "noi_dung: |",
-            *(f"  {line}" for line in _BODIES.get(t.slug, _BODY)),
-            "",
-        ]
+        out.note("# Nội dung: mỗi dòng là một đoạn. Gõ số mục như '1.', 'a)', '-' như thường lệ;",
+                 "# **chữ đậm**, *chữ nghiêng*. drafter tự thêm './.' ở cuối.")
+        out.block("noi_dung", _BODIES.get(t.slug, _BODY))
+        out.note("")
     first = "Như Điều 3" if t.layout == "quyet-dinh" else ("Như trên" if t.kinh_gui else None)
-    lines += [
-        "# Nơi nhận: '...' là danh sách lấy từ mẫu dùng chung; thêm nơi nhận trước hoặc sau nó.",
-        "# Dòng 'Lưu: VT, …' do drafter tự thêm từ khóa 'luu'.",
-        "noi_nhan:" + _list([first] if first else []) + "\n  - \"...\"",
-        "",
-    ]
+    out.note("# Nơi nhận: '...' là danh sách lấy từ mẫu dùng chung; thêm nơi nhận trước hoặc sau nó.",
+             "# Dòng 'Lưu: VT, …' do drafter tự thêm từ khóa 'luu'.")
+    out.items("noi_nhan", [first, "..."] if first else ["..."])
+    out.note("")
     if t.slug in MINUTES and "ky" in preset_keys:
-        lines += [
+        out.note(
             "# Biên bản do người chủ trì và thư ký ký (chu_tri, thu_ky ở trên): người ký của",
             "# mẫu dùng chung (khóa 'ky') không in ra; bỏ chu_tri thì người đó ký bên phải.",
             "",
-        ]
+        )
     elif "ky" in preset_keys:
-        lines += [
+        out.note(
             "# Người ký lấy từ mẫu dùng chung; muốn đổi người ký cho văn bản này thì bỏ dấu '#':",
             "# ky:",
             "#   tm: ỦY BAN NHÂN DÂN",
@@ -227,17 +271,15 @@ def draft_text(
             "#   chuc_vu: PHÓ CHỦ TỊCH",
             "#   ho_ten: Nguyễn Văn A",
             "",
-        ]
+        )
     else:
-        lines += [
-            "# Người ký (mẫu dùng chung chưa có): tm = thay mặt tập thể, kt = ký thay, chuc_vu, ho_ten.",
-            "ky:",
-            "  tm: ỦY BAN NHÂN DÂN",
-            "  chuc_vu: CHỦ TỊCH",
-            f"  ho_ten: {SIGNER_NAME}",
-            "",
-        ]
-    return "\n".join(lines)
+        out.note("# Người ký (mẫu dùng chung chưa có): tm = thay mặt tập thể, kt = ký thay, chuc_vu, ho_ten.")
+        out.mapping("ky")
+        out.put("ky.tm", "ỦY BAN NHÂN DÂN", "  tm: ỦY BAN NHÂN DÂN")
+        out.put("ky.chuc_vu", "CHỦ TỊCH", "  chuc_vu: CHỦ TỊCH")
+        out.put("ky.ho_ten", SIGNER_NAME, f"  ho_ten: {SIGNER_NAME}")
+        out.note("")
+    return out
 
 
 _BODY = ("Nội dung văn bản …", "1. Nhiệm vụ thứ nhất …", "2. Nhiệm vụ thứ hai …")
@@ -266,54 +308,51 @@ MEETING_DEFAULTS = {
 }
 
 
-def _meeting_lines(t: doctypes.DocType, answers: Mapping) -> list[str]:
+def _meeting(out: _Scaffold, t: doctypes.DocType, answers: Mapping) -> None:
     thoi_gian = answers.get("thoi_gian") or MEETING_DEFAULTS["thoi_gian"]
     dia_diem = answers.get("dia_diem") or MEETING_DEFAULTS["dia_diem"]
     thanh_phan = answers.get("thanh_phan") or MEETING_DEFAULTS["thanh_phan"]
     where = "dưới Kính gửi" if t.kinh_gui else "dưới trích yếu"
-    return [
-        f"# Thời gian, địa điểm, thành phần: in {where}, mỗi khóa một dòng, trước phần nội dung.",
-        f"thoi_gian: {q(thoi_gian)}",
-        f"dia_diem: {q(dia_diem)}",
-        "# Thành phần: một dòng, hoặc mỗi thành phần một dòng '- …'.",
-        "thanh_phan:" + _list(list(thanh_phan)),
-        "",
-    ]
+    out.note(f"# Thời gian, địa điểm, thành phần: in {where}, mỗi khóa một dòng, trước phần nội dung.")
+    out.put("thoi_gian", thoi_gian)
+    out.put("dia_diem", dia_diem)
+    out.note("# Thành phần: một dòng, hoặc mỗi thành phần một dòng '- …'.")
+    out.items("thanh_phan", list(thanh_phan))
+    out.note("")
 
 
-def _minutes_lines(preset: Mapping | None) -> list[str]:
-    chair = _signer_name(preset) or CHAIR_NAME
-    return [
+def _minutes(out: _Scaffold, preset: Mapping | None) -> None:
+    out.note(
         "# Người chủ trì (chủ tọa) và thư ký (người ghi biên bản): cùng ký ở cuối biên bản,",
         "# thư ký bên trái, người chủ trì bên phải; tên của họ in trong phần mở đầu.",
-        "chu_tri:",
-        "  chuc_vu: CHỦ TRÌ",
-        f"  ho_ten: {q(chair)}",
-        "thu_ky:",
-        "  chuc_vu: THƯ KÝ",
-        f"  ho_ten: {q(SECRETARY_NAME)}",
-        "",
-    ]
+    )
+    out.mapping("chu_tri")
+    out.put("chu_tri.chuc_vu", "CHỦ TRÌ", "  chuc_vu: CHỦ TRÌ")
+    out.put("chu_tri.ho_ten", _signer_name(preset) or CHAIR_NAME)
+    out.mapping("thu_ky")
+    out.put("thu_ky.chuc_vu", "THƯ KÝ", "  chuc_vu: THƯ KÝ")
+    out.put("thu_ky.ho_ten", SECRETARY_NAME)
+    out.note("")
 
 
-def _contract_lines() -> list[str]:
-    return [
+def _contract(out: _Scaffold) -> None:
+    out.note(
         "# Bên A: cơ quan mình. Tên, người đại diện và chức vụ bỏ trống thì lấy tên cơ quan",
         "# và người ký (khóa 'ky') từ mẫu dùng chung.",
-        "ben_a:",
-        f"  dia_chi: {q('Địa chỉ của bên A …')}",
-        f"  dien_thoai: {q('…')}",
-        "# Bên B: tên và người đại diện là bắt buộc; các dòng khác bỏ được.",
-        "ben_b:",
-        f"  ten: {q('Tên bên B …')}",
-        f"  dia_chi: {q('Địa chỉ của bên B …')}",
-        f"  dien_thoai: {q('…')}",
-        f"  ma_so_thue: {q('…')}",
-        f"  tai_khoan: {q('Số tài khoản …, tại Ngân hàng …')}",
-        f"  dai_dien: {q(PARTY_B_NAME)}",
-        "  chuc_vu: Giám đốc",
-        "",
-    ]
+    )
+    out.mapping("ben_a")
+    out.put("ben_a.dia_chi", "Địa chỉ của bên A …")
+    out.put("ben_a.dien_thoai", "…")
+    out.note("# Bên B: tên và người đại diện là bắt buộc; các dòng khác bỏ được.")
+    out.mapping("ben_b")
+    out.put("ben_b.ten", "Tên bên B …")
+    out.put("ben_b.dia_chi", "Địa chỉ của bên B …")
+    out.put("ben_b.dien_thoai", "…")
+    out.put("ben_b.ma_so_thue", "…")
+    out.put("ben_b.tai_khoan", "Số tài khoản …, tại Ngân hàng …")
+    out.put("ben_b.dai_dien", PARTY_B_NAME)
+    out.put("ben_b.chuc_vu", "Giám đốc", "  chuc_vu: Giám đốc")
+    out.note("")
 
 
 def _default_trich_yeu(t: doctypes.DocType) -> str:

@@ -364,3 +364,52 @@ def test_presets_copy_user_folder_not_writable(here, monkeypatch):
     assert "Không ghi được tệp: một phần của đường dẫn là tệp" in r.output and "Chưa sao chép được mẫu." in r.output
     assert not re.search(r"[A-Z][a-z]+ [a-z]+ (denied|exists|directory)", r.output), r.output
     assert os.path.isfile(blocked)
+
+
+# --- the values a scaffold is written from are what its text reads back as ----------
+
+_PRESET_KEYS = [frozenset(), frozenset({"co_quan", "ky", "noi_nhan", "luu"}), frozenset({"ky"}),
+                frozenset({"co_quan"})]
+
+
+def test_scaffold_values_are_what_its_text_reads_as():
+    """placeholders.py takes the texts `drafter new` leaves to replace from the values
+    the scaffold is written from, without reading the text back: for every type and
+    every set of keys a preset gives, and with typed answers and a preset's own names,
+    the YAML loader reads the text as exactly those values."""
+    from drafter import scaffold
+    from drafter.rules import doctypes
+
+    yaml = YAML(typ="safe", pure=True)
+    cases = 0
+    for t in doctypes.TYPES:
+        for keys in _PRESET_KEYS:
+            made = scaffold._scaffold(t.slug, preset="demo", trich_yeu=None, kinh_gui=None, preset_keys=keys,
+                                      preset_data=None, meeting=None)
+            assert yaml.load("\n".join(made.lines)) == made.data, (t.slug, keys)
+            assert "\n".join(made.lines) == scaffold.draft_text(t.slug, preset_keys=keys)
+            cases += 1
+        made = scaffold._scaffold(
+            t.slug, preset="so-x", trich_yeu='a: "b" # c', kinh_gui=["X: y", "Z #1"], preset_keys=frozenset(),
+            preset_data={"ky": {"ho_ten": "Lê Văn B"}}, meeting={"thoi_gian": "8 giờ", "dia_diem": "Phòng 1",
+                                                                 "thanh_phan": ["A", "B"]})
+        assert yaml.load("\n".join(made.lines)) == made.data, t.slug
+        cases += 1
+    assert cases == 5 * len(doctypes.TYPES)
+    assert scaffold.draft_values("cong-van") == yaml.load(scaffold.draft_text("cong-van", preset_keys=frozenset()))
+
+
+def test_checking_a_new_documents_placeholders_reads_no_yaml(here):
+    """`drafter check` of a document made by `drafter new` (its "…" texts flagged)
+    loads no YAML parser: in a fresh interpreter, ruamel is not imported."""
+    import subprocess
+    import sys
+
+    assert new("cong-van", "--no-input").exit_code == 0
+    code = ("import sys\nfrom drafter.cli import main\n"
+            "try:\n    main(['check', 'cong-van.docx'])\nexcept SystemExit:\n    pass\n"
+            "print('RUAMEL' if any(m.startswith('ruamel') for m in sys.modules) else 'NO-YAML')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=here, capture_output=True, text=True,
+                          env={**__import__("os").environ, "DRAFTER_NEN": "0"})
+    assert "SCAFFOLD-LEFT" in done.stdout, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("NO-YAML"), done.stdout + done.stderr
