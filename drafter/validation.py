@@ -237,7 +237,7 @@ def _xml_chars(loaded: Loaded) -> tuple[Loaded, list[Problem]]:
     marks, in every text value (the draft's, its presets', a batch row's, an appendix
     sheet's cells), and each value's problems (rules/xmlchars), placed: the rest of
     the stage, and the document, never see them."""
-    if not _suspect(loaded.data):  # nearly always: one quick pass, nothing rebuilt
+    if _made_clean(loaded) or not _suspect(loaded.data):  # nearly always: one quick pass, nothing rebuilt
         return loaded, []
     data, found = _scrubbed(loaded.data)
     if data is loaded.data:
@@ -274,6 +274,29 @@ _SCRUBBED_MAX = 4096
 # there: only the rest (the row's own values) is scanned.
 _XML_LAST: list[Any] = [None]
 _NONE = object()  # no value at that key in the draft before
+
+
+# The mapping batch rows are made from (Loaded.made), found clean whole, kept alive.
+_XML_BASE: list[Any] = [None]
+
+
+def _made_clean(loaded: Loaded) -> bool:
+    """Is a batch row clean by what it put in the mapping it was made from
+    (Loaded.made: that mapping, found clean once per batch, and the row's texts,
+    scanned at once)? False when not known so (the whole walk then decides)."""
+    made = loaded.made
+    if made is None:
+        return False
+    base, texts = made
+    if base is not _XML_BASE[0]:
+        found: list[str] = []
+        if base is loaded.data or _gather(base, None, found) or (found and xmlchars.suspect(" ".join(found))):
+            return False
+        _XML_BASE[0] = base
+    if texts and xmlchars.suspect(" ".join(texts)):
+        return False
+    _XML_LAST[0] = loaded.data  # clean whole: a row without `made` compares with it
+    return True
 
 
 def _suspect(value: Any) -> bool:

@@ -266,3 +266,56 @@ def _fresh(value):
         return [_fresh(v) for v in value]
     return value
 
+
+
+def _put(value, base):
+    """The texts a row put into its copy of `base` (what rows.apply hands over as
+    Loaded.made): every str inside a value that is not `base`'s own object there."""
+    if value is base:
+        return []
+    if isinstance(value, dict) and isinstance(base, dict):
+        return [t for k, v in value.items() for t in _put(v, base.get(k))]
+    if isinstance(value, list) and isinstance(base, list) and len(value) == len(base):
+        return [t for v, w in zip(value, base) for t in _put(v, w)]
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (dict, list)):
+        return [t for v in (value.values() if isinstance(value, dict) else value) for t in _put(v, None)]
+    return []
+
+
+@pytest.mark.parametrize("bad_draft", [False, True])
+def test_a_row_made_from_the_draft_is_scanned_by_the_texts_it_put_in(tmp_path, bad_draft):
+    # A batch row may say what it put into its copy of the draft (Loaded.made): the
+    # XML-character check then scans those texts (the draft's own once per batch), and
+    # says the same as the whole walk: a control character in a cell at its keys,
+    # nothing for the next good row, and a character in the draft itself every row.
+    (tmp_path / "draft.yaml").write_text(DRAFT, encoding="utf-8")
+    loaded = api.load(tmp_path / "draft.yaml")
+    if bad_draft:  # as a preset's text could bring it (the YAML reader refuses it in a file)
+        loaded.data["noi_nhan"] = ["Như\ufffetrên"]
+    columns = ["ten", "a", "ky.ho_ten"]
+    tpl = row_tpl.RowTemplate(loaded.data, columns, set(model.Draft.model_fields))
+    rows = [({"ten": "Xã A", "a": "1"}, []), ({"ten": "Xã B", "a": "2"}, []),
+            ({"ten": "Xã\x07C", "a": "3"}, ["kinh_gui", "trich_yeu"]), ({"ten": "Xã D", "a": "4"}, []),
+            ({"ten": "Xã E", "a": "5", "ky.ho_ten": "Trần\ufffeVăn"}, ["ky.ho_ten"]), ({"ten": "Xã F", "a": "6"}, []),
+            ({"ten": "Xã G", "a": "1\x0b2"}, ["phu_luc[0].bang.dong[1].so_lieu.kinh_phi"]),
+            ({"ten": "Xã H", "a": "8"}, [])]
+    scans = []
+    real = validation._gather
+    try:
+        validation._gather = lambda *a: scans.append(a[0]) or real(*a)
+        for values, keys in rows:
+            data = tpl.apply({c: values.get(c, "") for c in columns})
+            row = Loaded(loaded.file, data, loaded.origins, [], made=(tpl.data, tuple(_put(data, tpl.data))))
+            problems = validation.check(row)[1]
+            walked = any(s is data for s in scans)
+            alone = validation.check(Loaded(loaded.file, _fresh(data), loaded.origins, []))[1]
+            assert [(p.key, p.message, p.position) for p in problems] == \
+                [(p.key, p.message, p.position) for p in alone], values
+            xml = sorted({p.key for p in problems if "U+" in p.message})
+            assert xml == sorted(keys + (["noi_nhan[0]"] if bad_draft else [])), (values, problems)
+            # A good row of a clean draft is not walked (its texts said enough).
+            assert walked == bool(keys or bad_draft), values
+    finally:
+        validation._gather = real
