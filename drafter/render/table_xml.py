@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-from ..xmltext import escape, quoteattr
 
 from drafter.oxml import half_points
 from drafter.tables.grid import Cell, Grid
 
+from ..xmltext import escape, quoteattr
 from .ooxml import Markup, run_xml
 
 __all__ = ["table_markup"]
@@ -176,7 +176,7 @@ class _Fragments:
     """The XML of a planned grid's rows at one set of column widths, but the figure
     cells: the header rows whole, and each body row's opening with its leading cells."""
 
-    __slots__ = ("header", "openings", "figure_widths", "nlead", "bolds", "cells")
+    __slots__ = ("bolds", "cells", "figure_widths", "glued", "header", "header_utf8", "nlead", "openings")
 
     def __init__(self, grid: Grid, shape: tuple[int, ...]):
         size = grid.size_pt
@@ -220,14 +220,28 @@ class _Fragments:
         # figures are filled in without a cell made or looked up per figure.
         self.cells = [tuple(_figure_template(w, bold, keep, size) for w in self.figure_widths)
                       for (_, keep, _), bold in zip(self.openings, self.bolds)]
+        # One figure column (the common table): each body row as the text before its
+        # figure (the row's opening and the cell's start), the text after (the cell's
+        # end and the row's), and the row with a blank figure, each also in UTF-8:
+        # a row's XML is then three pieces, its bytes the figure's ASCII between two
+        # fixed ones (the table's text is never encoded a character at a time).
+        self.header_utf8 = self.header.encode()
+        self.glued = None
+        if len(self.figure_widths) == 1:
+            glued = []
+            for (opening, _, _), ((before, after, blank),) in zip(self.openings, self.cells):
+                head, tail, empty = opening + before, after + "</w:tr>", opening + blank + "</w:tr>"
+                glued.append((head, tail, empty, head.encode(), tail.encode(), empty.encode()))
+            self.glued = tuple(glued)
 
 
 _FRAGMENTS_MAX = 32  # sets of widths kept per plan (they follow the figures' digits)
 
 
-def _planned_rows(grid: Grid, shape: tuple[int, ...]) -> str | None:
-    """The rows of a grid filled from a plan (tables/plan): fragments made once per
-    set of widths, the figure cells filled in; None to go the whole way."""
+def _planned_fragments(grid: Grid, shape: tuple[int, ...]) -> _Fragments | None:
+    """The fragments of a grid filled from a plan at these widths (made once per set
+    of widths, checked once per plan against the grid's own XML); None to go the
+    whole way."""
     plan = grid.plan
     if plan.xml is False or plan.layout is None or plan.layout is False:
         return None
@@ -245,7 +259,10 @@ def _planned_rows(grid: Grid, shape: tuple[int, ...]) -> str | None:
             plan.xml.clear()
         plan.xml[shape] = frags
         if not checked:  # the fragments must give the grid's own XML: checked once per plan
-            if _fill(grid, frags) != _rows(grid, shape):
+            own = _rows(grid, shape)
+            glued = _fill_utf8(grid, frags, "", "")
+            if _fill(grid, frags) != own or (glued is not None and (
+                    glued != own or glued.utf8 != own.encode())):
                 plan.xml = False
                 return None
             plan.xml["checked"] = True
@@ -253,7 +270,7 @@ def _planned_rows(grid: Grid, shape: tuple[int, ...]) -> str | None:
     body = len(texts[0]) if texts else len(grid.rows) - grid.header_rows
     if len(frags.openings) != body:
         return None
-    return _fill(grid, frags)
+    return frags
 
 
 def _figure(text: str, bold: bool) -> Cell:
@@ -319,6 +336,60 @@ def _fill(grid: Grid, frags: _Fragments) -> str:
     return "".join(out)
 
 
+def _fill_utf8(grid: Grid, frags: _Fragments, start: str, end: str) -> EncodedXml | None:
+    """``start + _fill(grid, frags) + end`` as :class:`EncodedXml` (its UTF-8 made from
+    the fragments' own and each figure's ASCII) for a grid of one figure column whose
+    figures are all of figure characters; None otherwise (then :func:`_fill`)."""
+    glued = frags.glued
+    texts = getattr(grid, "figure_texts", None)
+    if glued is None or texts is None or len(texts) != 1:
+        return None
+    (col,) = texts
+    if len(col) != len(glued):
+        return None
+    chars = _FIGURE_CHARS
+    out = [start, frags.header]
+    utf8 = [_UTF8.get(start) or _utf8(start), frags.header_utf8]
+    for (head, tail, empty, head_b, tail_b, empty_b), t in zip(glued, col):
+        if not t:
+            out.append(empty)
+            utf8.append(empty_b)
+        elif not t.strip(chars):  # digits and marks: ASCII
+            out += (head, t, tail)
+            utf8 += (head_b, t.encode("ascii"), tail_b)
+        else:
+            return None
+    out.append(end)
+    utf8.append(_UTF8.get(end) or _utf8(end))
+    xml = EncodedXml("".join(out))
+    xml.utf8 = b"".join(utf8)
+    return xml
+
+
+class EncodedXml(str):
+    """XML text that carries its own UTF-8, made from pieces encoded once (a planned
+    table's fixed fragments and its figures' ASCII): ``encode()`` gives those bytes,
+    the same as ``str.encode`` of the text, without encoding its ~20,000 characters
+    (two bytes each once one Vietnamese letter is in them) one at a time per row.
+    Anything made from it (slices, concatenation) is a plain ``str``."""
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        utf8 = self.__dict__.get("utf8")
+        if utf8 is not None and encoding in ("utf-8", "utf8", "UTF-8"):
+            return utf8
+        return str.encode(self, encoding, errors)
+
+
+_UTF8: dict[str, bytes] = {}  # a table's opening and end (a few per batch) → their UTF-8
+
+
+def _utf8(text: str) -> bytes:
+    if len(_UTF8) >= 64:
+        _UTF8.clear()
+    out = _UTF8[text] = text.encode()
+    return out
+
+
 def _figure_cell_xml(made: dict, w: int, text: str, bold: bool, keep: bool, size: float) -> str:
     key = (w, text, bold, keep, size)
     xml = made.get(key)
@@ -358,7 +429,15 @@ def table_markup(
     """
     widths = grid.column_widths(width_twips)
     shape = tuple(widths)
-    rows_xml = _planned_rows(grid, shape) if grid.plan is not None else None
+    rows_xml = None
+    if grid.plan is not None:
+        frags = _planned_fragments(grid, shape)
+        if frags is not None:
+            if not bookmark:
+                xml = _fill_utf8(grid, frags, _opening(style, shape), "</w:tbl>")
+                if xml is not None:
+                    return Markup(xml)
+            rows_xml = _fill(grid, frags)
     if rows_xml is None:
         rows_xml = _rows(grid, shape)
     tbl = f"{_opening(style, shape)}{rows_xml}</w:tbl>"
