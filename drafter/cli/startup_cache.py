@@ -1,11 +1,13 @@
 """What Python compiles afresh in every `drafter` process, kept between runs, the way
 it keeps .pyc files: the regular expressions (of drafter's rules, click, Jinja, ruamel)
-and the methods `dataclasses` writes for each data class. Both are compiled from text
-every time a module is imported (re's parser and compiler are Python code; a data class
-is a few `exec`s of generated source), about a quarter of a `drafter check` or
+the methods `dataclasses` writes for each data class, and the annotations typing reads
+from text. All are compiled from text every time a module is imported (re's parser and
+compiler are Python code; a data class is a few `exec`s of generated source; pydantic
+evaluates each field's annotation), about a quarter of a `drafter check` or
 `drafter render` before this. With the cache, a pattern is rebuilt from its stored
-compiled form (the same `_sre.compile` call the re module ends with) and a data class
-method from its stored code object: the same objects, without parsing.
+compiled form (the same `_sre.compile` call the re module ends with), and a data class
+method, or an annotation written as text (typing.ForwardRef: pydantic's fields), from its
+stored code object: the same objects, without parsing.
 
 Only the console script installs it (`drafter …`, `python -m drafter.cli`), never an
 embedding program. One file per command under the cache folder's ``startup/``
@@ -112,8 +114,9 @@ def _known_command(name: str) -> bool:
 
 
 def install(argv: list[str]) -> bool:
-    """Put the cache in front of re's compiler and dataclasses' exec; False when it is
-    off or this Python has neither hook where 3.11–3.13 have them."""
+    """Put the cache in front of re's compiler, dataclasses' exec and typing's compile
+    (of annotations written as text); False when it is off or this Python has neither
+    hook where 3.11–3.13 have them."""
     if _state["installed"]:
         return True
     if os.environ.get(ENV, "1").strip() in ("0", "", "false", "no"):
@@ -124,6 +127,7 @@ def install(argv: list[str]) -> bool:
     try:
         import _sre
         import dataclasses
+        import typing
         from re import _compiler, _parser
 
         compile_pattern, code_of, sre_compile = _compiler.compile, _compiler._code, _sre.compile
@@ -182,8 +186,27 @@ def install(argv: list[str]) -> bool:
             source = code
         return builtin_exec(source, globals, locals, **kwargs)
 
+    builtin_compile = compile
+
+    def compile_expression_cached(source, filename, mode, *args, **kwargs):  # compile's own parameters
+        # typing.ForwardRef compiles each annotation written as text (pydantic's fields,
+        # pydantic-core's typed dicts: ~900 in a render): the code object is kept.
+        if type(source) is not str or mode != "eval" or args or kwargs:
+            return builtin_compile(source, filename, mode, *args, **kwargs)
+        key = ("e", source, filename)
+        code = _cache.get(key)
+        if type(code) is not code_type:
+            if _state["new"] >= MAX_NEW:
+                return builtin_compile(source, filename, mode, dont_inherit=True)
+            code = builtin_compile(source, filename, mode, dont_inherit=True)
+            _cache[key] = code
+            _state["new"] += 1
+        _used.add(key)
+        return code
+
     _compiler.compile = compile_cached
     dataclasses.exec = exec_cached
+    typing.compile = compile_expression_cached
     import atexit
 
     atexit.register(save)
