@@ -97,7 +97,11 @@ def _attributes(source: str, figures: list[Any]) -> str | None:
     whenever anything is not that plain (a missing name, an unsafe attribute, a value
     that is not printed as it is, a text over the budget): the template then says it,
     in its words. A batch quotes the same references in every row."""
-    plain = _plain(source)
+    return _printed(_plain(source), figures)
+
+
+def _printed(plain: tuple[int, tuple[str, ...]] | None, figures: list[Any]) -> str | None:
+    """:func:`_attributes` of a reference read by :func:`_plain` already."""
     if plain is None:
         return None
     index, attrs = plain
@@ -158,11 +162,14 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
     (every reference, not only the first). A reference into a table in `unknown`
     (one that failed validation) is skipped: the table's own problems say enough."""
     problems: list[str] = []
+    refs = _KNOWN
 
     def one(m: re.Match) -> str:
-        expr, index = _reference(m.group(1))
         try:
-            template = _compile(m.group(0))
+            hit = refs.get(m.group(0))
+            if hit is None:
+                hit = _known(m.group(0), m.group(1))
+            expr, index, template, plain = hit
             if index is not None and index in unknown:
                 return m.group(0)
             if not figures:
@@ -175,7 +182,7 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
                 raise FigureError(f"'{m.group(0)}' trích số liệu của phụ lục thứ {index + 1}, "
                                   "nhưng phụ lục này không có bảng (bang).")
             try:
-                value = _attributes(m.group(0), figures)
+                value = _printed(plain, figures)
                 if value is None:
                     value = template.render(phu_luc=figures)
             except (TemplateError, AttributeError, KeyError, IndexError, TypeError, filters.FilterError) as exc:
@@ -188,6 +195,23 @@ def _resolve(text: str, figures: list[Any], unknown: frozenset[int] | set[int]) 
         return f"{OPEN}{expr}{MID}{value}{CLOSE}"
 
     return _TOKEN.sub(one, text), problems
+
+
+# Each reference read before (the whole `{{ … }}`): its expression as the mark carries
+# it, the table it names, its template and its plain names (a batch quotes the same
+# references in every row: one look-up each). Bounded; only references that compile.
+_KNOWN: dict[str, tuple[str, int | None, Any, tuple[int, tuple[str, ...]] | None]] = {}
+_KNOWN_MAX = 512
+
+
+def _known(source: str, inner: str) -> tuple[str, int | None, Any, tuple[int, tuple[str, ...]] | None]:
+    """What :func:`_resolve` reads of a reference (FigureError when it does not compile)."""
+    expr, index = _reference(inner)
+    found = (expr, index, _compile(source), _plain(source))
+    if len(_KNOWN) >= _KNOWN_MAX:
+        _KNOWN.clear()
+    _KNOWN[source] = found
+    return found
 
 
 def validate(text: str, figures: list[Any], *, unknown: frozenset[int] | set[int] = frozenset()) -> list[Problem]:

@@ -405,12 +405,14 @@ def _problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
     return out
 
 
-def parse(loaded: Loaded) -> tuple[Draft | None, list[Problem]]:
+def parse(loaded: Loaded, changed: tuple[Any, set[str]] | None = None) -> tuple[Draft | None, list[Problem]]:
     """The typed draft, or None and every problem the model finds, each at its key.
-    (The rules' checks run on top of this, in drafter.validation.)"""
+    (The rules' checks run on top of this, in drafter.validation.) `changed`: a
+    mapping and the keys of `loaded.data` that hold other objects than there, when
+    the caller knows them (validation's steps do)."""
     global _TYPED_LAST
     cls = _AppendixOnlyDraft if appendix_only(loaded.data) else Draft
-    draft = _delta(loaded.data, cls)
+    draft = _delta(loaded.data, cls, changed)
     if draft is not None:
         return draft, []
     data, fresh = _with_typed(loaded.data)
@@ -467,23 +469,27 @@ def _field_validator(cls: type[BaseModel], name: str) -> Any:
     return found
 
 
-def _delta(data: Any, cls: type[Draft]) -> Draft | None:
+def _delta(data: Any, cls: type[Draft], known: tuple[Any, set[str]] | None = None) -> Draft | None:
     """The draft typed from `data` by its changes from the last accepted one, or None
-    (then the whole draft is typed)."""
+    (then the whole draft is typed). `known`: a mapping and the keys of `data` whose
+    values are other objects than there (used when that mapping is the last one)."""
     global _TYPED_LAST
     last_data, last_draft, last_cls = _PARSED_LAST
     if (last_cls is not cls or type(data) is not dict or type(last_data) is not dict or data is last_data
             or len(data) != len(last_data)):
         return None
-    get = last_data.get
-    changed = [k for k, v in data.items() if v is not get(k, _NO_VALUE)]
+    if known is not None and known[0] is last_data:
+        changed: Any = known[1]
+    else:
+        get = last_data.get
+        changed = [k for k, v in data.items() if v is not get(k, _NO_VALUE)]
     if len(changed) > _DELTA_MAX:
         return None
     fields = cls.model_fields
     values: dict[str, Any] = {}
     fresh: list[tuple[tuple[str, int], Any, int | None]] = []
     for name in changed:
-        if name not in fields or name not in last_data:
+        if name not in fields or name not in last_data or name not in data:
             return None
         validator = _field_validator(cls, name)
         if validator is False:

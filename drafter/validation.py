@@ -63,11 +63,12 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     loaded, xml_problems = _xml_chars(loaded)
     data = loaded.data
     problems = list(loaded.problems) + xml_problems + [Problem(m) for m in sandbox.ENV_PROBLEMS]
-    draft, model_problems = model.parse(loaded)
+    step = _Steps(loaded)
+    draft, model_problems = model.parse(loaded, (step.before, step.changed) if step.changed is not None else None)
+    step.typed(draft)
     problems += model_problems
     parts = _Parts(draft, data)
     at = _Placer(loaded)
-    step = _Steps(loaded, draft)
 
     problems += step("type_keys", _TYPE_KEYS, lambda: at.all(_type_keys(data)))
     if isinstance(data.get("so_ky_hieu"), str) and data["so_ky_hieu"].strip():
@@ -90,7 +91,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += step("district", _DISTRICT_KEYS, lambda: _district(at, parts, today), today)
     reported = frozenset(p.key for p in problems if p.severity == ERROR and p.key) if problems else frozenset()
     problems += step("complete", _COMPLETE_KEYS, lambda: _complete(at, data, reported), reported)
-    left = _left_as_made(loaded)
+    left = _left_as_made(loaded, step)
     problems += left
     problems += step("demo", ("dung",), lambda: _demo_preset(loaded))
     # A value left as the scaffold wrote it is said once (not also "in lower case").
@@ -142,24 +143,36 @@ class _Steps:
     problems would be placed elsewhere (another file, other origins) or the typed
     parts come from elsewhere (the model accepted one draft, not the other)."""
 
-    def __init__(self, loaded: Loaded, draft: model.Draft | None):
+    reuse = True  # False: nothing this check does is taken from the check before
+
+    def __init__(self, loaded: Loaded):
         data, last = loaded.data, _Last
-        self.changed: set | None = None
-        if (type(data) is dict and type(last.data) is dict and last.data is not data
-                and last.origins is loaded.origins and last.file == loaded.file and last.refused == (draft is None)):
+        self.changed: set | None = None  # the draft's own keys holding other objects than in `before`
+        self.before = last.data
+        if type(data) is dict and type(last.data) is dict and last.data is not data:
             get = last.data.get
             self.changed = {k for k, v in data.items() if v is not get(k, _NONE)}
             if data.keys() != last.data.keys():
                 self.changed |= data.keys() ^ last.data.keys()
-        last.data, last.origins, last.file, last.refused = data, loaded.origins, loaded.file, draft is None
+        self.same_place = last.origins is loaded.origins and last.file == loaded.file
+        last.data, last.origins, last.file = data, loaded.origins, loaded.file
         last.count += 1
         self.count = last.count
+
+    def typed(self, draft: model.Draft | None) -> None:
+        """What the model made of the draft: steps are reused only when it accepted
+        both this draft and the one before, or refused both, and their problems are
+        placed in the same file by the same origins."""
+        last = _Last
+        if not self.same_place or last.refused != (draft is None):
+            self.reuse = False
+        last.refused = draft is None
 
     def __call__(self, name: str, keys: frozenset[str], compute, same: Any = None) -> Any:
         """`compute()` (a list, or a tuple of results), or what it gave the check before
         when none of `keys` changed and `same` is equal."""
         hit = _Last.steps.get(name)
-        changed = self.changed
+        changed = self.changed if self.reuse else None
         if changed is not None and hit is not None and hit[2] == self.count - 1 and hit[0] == same \
                 and changed.isdisjoint(keys):
             result = hit[1]
@@ -550,12 +563,12 @@ def _complete(at: _Placer, data: Mapping, keys: frozenset[str]) -> list[Problem]
     return out
 
 
-def _left_as_made(loaded: Loaded) -> list[Problem]:
+def _left_as_made(loaded: Loaded, step: _Steps | None = None) -> list[Problem]:
     """A warning at each line still as `drafter new` wrote it to be replaced (the
     scaffold of the draft's type first, then of any type: `loai` may have changed),
     placed at its line inside a block of text."""
     data = loaded.data
-    found = _candidates(data)
+    found = _candidates(data, step)
     if not found:  # nearly always for a finished draft: the scaffold is not read
         return []
     t = _doc_type(data)
@@ -578,33 +591,60 @@ def _left_as_made(loaded: Loaded) -> list[Problem]:
 # alive, its candidates). A batch row shares most of them with the row before (the
 # same objects): theirs are taken as they are; a key whose value the row changed is
 # walked again, but for what it shares with the value before when that held none.
-_LEFT_LAST: list[Any] = [None, {}]  # [the draft's mapping, {key: (value, candidates)}]
+_LEFT_LAST: list[Any] = [None, {}, frozenset()]  # [the draft's mapping, {key: (value, candidates)}, keys with some]
 
 
-def _candidates(data: Mapping) -> list[tuple[KeyPath, int, str]]:
+def _candidates(data: Mapping, step: _Steps | None = None) -> list[tuple[KeyPath, int, str]]:
     """completeness.candidates of the draft but its appendices, the same list in the
     same order; what a batch row shares with the draft checked before is not walked
-    again (by identity)."""
+    again (by identity). With the check's steps (`step`) relative to that draft, only
+    the keys the row changed are looked at."""
+    last_data, last, with_some = _LEFT_LAST
+    changed = step.changed if step is not None and step.before is last_data else None
+    if changed is not None and last_data is not data:
+        now = dict(last) if changed else last
+        for k in changed:
+            v = data.get(k, _NONE)
+            if k == "phu_luc" or v is _NONE or type(v) in _LEAVES:
+                now.pop(k, None)
+                own = None
+            else:
+                own = _own(k, v, last.get(k))
+                now[k] = (v, own)
+            if own:
+                if k not in with_some:
+                    with_some = with_some | {k}
+            elif k in with_some:
+                with_some = with_some - {k}
+        _LEFT_LAST[:] = [data, now, with_some]
+        if not with_some:  # nearly always: no candidate anywhere
+            return []
+        return [c for k in data if k in with_some for c in now[k][1]]
     found: list[tuple[KeyPath, int, str]] = []
-    last = _LEFT_LAST[1] if _LEFT_LAST[0] is not data else {}  # the same mapping again: all of it
-    now: dict[Any, tuple[Any, list]] = {}
+    if last_data is data:  # the same mapping again: all of it
+        last = {}
+    now = {}
     for k, v in data.items():  # the draft's own keys: texts and shared parts seen here, at once
         if k == "phu_luc" or type(v) in _LEAVES:
             continue
         hit = last.get(k)
-        if hit is not None and hit[0] is v:
-            own = hit[1]
-        else:
-            own = []
-            if type(v) is str:
-                if completeness.may_be_left(v, placeholders.EXTRA):
-                    own.extend(completeness.candidates(v, placeholders.EXTRA, (k,)))
-            else:
-                _candidates_in(v, hit[0] if hit is not None and not hit[1] else _NONE, (k,), own)
+        own = hit[1] if hit is not None and hit[0] is v else _own(k, v, hit)
         now[k] = (v, own)
         found += own
-    _LEFT_LAST[:] = [data, now]
+    _LEFT_LAST[:] = [data, now, frozenset(k for k, (_, own) in now.items() if own)]
     return found
+
+
+def _own(k: Any, v: Any, hit: tuple[Any, list] | None) -> list:
+    """The candidates under the draft's key `k` (its value `v`), walked but for what
+    it shares with the value there before (`hit`) when that held none."""
+    own: list = []
+    if type(v) is str:
+        if completeness.may_be_left(v, placeholders.EXTRA):
+            own.extend(completeness.candidates(v, placeholders.EXTRA, (k,)))
+    else:
+        _candidates_in(v, hit[0] if hit is not None and not hit[1] else _NONE, (k,), own)
+    return own
 
 
 def _candidates_in(value: Any, last: Any, path: KeyPath, found: list) -> None:

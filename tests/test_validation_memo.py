@@ -144,7 +144,7 @@ def test_a_row_is_typed_by_its_changed_keys_as_a_whole_parse_types_it(tmp_path):
     typed_by_delta = []
     real = model._delta
     try:
-        model._delta = lambda data, cls: typed_by_delta.append(real(data, cls)) or typed_by_delta[-1]
+        model._delta = lambda *a: typed_by_delta.append(real(*a)) or typed_by_delta[-1]
         got = [model.parse(r) for r in loaded]
     finally:
         model._delta = real
