@@ -176,7 +176,10 @@ def _output_escape(s: Any, /) -> Any:
     html = getattr(s, "__html__", None)
     if html is not None:
         out = html()
-        if type(out) is str:
+        # Any text: a str subclass as it is (markupsafe's escape would copy it into a
+        # Markup of the same text), so what it carries stays with it (a planned table's
+        # XML with its UTF-8 made once: render/table_xml.EncodedXml).
+        if isinstance(out, str):
             return out
     return escape(s)
 
