@@ -113,8 +113,8 @@ class Spool:
 
     def append(self, item: Any) -> None:
         data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-        if self._f.tell() != self._size:  # a reader moved the offset
-            self._f.seek(self._size)
+        # The file's offset is always the end: readers read at positions (os.pread), never
+        # through the file object (its tell() was a system call per item).
         self._f.write(len(data).to_bytes(4, "little") + data)
         self._size += 4 + len(data)
         self.count += 1
@@ -324,6 +324,8 @@ class Plan:
         self.tag = new_tag()  # names this run's temporary files, and only them
         self.sheets: appendix_sheets.Cache = {}
         self._templates: dict[str, tuple[Path, engine.CompiledTemplate]] = {}
+        self._out = os.path.join(os.fspath(out_dir), "")  # a row's path: this and its name
+        self._present = None if force else _names_in(out_dir)
 
     def template_for(self, layout: str) -> tuple[Path, engine.CompiledTemplate]:
         """Found and compiled once per layout for the whole batch (no look-up per row)."""
@@ -365,13 +367,20 @@ class Plan:
     def render_row(self, job: Job, previous: dict[int, dict] | None = None, resume: bool = False) -> Outcome:
         if job.refused:
             return Outcome(job.number, None, FAILED, job.refused, key=job.refused_key, notes=job.notes)
-        path = self.out_dir / f"{job.stem}.docx"
-        if not (self.force or resume) and os.path.lexists(path):
-            return self._kept(job, path, previous)
+        name = f"{job.stem}.docx"
+        path = self._out + name
+        # Asked of the folder only for a name it held when the batch started (or for
+        # every row in a large folder): a new folder costs no system call per row.
+        if not (self.force or resume) and (self._present is None or name in self._present) \
+                and os.path.lexists(path):
+            return self._kept(job, name, previous)
         try:
             # The draft's own load problems were dealt with once for the whole batch;
             # a sheet a row's column names is read once too (the plan's cache).
-            loaded = Loaded(self.loaded.file, self.rows.apply(job.values), self.loaded.origins, [])
+            # What the row put into its copy of the draft goes with it (Loaded.made):
+            # validation scans those texts, not the copy.
+            data, texts = self.rows.apply_made(job.values)
+            loaded = Loaded(self.loaded.file, data, self.loaded.origins, [], made=(self.rows.data, texts))
             loaded = appendix_sheets.read(loaded, self.draft_dir, self.sheets)
             errors = [p for p in loaded.problems if p.severity == ERROR]
             if errors:
@@ -380,11 +389,11 @@ class Plan:
             template, compiled = self.template_for(prepared.document.doc_type.layout)
             digest = self.digest(job.values, template, loaded)
             if resume and previous and previous.get(job.number, {}).get("digest") == digest and _opens(path):
-                return Outcome(job.number, path.name, SKIPPED, "không đổi", digest=digest)
+                return Outcome(job.number, name, SKIPPED, "không đổi", digest=digest)
             payload = compiled.render(render_context.build(prepared.document, compiled.sections))
             # The replace rule: an existing document only with --force, or with --resume
             # when the earlier run made it for this very row; never one open in Word.
-            redo = resume and bool(previous) and previous.get(job.number, {}).get("file") == path.name
+            redo = resume and bool(previous) and previous.get(job.number, {}).get("file") == name
             # Checked whole in memory, then its size and last bytes read back from disk.
             # Without --force or --resume the name was just found free (above): the
             # writer does not look again; its final link refuses a file made meanwhile.
@@ -392,7 +401,7 @@ class Plan:
                                verify_bytes=verify_docx_bytes, tag=self.tag, anonymous=True,
                                absent=not (self.force or resume))
             notes = job.notes + self._notes(prepared.warnings, job) if prepared.warnings else job.notes
-            return Outcome(job.number, path.name, OK, digest=digest, notes=notes)
+            return Outcome(job.number, name, OK, digest=digest, notes=notes)
         except row_tpl.RowError as exc:
             place = self._cell(exc.column, job.number) if exc.column else self._draft_place(exc.key)
             return _failed(job.number, [[ERROR, place, str(exc)]], key=exc.key)
@@ -401,20 +410,20 @@ class Plan:
                            key=exc.problems[0].key)
         except OutputIncompleteError as exc:
             return Outcome(job.number, None, FAILED,
-                           f"Không ghi được {path.name}: tệp vừa ghi không đầy đủ ({exc.why}), có thể ổ đĩa đã đầy; "
+                           f"Không ghi được {name}: tệp vừa ghi không đầy đủ ({exc.why}), có thể ổ đĩa đã đầy; "
                            "tệp cũ (nếu có) được giữ nguyên.")
         except ReplaceRefused as exc:  # open in Word, read-only, a folder: not even with --force
-            return Outcome(job.number, None, FAILED, f"Tệp {path.name}: {exc.reason} {exc.hint}")
+            return Outcome(job.number, None, FAILED, f"Tệp {name}: {exc.reason} {exc.hint}")
         except FileExistsError:  # there before this row (or made meanwhile): it stays
-            return self._kept(job, path, previous)
+            return self._kept(job, name, previous)
         except OSError as exc:
-            return Outcome(job.number, None, FAILED, f"Không ghi được {path.name}: {write_failure_reason(exc)}.")
+            return Outcome(job.number, None, FAILED, f"Không ghi được {name}: {write_failure_reason(exc)}.")
 
-    def _kept(self, job: Job, path: Path, previous: dict[int, dict] | None) -> Outcome:
+    def _kept(self, job: Job, name: str, previous: dict[int, dict] | None) -> Outcome:
         """A document already there without --force: kept, and listed as this row's."""
         before = (previous or {}).get(job.number) or {}
-        digest = before.get("digest", "") if before.get("file") == path.name else ""
-        return Outcome(job.number, path.name, KEPT, KEPT_MESSAGE, digest=digest)
+        digest = before.get("digest", "") if before.get("file") == name else ""
+        return Outcome(job.number, name, KEPT, KEPT_MESSAGE, digest=digest)
 
     def _cell(self, column: str, number: int, values: dict | None = None) -> str:
         letter = self.letters.get(column)
@@ -457,6 +466,27 @@ class Plan:
 # A key path inside a message ("dong[0].so_lieu: ", "tại “kinh_phi”: "): left out once
 # the cell is named.
 _KEY_IN_TEXT = re.compile(r"(?<![\w«“'])[a-z_][a-z0-9_]*(?:\[\d+\]|\.[a-z_][a-z0-9_]*)+: |tại “[^”]*”: ")
+
+
+PRESENT_NAMES = 4096  # a folder with more entries than this is asked about each row's name
+
+
+def _names_in(folder: Path) -> frozenset[str] | None:
+    """The names in the output folder when the batch starts, if there are few (a new
+    folder has none): a row's document is then known to be absent without a system
+    call (a file made there meanwhile is still refused by the writer's final link, and
+    the row's document kept). None (ask the folder each row) for a large folder or one
+    that cannot be listed."""
+    names: set[str] = set()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                names.add(entry.name)
+                if len(names) > PRESENT_NAMES:
+                    return None
+    except OSError:
+        return None
+    return frozenset(names)
 
 
 def _from_cell(message: str, value: Any) -> bool:

@@ -228,6 +228,14 @@ class RowTemplate:
         return tuple(nodes)
 
     def apply(self, values: dict[str, Any]) -> dict:
+        return self.apply_made(values)[0]
+
+    def apply_made(self, values: dict[str, Any]) -> tuple[dict, tuple[str, ...]]:
+        """:meth:`apply`, and every text it put into the row's copy of :attr:`data` (each
+        filled value that is a ``str``; a key column's cell, or each line of a list
+        key's cell): the row's data is :attr:`data` with only those values placed (the
+        containers on the way copied, a missing one on a key column's way made),
+        what validation then scans instead of walking the copy (Loaded.made)."""
         # Copy on write: only the containers on the way to a value that changes are
         # copied; the rest of the draft is shared with every row (nothing mutates it).
         if self._text_columns is None:
@@ -236,23 +244,29 @@ class RowTemplate:
             row = Row({k: cell_text(values[k]) for k in self._text_columns if k in values})
         # The containers copied for this row (by id) matter only to the key columns.
         copied: set[int] | None = set() if self.key_columns else None
-        data = self._fill(self._nodes, self.data, values, {ROW_VAR: row}, copied)
+        texts: list[str] = []
+        data = self._fill(self._nodes, self.data, values, {ROW_VAR: row}, copied, texts)
         if copied is not None:
-            self._set_key_columns(data, values, copied)
-        return data
+            self._set_key_columns(data, values, copied, texts)
+        return data, tuple(texts)
 
-    def _fill(self, nodes: tuple, source: Any, values: dict, context: dict, copied: set[int] | None) -> Any:
-        """``source`` copied, with the values under ``nodes`` filled in (depth first)."""
+    def _fill(self, nodes: tuple, source: Any, values: dict, context: dict, copied: set[int] | None,
+              texts: list[str]) -> Any:
+        """``source`` copied, with the values under ``nodes`` filled in (depth first);
+        each text put in added to ``texts``."""
         data = dict(source) if isinstance(source, dict) else list(source)
         if copied is not None:
             copied.add(id(data))
         for k, sub, p, parts, column in nodes:
             if sub is not None:
-                data[k] = self._fill(sub, source[k], values, context, copied)
+                data[k] = self._fill(sub, source[k], values, context, copied, texts)
             elif column is not None and type(v := values.get(column)) is str and "{" not in v:
                 data[k] = v  # `{{ hang.COT }}` alone, a plain text: the cell_value of it, as it is
+                texts.append(v)
             else:
-                data[k] = self._value(p, values, context, parts)
+                data[k] = v = self._value(p, values, context, parts)
+                if isinstance(v, str):
+                    texts.append(v)
         return data
 
     def _value(self, p: tuple, values: dict, context: dict, parts: list | None = None) -> Any:
@@ -273,7 +287,7 @@ class RowTemplate:
                 f"Không điền được giá trị ({_words(exc)}). Kiểm tra tên cột sau 'hang.'.{known}",
                 key=_key(p)) from None
 
-    def _set_key_columns(self, data: dict, values: dict[str, Any], copied: set[int]) -> None:
+    def _set_key_columns(self, data: dict, values: dict[str, Any], copied: set[int], texts: list[str]) -> None:
         for col in self.key_columns:
             value = values.get(col)
             if value is None or value == "":
@@ -291,7 +305,11 @@ class RowTemplate:
                     copied.add(id(child))
                 target[k] = child
                 target = child
-            target[parts[-1]] = _column_value(parts[-1], value)
+            target[parts[-1]] = v = _column_value(parts[-1], value)
+            if isinstance(v, str):
+                texts.append(v)
+            elif isinstance(v, list):
+                texts += [x for x in v if isinstance(x, str)]
 
     def cells_of(self, path: tuple, values: dict[str, Any], message: str = "") -> tuple[list[str], bool]:
         """The columns whose cells in the row `values` made the value at `path` (a
