@@ -76,7 +76,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     if isinstance(data.get("ban_hanh_kem_theo"), str) and data["ban_hanh_kem_theo"].strip():
         t = _doc_type(data)
         problems += at.all(kem_theo.validate(data["ban_hanh_kem_theo"], layout=t.layout if t else "van-ban"))
-    if model.appendix_only(data):  # appendices in a file of their own (the rule reads the whole draft)
+    if parts.only:  # appendices in a file of their own (the rule reads the whole draft)
         problems += at.all(kem_theo.validate_appendix_only(data["chi_phu_luc"], data))
     problems += step("signers", _SIGNERS_KEYS, lambda: _signers(at, parts))
     tables, table_problems, failed = step("tables", _TABLE_KEYS, lambda: _tables(loaded, parts))
@@ -87,10 +87,11 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     quoted, figure_problems = step("figures", _FIGURE_KEYS, lambda: _figures(at, texts, tables, failed))
     problems += figure_problems
     problems += step("texts", _TEXTS_KEYS, lambda: _texts(at, parts, texts))
+    problems += step("luu", _LUU_KEYS, lambda: _luu(at, parts))
     today = today or dt.date.today()  # once: both rules below need it
     problems += step("district", _DISTRICT_KEYS, lambda: _district(at, parts, today), today)
     reported = frozenset(p.key for p in problems if p.severity == ERROR and p.key) if problems else frozenset()
-    problems += step("complete", _COMPLETE_KEYS, lambda: _complete(at, data, reported), reported)
+    problems += step("complete", _COMPLETE_KEYS, lambda: _complete(at, data, reported, parts.only), reported)
     left = _left_as_made(loaded, step)
     problems += left
     problems += step("demo", ("dung",), lambda: _demo_preset(loaded))
@@ -114,7 +115,8 @@ _SIGNERS_KEYS = frozenset({"ky", "van_ban_kem_theo"})
 _TABLE_KEYS = frozenset({"phu_luc", "tuy_chon"})
 _TEXT_KEYS = frozenset({"noi_dung", "dieu", "van_ban_kem_theo"})  # the texts that may quote figures
 _FIGURE_KEYS = _TEXT_KEYS | _TABLE_KEYS
-_TEXTS_KEYS = _TEXT_KEYS | {"trich_yeu", "luu", "don_vi_soan", "loai", "phu_luc", "chi_phu_luc"}
+_TEXTS_KEYS = _TEXT_KEYS | {"trich_yeu", "loai", "phu_luc", "chi_phu_luc"}
+_LUU_KEYS = frozenset({"luu", "don_vi_soan"})
 _DISTRICT_KEYS = frozenset({"co_quan", "ngay"})
 _COMPLETE_KEYS = frozenset({"loai", "chi_phu_luc", "van_ban_kem_theo"} | {
     k for needs in completeness.NEEDS.values() for n in needs for k in (n.key.split(".")[0],) + n.or_keys})
@@ -465,6 +467,7 @@ class _Parts:
     def __init__(self, draft: model.Draft | None, data: Mapping):
         self.draft = draft
         self.data = data
+        self.only = model.appendix_only(data)  # appendices in a file of their own
         if draft is not None:
             self.co_quan = draft.co_quan
             self.ky = draft.ky
@@ -534,12 +537,12 @@ def _type_keys(data: Mapping) -> list[Problem]:
             for key in DECISION_KEYS if data.get(key)]
 
 
-def _complete(at: _Placer, data: Mapping, keys: frozenset[str]) -> list[Problem]:
+def _complete(at: _Placer, data: Mapping, keys: frozenset[str], only: bool | None = None) -> list[Problem]:
     """The parts the type needs that the draft lacks (rules/completeness), but for a
     key already reported as an error (`keys`: the model's missing key, the signer
     rule's missing name)."""
     t = _doc_type(data)
-    if t is None or model.appendix_only(data):  # an appendix file needs only its appendices
+    if t is None or (only if only is not None else model.appendix_only(data)):  # an appendix file needs only its appendices
         return []
 
     def reported(key: str) -> bool:
@@ -790,18 +793,23 @@ def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list
     titled = [(("trich_yeu",), parts.data["trich_yeu"])] if isinstance(parts.data.get("trich_yeu"), str) else []
     out += [at.in_text(p, path, text, period.start)  # "giai đoạn 2021-2020"
             for path, text in texts + titled for period, p in periods.checked(text)]
-    if parts.draft is not None:  # a unit written twice after "Lưu:"
-        d = parts.draft
-        unit = d.don_vi_soan.upper() if d.don_vi_soan else None
-        luu = tuple(d.luu) if isinstance(d.luu, list) else d.luu  # the key of the memo: a list is no key
-        out += at.all(_of_value((recipients.validate_luu, type(d.luu), luu, unit),
-                                lambda: recipients.validate_luu(d.luu, unit=unit)))
-    if parts.phu_luc is not None and not model.appendix_only(parts.data):  # the text mentions them
+    if parts.phu_luc is not None and not parts.only:  # the text mentions them
         data = parts.data
         key = "dieu" if isinstance(data.get("dieu"), list) and data["dieu"] else "noi_dung"
         out += at.all(appendices.validate(" ".join(t for _, t in texts), len(parts.phu_luc)),
                       key=key if key in data else "phu_luc")
     return out
+
+
+def _luu(at: _Placer, parts: _Parts) -> list[Problem]:
+    """A unit written twice after "Lưu:" (rules/recipients)."""
+    d = parts.draft
+    if d is None:
+        return []
+    unit = d.don_vi_soan.upper() if d.don_vi_soan else None
+    luu = tuple(d.luu) if isinstance(d.luu, list) else d.luu  # the key of the memo: a list is no key
+    return at.all(_of_value((recipients.validate_luu, type(d.luu), luu, unit),
+                            lambda: recipients.validate_luu(d.luu, unit=unit)))
 
 
 def _end_marks(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list[Problem]:

@@ -231,7 +231,7 @@ def test_a_step_reused_from_the_row_before_still_sees_a_changed_value(tmp_path):
         "({{ phu_luc[0].tong.kinh_phi.chu }})", "({{ phu_luc[0].tong.kinh_phi.chu }}) {{ hang.ref }}")
     (tmp_path / "draft.yaml").write_text(draft, encoding="utf-8")
     loaded = api.load(tmp_path / "draft.yaml")
-    columns = ["ten", "a", "skh", "ref", "trich_yeu", "ky.ho_ten"]
+    columns = ["ten", "a", "skh", "ref", "trich_yeu", "ky.ho_ten", "luu"]
     tpl = row_tpl.RowTemplate(loaded.data, columns, set(model.Draft.model_fields))
     good = {"ten": "Xã A", "a": "1", "skh": "12/UBND-KT", "ref": ""}
     rows = [
@@ -247,6 +247,8 @@ def test_a_step_reused_from_the_row_before_still_sees_a_changed_value(tmp_path):
         (dict(good, ten="Xã G"), []),
         (dict(good, ref="{{ phu_luc[3].tong }}"), []),  # a cell's braces stay text: no reference
         (dict(good, ten="Xã H"), []),
+        (dict(good, luu="VT\nKT\nPhòng KT"), ["luu[2]"]),  # a unit twice after "Lưu:"
+        (dict(good, ten="Xã I"), []),
     ]
     for values, keys in rows:
         row = Loaded(loaded.file, tpl.apply({c: values.get(c, "") for c in columns}), loaded.origins, [])
