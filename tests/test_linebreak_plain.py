@@ -77,3 +77,22 @@ def test_units_reused_from_the_last_title_are_the_titles_units():
         else:
             words = [rng.choice(vocab) for _ in range(rng.randint(0, 14))]
         assert linebreak._units_after_last(list(words)) == linebreak._title_units(" ".join(words)), words
+
+
+def test_title_markup_with_kept_line_runs_is_the_lines_markup():
+    """render/context._title_markup keeps each line's run (a row's title changes its
+    last line): the markup of row after row of titles is lines_markup of their lines,
+    escaped texts, long names and the kept runs emptied on the way included."""
+    from drafter.render import context
+
+    rng = random.Random(7)
+    words = ["Xã", "Phường", "Cẩm", "Hưng", "Ia", "Grai", "2", "R&D", "<Tân>", "Quảngđôngnamthượnghảibắcxuyên", "Đông"]
+    make = context._title_markup.__wrapped__
+    for i in range(600):
+        text = "V/v phân bổ kinh phí khuyến công năm 2026 cho " + " ".join(
+            rng.choice(words) for _ in range(rng.randint(1, 5)))
+        if i % 97 == 0:
+            context._LINE_RUNS.clear()
+        for size, room, bold in ((13, 4300, False), (14, 9000, True)):
+            lines = linebreak.title_lines.__wrapped__(text, size, room, bold=bold)
+            assert make(text, size, room, bold) == context.lines_markup(lines)

@@ -14,9 +14,15 @@ from ..derive import Appendix, Article, Attached, Document, Header, Signing
 from ..oxml import twips_from_pt
 from ..rules import body as body_rules
 from ..rules import geometry as G
-from ..rules import inline, textwidth
-from ..rules import layout, linebreak, signature_block
-from .ooxml import Markup, appendix_marks, framed_paragraph, rule_paragraph, run_xml, runs
+from ..rules import inline, layout, linebreak, signature_block, textwidth
+from .ooxml import (
+    Markup,
+    appendix_marks,
+    framed_paragraph,
+    rule_paragraph,
+    run_xml,
+    runs,
+)
 from .sections import Sections
 
 ISSUER_SIZE = G.ISSUER.pt
@@ -46,7 +52,7 @@ def _scope(text: str | None) -> Markup | None:
 
 def lines_markup(lines: tuple[str, ...] | list[str]) -> Markup:
     """Lines drafter broke itself (rules/linebreak): runs with a line break between."""
-    return Markup('<w:r><w:br/></w:r>'.join([run_xml(ln) for ln in lines]))
+    return Markup(_LINE_BREAK.join([run_xml(ln) for ln in lines]))
 
 
 # What a batch's rows share (the issuer, the date, the signer, the recipients, each
@@ -97,8 +103,22 @@ def _title(text: str | None, size_pt: float, room: int, *, bold: bool = True) ->
 
 @lru_cache(maxsize=128)  # a batch's titles recur (or differ by a name: then made once each)
 def _title_markup(text: str, size_pt: float, room: int, bold: bool) -> Markup:
-    # title_lines itself, not through its own cache: this one is keyed the same way
-    return lines_markup(_TITLE_LINES(text, size_pt, room, bold=bold))
+    # title_lines itself, not through its own cache: this one is keyed the same way.
+    # lines_markup of its lines, each line's run kept (a batch row's title changes
+    # its last line, a name: the lines before are the last title's).
+    out = []
+    for ln in _TITLE_LINES(text, size_pt, room, bold=bold):
+        run = _LINE_RUNS.get(ln)
+        if run is None:
+            if len(_LINE_RUNS) >= 256:
+                _LINE_RUNS.clear()
+            run = _LINE_RUNS[ln] = run_xml(ln)
+        out.append(run)
+    return Markup(_LINE_BREAK.join(out))
+
+
+_LINE_RUNS: dict[str, str] = {}  # a title's line → its run (bounded)
+_LINE_BREAK = "<w:r><w:br/></w:r>"
 
 
 _TITLE_LINES = linebreak.title_lines.__wrapped__
@@ -264,4 +284,4 @@ def build(doc: Document, sections: Sections | None = None) -> dict[str, Any]:
     return ctx
 
 
-__all__ = ["build", "issuer_rule_length", "body_rules"]
+__all__ = ["body_rules", "build", "issuer_rule_length"]
