@@ -312,7 +312,7 @@ def validate(text: str | None) -> list[Problem]:
         m = _DIEM.match(ln)
         if m and m.group(1).islower():
             run.append(ln[: m.end()].strip())
-        elif _RUN_BREAK.match(ln):
+        elif run and _RUN_BREAK.match(ln):  # a break closes a run: none open, nothing to close
             close()
     close()
     return problems
