@@ -773,15 +773,26 @@ def _figures(at: _Placer, texts: list[tuple[KeyPath, str]], tables: list,
     quoting = [(path, text) for path, text in texts if "{{" in text]
     if not quoting:
         return {}, []
-    from . import figures
-
+    resolve = _RESOLVE or _resolve_tool()
     figs = [t.figures if t is not None else None for t in tables]
     quoted: dict[KeyPath, str] = {}
     problems: list[Problem] = []
     for path, text in quoting:
-        quoted[path], found = figures.resolve(text, figs, failed)
-        problems += at.all(found, path)
+        quoted[path], found = resolve(text, figs, failed)
+        if found:
+            problems += at.all(found, path)
     return quoted, problems
+
+
+_RESOLVE: Any = None  # figures.resolve, imported on first use (drafts that quote no figure never load it)
+
+
+def _resolve_tool() -> Any:
+    global _RESOLVE
+    from .figures import resolve
+
+    _RESOLVE = resolve
+    return resolve
 
 
 def _texts(at: _Placer, parts: _Parts, texts: list[tuple[KeyPath, str]]) -> list[Problem]:
