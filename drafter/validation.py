@@ -17,7 +17,10 @@ fail; what follows (derive, render) takes a ValidDraft and cannot.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
+from itertools import compress
+from operator import is_not
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -88,7 +91,7 @@ def check(loaded: Loaded, *, today: dt.date | None = None) -> tuple[ValidDraft |
     problems += figure_problems
     problems += step("texts", _TEXTS_KEYS, lambda: _texts(at, parts, texts))
     problems += step("luu", _LUU_KEYS, lambda: _luu(at, parts))
-    today = today or dt.date.today()  # once: both rules below need it
+    today = today or _today()  # once: both rules below need it
     problems += step("district", _DISTRICT_KEYS, lambda: _district(at, parts, today), today)
     reported = frozenset(p.key for p in problems if p.severity == ERROR and p.key) if problems else frozenset()
     problems += step("complete", _COMPLETE_KEYS, lambda: _complete(at, data, reported, parts.only), reported)
@@ -151,11 +154,13 @@ class _Steps:
         data, last = loaded.data, _Last
         self.changed: set | None = None  # the draft's own keys holding other objects than in `before`
         self.before = last.data
-        if type(data) is dict and type(last.data) is dict and last.data is not data:
-            get = last.data.get
-            self.changed = {k for k, v in data.items() if v is not get(k, _NONE)}
-            if data.keys() != last.data.keys():
-                self.changed |= data.keys() ^ last.data.keys()
+        before = last.data
+        if type(data) is dict and type(before) is dict and before is not data:
+            if len(data) == len(before) and list(data) == list(before):  # a batch row: the same keys in order
+                self.changed = set(compress(data, map(is_not, data.values(), before.values())))
+            else:
+                get = before.get
+                self.changed = {k for k, v in data.items() if v is not get(k, _NONE)} | (data.keys() ^ before.keys())
         self.same_place = last.origins is loaded.origins and last.file == loaded.file
         last.data, last.origins, last.file = data, loaded.origins, loaded.file
         last.count += 1
@@ -184,6 +189,18 @@ class _Steps:
                 result = tuple(result)
         _Last.steps[name] = (same, result, self.count)  # a step this check did not reach is not reused
         return result
+
+
+_TODAY: list[Any] = [None, None]  # [the second of time.time() it was read at, that day]
+
+
+def _today() -> dt.date:
+    """dt.date.today(), read once per second of the clock (a batch checks many rows a
+    second; the day of a whole second is the day of each instant in it)."""
+    now = int(time.time())
+    if now != _TODAY[0]:
+        _TODAY[:] = [now, dt.date.fromtimestamp(now)]
+    return _TODAY[1]
 
 
 def _signers(at: _Placer, parts: _Parts) -> list[Problem]:

@@ -79,7 +79,10 @@ def _printable(text: str) -> bool:
     """
     if text.isprintable():
         return True
-    return ("\n" in text or "\t" in text) and text.replace("\n", " ").replace("\t", " ").isprintable()
+    if "\t" in text:
+        return text.replace("\n", " ").replace("\t", " ").isprintable()
+    # Line by line: each character tested once, and no copy of the whole text but the lines.
+    return "\n" in text and all(map(str.isprintable, text.split("\n")))
 
 
 def _astral(text: str) -> bool:
