@@ -166,6 +166,10 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
     lone = [0] * (n + 1)
     widest = [0] * (n + 1)
     nxt = [0] * n
+    # first[c]: the lowest unit (of those done) from which the rest takes c lines. The
+    # fewest lines never grow with the unit, so the units from which the rest takes as
+    # few lines as from ``last`` run from first[fewest] to ``last``.
+    first = [n] * (n + 2)
     last = n
     end = edge[n]
     for i in range(n - 1, -1, -1):
@@ -174,6 +178,7 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
             last -= 1
         if last == n:  # the rest on one line
             lines[i] = 1
+            first[1] = i
             w = end - start
             lone[i] = 1 if (n - i == 1 and i > 0) else 0
             widest[i] = w
@@ -181,9 +186,9 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
             nxt[i] = n
             continue
         fewest = lines[last]
-        low = last
-        while low > i + 1 and lines[low - 1] == fewest:
-            low -= 1
+        low = first[fewest]
+        if low <= i:
+            low = i + 1
         best = chosen = -1
         for j in range(low, last + 1):
             w = edge[j] - start
@@ -192,6 +197,7 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
             if best < 0 or k < best:
                 best, chosen = k, j
         lines[i] = fewest + 1
+        first[fewest + 1] = i
         lone[i] = lone[chosen]
         widest[i] = best - lone[chosen] * big
         score[i] = best
