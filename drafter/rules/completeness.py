@@ -138,11 +138,17 @@ def validate(slug: str, data: Mapping, needs: tuple[Need, ...] | None = None) ->
     """
     t = doctypes.get(slug)
     out: list[Problem] = []
+    plain = type(data) is dict
     for need in NEEDS[slug] if needs is None else needs:
-        written, value = _get(data, need.key)
+        key = need.key
+        if plain and "." not in key:  # a key of the draft itself (_get without the calls)
+            written = key in data
+            value = data[key] if written else None
+        else:
+            written, value = _get(data, key)
         if need.or_keys and any(_text(_get(data, k)[1]) for k in need.or_keys):
             continue
-        if not _text(value):
+        if not (bool(value) and not value.isspace() if type(value) is str else _text(value)):
             state = "để trống" if written else "chưa có"
             out.append(Problem(f"{t.name} cần {need.what}: khóa '{need.key}' {state}.", key=need.key, hint=need.hint))
         elif need.each_item and isinstance(value, list):
