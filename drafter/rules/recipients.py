@@ -32,11 +32,24 @@ _TRAIL = re.compile(r"\s*[;,.:]\s*$")
 
 
 def bare(item: str) -> str:
-    """An item without the list marker and end punctuation that the rules add back."""
-    text = _LEAD.sub("", item.strip())
+    """An item without the list marker and end punctuation that the rules add back.
+
+    >>> [bare(i) for i in ["- Sở Tài chính;", "  • Sở Nội vụ . ", "Sở Y tế", "Các xã...", "-", "–  UBND xã:"]]
+    ['Sở Tài chính', 'Sở Nội vụ', 'Sở Y tế', 'Các xã...', '', 'UBND xã']
+    """
+    text = item.strip()
+    # The expressions only where they can match (a batch row's item has nothing to remove).
+    if text[:1] in _LEADS:
+        text = _LEAD.sub("", text)
     if text.endswith(("...", "…")):
         return text  # an ellipsis is content, not end punctuation
-    return _TRAIL.sub("", text).strip()
+    if text[-1:] in _TRAILS:
+        return _TRAIL.sub("", text).strip()
+    return text
+
+
+_LEADS = frozenset("-–—+•")  # what _LEAD removes starts with one of these (after the spaces)
+_TRAILS = frozenset(";,.:")  # what _TRAIL removes ends with one of these, or a space (stripped already)
 
 
 def format(item: str, *, last: bool = False) -> str:
@@ -62,6 +75,9 @@ class KinhGui:
 def kinh_gui(recipients: str | list[str] | None) -> KinhGui | None:
     if recipients is None:
         return None
+    if type(recipients) is str:  # one recipient (a batch row's, nearly always)
+        item = bare(recipients)
+        return KinhGui(inline=f"{item}.", lines=()) if item else None
     items = [recipients] if isinstance(recipients, str) else list(recipients)
     items = [b for b in (bare(i) for i in items) if b]
     if not items:
