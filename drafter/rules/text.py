@@ -648,7 +648,8 @@ def _legacy_lines(text: str) -> list[tuple[int, str]]:
         return [(i, whole) for i, line in enumerate(lines) if not _unicode_line(line, whole)]
     found = []
     for i, line in enumerate(lines):
-        encoding = detect_legacy(line) or _pasted_phrase(line)
+        # A text of one line is that line: detected above already (a sheet's cell, nearly always).
+        encoding = (detect_legacy(line) if len(lines) > 1 else None) or _pasted_phrase(line)
         if encoding:
             found.append((i, encoding))
     return found
