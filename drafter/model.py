@@ -485,7 +485,9 @@ def _delta(data: Any, cls: type[Draft], known: tuple[Any, set[str]] | None = Non
         changed = [k for k, v in data.items() if v is not get(k, _NO_VALUE)]
     if len(changed) > _DELTA_MAX:
         return None
-    fields = cls.model_fields
+    fields = _MODEL_FIELDS.get(cls)
+    if fields is None:  # read once per class: pydantic's model_fields is a property with a check per read
+        fields = _MODEL_FIELDS[cls] = dict(cls.model_fields)
     values: dict[str, Any] = {}
     fresh: list[tuple[tuple[str, int], Any, int | None]] = []
     for name in changed:
@@ -525,6 +527,7 @@ def _delta(data: Any, cls: type[Draft], known: tuple[Any, set[str]] | None = Non
 
 
 _NO_VALUE = object()
+_MODEL_FIELDS: dict[type, dict[str, Any]] = {}
 
 
 # The parts of a draft typed as a model of their own (the issuer, the signer, an
