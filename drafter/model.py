@@ -252,7 +252,10 @@ class _AppendixOnlyDraft(Draft):
 
 def appendix_only(data: Any) -> bool:
     """Does the draft's mapping name the document its appendices are attached to?"""
-    return isinstance(data, Mapping) and isinstance(data.get("chi_phu_luc"), str) and bool(data["chi_phu_luc"].strip())
+    if type(data) is not dict and not isinstance(data, Mapping):  # a plain dict: no ABC test
+        return False
+    value = data.get("chi_phu_luc")
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _whole_number(what: str, example: str, v: float) -> str:

@@ -94,7 +94,9 @@ def signer_name(name: str | None) -> list[Problem]:
 
 def trich_yeu(text: str | None) -> list[Problem]:
     """A trích yếu too long to be one, at key `trich_yeu`."""
-    n = len(" ".join((text or "").split()))
+    if text is None or len(text) <= MAX_TRICH_YEU:  # its spaces collapsed it is no longer
+        return []
+    n = len(" ".join(text.split()))
     if n <= MAX_TRICH_YEU:
         return []
     return [warning(f"Trích yếu dài {n} ký tự (quá {MAX_TRICH_YEU}); trích yếu chỉ tóm tắt nội dung chính "
