@@ -228,7 +228,11 @@ def test_the_clients_ulimits_hold_in_the_child(desk):
 def test_a_command_whose_client_is_killed_is_stopped(desk):
     folder = desk.tmp / "served"
     (folder / "draft.yaml").write_text(DRAFT, encoding="utf-8")
-    write_csv(folder / "data2.csv", [dict(ROWS[0], ma=f"{i:04d}", so=str(i + 1)) for i in range(3000)])
+    # The server sees a client gone within about two seconds (a look each second, then
+    # again half a second later): rows enough that a batch at full speed (~1,000
+    # documents a second) is still running then.
+    rows = 20_000
+    write_csv(folder / "data2.csv", [dict(ROWS[0], ma=f"{i:05d}", so=str(i + 1)) for i in range(rows)])
     out = folder / "ra-lo-2"
     proc = subprocess.Popen([desk.script, "batch", "draft.yaml", "data2.csv", "-o", str(out), "--name", "{ma}"],
                             cwd=folder, env=desk.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -241,7 +245,7 @@ def test_a_command_whose_client_is_killed_is_stopped(desk):
     while not (out / "manifest.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["interrupted"] and len(list(out.glob("*.docx"))) < 3000
+    assert manifest["interrupted"] and len(list(out.glob("*.docx"))) < rows
     deadline = time.monotonic() + 10  # the manifest written, the child ends
     while desk.status()["running_commands"] and time.monotonic() < deadline:
         time.sleep(0.05)
