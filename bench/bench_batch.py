@@ -13,7 +13,8 @@ machine is shared and noisy); also peak memory at 300 rows for the flatness chec
 With --against TREE (a checkout of another commit, e.g. `git worktree add /tmp/base
 HEAD~5`), that tree's drafter renders the same documents in the same alternation,
 and the ratio of the two drafters' medians is printed.
-Each measurement runs in a fresh subprocess so peak memory is its own.
+Each measurement runs in a fresh subprocess so peak memory is its own, reading bytecode
+from the bench's folder (child_env), written by an untimed first run of each side.
 """
 
 from __future__ import annotations
@@ -136,10 +137,30 @@ def child_docxtpl(folder: str, data: str, limit: int) -> dict:
     return {"docs": len(rows), "seconds": time.perf_counter() - t}
 
 
+def child_env(folder: Path | str) -> dict[str, str]:
+    """The environment of a measured child: bytecode read from and written to a folder of
+    the bench's own (PYTHONPYCACHEPREFIX), as an installed drafter has it (pip compiles it),
+    even where PYTHONDONTWRITEBYTECODE is set: a module a batch imports on its first row is
+    otherwise compiled from source inside the timed part, in every child. The first child
+    (:func:`warm_up`) writes it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pyc")
+    return env
+
+
+def warm_up(folder: Path, data: Path, scripts: list, kinds: tuple[str, ...] = ("drafter", "docxtpl")) -> None:
+    """One untimed child of each kind on a few rows: the bytecode written (child_env),
+    the template cache filled, before any measured run."""
+    for script in dict.fromkeys(scripts):
+        for kind in kinds:
+            measure(["--child", kind, str(folder), str(data), "5" if kind == "docxtpl" else "1"], script)
+
+
 def measure(args: list[str], script: Path | str = __file__) -> dict:
     """Run one measurement in a fresh interpreter; add its peak RSS (children included).
-    `script` is this file, or the same benchmark in another checkout (its own drafter)."""
-    r = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
+    `script` is this file, or the same benchmark in another checkout (its own drafter).
+    The folder the child works in (args[1]) keeps the bytecode (:func:`child_env`)."""
+    r = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, env=child_env(args[2]))
     if r.returncode != 0:
         raise SystemExit(r.stderr)
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -191,6 +212,7 @@ def main() -> None:
         other = args.against / "bench" / "bench_batch.py"
         sides.append((f"drafter at {args.against.name} -j {args.jobs}", big_args, other_runs, other))
     sides.append((plain_label, plain_args, plain_runs, __file__))
+    warm_up(folder, small, [script for _, _, _, script in sides])
     for _ in range(args.repeat):
         for label, child, runs, script in sides:
             r = measure(["--child", *child], script)

@@ -21,7 +21,10 @@ processes, `drafter batch -j 1` and `-j 2`, and plain docxtpl (a new DocxTemplat
 row, as bench_batch.py; on --docxtpl-rows rows, it is slow). Medians of the time per
 document are compared, and so is the median of each round's own ratio (the sides of a
 round run one after another: on a shared machine whose speed drifts, the steadier
-figure). Everything is written under one temporary folder, removed.
+figure). Before the rounds, each side runs once untimed on the sampled rows: the
+children read bytecode from a folder of the bench's own, written then (as an installed
+drafter has it, even where PYTHONDONTWRITEBYTECODE is set: bench_batch.child_env).
+Everything is written under one temporary folder, removed.
 """
 
 from __future__ import annotations
@@ -283,7 +286,8 @@ def child_limit(folder: str, data: str, processes: int) -> dict:
 
 
 def measure(args: list[str]) -> dict:
-    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                       env=bench_batch.child_env(args[2]))
     if r.returncode != 0:
         raise SystemExit(r.stderr)
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -347,6 +351,8 @@ def run(args, folder: Path) -> None:
         ("drafter batch -j 2", ["drafter", str(folder), str(data), "2"]),
         (f"plain docxtpl, {args.docxtpl_rows} rows", ["docxtpl", str(folder), str(data), str(args.docxtpl_rows)]),
     ]
+    for _, child in sides:  # untimed, on the sampled rows: bytecode and caches written (bench_batch.child_env)
+        measure(["--child", child[0], str(folder), str(folder / "sample.csv"), "5" if child[0] == "docxtpl" else child[3]])
     runs: dict[str, list[float]] = {label: [] for label, _ in sides}
     for _ in range(args.repeat):  # a shared, noisy machine: the sides alternate
         for label, child in sides:
