@@ -130,3 +130,47 @@ def test_apply_copies_what_a_row_changes_and_shares_the_rest(extra):
     with pytest.raises(row_tpl.RowError) as ei:
         t.apply({"so": 1, "kp": 2})  # no column "ten": the same error as before
     assert "không có cột 'ten'" in str(ei.value) and ei.value.key == "trich_yeu"
+
+
+def test_packed_outcomes_are_the_outcomes_appended():
+    """A worker's chunk sent as the spool's own records (Outcomes.pack): the parent's
+    outcomes, counts and order are those of appending each outcome."""
+    made = [batch.Outcome(2, "a.docx", batch.OK, digest="d1"),
+            None,  # a row not started (a stop): left out
+            batch.Outcome(3, None, batch.FAILED, "Lỗi", key="ngay", notes=[["loi", "cột «ngay»", "sai"]]),
+            batch.Outcome(4, "b.docx", batch.KEPT, batch.KEPT_MESSAGE)]
+    one, packed = batch.Outcomes(), batch.Outcomes()
+    for o in made:
+        if o is not None:
+            one.append(o)
+    packed.extend_packed(batch.Outcomes.pack(made[:2]))
+    packed.extend_packed(batch.Outcomes.pack([]))
+    packed.extend_packed(batch.Outcomes.pack(made[2:]))
+    assert list(packed) == list(one) and len(packed) == 3
+    assert packed.counts == one.counts and packed.counts[batch.FAILED] == 1
+    assert pickle.loads(pickle.dumps(batch.Outcomes.pack(made))).count == 3  # what the pool sends
+
+
+def test_the_pool_is_not_woken_by_each_chunk(tmp_path, monkeypatch):
+    """The worker-handler thread of the batch's pool wakes when a worker ends or the
+    pool's state changes, not for every chunk a worker sends back (Python's own Pool
+    does, looping until the chunk is read: CPU taken from the workers)."""
+    from multiprocessing.pool import Pool
+
+    calls = []
+    stock = Pool._maintain_pool  # a staticmethod, called by the handler as Pool's own
+
+    def counted(*args):
+        calls.append(1)
+        return stock(*args)
+
+    monkeypatch.setattr(Pool, "_maintain_pool", staticmethod(counted))
+    (tmp_path / "draft.yaml").write_text(DRAFT, encoding="utf-8")
+    with (tmp_path / "data.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["ten", "kinh_phi", "so", "ngay"])
+        w.writerows([[f"Xã {i}", str(100 + i), str(i + 1), "2026-01-15"] for i in range(80)])
+    r = batch.run(tmp_path / "draft.yaml", tmp_path / "data.csv", tmp_path / "out", name="{ten}", jobs=2)
+    assert r.ok == 80
+    # 80 rows go out as 40 chunks of 2; the handler woke a few times, not once a chunk.
+    assert 1 <= len(calls) < 10, len(calls)
