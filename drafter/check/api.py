@@ -80,5 +80,7 @@ def check_files(paths: Sequence[str], jobs: int | None = None) -> Iterator[tuple
     if "fork" not in mp.get_all_start_methods():
         yield from map(_checked, paths)
         return
-    with mp.get_context("fork").Pool(min(jobs, len(paths))) as pool:
+    from .. import workpool
+
+    with workpool.fork_pool(min(jobs, len(paths))) as pool:
         yield from pool.imap(_checked, paths, chunksize=max(1, len(paths) // (jobs * 4)))
