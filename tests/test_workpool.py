@@ -15,10 +15,6 @@ def _square(n: int) -> int:
     return n * n
 
 
-def _pid(_: int) -> int:
-    return os.getpid()
-
-
 def test_results_come_back_in_order():
     with workpool.fork_pool(2) as pool:
         assert list(pool.imap(_square, range(200), chunksize=3)) == [n * n for n in range(200)]
