@@ -60,7 +60,7 @@ def _seconds(value: str) -> float:
     # CPU time, not wall time: other processes on a busy machine do not count. The
     # garbage collector's passes depend on what else the process holds: off while
     # timing, so that the ratio measures the algorithm.
-    text._score.cache_clear()
+    text._scores.cache_clear()
     gc.collect()
     gc.disable()
     try:
