@@ -19,11 +19,13 @@ documents for a sample of rows (--check; the first row, the last and evenly betw
 Then, alternating --repeat times, each in a fresh interpreter: the limit on 1 and 2
 processes, `drafter batch -j 1` and `-j 2`, and plain docxtpl (a new DocxTemplate per
 row, as bench_batch.py; on --docxtpl-rows rows, it is slow). Medians of the time per
-document are compared, and so is the median of each round's own ratio (the sides of a
-round run one after another: on a shared machine whose speed drifts, the steadier
-figure). Before the rounds, each side runs once untimed on the sampled rows: the
-children read bytecode from a folder of the bench's own, written then (as an installed
-drafter has it, even where PYTHONDONTWRITEBYTECODE is set: bench_batch.child_env).
+document are compared, and of the CPU seconds per document (user + system, the
+workers' included: what other work on a shared machine adds less to), and so is the
+median of each round's own ratio (the sides of a round run one after another: on a
+shared machine whose speed drifts, the steadier figure). Before the rounds, each side
+runs once untimed on the sampled rows: the children read bytecode from a folder of the
+bench's own, written then (as an installed drafter has it, even where
+PYTHONDONTWRITEBYTECODE is set: bench_batch.child_env).
 Everything is written under one temporary folder, removed.
 """
 
@@ -254,7 +256,7 @@ def child_limit(folder: str, data: str, processes: int) -> dict:
     out = folder_p / f"out-limit-{processes}"
     shutil.rmtree(out, ignore_errors=True)
     os.sync()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), bench_batch.cpu_seconds()
     limit = Limit(*_sample_docx(folder_p))  # compiled once per batch, like drafter's plan
     out.mkdir()
     with open(data, encoding="utf-8", newline="") as f:
@@ -282,7 +284,7 @@ def child_limit(folder: str, data: str, processes: int) -> dict:
             _, status = os.waitpid(pid, 0)
             assert status == 0, "a limit process failed"
         done = len(rows)
-    return {"docs": done, "seconds": time.perf_counter() - t}
+    return {"docs": done, "seconds": time.perf_counter() - t, "cpu_timed": bench_batch.cpu_seconds() - c}
 
 
 def measure(args: list[str]) -> dict:
@@ -354,13 +356,17 @@ def run(args, folder: Path) -> None:
     for _, child in sides:  # untimed, on the sampled rows: bytecode and caches written (bench_batch.child_env)
         measure(["--child", child[0], str(folder), str(folder / "sample.csv"), "5" if child[0] == "docxtpl" else child[3]])
     runs: dict[str, list[float]] = {label: [] for label, _ in sides}
+    cpus: dict[str, list[float]] = {label: [] for label, _ in sides}
     for _ in range(args.repeat):  # a shared, noisy machine: the sides alternate
         for label, child in sides:
             r = measure(["--child", *child])
             s = r["seconds"] / r["docs"]
             runs[label].append(s)
+            cpu = r.get("cpu_timed")
+            if cpu is not None:
+                cpus[label].append(cpu / r["docs"])
             print(f"{label:<28} {r['docs']:>5} docs  {r['seconds']:7.2f} s  {1000 * s:7.3f} ms/doc  "
-                  f"{1 / s:8.1f} docs/s")
+                  f"{1 / s:8.1f} docs/s" + (f"  CPU {1000 * cpu / r['docs']:6.3f} ms/doc" if cpu is not None else ""))
     med = {label: statistics.median(v) for label, v in runs.items()}
     print(f"medians of {args.repeat} (ms/doc, docs/s):")
     for label, s in med.items():
@@ -377,6 +383,13 @@ def run(args, folder: Path) -> None:
           f"median of the rounds' ratios {rounds['j1']:.2f}x")
     print(f"drafter -j 2 vs raw limit on 2 processes: {j2 / lim2:.2f}x the time (target <= 2); "
           f"median of the rounds' ratios {rounds['j2']:.2f}x")
+    # CPU seconds (user + system, the workers' included) of the timed part: what a busy
+    # machine's other work does not add to, unlike the wall time.
+    cpu = {label: statistics.median(v) for label, v in cpus.items() if v}
+    if all(k in cpu for k in ("raw limit, 1 process", "raw limit, 2 processes", "drafter batch -j 1",
+                              "drafter batch -j 2")):
+        print(f"CPU per document, drafter vs raw limit: -j 1 {cpu['drafter batch -j 1'] / cpu['raw limit, 1 process']:.2f}x, "
+              f"-j 2 {cpu['drafter batch -j 2'] / cpu['raw limit, 2 processes']:.2f}x")
     print(f"drafter -j 2 vs plain docxtpl: {plain / j2:.1f}x faster (target >= 30)")
     print(f"drafter -j 2 vs -j 1: {j1 / j2:.2f}x faster (target >= 1.7); raw limit 2 vs 1: {lim1 / lim2:.2f}x")
 
