@@ -23,6 +23,8 @@ with: its time per document against what LibreOffice itself needs per document o
 the cores at hand (as many plain LibreOffice calls as cores at once, over the batch's
 own documents, start-up taken out, measured before and after the batch), and the CPU
 its kept LibreOffices used per document against a plain call's. Needs LibreOffice.
+drafter's commands read their bytecode from the bench's folder, written by the first
+(untimed) ones, as an installed drafter has it.
 """
 
 from __future__ import annotations
@@ -48,8 +50,12 @@ stop_instances = getattr(pdf, "stop_instances", lambda folder=None: 0)
 
 
 def env_for(folder: Path, cache: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(HERE.parent), "DRAFTER_USER_DIR": str(folder / "user"),
-            "DRAFTER_CACHE_DIR": str(cache)}
+    # Bytecode in a folder of the bench's own (written by the first, untimed drafter
+    # call), as an installed drafter has it even where PYTHONDONTWRITEBYTECODE is set:
+    # otherwise every timed `drafter` command compiled its imports from source.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(HERE.parent), "DRAFTER_USER_DIR": str(folder / "user"),
+            "DRAFTER_CACHE_DIR": str(cache), "PYTHONPYCACHEPREFIX": str(folder / "pyc")}
 
 
 def make_document(folder: Path, doc_type: str, env: dict) -> Path:
