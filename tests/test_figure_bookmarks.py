@@ -55,6 +55,11 @@ def _check(xml: str) -> None:
     assert "".join(pieces if pieces is not None else [xml]) == expected
     data = figure_bookmark_pieces_bytes(xml.encode())
     assert b"".join(data if data is not None else [xml.encode()]) == expected.encode()
+    raw = xml.encode()
+    cut = figure_bookmark_pieces_bytes(raw, memoryview(raw))  # slices of the view, the same bytes
+    assert (cut is None) == (data is None)
+    if cut is not None:
+        assert all(type(p) is memoryview for p in cut[::4]) and b"".join(cut) == expected.encode()
 
 
 def test_random_parts_are_numbered_as_the_pattern_numbers_them():

@@ -126,15 +126,18 @@ class CompiledTemplate:
         if b"\n" in data or b"\t" in data or b"\a" in data or b"\f" in data:
             xml, unproven = self._finish("".join(chunks), final_sect_pr)
             return xml.encode("utf-8"), unproven
-        pieces = figure_bookmark_pieces_bytes(data) or [data]
+        # The part's pieces are slices of one view of ``data``: joined once below, not
+        # copied out first (~30k instructions a document, cachegrind).
+        view = memoryview(data)
+        pieces = figure_bookmark_pieces_bytes(data, view) or [view]
         if final_sect_pr:
-            last = pieces[-1]  # the body's last sectPr ends the part: in its last piece
-            i = last.rfind(b"<w:sectPr")
-            j = last.find(b"</w:sectPr>", i) if i >= 0 else -1
+            done = len(data) - len(pieces[-1])  # the body's last sectPr ends the part: in its last piece
+            i = data.rfind(b"<w:sectPr", done)
+            j = data.find(b"</w:sectPr>", i) if i >= 0 else -1
             if j < 0:
                 xml, unproven = self._finish("".join(chunks), final_sect_pr)
                 return xml.encode("utf-8"), unproven
-            pieces[-1:] = (last[:i], final_sect_pr.encode(), last[j + len(b"</w:sectPr>"):])
+            pieces[-1:] = (view[done:i], final_sect_pr.encode(), view[j + len(b"</w:sectPr>"):])
         return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
 
     def _chunks(self, context: dict[str, Any]) -> list[str]:

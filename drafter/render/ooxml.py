@@ -114,10 +114,11 @@ def figure_bookmark_pieces(xml: str) -> list[str] | None:
     return _bookmark_pieces(xml, _STR_MARKS)
 
 
-def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
+def figure_bookmark_pieces_bytes(data: bytes, view: memoryview | None = None) -> list | None:
     """:func:`figure_bookmark_pieces` of a part's UTF-8 bytes: the pieces of the same
     part, encoded (what is looked for is ASCII, which UTF-8 never holds inside a
-    letter's bytes).
+    letter's bytes). With ``view`` (``memoryview(data)``) the part's pieces are slices
+    of it, not copies, for a caller that joins them (bytes.join takes them as they are).
 
     >>> x = figure_xml("phu_luc[0].tong", "5") + "đ" + figure_xml("phu_luc[0].tong", "5")
     >>> b"".join(figure_bookmark_pieces_bytes(x.encode())) == number_figure_bookmarks(x).encode()
@@ -125,14 +126,15 @@ def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
     >>> figure_bookmark_pieces_bytes(b"<w:p/>") is None
     True
     """
-    return _bookmark_pieces(data, _BYTES_MARKS)
+    return _bookmark_pieces(data, _BYTES_MARKS, view)
 
 
-def _bookmark_pieces(xml, marks):
+def _bookmark_pieces(xml, marks, view=None):
     """What _FIGURE_MARK.sub would do, found with find (the lazy `.*?` stepped through
     each control's XML a character at a time): each start mark, its hash, the control
     and the first end mark after it; a start mark without them is text. ``xml`` a str
-    or its bytes, with ``marks`` of the same kind.
+    or its bytes, with ``marks`` of the same kind; the part's own pieces cut from
+    ``view`` when given (a memoryview of the bytes).
 
     The start marks are found from the end (rfind): forward, ``find`` of this needle
     stepped through a part's XML nearly a byte at a time (its letters are the XML's
@@ -148,6 +150,7 @@ def _bookmark_pieces(xml, marks):
         at = xml.rfind(start, 0, at)
     if not found:
         return None
+    cut = xml if view is None else view
     seen: dict = {}
     out: list = []
     count = done = 0
@@ -167,9 +170,9 @@ def _bookmark_pieces(xml, marks):
         seen[digest] = k = seen.get(digest, 0) + 1
         bid = FIGURE_BOOKMARK_ID + count
         opening, closing = made(bid, digest, k)
-        out += (xml[done:at], opening, xml[body:end + len(sdt_end)], closing)
+        out += (cut[done:at], opening, cut[body:end + len(sdt_end)], closing)
         done = end + len(end_mark)
-    out.append(xml[done:])
+    out.append(cut[done:])
     return out
 
 
