@@ -1,7 +1,8 @@
 """engine's code generator writes a dot on a plain dict holding the key as the key's
-read, with no call: every template prints what it printed through the sandbox's
-getattr (the same text, the same errors), whatever the object, the key or the
-attribute name; unsafe attributes are still refused."""
+read, and a printed str's escape, with no call: every template prints what it
+printed through the sandbox's getattr and the template's escape (the same text, the
+same errors), whatever the object, the key, the attribute name or the value printed;
+unsafe attributes are still refused."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from jinja2 import StrictUndefined
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError, UndefinedError
+from markupsafe import Markup
 
 from drafter.render import engine
 
@@ -93,3 +95,28 @@ def test_unsafe_attributes_are_still_refused():
     with pytest.raises(SecurityError):
         new.from_string("{{ o.__class__.__subclasses__() }}").render(_CTX)
     assert new.from_string("{{ o.__class__ }}").render(_CTX) == ""  # undefined, as the sandbox says
+
+
+class _Html:
+    def __html__(self):
+        return "<html-đ>"
+
+
+class _Text(str):
+    pass
+
+
+def test_printed_values_are_escaped_as_the_templates_escape_escapes_them():
+    values = {"v": ['a < "b" & \'c\'', "Hà Nội", "", Markup("<w:br/>"), _Html(), _Text("<t>"), 12, 1.5, None,
+                    ["<"], {"k": "<"}, True]}
+    new, old = _envs()
+    sources = ["{% for x in v %}{{ x }}|{% endfor %}",
+               "{% macro m(x) %}<{{ x }}>{% endmacro %}{% for x in v %}{{ m(x) }}{% endfor %}",
+               "{% for x in v %}{% set s %}{{ x }}{% endset %}{{ s }}{{ x ~ x }}{% endfor %}",
+               "{% for x in v %}{% autoescape false %}{{ x }}{% endautoescape %}{{ x|string }}{% endfor %}",
+               "{% for x in v %}{% filter upper %}{{ x }}{% endfilter %}{{ x if x else 'không' }}{% endfor %}",
+               "{{ missing }}|{{ v[0] }}{{ v[3] }}"]
+    for source in sources:
+        assert _outcome(new, source, values) == _outcome(old, source, values), source
+        assert _outcome(new, source, values)[0] == "ok"
+    assert "_escape_str" in new.compile("{{ a }}", raw=True)

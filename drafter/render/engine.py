@@ -51,7 +51,22 @@ class _CodeGenerator(CodeGenerator):
     own attributes, which is never written this way) goes through
     ``environment.getattr`` as before. ``_dga`` is set only once its object is
     computed, and read at once: a dot inside the object's own expression sets it
-    first, never in between."""
+    first, never in between. A value printed in an autoescaped template that is a
+    str is escaped the same way without the call to the template's ``escape``
+    (sandbox._output_escape): ``(_escape_str(_dge) if type(_dge := value) is str else
+    escape(_dge))``."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:  # type: ignore[override]
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("(_escape_str(_dge) if type(_dge := ")
+
+    def _output_child_post(self, node, frame, finalize) -> None:  # type: ignore[override]
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
+            super()._output_child_post(node, frame, finalize)
+            return
+        self.write(") is str else escape(_dge))")
 
     def visit_Getattr(self, node, frame) -> None:  # type: ignore[override]
         if self.environment.is_async or node.attr in _DICT_ATTRIBUTES or self.optimizer is not None:
