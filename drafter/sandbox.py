@@ -190,6 +190,9 @@ class BoundedTemplate(Template):
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):  # type: ignore[override]
         namespace["escape"] = _output_escape  # what the template's code prints with
+        # What _output_escape does to a str, for code that asks the type itself
+        # (render/engine's code generator prints a str value without the call).
+        namespace["_escape_str"] = _escape_inner
         return super()._from_namespace(environment, namespace, globals)
 
     def new_context(self, vars=None, shared=False, locals=None):  # type: ignore[override]
@@ -253,7 +256,9 @@ class _Guard(NodeTransformer):
 def _loop(iterable: Any):
     budget = _budget()
     for item in iterable:
-        budget.step()
+        budget.steps -= 1  # budget.step() without its call, each iteration of every loop
+        if budget.steps < 0:
+            budget.step(0)  # over the bound: its error
         yield item
 
 

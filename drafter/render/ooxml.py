@@ -114,10 +114,11 @@ def figure_bookmark_pieces(xml: str) -> list[str] | None:
     return _bookmark_pieces(xml, _STR_MARKS)
 
 
-def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
+def figure_bookmark_pieces_bytes(data: bytes, view: memoryview | None = None) -> list | None:
     """:func:`figure_bookmark_pieces` of a part's UTF-8 bytes: the pieces of the same
     part, encoded (what is looked for is ASCII, which UTF-8 never holds inside a
-    letter's bytes).
+    letter's bytes). With ``view`` (``memoryview(data)``) the part's pieces are slices
+    of it, not copies, for a caller that joins them (bytes.join takes them as they are).
 
     >>> x = figure_xml("phu_luc[0].tong", "5") + "đ" + figure_xml("phu_luc[0].tong", "5")
     >>> b"".join(figure_bookmark_pieces_bytes(x.encode())) == number_figure_bookmarks(x).encode()
@@ -125,39 +126,53 @@ def figure_bookmark_pieces_bytes(data: bytes) -> list[bytes] | None:
     >>> figure_bookmark_pieces_bytes(b"<w:p/>") is None
     True
     """
-    return _bookmark_pieces(data, _BYTES_MARKS)
+    return _bookmark_pieces(data, _BYTES_MARKS, view)
 
 
-def _bookmark_pieces(xml, marks):
+def _bookmark_pieces(xml, marks, view=None):
     """What _FIGURE_MARK.sub would do, found with find (the lazy `.*?` stepped through
     each control's XML a character at a time): each start mark, its hash, the control
     and the first end mark after it; a start mark without them is text. ``xml`` a str
-    or its bytes, with ``marks`` of the same kind."""
-    bookmark, start, hash_end, sdt, sdt_end, end_mark, hex10, made = marks
-    if bookmark not in xml:
+    or its bytes, with ``marks`` of the same kind; the part's own pieces cut from
+    ``view`` when given (a memoryview of the bytes).
+
+    The start marks are found from the end (rfind): forward, ``find`` of this needle
+    stepped through a part's XML nearly a byte at a time (its letters are the XML's
+    own), from the last mark to the end of the part, ~8 us a document; backward it
+    skips. A start mark holds one ``<``, its first character: two never overlap, so
+    the ones found backward are the ones found forward; those inside a control already
+    taken are passed over, as the forward search from its end did."""
+    start, hash_end, sdt, sdt_end, end_mark, hex10, made = marks
+    found = []
+    at = xml.rfind(start)
+    while at >= 0:
+        found.append(at)
+        at = xml.rfind(start, 0, at)
+    if not found:
         return None
+    cut = xml if view is None else view
     seen: dict = {}
     out: list = []
     count = done = 0
-    at = xml.find(start)
-    while at >= 0:
+    for at in reversed(found):
+        if at < done:
+            continue
         h = at + len(start)
         digest = xml[h:h + 10]
         body = h + 10 + len(hash_end)
-        end = -1
-        if len(digest) == 10 and hex10.fullmatch(digest) and xml.startswith(hash_end, h + 10) and xml.startswith(sdt, body):
-            end = xml.find(end_mark, body + len(sdt))
+        if not (len(digest) == 10 and hex10.fullmatch(digest) and xml.startswith(hash_end, h + 10)
+                and xml.startswith(sdt, body)):
+            continue
+        end = xml.find(end_mark, body + len(sdt))
         if end < 0:
-            at = xml.find(start, at + 1)
             continue
         count += 1
         seen[digest] = k = seen.get(digest, 0) + 1
         bid = FIGURE_BOOKMARK_ID + count
         opening, closing = made(bid, digest, k)
-        out += (xml[done:at], opening, xml[body:end + len(sdt_end)], closing)
+        out += (cut[done:at], opening, cut[body:end + len(sdt_end)], closing)
         done = end + len(end_mark)
-        at = xml.find(start, done)
-    out.append(xml[done:])
+    out.append(cut[done:])
     return out
 
 
@@ -165,13 +180,13 @@ _MARK_START = f'<w:bookmarkStart w:id="0" w:name="{FIGURE_BOOKMARK}'
 _MARK_HASH_END = '_0"/>'
 _MARK_END = '</w:sdt><w:bookmarkEnd w:id="0"/>'
 _B_BOOKMARK = FIGURE_BOOKMARK.encode()
-# (the bookmark's name, a mark's start, its hash's end, the control's start and end,
-# the mark's end, a 10-digit hash, the numbered bookmark's start and end): as str, as bytes
-_STR_MARKS = (FIGURE_BOOKMARK, _MARK_START, _MARK_HASH_END, "<w:sdt>", "</w:sdt>", _MARK_END,
+# (a mark's start, its hash's end, the control's start and end, the mark's end, a
+# 10-digit hash, the numbered bookmark's start and end): as str, as bytes
+_STR_MARKS = (_MARK_START, _MARK_HASH_END, "<w:sdt>", "</w:sdt>", _MARK_END,
               re.compile(r"[0-9a-f]{10}"),
               lambda bid, digest, k: (f'<w:bookmarkStart w:id="{bid}" w:name="{FIGURE_BOOKMARK}{digest}_{k}"/>',
                                       f'<w:bookmarkEnd w:id="{bid}"/>'))
-_BYTES_MARKS = (_B_BOOKMARK, _MARK_START.encode(), _MARK_HASH_END.encode(), b"<w:sdt>", b"</w:sdt>",
+_BYTES_MARKS = (_MARK_START.encode(), _MARK_HASH_END.encode(), b"<w:sdt>", b"</w:sdt>",
                 _MARK_END.encode(), re.compile(rb"[0-9a-f]{10}"),
                 lambda bid, digest, k: (b'<w:bookmarkStart w:id="%d" w:name="%s%s_%d"/>' % (bid, _B_BOOKMARK, digest, k),
                                         b'<w:bookmarkEnd w:id="%d"/>' % bid))
