@@ -528,19 +528,26 @@ def _body_paragraphs(text: str | None) -> list[body.Paragraph]:
     """``body.paragraphs(text)``, each line's paragraphs kept: a batch row changes a few
     lines of its body, the rest are the draft's. Line by line gives the same paragraphs
     while no line is numbered by the rule ("[1]") and none opens a chapter (whose title
-    may be the next line); otherwise the whole text goes the rule's way."""
+    may be the next line); otherwise the whole text goes the rule's way. (A line is
+    kept only when it is neither: such a line is always looked at anew.)"""
     if not text:
         return []
-    lines = [ln for ln in (ln.strip() for ln in text.splitlines()) if ln]
-    if any(ln[0] == "[" for ln in lines):
-        return body.paragraphs(text)
     out: list[body.Paragraph] = []
-    for ln in lines:
-        found = _LINES.get(ln)
+    get = _LINES.get
+    for ln in map(str.strip, text.splitlines()):
+        found = get(ln)
         if found is None:
-            found = tuple(body.line_paragraphs(ln))
-            if any(p.kind == body.CHAPTER for p in found):
-                return body.paragraphs(text)
+            if not ln:
+                continue
+            p = body.split_line_paragraph(ln) if ln[0] != "[" else None
+            if p is not None:
+                found = (p,)
+            else:
+                if ln[0] == "[":
+                    return body.paragraphs(text)
+                found = tuple(body.line_paragraphs(ln))
+                if any(p.kind == body.CHAPTER for p in found):
+                    return body.paragraphs(text)
             if len(_LINES) >= _LINES_MAX:
                 _LINES.clear()
             _LINES[ln] = found
