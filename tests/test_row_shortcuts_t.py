@@ -54,3 +54,33 @@ def test_plain_span_is_the_span():
         assert inline.plain(text) == inline.Span(text)
         assert inline.plain(text).__dict__ == inline.Span(text).__dict__
         assert hash(inline.plain(text)) == hash(inline.Span(text))
+
+
+def test_title_breaks_kept_by_widths_are_each_titles_own():
+    """rules/linebreak.title_lines keeps the breaks by the units' widths: titles of the
+    same widths and other letters (marks differ: the same base letters), or other
+    widths, each broken as the general rule breaks it, with its own words."""
+    from drafter.rules import linebreak
+
+    rng = random.Random(30)
+    marks = {"a": "aáàảãạâấầ", "e": "eéèẻẽẹêế", "o": "oóòỏõọôốơớ", "u": "uúùủũụưứ", "i": "iíìỉĩị", "d": "dđ"}
+    base = ["Xã", "Cam", "Xuyen", "Hung", "Ia", "Grai", "2", "Phuong", "Dong", "Nam", "R&D", "-", "2026", "Son"]
+    linebreak._NEXT.clear()
+    kept = 0
+    for i in range(3000):
+        words = [rng.choice(base) for _ in range(rng.randint(1, 6))]
+        for _ in range(2):  # the same widths twice: other marks on the same letters
+            name = " ".join("".join(rng.choice(marks.get(c, c)) for c in w) for w in words)
+            text = f"V/v phân bổ kinh phí khuyến công năm 2026 cho {name}"
+            for size, room, bold in ((12, 3245, False), (14, 9000, True), (13, 1200, True)):
+                before = len(linebreak._NEXT)
+                got = linebreak.title_lines.__wrapped__(text, size, room, bold=bold)
+                kept += len(linebreak._NEXT) == before
+                units = linebreak._title_units(text)
+                widths = [linebreak.textwidth.width_twips(u, size, bold=bold) for u in units]
+                space = linebreak.textwidth.width_twips(" ", size, bold=bold)
+                assert got == linebreak._breaks(units, widths, space, int(room * linebreak.SAFETY), None), text
+                assert " ".join(got) == " ".join(text.split())
+        if i % 700 == 0:
+            linebreak._NEXT.clear()
+    assert kept > 3000  # breaks found kept were compared too
