@@ -84,3 +84,59 @@ def test_title_breaks_kept_by_widths_are_each_titles_own():
         if i % 700 == 0:
             linebreak._NEXT.clear()
     assert kept > 3000  # breaks found kept were compared too
+
+
+def _reference_appendix(head, pl, table, grid=None):
+    """derive._appendix as first written: every field given to the constructor."""
+    landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
+    unit = pl.don_vi_tinh or (table.unit if table else None)
+    return derive.Appendix(
+        number=head.number, label=head.label, title=head.title, reference=head.reference,
+        unit_line=f"Đơn vị tính: {unit}" if unit else None, table=table, grid=grid,
+        words=(table.bang_chu_line,) if table is not None and table.bang_chu_line else (),
+        landscape=landscape, head=head)
+
+
+def test_appendix_from_its_fixed_fields_is_the_appendix():
+    from types import SimpleNamespace as NS
+
+    rng = random.Random(5)
+    heads = [derive.AppendixHead(i + 1, f"Phụ lục {i}", f"TIÊU ĐỀ {i}", f"(Kèm theo {i})") for i in range(3)]
+    for k in range(3000):
+        head = rng.choice(heads) if k % 7 else derive.AppendixHead(1, "Phụ lục", "T", "(Kèm theo)")  # equal, not the same
+        pl = NS(huong=rng.choice([None, "ngang", "doc"]), don_vi_tinh=rng.choice([None, "", "triệu đồng", "đồng"]))
+        table = rng.choice([None, NS(unit=rng.choice([None, "nghìn đồng"]), bang_chu_line=rng.choice([None, "", "Bằng chữ: Một."]))])
+        grid = rng.choice([None, NS(needs_landscape=rng.random() < 0.5)])
+        got, want = derive._appendix(head, pl, table, grid), _reference_appendix(head, pl, table, grid)
+        assert got == want and got.head is head
+        assert got.__dict__ == want.__dict__ and list(got.__dict__) == list(derive._made(
+            derive.Appendix, **{f: getattr(want, f) for f in ("number", "label", "title", "reference", "unit_line",
+                                                               "table", "grid", "words", "landscape", "head")}).__dict__)
+        if k % 1000 == 0:
+            derive._FIXED.clear()
+
+
+def test_planned_grids_landscape_is_the_whole_grids():
+    from drafter.tables import grid as table_grid
+    from drafter.tables import plan
+    from drafter.tables.compute import compute
+    from drafter.tables.model import parse_table
+
+    plan.clear()
+    rng = random.Random(8)
+    seen = set()
+    for n in range(600):
+        measures = 1 if n % 2 else rng.choice([2, 6, 9])
+        data = {
+            "chi_tieu": [{"ma": f"m{k}", "ten": f"Chỉ tiêu {k}", "cong": True} for k in range(measures)],
+            "dong": [{"noi_dung": f"Nội dung {i}", "dvt": "Đề án",
+                      "so_lieu": {f"m{k}": str(rng.choice([1, 55, 10 ** rng.randint(1, 14)])) for k in range(measures)}}
+                     for i in range(4)],
+            "tong_cong": True,
+        }
+        got = table_grid.build_grid(plan.computed(data, unit="triệu đồng"))
+        whole = table_grid._build_grid(compute(parse_table(data), unit="triệu đồng"), table_grid.TABLE_FONT_PT)
+        assert got.needs_landscape == whole.needs_landscape, data
+        assert got.needs_landscape == (got.ncols > table_grid.MAX_PORTRAIT_COLUMNS or got.min_width > table_grid.TEXT_W)
+        seen.add((got.needs_landscape, "widths_key" in got.__dict__))
+    assert {(True, True), (False, True)} <= seen  # planned grids of both orientations compared
