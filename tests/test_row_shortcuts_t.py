@@ -140,3 +140,23 @@ def test_planned_grids_landscape_is_the_whole_grids():
         assert got.needs_landscape == (got.ncols > table_grid.MAX_PORTRAIT_COLUMNS or got.min_width > table_grid.TEXT_W)
         seen.add((got.needs_landscape, "widths_key" in got.__dict__))
     assert {(True, True), (False, True)} <= seen  # planned grids of both orientations compared
+
+
+def test_context_paragraphs_are_their_runs():
+    """render/context._paras makes a paragraph of one span without a quoted figure as
+    its one run: what ooxml.runs makes of every paragraph."""
+    from drafter.render import context, ooxml
+
+    rng = random.Random(12)
+    texts = ["Căn cứ", "R&D <x> > y", "", " ", "\ue000phu_luc[0].tong\ue0012.428\ue002 triệu", "a\ue000b\ue001",
+             "Tổng: \ue000phu_luc[0].tong.chu\ue001Hai tỷ\ue002.", "Điều 1."]
+    one = 0
+    for _ in range(3000):
+        spans = tuple(inline.Span(rng.choice(texts) + rng.choice(texts), rng.random() < 0.3, rng.random() < 0.3)
+                      for _ in range(rng.choice([1, 1, 1, 2, 3])))
+        p = body.Paragraph(rng.choice([body.TEXT, body.SECTION, body.ARTICLE]), spans)
+        (got,) = context._paras([p])
+        assert got == {"kind": p.kind, "runs": ooxml.runs(spans)}
+        assert got["runs"].__dict__ == ooxml.runs(spans).__dict__ and type(got["runs"]) is ooxml.Markup
+        one += len(spans) == 1 and "\ue000" not in spans[0].text
+    assert one > 500  # the one-run way was taken, and compared
