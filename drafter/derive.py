@@ -405,19 +405,36 @@ def _appendix_head(draft: Draft, i: int, n: int, tieu_de: str, *, today: dt.date
 def _appendix(head: AppendixHead, pl, table, grid=None) -> Appendix:
     landscape = pl.huong == "ngang" or (pl.huong is None and grid is not None and grid.needs_landscape)
     unit = pl.don_vi_tinh or (table.unit if table else None)
-    return _made(
-        Appendix,
-        number=head.number,
-        label=head.label,
-        title=head.title,
-        reference=head.reference,
-        unit_line=f"Đơn vị tính: {unit}" if unit else None,
-        table=table,
-        grid=grid,
-        words=(table.bang_chu_line,) if table is not None and table.bang_chu_line else (),
-        landscape=landscape,
-        head=head,
-    )
+    # The fields a row's table does not decide, once per head and unit (a batch row
+    # makes its appendix from them and its table's four).
+    fixed = _FIXED.get((id(head), unit))
+    if fixed is None or fixed["head"] is not head:
+        if len(_FIXED) >= 16:
+            _FIXED.clear()
+        fixed = _FIXED[(id(head), unit)] = _fixed(head, unit)  # keeps the head alive with its id
+    app = _new(Appendix)
+    state = app.__dict__
+    state.update(fixed)  # the order of _made's (the default first)
+    state["table"] = table
+    state["grid"] = grid
+    if table is not None:
+        words = table.bang_chu_line
+        if words:
+            state["words"] = (words,)
+    state["landscape"] = landscape
+    return app
+
+
+def _fixed(head: AppendixHead, unit: str | None) -> dict:
+    """An appendix's fields from its head and unit, the table's at their empty values:
+    ``_made(Appendix, …).__dict__`` of an appendix without a table."""
+    return _made(Appendix, number=head.number, label=head.label, title=head.title, reference=head.reference,
+                 unit_line=f"Đơn vị tính: {unit}" if unit else None, table=None, grid=None, words=(),
+                 landscape=False, head=head).__dict__
+
+
+_FIXED: dict[tuple, dict] = {}  # (id(head), unit) → _fixed(head, unit) (bounded)
+_new = object.__new__
 
 
 def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: bool = False) -> Document:
@@ -528,19 +545,26 @@ def _body_paragraphs(text: str | None) -> list[body.Paragraph]:
     """``body.paragraphs(text)``, each line's paragraphs kept: a batch row changes a few
     lines of its body, the rest are the draft's. Line by line gives the same paragraphs
     while no line is numbered by the rule ("[1]") and none opens a chapter (whose title
-    may be the next line); otherwise the whole text goes the rule's way."""
+    may be the next line); otherwise the whole text goes the rule's way. (A line is
+    kept only when it is neither: such a line is always looked at anew.)"""
     if not text:
         return []
-    lines = [ln for ln in (ln.strip() for ln in text.splitlines()) if ln]
-    if any(ln[0] == "[" for ln in lines):
-        return body.paragraphs(text)
     out: list[body.Paragraph] = []
-    for ln in lines:
-        found = _LINES.get(ln)
+    get = _LINES.get
+    for ln in map(str.strip, text.splitlines()):
+        found = get(ln)
         if found is None:
-            found = tuple(body.line_paragraphs(ln))
-            if any(p.kind == body.CHAPTER for p in found):
-                return body.paragraphs(text)
+            if not ln:
+                continue
+            p = body.split_line_paragraph(ln) if ln[0] != "[" else None
+            if p is not None:
+                found = (p,)
+            else:
+                if ln[0] == "[":
+                    return body.paragraphs(text)
+                found = tuple(body.line_paragraphs(ln))
+                if any(p.kind == body.CHAPTER for p in found):
+                    return body.paragraphs(text)
             if len(_LINES) >= _LINES_MAX:
                 _LINES.clear()
             _LINES[ln] = found

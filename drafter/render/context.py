@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..derive import Appendix, Article, Attached, Document, Header, Signing
-from ..oxml import twips_from_pt
+from ..oxml import FIGURE_OPEN, twips_from_pt
 from ..rules import body as body_rules
 from ..rules import geometry as G
 from ..rules import inline, layout, linebreak, signature_block, textwidth
@@ -135,15 +135,29 @@ def _paras(paras) -> list[dict[str, Any]]:
         if found is not None and found[0] is p:
             out.append(found[1])
             continue
-        made = {"kind": p.kind, "runs": runs(p.spans)}
+        spans = p.spans
+        if len(spans) == 1 and FIGURE_OPEN not in spans[0].text:  # one run: what runs() makes of it
+            s = spans[0]
+            made = {"kind": p.kind, "runs": _markup(run_xml(s.text, bold=s.bold, italic=s.italic))}
+        else:
+            made = {"kind": p.kind, "runs": runs(spans)}
         if len(_PARAS) >= 128:
-            del _PARAS[next(iter(_PARAS))]  # the oldest out
+            _PARAS.clear()  # (the oldest out one a row cost more: a dict's iteration skips what was taken out)
         _PARAS[id(p)] = (p, made)  # the paragraph kept alive with its id
         out.append(made)
     return out
 
 
 _PARAS: dict[int, tuple] = {}
+_new = object.__new__
+
+
+def _markup(xml: str) -> Markup:
+    """``Markup(xml)``, its one field set by one __dict__ update (the frozen dataclass's
+    __init__ calls object.__setattr__): a row's changed paragraphs."""
+    m = _new(Markup)
+    m.__dict__["xml"] = xml
+    return m
 
 
 def _article(a: Article) -> dict[str, Any]:

@@ -206,15 +206,46 @@ def line_paragraphs(line: str) -> list[Paragraph]:
     >>> [p.text for p in line_paragraphs("Chương I. Quy định chung")]
     ['Chương I', 'QUY ĐỊNH CHUNG']
     """
-    if ("*" in line or END_MARK in line or line[:1] in ("[", "") or line.strip() != line
-            or len(line.splitlines()) != 1 or _CHAPTER.match(line)):
+    if line[:1] in ("[", "") or line.strip() != line or len(line.splitlines()) != 1:
         return paragraphs(line)
-    spans = (inline.Span(line),)
-    if _SECTION.match(line):
-        return [Paragraph(SECTION, spans)]
-    if _ARTICLE.match(line):
-        return [_article(line, spans)]
-    return [Paragraph(TEXT, spans)]
+    p = split_line_paragraph(line)
+    return paragraphs(line) if p is None else [p]
+
+
+def split_line_paragraph(line: str) -> Paragraph | None:
+    """The one paragraph of a line of ``text.splitlines()``, stripped, not empty and
+    not numbered by the rule ("[1]"), when it is plain text, a section heading or an
+    article (what :func:`line_paragraphs` makes of it); None for a line with emphasis,
+    a typed "./." or a chapter heading (then :func:`paragraphs`' way). The line is
+    looked at by one expression (the three headings' in the order they are tried).
+
+    >>> split_line_paragraph("I. KẾT QUẢ") == paragraphs("I. KẾT QUẢ")[0]
+    True
+    >>> split_line_paragraph("Chương I. Quy định chung") is None
+    True
+    """
+    if "*" in line or END_MARK in line:
+        return None
+    m = _HEADING.match(line)
+    kind = m.lastgroup if m is not None else None
+    if kind is None:
+        return _paragraph(TEXT, (inline.plain(line),))
+    if kind == "chapter":
+        return None
+    if kind == "section":
+        return _paragraph(SECTION, (inline.plain(line),))
+    return _article(line, (inline.plain(line),))
+
+
+def _paragraph(kind: str, spans: tuple[inline.Span, ...]) -> Paragraph:
+    """``Paragraph(kind, spans)``, its fields set in one update of its __dict__ (as
+    inline.plain: a batch makes one for each line a row changed)."""
+    p = _new(Paragraph)
+    p.__dict__.update(kind=kind, spans=spans)
+    return p
+
+
+_new = object.__new__
 
 
 def ensure_final_mark(paras: list[Paragraph], mark: str = END_MARK) -> list[Paragraph]:
@@ -318,6 +349,11 @@ def validate(text: str | None) -> list[Problem]:
     return problems
 
 
+# A chapter, section or article heading at the start of a line, tried in that order
+# (line_paragraphs' order), the one that matched named by its group.
+_HEADING = re.compile("|".join(f"(?P<{name}>{p.pattern})" if not p.flags & re.IGNORECASE
+                               else f"(?P<{name}>(?i:{p.pattern}))"
+                               for name, p in (("chapter", _CHAPTER), ("section", _SECTION), ("article", _ARTICLE))))
 # A khoản, section, article or chapter line: one expression for the four of them.
 _RUN_BREAK = re.compile("|".join(f"(?:{p.pattern})" if not p.flags & re.IGNORECASE else f"(?i:{p.pattern})"
                                  for p in (_KHOAN, _SECTION, _ARTICLE, _CHAPTER)))

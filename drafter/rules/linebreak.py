@@ -155,11 +155,17 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
     >>> _plain_breaks("a bb ccc dddd".split(), [1, 2, 3, 4], 1, 8)
     ('a bb', 'ccc dddd')
     """
-    n = len(units)
+    return _lines(units, _plain_next(widths, space, room))
+
+
+def _plain_next(widths: Sequence[int], space: int, room: int) -> tuple[int, ...]:
+    """The breaks :func:`_plain_breaks` chooses, as ``nxt`` (``nxt[i]``: the break
+    after the line that starts at unit i): a function of the widths alone."""
+    n = len(widths)
     edge = _edges(widths, space)
     total = edge[-1]
     if total - space <= room:
-        return (" ".join(units),)
+        return (n,) * n  # one line
     big = total + 1  # above any line's width
     lines = [0] * (n + 1)
     score = [0] * (n + 1)  # lone * big + widest of the best from unit i
@@ -202,7 +208,7 @@ def _plain_breaks(units: Sequence[str], widths: list[int], space: int, room: int
         widest[i] = best - lone[chosen] * big
         score[i] = best
         nxt[i] = chosen
-    return _lines(units, nxt)
+    return tuple(nxt)
 
 
 @lru_cache(maxsize=8)
@@ -380,9 +386,21 @@ def title_lines(text: str, size_pt: float, room: int, *, bold: bool = True) -> t
     space = get(" ")
     if space is None:
         space = known[" "] = textwidth.width_twips(" ", size_pt, bold=bold)
+    fits = int(room * SAFETY)
     if space < 0 or min(widths) < 0:  # not a measure of text: the general way
-        return _breaks(units, widths, space, int(room * SAFETY), None)
-    return _plain_breaks(units, widths, space, int(room * SAFETY))
+        return _breaks(units, widths, space, fits, None)
+    # The breaks are a function of the widths alone (the units are only joined): a
+    # batch's titles that differ by a name of the same widths (Vietnamese letters are
+    # measured by their base letter) share them. Bounded, the oldest out.
+    key = (*widths, space, fits)
+    nxt = _NEXT.get(key)
+    if nxt is None:
+        if len(_NEXT) >= _NEXT_MAX:
+            del _NEXT[next(iter(_NEXT))]
+        nxt = _NEXT[key] = _plain_next(widths, space, fits)
+    return _lines(units, nxt)
 
 
 _KNOWN: dict[tuple, dict[str, int]] = {}  # (size, bold) → a unit's width in twips
+_NEXT: dict[tuple, tuple[int, ...]] = {}  # (widths…, space, room) → the breaks chosen
+_NEXT_MAX = 1024

@@ -105,6 +105,15 @@ class Grid:
 
     @property
     def needs_landscape(self) -> bool:
+        key = self.__dict__.get("widths_key")  # a grid filled from a plan: its columns follow from the key
+        if key is not None:
+            memo = self.plan.layout.landscape
+            found = memo.get(key)
+            if found is None:
+                if len(memo) >= 64:
+                    memo.clear()
+                found = memo[key] = self.ncols > MAX_PORTRAIT_COLUMNS or self.min_width > TEXT_W
+            return found
         return self.ncols > MAX_PORTRAIT_COLUMNS or self.min_width > TEXT_W
 
     @property
@@ -236,7 +245,7 @@ class _Layout:
     cells, the fixed columns and the figure columns' header widths."""
 
     __slots__ = ("size_pt", "header", "leads", "total_lead", "fixed", "figure_columns", "plan", "widths", "rows",
-                 "printed", "columns")
+                 "printed", "columns", "landscape")
 
     @classmethod
     def make(cls, table: ComputedTable, size_pt: float) -> "_Layout | bool":
@@ -248,6 +257,7 @@ class _Layout:
         self.rows: dict = {}  # (row index, figure text) → GridRow (immutable, shared; bounded)
         self.printed: dict = {}  # a figure's own text → (its cell's text, that text's width); bounded
         self.columns: dict = {}  # (low, want) → Column (immutable, shared; bounded)
+        self.landscape: dict = {}  # widths key → the grid's needs_landscape (bounded)
         hr = grid.header_rows
         self.header = tuple(grid.rows[:hr])
         nlead = 3 if table.headers.dvt is not None else 2
