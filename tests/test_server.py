@@ -319,7 +319,9 @@ print(json.dumps({"stopped": stopped, "during": during, "resumed": resumed, "aft
 def test_ctrl_z_stops_the_command_with_its_client(desk):
     folder = desk.tmp / "served"
     (folder / "draft.yaml").write_text(DRAFT, encoding="utf-8")
-    write_csv(folder / "data3.csv", [dict(ROWS[0], ma=f"{i:04d}", so=str(i + 1)) for i in range(3000)])
+    # Enough rows that the batch is still running a second after it is resumed (3,000 were
+    # done within that second once a batch made them in about two).
+    write_csv(folder / "data3.csv", [dict(ROWS[0], ma=f"{i:05d}", so=str(i + 1)) for i in range(20_000)])
     done = subprocess.run([sys.executable, "-c", SHELL, desk.script, str(folder)], env=desk.env, capture_output=True,
                           text=True, timeout=120, start_new_session=True)
     seen = json.loads(done.stdout)
