@@ -325,7 +325,9 @@ class LineFigures(_MeasureFigures):
         # quotes a row's or the totals' figures, seldom one group's.
         if name == "nhom" and "_make_nhom" in self.__dict__:
             return made_when_read(self, name, "nhom", "_make_nhom")
-        return super().__getattr__(name)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
 
 
 class _LazyRows(dict):

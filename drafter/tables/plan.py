@@ -593,7 +593,8 @@ class Plan:
                        and all(spec.leaf for spec in self.specs))
         if self.simple:
             typed = [dict(spec.typed) for spec in self.specs]
-            self.sum_slots = tuple((k, tuple(t[k] for t in typed if k in t)) for k in self.summed)
+            # (measure, the figures summed into its total, picked in C: their slots in order)
+            self.sum_slots = tuple((k, _picker([t[k] for t in typed if k in t])) for k in self.summed)
             self.column_slots = {k: tuple(t.get(k) for t in typed) for k in self.all_keys}
         self.layout: Any = None  # tables/grid's fixed parts, made there on first use
         self.xml: Any = None  # render/table_xml's fixed parts, made there on first use
@@ -653,8 +654,8 @@ class Plan:
         """:meth:`compute` of a simple plan, its lines left to be made when read."""
         typed = {k: figs[s] for k, s in self.total_typed}
         values = {}
-        for k, slots in self.sum_slots:  # the lines in order, those with k typed
-            derived = _sum([figs[s] for s in slots])
+        for k, pick in self.sum_slots:  # the lines in order, those with k typed
+            derived = _sum(pick(figs))
             if not _agrees(typed.get(k), derived):
                 return None
             values[k] = derived
