@@ -1,11 +1,14 @@
 """A table's figures for quoting (tables/compute.Figures) made when first read: the
-same as made at once, made once, and no other name."""
+same as made at once, made once, and no other name; each figure an attribute of its
+own, read as its look-up gives it (the object's own names first)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from drafter.tables.compute import GroupsView, LineFigures, compute
+import pytest
+
+from drafter.tables.compute import Amount, GroupsView, Line, LineFigures, Measure, _MeasureFigures, compute
 from drafter.tables.model import parse_table
 
 TABLE = {"nhom": ["Năm 2025", "Năm 2026"],
@@ -47,3 +50,58 @@ def test_the_figures_names_are_made_once_and_others_are_missing():
     assert fig.tong is fig.tong and fig.dong is fig.dong
     for name in ("tongx", "_table_x", "__deepcopy__"):
         assert not hasattr(fig, name)
+
+
+# Measures named as a line's own attributes (the table model refuses the reserved ones;
+# the figures' objects do not rely on it), one starting with '_', one left blank.
+MEASURES = [Measure("tt", "Thứ tự", False, False), Measure("nhom", "Nhóm", False, False),
+            Measure("_rieng", "Riêng", False, False), Measure("kinh_phi", "Kinh phí", True, False),
+            Measure("so_luong", "Số lượng", False, False), Measure("trong", "Trống", False, False)]
+NAMES = ["tt", "ten", "dvt", "nhom", "_rieng", "kinh_phi", "so_luong", "trong", "Kinh phí", "Số lượng", "khong_co",
+         "_amounts"]
+
+
+def _amounts():
+    return {m.ma: (Amount(Decimal(i + 1), "triệu đồng") if m.ma != "trong" else None) for i, m in enumerate(MEASURES)}
+
+
+def _as_before(fig, name, line=None):
+    """An attribute as read before each figure was an attribute of its own: the
+    object's own attributes, else __getattr__ (no name starting with '_', else [name])."""
+    if line is not None and name in ("tt", "ten", "dvt"):
+        return getattr(line, {"tt": "label", "ten": "text", "dvt": "dvt"}[name])
+    if line is not None and name == "nhom":
+        return "groups"
+    if name == "_amounts":
+        return "amounts"
+    if name.startswith("_"):
+        return AttributeError
+    try:
+        return str(fig[name])
+    except AttributeError as exc:
+        return str(exc)
+
+
+def _now(fig, name):
+    try:
+        value = getattr(fig, name)
+    except AttributeError as exc:
+        return AttributeError if name.startswith("_") else str(exc)
+    if isinstance(value, GroupsView):
+        return "groups"
+    if isinstance(value, dict):
+        return "amounts"
+    return value if isinstance(value, str) or value is None else str(value)
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+def test_each_figure_read_as_an_attribute_is_what_its_lookup_gives(lazy):
+    line = Line("dong", 1, "1", "1", "Đào tạo", "Đề án")
+    groups = GroupsView([], {"": _MeasureFigures(_amounts(), MEASURES)})
+    fig = LineFigures(line, _amounts(), MEASURES, (lambda: groups) if lazy else groups)
+    for name in NAMES:
+        assert _now(fig, name) == _as_before(fig, name, line), name
+    group = _MeasureFigures(_amounts(), MEASURES)
+    for name in NAMES:
+        assert _now(group, name) == _as_before(group, name), name
+    assert fig.kinh_phi.so == Decimal(4) and fig.tt == "1" and "trong" not in vars(fig)

@@ -253,9 +253,17 @@ def _missing(what: str, name: str, known: list[str]) -> AttributeError:
 class _MeasureFigures:
     """Figures of one line (or one group of a line), by measure ``ma``."""
 
-    def __init__(self, amounts: dict[str, Amount | None], measures: list[Measure]):
+    def __init__(self, amounts: dict[str, Amount | None], measures: list[Measure], reserved: tuple[str, ...] = ()):
         self._amounts = amounts
         self._measures = measures
+        # Each figure also an attribute by its measure's ma (what __getitem__ gives for
+        # it), but the names the object's own attributes hold (`reserved`): `.kinh_phi`
+        # read at once, where a missing attribute reaches __getattr__ through an
+        # exception. A figure left blank stays a look-up (its message).
+        own = self.__dict__
+        for ma, amount in amounts.items():
+            if amount is not None and ma not in own and ma not in reserved and not ma.startswith("_"):
+                own[ma] = amount
 
     def __getattr__(self, name: str) -> Amount:
         if name.startswith("_"):
@@ -305,13 +313,16 @@ class GroupsView:
         return len(self._groups)
 
 
+_LINE_NAMES = ("tt", "ten", "dvt", "nhom")  # a line's own attributes: a measure of that ma is read by [ma]
+
+
 class LineFigures(_MeasureFigures):
     """One row's figures: ``.kinh_phi`` (its total across groups — or its only value
     without groups), ``.nhom.<group>.<measure>``, and ``.tt``, ``.ten``, ``.dvt``."""
 
     def __init__(self, line: Line, amounts: dict[str, Amount | None], measures: list[Measure],
                  nhom: GroupsView | Callable[[], GroupsView]):
-        super().__init__(amounts, measures)
+        super().__init__(amounts, measures, _LINE_NAMES)
         self.tt = line.label
         self.ten = line.text
         self.dvt = line.dvt
