@@ -128,15 +128,17 @@ _COMPLETE_KEYS = frozenset({"loai", "chi_phu_luc", "van_ban_kem_theo"} | {
 class _Last:
     """The check before, for the next to reuse what it found where the draft is the
     same: its mapping (kept alive), where its problems were placed, whether the model
-    accepted it, and each step's result (by name: what else it depended on, the
-    result, the number of the check that last found it)."""
+    accepted it, and the result of each step it reached (by name: what else it
+    depended on, the result)."""
 
     data: Any = None
     origins: Any = None
     file: str | None = None
     refused = False
-    count = 0
-    steps: dict[str, tuple[Any, Any, int]] = {}
+    steps: dict[str, tuple[Any, Any]] = {}
+
+
+_NO_STEPS: dict[str, tuple[Any, Any]] = {}  # nothing to reuse (never written)
 
 
 class _Steps:
@@ -147,8 +149,6 @@ class _Steps:
     same mapping is checked again (it may have been changed in place), or when the
     problems would be placed elsewhere (another file, other origins) or the typed
     parts come from elsewhere (the model accepted one draft, not the other)."""
-
-    reuse = True  # False: nothing this check does is taken from the check before
 
     def __init__(self, loaded: Loaded):
         data, last = loaded.data, _Last
@@ -163,8 +163,10 @@ class _Steps:
                 self.changed = {k for k, v in data.items() if v is not get(k, _NONE)} | (data.keys() ^ before.keys())
         self.same_place = last.origins is loaded.origins and last.file == loaded.file
         last.data, last.origins, last.file = data, loaded.origins, loaded.file
-        last.count += 1
-        self.count = last.count
+        # What the check before reached, and this check's own (a step this check does
+        # not reach is not there for the next).
+        self.last = last.steps if self.changed is not None else _NO_STEPS
+        self.steps = last.steps = {}
 
     def typed(self, draft: model.Draft | None) -> None:
         """What the model made of the draft: steps are reused only when it accepted
@@ -172,22 +174,20 @@ class _Steps:
         placed in the same file by the same origins."""
         last = _Last
         if not self.same_place or last.refused != (draft is None):
-            self.reuse = False
+            self.last = _NO_STEPS
         last.refused = draft is None
 
     def __call__(self, name: str, keys: frozenset[str], compute, same: Any = None) -> Any:
         """`compute()` (a list, or a tuple of results), or what it gave the check before
         when none of `keys` changed and `same` is equal."""
-        hit = _Last.steps.get(name)
-        changed = self.changed if self.reuse else None
-        if changed is not None and hit is not None and hit[2] == self.count - 1 and hit[0] == same \
-                and changed.isdisjoint(keys):
+        hit = self.last.get(name)
+        if hit is not None and hit[0] == same and self.changed.isdisjoint(keys):  # type: ignore[union-attr]
             result = hit[1]
         else:
             result = compute()
             if isinstance(result, list):
                 result = tuple(result)
-        _Last.steps[name] = (same, result, self.count)  # a step this check did not reach is not reused
+        self.steps[name] = (same, result)
         return result
 
 

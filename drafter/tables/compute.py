@@ -24,10 +24,10 @@ docstring and docs/tables.md for the reference names.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from difflib import get_close_matches
 from typing import Any
 
@@ -253,9 +253,17 @@ def _missing(what: str, name: str, known: list[str]) -> AttributeError:
 class _MeasureFigures:
     """Figures of one line (or one group of a line), by measure ``ma``."""
 
-    def __init__(self, amounts: dict[str, Amount | None], measures: list[Measure]):
+    def __init__(self, amounts: dict[str, Amount | None], measures: list[Measure], reserved: tuple[str, ...] = ()):
         self._amounts = amounts
         self._measures = measures
+        # Each figure also an attribute by its measure's ma (what __getitem__ gives for
+        # it), but the names the object's own attributes hold (`reserved`): `.kinh_phi`
+        # read at once, where a missing attribute reaches __getattr__ through an
+        # exception. A figure left blank stays a look-up (its message).
+        own = self.__dict__
+        for ma, amount in amounts.items():
+            if amount is not None and ma not in own and ma not in reserved and not ma.startswith("_"):
+                own[ma] = amount
 
     def __getattr__(self, name: str) -> Amount:
         if name.startswith("_"):
@@ -305,16 +313,32 @@ class GroupsView:
         return len(self._groups)
 
 
+_LINE_NAMES = ("tt", "ten", "dvt", "nhom")  # a line's own attributes: a measure of that ma is read by [ma]
+
+
 class LineFigures(_MeasureFigures):
     """One row's figures: ``.kinh_phi`` (its total across groups — or its only value
     without groups), ``.nhom.<group>.<measure>``, and ``.tt``, ``.ten``, ``.dvt``."""
 
-    def __init__(self, line: Line, amounts: dict[str, Amount | None], measures: list[Measure], nhom: GroupsView):
-        super().__init__(amounts, measures)
+    def __init__(self, line: Line, amounts: dict[str, Amount | None], measures: list[Measure],
+                 nhom: GroupsView | Callable[[], GroupsView]):
+        super().__init__(amounts, measures, _LINE_NAMES)
         self.tt = line.label
         self.ten = line.text
         self.dvt = line.dvt
-        self.nhom = nhom
+        if isinstance(nhom, GroupsView):
+            self.nhom = nhom
+        else:
+            self._make_nhom = nhom
+
+    def __getattr__(self, name: str) -> Any:
+        # The groups' figures made when first read (given as their maker): a text
+        # quotes a row's or the totals' figures, seldom one group's.
+        if name == "nhom" and "_make_nhom" in self.__dict__:
+            return made_when_read(self, name, "nhom", "_make_nhom")
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
 
 
 class _LazyRows(dict):
@@ -385,21 +409,22 @@ class Figures:
         self.don_vi_tinh = table.unit
         self.bang_chu = table.words
 
-    # Each row's figures made when first quoted: a text quotes few rows (most only the
-    # totals), and a batch makes this object for every document.
-    @cached_property
-    def dong(self) -> RowsView:
-        return RowsView(_LazyRows(self._table.lines, self._line))
-
-    # The totals made when first quoted (a batch makes this object for every document,
-    # and most texts quote nothing, or only the totals).
-    @cached_property
-    def tong(self) -> LineFigures:
-        return self._line(self._table.total, grand=self._table.grand)
-
-    @cached_property
-    def nhom(self) -> GroupsView:
-        return self.tong.nhom
+    # The rows (each made when first quoted: a text quotes few rows, most only the
+    # totals), the totals and their groups, each made when first read and kept: a batch
+    # makes this object for every document, and most texts quote nothing, or only the
+    # totals. (Read through __getattr__, called only for a name not kept yet: a
+    # cached_property takes a lock on each first read.)
+    def __getattr__(self, name: str) -> Any:
+        if name == "tong":
+            value: Any = self._line(self._table.total, grand=self._table.grand)
+        elif name == "dong":
+            value = RowsView(_LazyRows(self._table.lines, self._line))
+        elif name == "nhom":
+            value = self.tong.nhom
+        else:
+            raise AttributeError(name)
+        self.__dict__[name] = value
+        return value
 
     def _unit(self, measure: Measure, line: Line) -> str | None:
         if measure.dvt:
@@ -413,7 +438,8 @@ class Figures:
             value = Decimal(0)
         return Amount(value, self._unit(measure, line), self._reading)
 
-    def _line(self, line: Line, grand: dict[str, Decimal] | None = None) -> LineFigures:
+    def _groups(self, line: Line) -> GroupsView:
+        """The figures of each group of `line` (``.nhom``)."""
         t = self._table
         measures = t.measures
         # Summed measures of the Tổng cộng row are 0, not missing, when nothing was typed.
@@ -424,6 +450,11 @@ class Figures:
                 {m.ma: self._amount(line.value(g, m.ma), m, line, zero and m.cong) for m in measures},
                 measures,
             )
+        return GroupsView(t.groups, by_group)
+
+    def _line(self, line: Line, grand: dict[str, Decimal] | None = None) -> LineFigures:
+        t = self._table
+        measures = t.measures
         across: dict[str, Amount | None] = {}
         for m in measures:
             if grand is not None:
@@ -435,7 +466,7 @@ class Figures:
                 across[m.ma] = self._amount(_sum(line.value(g, m.ma) for g in t.group_keys), m, line, False)
             else:
                 across[m.ma] = None
-        return LineFigures(line, across, measures, GroupsView(t.groups, by_group))
+        return LineFigures(line, across, measures, lambda: self._groups(line))
 
     def references(self) -> dict[str, str]:
         """Every reference name with the text it prints (for docs and checks)."""

@@ -47,6 +47,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import chain, repeat
+from operator import is_, is_not, itemgetter
 from typing import Any
 
 from .compute import (
@@ -366,7 +368,8 @@ def _match_rows(base: list, rows: Any, figs: list) -> bool:
     return True
 
 
-def _match_mapping(base: dict, data: dict, figures_key: str, figs: list) -> bool:
+def _match_mapping(base: dict, data: dict, figures_key: str, figs: list, rows: Any = None) -> bool:
+    """`rows`: what matches the mapping's children rows (`_match_rows` unless given)."""
     if len(data) != len(base):
         return False
     for (k0, v0), (k, v) in zip(base.items(), data.items()):
@@ -388,7 +391,7 @@ def _match_mapping(base: dict, data: dict, figures_key: str, figs: list) -> bool
             elif not _match_figures(v0, v, figs):
                 return False
         elif k0 == "dong" and type(v0) is list:
-            if not _match_rows(v0, v, figs):
+            if not (rows or _match_rows)(v0, v, figs):
                 return False
         elif v is not v0 and not _same(v0, v):
             return False
@@ -398,15 +401,86 @@ def _match_mapping(base: dict, data: dict, figures_key: str, figs: list) -> bool
 _CONTAINERS = (list, dict)
 
 
-def _match(base: dict, data: dict) -> list | None:
-    """The figures of ``data`` when its skeleton is ``base``'s, else None."""
+def _match(base: dict, data: dict, rows: Any = None) -> list | None:
+    """The figures of ``data`` when its skeleton is ``base``'s, else None (`rows`: what
+    matches the table's rows, as _match_mapping)."""
     figs: list = []
     try:
-        if _match_mapping(base, data, "tong", figs):
+        if _match_mapping(base, data, "tong", figs, rows):
             return figs
     except Exception:  # noqa: BLE001 - a figure that does not parse: the skeleton's way words it
         return None
     return None
+
+
+_MISSING = object()  # a figure's text not in _AMOUNTS yet
+
+
+def _picker(indices: list[int]) -> Any:
+    """The values at `indices` of a list, as a tuple (itemgetter's loop, in C)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    if indices:
+        i = indices[0]
+        return lambda values: (values[i],)
+    return lambda values: ()
+
+
+class _FlatRows:
+    """A table's rows compiled for the per-row match: every row a mapping whose
+    figures, if any, are a mapping of plain figures under ``so_lieu`` (the common
+    table; ValueError for any other). A batch row's rows are the base's very objects
+    but their figures (copy on write): :meth:`figures` compares all the rows' keys and
+    values with the base's at once, object for object (loops in C, not a walk per
+    row), and reads the figures. It answers only when everything but the figures is
+    the base's very object; None leaves the question to :func:`_match_rows`."""
+
+    __slots__ = ("fig_keys", "fig_lens", "fig_types", "fixed", "keys", "lens", "pick_fixed", "pick_figs", "types")
+
+    def __init__(self, rows: list):
+        if any(type(r) is not dict for r in rows):
+            raise ValueError("a row that is not a mapping")
+        items = [item for r in rows for item in r.items()]
+        if any(k == "dong" and type(v) is list for k, v in items):
+            raise ValueError("a row with rows of its own")
+        values = [v for _, v in items]
+        at = [i for i, (k, _) in enumerate(items) if k == "so_lieu"]  # as _match_mapping finds them
+        figures = [values[i] for i in at]
+        if any(type(f) is not dict or any(type(x) in _CONTAINERS for x in f.values()) for f in figures):
+            raise ValueError("figures that are not a mapping of plain figures")
+        fixed = sorted(set(range(len(values))) - set(at))
+        self.types = [dict] * len(rows)
+        self.lens = [len(r) for r in rows]
+        self.keys = [k for r in rows for k in r]
+        self.pick_fixed, self.pick_figs = _picker(fixed), _picker(at)
+        self.fixed = self.pick_fixed(values)
+        self.fig_types = [dict] * len(figures)
+        self.fig_lens = [len(f) for f in figures]
+        self.fig_keys = [k for f in figures for k in f]
+
+    def figures(self, rows: Any) -> list | None:
+        """``_match_rows(base, rows, figs)``'s figures when every value of `rows` but
+        the figures is the base rows' very object (the same keys too), else None."""
+        if type(rows) is not list or list(map(type, rows)) != self.types or list(map(len, rows)) != self.lens:
+            return None
+        if not all(map(is_, chain.from_iterable(rows), self.keys)):  # the lengths are the base's: aligned
+            return None
+        values = list(chain.from_iterable(map(dict.values, rows)))
+        if not all(map(is_, self.pick_fixed(values), self.fixed)):
+            return None
+        figures = self.pick_figs(values)
+        if list(map(type, figures)) != self.fig_types or list(map(len, figures)) != self.fig_lens \
+                or not all(map(is_, chain.from_iterable(figures), self.fig_keys)):
+            return None
+        leaves = chain.from_iterable(map(dict.values, figures))
+        try:
+            found = list(map(_AMOUNTS.get, leaves, repeat(_MISSING)))
+        except TypeError:  # a value that cannot be a key (a list, a mapping): the walk decides
+            return None
+        if not all(map(is_not, found, repeat(_MISSING))):  # by identity (a Decimal's == asks numbers' ABCs)
+            leaves = chain.from_iterable(map(dict.values, figures))
+            found = [_amount(x) if f is _MISSING else f for f, x in zip(found, leaves)]  # raises as the walk
+        return found
 
 
 # --------------------------------------------------------------------------- plans
@@ -446,6 +520,7 @@ class Plan:
 
     def __init__(self, data: dict, unit: str | None, reading: tuple[str, str]):
         self.base = data  # the mapping a row's table is matched against (_match)
+        self.flat: Any = None  # its rows compiled (_FlatRows; False: not a plain table), made on first use
         markers: list = []
         walk = _Walk(markers)
         _, marked = walk.table(data)
@@ -518,10 +593,33 @@ class Plan:
                        and all(spec.leaf for spec in self.specs))
         if self.simple:
             typed = [dict(spec.typed) for spec in self.specs]
-            self.sum_slots = tuple((k, tuple(t[k] for t in typed if k in t)) for k in self.summed)
+            # (measure, the figures summed into its total, picked in C: their slots in order)
+            self.sum_slots = tuple((k, _picker([t[k] for t in typed if k in t])) for k in self.summed)
             self.column_slots = {k: tuple(t.get(k) for t in typed) for k in self.all_keys}
         self.layout: Any = None  # tables/grid's fixed parts, made there on first use
         self.xml: Any = None  # render/table_xml's fixed parts, made there on first use
+
+    def match_rows(self, base: list, rows: Any, figs: list) -> bool:
+        """_match_rows for the base's rows, by their compiled form when it answers: a
+        batch row's rows are the base's objects but their figures. Rows that match
+        only by value (another load of the same draft) have the next base's rows
+        compiled again."""
+        flat = self.flat
+        if flat is None:
+            try:
+                flat = self.flat = _FlatRows(base)
+            except ValueError:
+                flat = self.flat = False
+        if flat:
+            found = flat.figures(rows)
+            if found is not None:
+                figs += found
+                return True
+        if not _match_rows(base, rows, figs):
+            return False
+        if flat:
+            self.flat = None
+        return True
 
     def _lines(self, figs: list) -> list[Line]:
         """A simple plan's lines (as :meth:`compute`'s first branch makes them)."""
@@ -556,8 +654,8 @@ class Plan:
         """:meth:`compute` of a simple plan, its lines left to be made when read."""
         typed = {k: figs[s] for k, s in self.total_typed}
         values = {}
-        for k, slots in self.sum_slots:  # the lines in order, those with k typed
-            derived = _sum([figs[s] for s in slots])
+        for k, pick in self.sum_slots:  # the lines in order, those with k typed
+            derived = _sum(pick(figs))
             if not _agrees(typed.get(k), derived):
                 return None
             values[k] = derived
@@ -712,7 +810,7 @@ def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", fo
     recent = _RECENT.get((unit, reading))
     if recent:
         for plan in recent:  # a batch row: the table of a plan just used, with its own figures
-            figs = _match(plan.base, table)
+            figs = _match(plan.base, table, plan.match_rows)
             if figs is not None and len(figs) == plan.nfigs:
                 # The next row is made from the same draft as this one: its unchanged
                 # values are this table's very objects (matched by identity then).
