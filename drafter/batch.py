@@ -556,7 +556,10 @@ def _failed(number: int, notes: list[list[str]], key: str | None = None) -> Outc
 
 _PLAN: Plan | None = None
 _STATE: dict = {}
-_STOP = None  # a multiprocessing Event while a pool runs: set, workers take no new row
+# While a pool runs: a byte shared with the workers, set to stop (they take no new row).
+# A plain shared value, no lock: a worker killed with its group cannot leave it held (an
+# Event's lock could be, and the parent's signal handler then waited on it for ever).
+_STOP = None
 _STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
@@ -584,7 +587,7 @@ def _worker_init() -> None:
 
 def _work(job: Job) -> Outcome | None:
     assert _PLAN is not None
-    if _STOP is not None and _STOP.is_set():
+    if _STOP is not None and _STOP.value:
         return None  # interrupted: this row is not started
     out = _PLAN.render_row(job, _STATE.get("previous"), _STATE.get("resume", False))
     _STATE["count"] = _STATE.get("count", 0) + 1
@@ -1118,7 +1121,7 @@ def run(
             raise KeyboardInterrupt
         stopped.append(signum)
         if _STOP is not None:
-            _STOP.set()
+            _STOP.value = 1
 
     handlers = _install(on_signal)
     collecting = gc.isenabled()
@@ -1148,7 +1151,7 @@ def run(
 
             global _STOP
             ctx = mp.get_context("fork")
-            _STOP = ctx.Event()
+            _STOP = ctx.RawValue("b", 0)
             # Before the fork, once: the workers never collect what they inherit (the
             # young generations only, as in _worker_state_reset: the rest is frozen).
             gc.collect(1)
@@ -1179,11 +1182,12 @@ def run(
                     if progress:
                         progress(len(outcomes), total)
                 pool.close()
-            except BaseException:
-                pool.terminate()
-                raise
-            finally:
                 pool.join()
+            except BaseException:
+                # Stopped: the workers may have been killed with the group, one of them
+                # holding a queue's lock; terminate() would wait on it for ever.
+                workpool.abandon(pool)
+                raise
     except KeyboardInterrupt:
         interrupted = True
         stopped.append(signal.SIGINT)

@@ -9,11 +9,19 @@ parent's CPU in a 3,321-row one, taken from the workers on a machine with as man
 cores as workers. Waiting on the workers' sentinels and the notifier alone keeps
 what the thread is for: a worker that ends is replaced, a change of state (close,
 terminate, the last task done) is seen.
+
+A pool whose workers were killed by a signal sent to the whole process group (Ctrl-C,
+a service manager's SIGTERM) may have lost a worker in the middle of a queue's
+operation, holding the queue's lock for ever: ``Pool.terminate`` then waits on that
+lock (it sends sentinels through the queues) and the command never ends. Such a pool
+is ended with :func:`abandon`, which waits on nothing a worker can hold.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import signal
 from typing import Any, Callable
 
 
@@ -33,3 +41,33 @@ def fork_pool(processes: int, initializer: Callable[..., Any] | None = None):
     import multiprocessing as mp
 
     return _pool_class()(processes, initializer=initializer, context=mp.get_context("fork"))
+
+
+def abandon(pool, timeout: float = 5.0) -> None:
+    """End ``pool`` without its queues: its worker-handler thread stopped first (so no
+    worker is started again behind our back), every worker killed and reaped, and the
+    finalizer that would send sentinels through the queues at exit cancelled. The
+    task and result threads may stay blocked on a lock a dead worker held: they are
+    daemon threads, gone with the process, and nothing waits for them."""
+    from multiprocessing.pool import TERMINATE
+
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = TERMINATE
+        pool._change_notifier.put(None)  # only this process uses the notifier: no dead holder
+        handler.join(timeout)
+    for thread in (getattr(pool, "_task_handler", None), getattr(pool, "_result_handler", None)):
+        if thread is not None:
+            thread._state = TERMINATE
+    workers = list(getattr(pool, "_pool", ()))
+    for w in workers:
+        if w.exitcode is None and w.pid:
+            try:
+                os.kill(w.pid, signal.SIGKILL)
+            except OSError:
+                pass
+    for w in workers:
+        w.join(timeout)
+    finalizer = getattr(pool, "_terminate", None)
+    if finalizer is not None and hasattr(finalizer, "cancel"):
+        finalizer.cancel()
