@@ -82,5 +82,11 @@ def check_files(paths: Sequence[str], jobs: int | None = None) -> Iterator[tuple
         return
     from .. import workpool
 
-    with workpool.fork_pool(min(jobs, len(paths))) as pool:
+    pool = workpool.fork_pool(min(jobs, len(paths)))
+    try:
         yield from pool.imap(_checked, paths, chunksize=max(1, len(paths) // (jobs * 4)))
+    except BaseException:  # Ctrl-C reaches the workers too: see workpool.abandon
+        workpool.abandon(pool)
+        raise
+    pool.close()
+    pool.join()
