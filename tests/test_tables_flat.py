@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from drafter.tables import plan
+from tests.test_tables_delta import _paths  # every path into a nested dict/list
 
 ROWS = [{"noi_dung": "Đào tạo nghề", "dvt": "Đề án", "so_lieu": {"kinh_phi": "65"}},
         {"noi_dung": "Tập huấn", "dvt": "Đề án", "so_lieu": {"kinh_phi": 168, "so_luong": "2"}},
@@ -29,13 +30,6 @@ def _fresh():
     plan.clear()
     yield
     plan.clear()
-
-
-def _paths(d, p=()):
-    yield p
-    items = d.items() if isinstance(d, dict) else enumerate(d) if isinstance(d, list) else ()
-    for k, v in items:
-        yield from _paths(v, p + (k,))
 
 
 def _row_of(rng: random.Random) -> list:
