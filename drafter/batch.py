@@ -63,6 +63,9 @@ MANIFEST_JSON = "manifest.json"
 OK, FAILED, SKIPPED, KEPT = "ok", "loi", "bo-qua", "giu-nguyen"
 KEPT_MESSAGE = "Tệp đã có, giữ nguyên; thêm --force để ghi đè, hoặc --resume để chỉ làm lại hàng đã đổi."
 SHOWN_FAILURES = 20
+LOST_WORKER = ("Một tiến trình tạo văn bản (-j) bị dừng đột ngột giữa chừng, thường do máy hết bộ nhớ; "
+               "lệnh dừng lại, các văn bản đã tạo vẫn nguyên vẹn và có trong danh sách.")
+LOST_WORKER_HINT = "Chạy lại đúng lệnh đó với --resume để làm tiếp; nếu máy thiếu bộ nhớ, dùng -j nhỏ hơn."
 STOP_GRACE = 1.5  # seconds without any result from the workers, once stopping, before they are ended
 GC_EVERY = 200  # lxml trees in reference cycles: collect now and then, memory stays flat
 # While rows are made the collector runs only between rows: every GC_EVERY rows, or
@@ -1115,6 +1118,7 @@ def run(
     outcomes = Outcomes()  # on disk as they come, in row order
     interrupted = False
     stopped: list[int] = []  # the signals received
+    lost_worker: list[bool] = []  # a worker process killed by something else than a stop
 
     def on_signal(signum, frame):  # stop between documents; a second Ctrl-C stops now
         if stopped and signum == signal.SIGINT:
@@ -1157,6 +1161,7 @@ def run(
             gc.collect(1)
             gc.freeze()
             pool = workpool.fork_pool(jobs, initializer=_worker_init)
+            watch = workpool.Watch(pool)
             try:
                 # In row order (imap, not imap_unordered): the outcomes reach the spool in
                 # the manifest's order; the pool takes the next chunk as a worker is free.
@@ -1176,6 +1181,12 @@ def run(
                             quiet_since = quiet_since or time.monotonic()
                             if time.monotonic() - quiet_since > STOP_GRACE:
                                 raise KeyboardInterrupt from None
+                        elif watch.lost():
+                            # A worker was killed on its own (out of memory, say): the rows it
+                            # held never come back. Stopped as if interrupted: what was made
+                            # is kept and listed, and --resume makes the rest.
+                            lost_worker.append(True)
+                            raise KeyboardInterrupt from None
                         continue
                     quiet_since = None
                     outcomes.extend_packed(outcome)
@@ -1217,6 +1228,9 @@ def run(
         _restore(handlers)
     if stopped and not result.interrupted:
         result.interrupted, result.signal = True, int(stopped[0])
+    if lost_worker:
+        result.signal = 0  # no signal was sent to the batch
+        result.warnings.append(Problem(LOST_WORKER, severity=ERROR, hint=LOST_WORKER_HINT))
     return result
 
 

@@ -43,6 +43,26 @@ def fork_pool(processes: int, initializer: Callable[..., Any] | None = None):
     return _pool_class()(processes, initializer=initializer, context=mp.get_context("fork"))
 
 
+class Watch:
+    """Every worker ``pool`` has had (the ones it started again included), to tell when
+    one ended: a pool's worker never ends on its own (no task limit), so one that did
+    was killed — by the system when memory ran out, say — and the task it held is lost
+    (``imap`` would wait for it for ever)."""
+
+    def __init__(self, pool) -> None:
+        self._pool = pool
+        self._seen: dict[int, Any] = {}
+        self._look()  # the first workers, before the pool's thread can take an ended one away
+
+    def _look(self) -> None:
+        for w in list(getattr(self._pool, "_pool", ())):
+            self._seen.setdefault(id(w), w)
+
+    def lost(self) -> bool:
+        self._look()
+        return any(w.exitcode is not None for w in self._seen.values())
+
+
 def abandon(pool, timeout: float = 5.0) -> None:
     """End ``pool`` without its queues: its worker-handler thread stopped first (so no
     worker is started again behind our back), every worker killed and reaped, and the

@@ -374,6 +374,37 @@ def test_interruption_lists_every_document_and_removes_only_its_own_temporary_fi
 
 
 @posix_only
+def test_a_worker_killed_on_its_own_stops_the_batch_and_loses_nothing(tmp_path):
+    """A worker killed by something else than a stop of the batch (the system out of
+    memory): the rows it held never come back, so the batch stops as if interrupted
+    instead of waiting for them for ever; what was made is listed, the message says
+    what happened and that --resume goes on."""
+    _many(tmp_path, 20_000)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([DRAFTER, "batch", str(tmp_path / "draft.yaml"), str(tmp_path / "data.csv"), "-o",
+                             str(out), "--name", "{ma}", "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.docx"))) < 50 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert len(children) == 2, children  # the two workers
+    killed = time.monotonic()
+    os.kill(int(children[0]), signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    seconds = time.monotonic() - killed
+    err = err.decode("utf-8")
+    assert proc.returncode == 1 and seconds < 10, (proc.returncode, seconds, err[-500:])
+    assert "Traceback" not in err and "Lỗi nội bộ" not in err
+    assert "bị dừng đột ngột" in err and "--resume" in err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {r["file"] for r in manifest["rows"] if r["file"]}
+    on_disk = {p.name for p in out.glob("*.docx")}
+    assert manifest["interrupted"] and 0 < len(on_disk) < 20_000 and listed == on_disk
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # its temporary files gone
+
+
+@posix_only
 def test_an_interrupted_run_keeps_the_entries_of_documents_it_did_not_reach(tmp_path):
     _many(tmp_path, 3000)
     _, _, _, _, listed_first, _, _, _ = _interrupt(tmp_path, signal.SIGINT, jobs=1, after=20)
