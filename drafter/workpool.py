@@ -63,6 +63,28 @@ class Watch:
         return any(w.exitcode is not None for w in self._seen.values())
 
 
+class WorkerLost(Exception):
+    """A worker of the pool ended while tasks were left: their results never come."""
+
+
+def watched(pool, results, poll: float = 0.2):
+    """The items of ``results`` (an ``imap`` of ``pool``) as they come; WorkerLost when
+    none comes and a worker has ended (see :class:`Watch`), instead of waiting for ever."""
+    from multiprocessing import TimeoutError as Waited
+
+    watch = Watch(pool)
+    while True:
+        try:
+            item = results.next(timeout=poll)
+        except StopIteration:
+            return
+        except Waited:
+            if watch.lost():
+                raise WorkerLost() from None
+            continue
+        yield item
+
+
 def abandon(pool, timeout: float = 5.0) -> None:
     """End ``pool`` without its queues: its worker-handler thread stopped first (so no
     worker is started again behind our back), every worker killed and reaped, and the

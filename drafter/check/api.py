@@ -65,6 +65,10 @@ def _checked(path: str) -> tuple[str, FileReport | Problem]:
         return "unreadable", exc.problems[0]
 
 
+def _checked_chunk(paths: list[str]) -> list[tuple[str, FileReport | Problem]]:
+    return [_checked(p) for p in paths]
+
+
 def check_files(paths: Sequence[str], jobs: int | None = None) -> Iterator[tuple[str, FileReport | Problem]]:
     """Each file's report (or the problem that kept it unread), in the order given.
 
@@ -84,7 +88,17 @@ def check_files(paths: Sequence[str], jobs: int | None = None) -> Iterator[tuple
 
     pool = workpool.fork_pool(min(jobs, len(paths)))
     try:
-        yield from pool.imap(_checked, paths, chunksize=max(1, len(paths) // (jobs * 4)))
+        # The files in chunks of our own: imap's chunksize wraps its results in a generator,
+        # which gives no way to wait for the next one with a timeout (workpool.watched).
+        size = max(1, len(paths) // (jobs * 4))
+        chunks = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
+        for done in workpool.watched(pool, pool.imap(_checked_chunk, chunks)):
+            yield from done
+    except workpool.WorkerLost:
+        workpool.abandon(pool)
+        raise DrafterError(Problem(
+            "Một tiến trình kiểm tra (-j) bị dừng đột ngột giữa chừng, thường do máy hết bộ nhớ; các tệp "
+            "sau đó chưa được kiểm tra.", hint="Chạy lại lệnh, với -j nhỏ hơn nếu máy thiếu bộ nhớ.")) from None
     except BaseException:  # Ctrl-C reaches the workers too: see workpool.abandon
         workpool.abandon(pool)
         raise

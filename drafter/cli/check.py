@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import click
 
-from .output import CONTEXT, handle_errors, import_paused_gc
+from ..errors import DrafterError
+from .output import CONTEXT, handle_errors, import_paused_gc, refuse
 
 
 def _line(file: str, finding) -> str:
@@ -45,24 +46,28 @@ def check(files: tuple[str, ...], as_json: bool, jobs: int | None) -> None:
 
     results: list[dict] = []
     errors = warnings = unreadable = 0
-    for path, (status, report) in zip(files, check_files(files, jobs)):
-        if status == "unreadable":
-            unreadable += 1
-            problem = report
-            label = problem.position.file or path
-            results.append({"file": label, "error": {"reason": problem.key, "message": problem.message}})
-            if not as_json:
-                click.echo(f"{label}: lỗi: không đọc được tệp: {problem.message}")
-            continue
-        errors += report.errors
-        warnings += report.warnings
-        results.append({"file": report.file, "findings": [f.as_dict() for f in report.findings]})
-        if as_json:
-            continue
-        for f in report.findings:
-            click.echo(_line(report.file, f))
-        if not report.findings:
-            click.echo(f"{report.file}: không thấy sai sót nào về thể thức.")
+    try:
+        for path, (status, report) in zip(files, check_files(files, jobs)):
+            if status == "unreadable":
+                unreadable += 1
+                problem = report
+                label = problem.position.file or path
+                results.append({"file": label, "error": {"reason": problem.key, "message": problem.message}})
+                if not as_json:
+                    click.echo(f"{label}: lỗi: không đọc được tệp: {problem.message}")
+                continue
+            errors += report.errors
+            warnings += report.warnings
+            results.append({"file": report.file, "findings": [f.as_dict() for f in report.findings]})
+            if as_json:
+                continue
+            for f in report.findings:
+                click.echo(_line(report.file, f))
+            if not report.findings:
+                click.echo(f"{report.file}: không thấy sai sót nào về thể thức.")
+    except DrafterError as exc:  # the checking itself stopped (a worker process lost)
+        refuse(exc, as_json, f"Đã kiểm tra {len(results)} trong {len(files)} tệp; "
+                             "các tệp còn lại chưa được kiểm tra.")
     if as_json:
         import json
 
