@@ -1118,7 +1118,7 @@ def run(
     outcomes = Outcomes()  # on disk as they come, in row order
     interrupted = False
     stopped: list[int] = []  # the signals received
-    lost_worker: list[bool] = []  # a worker process killed by something else than a stop
+    lost_worker = False  # a worker process killed by something else than a stop
 
     def on_signal(signum, frame):  # stop between documents; a second Ctrl-C stops now
         if stopped and signum == signal.SIGINT:
@@ -1161,34 +1161,25 @@ def run(
             gc.collect(1)
             gc.freeze()
             pool = workpool.fork_pool(jobs, initializer=_worker_init)
-            watch = workpool.Watch(pool)
+            quiet_since: list[float] = []  # since when no chunk came back, once stopping
+
+            def stopping() -> bool:
+                # Stopping: the workers finish their row and take no new one. One that
+                # gave no sign for a while was killed with the group (a SIGTERM to all):
+                # its rows are found on disk below.
+                if not stopped:
+                    return False
+                quiet_since[:] = quiet_since or [time.monotonic()]
+                if time.monotonic() - quiet_since[0] > STOP_GRACE:
+                    raise KeyboardInterrupt
+                return True
+
             try:
                 # In row order (imap, not imap_unordered): the outcomes reach the spool in
                 # the manifest's order; the pool takes the next chunk as a worker is free.
                 # A chunk is sent as where its rows are: three numbers, not the rows.
-                results = pool.imap(_work_span, spans)
-                quiet_since = None
-                while True:
-                    try:
-                        outcome = results.next(timeout=0.2)
-                    except StopIteration:
-                        break
-                    except mp.TimeoutError:
-                        # Stopping: the workers finish their row and take no new one. One
-                        # that gave no sign for a while was killed with the group (a
-                        # SIGTERM to all): its rows are found on disk below.
-                        if stopped:
-                            quiet_since = quiet_since or time.monotonic()
-                            if time.monotonic() - quiet_since > STOP_GRACE:
-                                raise KeyboardInterrupt from None
-                        elif watch.lost():
-                            # A worker was killed on its own (out of memory, say): the rows it
-                            # held never come back. Stopped as if interrupted: what was made
-                            # is kept and listed, and --resume makes the rest.
-                            lost_worker.append(True)
-                            raise KeyboardInterrupt from None
-                        continue
-                    quiet_since = None
+                for outcome in workpool.watched(pool, pool.imap(_work_span, spans), stopping=stopping):
+                    quiet_since.clear()
                     outcomes.extend_packed(outcome)
                     if progress:
                         progress(len(outcomes), total)
@@ -1199,6 +1190,12 @@ def run(
                 # holding a queue's lock; terminate() would wait on it for ever.
                 workpool.abandon(pool)
                 raise
+    except workpool.WorkerLost:
+        # A worker was killed on its own (out of memory, say): the rows it held never
+        # come back. Stopped as if interrupted: what was made is kept and listed, and
+        # --resume makes the rest.
+        interrupted = lost_worker = True
+        stopped.append(signal.SIGINT)  # (what _finish goes by: this run's temporary files, the disk)
     except KeyboardInterrupt:
         interrupted = True
         stopped.append(signal.SIGINT)

@@ -67,9 +67,12 @@ class WorkerLost(Exception):
     """A worker of the pool ended while tasks were left: their results never come."""
 
 
-def watched(pool, results, poll: float = 0.2):
+def watched(pool, results, poll: float = 0.2, stopping: Callable[[], bool] | None = None):
     """The items of ``results`` (an ``imap`` of ``pool``) as they come; WorkerLost when
-    none comes and a worker has ended (see :class:`Watch`), instead of waiting for ever."""
+    none comes and a worker has ended (see :class:`Watch`), instead of waiting for ever.
+    ``stopping()``, asked every ``poll`` seconds without an item: True while the caller
+    is stopping the pool's work itself (its workers may then end: not a loss); it may
+    raise to stop waiting."""
     from multiprocessing import TimeoutError as Waited
 
     watch = Watch(pool)
@@ -79,6 +82,8 @@ def watched(pool, results, poll: float = 0.2):
         except StopIteration:
             return
         except Waited:
+            if stopping is not None and stopping():
+                continue
             if watch.lost():
                 raise WorkerLost() from None
             continue
