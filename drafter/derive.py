@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from operator import is_
 from typing import TYPE_CHECKING
 
+from .frozen import made
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
 from .rules import kem_theo, marks
@@ -108,21 +109,6 @@ class Document:
     # chi_phu_luc: appendices in a file of their own, nothing of the document printed
     appendix_only: bool = False
     electronic: bool = False  # render --dien-tu: laid out for digital signing (rules/electronic)
-
-
-def _made(cls, **values):
-    """``cls(**values)`` of a frozen dataclass made per row (Document, Appendix): its
-    fields set in one update of its __dict__ (what the generated __init__ does one
-    object.__setattr__ at a time), the defaults first."""
-    obj = object.__new__(cls)
-    state = obj.__dict__
-    state.update(_DEFAULTS[cls])
-    state.update(values)
-    return obj
-
-
-_DEFAULTS = {cls: {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
-             for cls in (Appendix, Document)}
 
 
 def issuer_name_inline(draft: Draft) -> str:
@@ -412,29 +398,20 @@ def _appendix(head: AppendixHead, pl, table, grid=None) -> Appendix:
         if len(_FIXED) >= 16:
             _FIXED.clear()
         fixed = _FIXED[(id(head), unit)] = _fixed(head, unit)  # keeps the head alive with its id
-    app = _new(Appendix)
-    state = app.__dict__
-    state.update(fixed)  # the order of _made's (the default first)
-    state["table"] = table
-    state["grid"] = grid
-    if table is not None:
-        words = table.bang_chu_line
-        if words:
-            state["words"] = (words,)
-    state["landscape"] = landscape
-    return app
+    words = table.bang_chu_line if table is not None else None
+    return made(Appendix, **{**fixed, "table": table, "grid": grid, "landscape": landscape,
+                             **({"words": (words,)} if words else {})})
 
 
 def _fixed(head: AppendixHead, unit: str | None) -> dict:
     """An appendix's fields from its head and unit, the table's at their empty values:
-    ``_made(Appendix, …).__dict__`` of an appendix without a table."""
-    return _made(Appendix, number=head.number, label=head.label, title=head.title, reference=head.reference,
+    ``made(Appendix, …).__dict__`` of an appendix without a table."""
+    return made(Appendix, number=head.number, label=head.label, title=head.title, reference=head.reference,
                  unit_line=f"Đơn vị tính: {unit}" if unit else None, table=None, grid=None, words=(),
                  landscape=False, head=head).__dict__
 
 
 _FIXED: dict[tuple, dict] = {}  # (id(head), unit) → _fixed(head, unit) (bounded)
-_new = object.__new__
 
 
 def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: bool = False) -> Document:
@@ -498,7 +475,7 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         )
         for i, a in enumerate(draft.van_ban_kem_theo or [])
     )
-    return _made(
+    return made(
         Document,
         doc_type=t,
         header=header,

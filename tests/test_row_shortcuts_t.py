@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from drafter import derive
+from drafter import derive, frozen
 from drafter.rules import body, inline
 
 PIECES = ["I.", "II.", "A.", "Điều 1.", "Điều 2. Hiệu lực", "Điều 3. Quyết định này có hiệu lực.", "Chương I",
@@ -109,7 +109,7 @@ def test_appendix_from_its_fixed_fields_is_the_appendix():
         grid = rng.choice([None, NS(needs_landscape=rng.random() < 0.5)])
         got, want = derive._appendix(head, pl, table, grid), _reference_appendix(head, pl, table, grid)
         assert got == want and got.head is head
-        assert got.__dict__ == want.__dict__ and list(got.__dict__) == list(derive._made(
+        assert got.__dict__ == want.__dict__ and list(got.__dict__) == list(frozen.made(
             derive.Appendix, **{f: getattr(want, f) for f in ("number", "label", "title", "reference", "unit_line",
                                                                "table", "grid", "words", "landscape", "head")}).__dict__)
         if k % 1000 == 0:

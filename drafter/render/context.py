@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from .. import frozen
 from ..derive import Appendix, Article, Attached, Document, Header, Signing
 from ..oxml import FIGURE_OPEN, twips_from_pt
 from ..rules import body as body_rules
@@ -138,7 +139,7 @@ def _paras(paras) -> list[dict[str, Any]]:
         spans = p.spans
         if len(spans) == 1 and FIGURE_OPEN not in spans[0].text:  # one run: what runs() makes of it
             s = spans[0]
-            made = {"kind": p.kind, "runs": _markup(run_xml(s.text, bold=s.bold, italic=s.italic))}
+            made = {"kind": p.kind, "runs": frozen.made(Markup, xml=run_xml(s.text, bold=s.bold, italic=s.italic))}
         else:
             made = {"kind": p.kind, "runs": runs(spans)}
         if len(_PARAS) >= 128:
@@ -149,15 +150,6 @@ def _paras(paras) -> list[dict[str, Any]]:
 
 
 _PARAS: dict[int, tuple] = {}
-_new = object.__new__
-
-
-def _markup(xml: str) -> Markup:
-    """``Markup(xml)``, its one field set by one __dict__ update (the frozen dataclass's
-    __init__ calls object.__setattr__): a row's changed paragraphs."""
-    m = _new(Markup)
-    m.__dict__["xml"] = xml
-    return m
 
 
 def _article(a: Article) -> dict[str, Any]:

@@ -46,6 +46,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import Problem, warning
+from ..frozen import made
 from ..oxml import FIGURE_OPEN
 from . import inline, numbering
 
@@ -238,14 +239,9 @@ def split_line_paragraph(line: str) -> Paragraph | None:
 
 
 def _paragraph(kind: str, spans: tuple[inline.Span, ...]) -> Paragraph:
-    """``Paragraph(kind, spans)``, its fields set in one update of its __dict__ (as
-    inline.plain: a batch makes one for each line a row changed)."""
-    p = _new(Paragraph)
-    p.__dict__.update(kind=kind, spans=spans)
-    return p
-
-
-_new = object.__new__
+    """``Paragraph(kind, spans)``, made by :func:`drafter.frozen.made` (a batch makes
+    one for each line a row changed)."""
+    return made(Paragraph, kind=kind, spans=spans)
 
 
 def ensure_final_mark(paras: list[Paragraph], mark: str = END_MARK) -> list[Paragraph]:
