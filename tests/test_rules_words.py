@@ -245,3 +245,21 @@ def test_format_and_validate():
         with pytest.raises((ValueError, TypeError), match=re.escape(problem.message)):
             read_number(bad)
     assert "tư, bốn" in words.validate(24, four="four")[0].message
+
+
+def test_digit_words_are_num2words_own_without_its_package_import():
+    """The ten digit words come from num2words' Vietnamese converter run alone: the same
+    words as num2words(k, lang="vi"), and reading a number does not import the package
+    (its __init__ imports every language: ~25 ms a command)."""
+    import subprocess
+    import sys
+
+    from num2words import num2words
+
+    from drafter.rules.words import _num2words_digits
+
+    assert _num2words_digits() == [num2words(k, lang="vi") for k in range(10)]
+    code = ("import sys; from drafter.rules import words; print(words.format(2025)); "
+            "print('num2words' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["hai nghìn không trăm hai mươi lăm", "False"]

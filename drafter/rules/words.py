@@ -47,9 +47,11 @@ here. Reading decisions:
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 from drafter.errors import Problem
 from drafter.rules.numbers import to_decimal
@@ -73,17 +75,36 @@ LIMIT = 10**18  # numbers must satisfy |n| < LIMIT
 # num2words gets the digit vocabulary right; NFC because it is compared and
 # joined with the project's own precomposed text.
 class _Digits:
-    """The ten digit words, asked of num2words the first time a number is read (its
-    import costs every `drafter render` ~30 ms otherwise)."""
+    """The ten digit words, asked of num2words the first time a number is read."""
 
     _words: tuple[str, ...] | None = None
 
     def __getitem__(self, d: int) -> str:
         if self._words is None:
-            from num2words import num2words
-
-            type(self)._words = tuple(unicodedata.normalize("NFC", num2words(k, lang="vi")) for k in range(10))
+            type(self)._words = tuple(unicodedata.normalize("NFC", w) for w in _num2words_digits())
         return self._words[d]
+
+
+def _num2words_digits() -> list[str]:
+    """``num2words(k, lang="vi")`` for k in 0..9. The package's ``__init__`` imports
+    the converters of all its languages (~25 ms, paid by every command that reads a
+    number: a batch, a render); its Vietnamese converter is a module of its own that
+    imports nothing, so it is run alone from the installed package, not registered
+    as imported. Where that cannot be done, the package is imported as usual."""
+    try:
+        spec = importlib.util.find_spec("num2words")  # finds the package, does not import it
+        path = Path(spec.origin).with_name("lang_VI.py") if spec and spec.origin else None
+        alone = importlib.util.spec_from_file_location("drafter._num2words_vi", path) if path else None
+        if alone is not None and alone.loader is not None:
+            module = importlib.util.module_from_spec(alone)
+            alone.loader.exec_module(module)
+            converter = module.Num2Word_VI()
+            return [converter.to_cardinal(k) for k in range(10)]
+    except (ImportError, OSError, AttributeError, SyntaxError, ValueError):
+        pass
+    from num2words import num2words
+
+    return [num2words(k, lang="vi") for k in range(10)]
 
 
 _DIGITS = _Digits()
