@@ -246,7 +246,8 @@ def _sample_docx(folder: Path) -> tuple[bytes, dict]:
 
 
 def child_limit(folder: str, data: str, processes: int) -> dict:
-    # Imported before the clock starts, as bench_batch's drafter child imports drafter.batch.
+    # Imported before the clock starts, as bench_batch's drafter child imports drafter.batch
+    # and the modules its batch loads on the first row.
     import jinja2  # noqa: F401
 
     from drafter.render import context  # noqa: F401
