@@ -161,28 +161,32 @@ class Spool:
         offset), read in blocks."""
         self._f.flush()
         fd, pos, end = self._f.fileno(), start, self._size
+        loads, length = pickle.loads, int.from_bytes
         buf, i, base = b"", 0, start  # base: the offset of buf[0]
-        while count is None or count > 0:
-            need = 4
-            if len(buf) - i >= 4:
-                need += int.from_bytes(buf[i:i + 4], "little")
-                if len(buf) - i >= need:
-                    item = pickle.loads(buf[i + 4:i + need])
-                    at = base + i
-                    i += need
-                    if count is not None:
-                        count -= 1
-                    yield at, item
-                    continue
-            if pos >= end:
+        view = memoryview(buf)  # each item unpickled from the block, not from a copy of its bytes
+        while True:
+            size = len(buf)
+            while size - i >= 4:
+                need = 4 + length(buf[i:i + 4], "little")
+                if size - i < need:
+                    break
+                if count is not None:
+                    if count <= 0:
+                        return
+                    count -= 1
+                yield base + i, loads(view[i + 4:i + need])
+                i += need
+            if pos >= end or count is not None and count <= 0:
                 return
-            size = min(max(self._BLOCK if count is None or count > 64 else 4096, need), end - pos)
-            chunk = os.pread(fd, size, pos)
+            need = 4 + length(buf[i:i + 4], "little") if size - i >= 4 else 4
+            chunk = os.pread(fd, min(max(self._BLOCK if count is None or count > 64 else 4096, need), end - pos), pos)
             if not chunk:
                 return
             pos += len(chunk)
             base += i
+            view.release()
             buf, i = buf[i:] + chunk, 0
+            view = memoryview(buf)
 
 
 def pack_records(items: Iterable[Any]) -> bytes:
@@ -812,22 +816,24 @@ def named_rows(pattern: str, used: list[str], width: int, rows: Iterable[tuple[i
                ) -> Iterator[tuple[int, dict, str]]:
     """(row number, values, file name) in row order, each name unique (-2, -3… added to
     a repeat); the same names every time the rows are read."""
-    unique = filenames.UniqueNames()
+    take, safe, text_of, cell = filenames.UniqueNames().take, filenames.format, xmlchars.format, row_tpl.cell_text
     import string
 
     # A pattern of plain fields ({ma}-{ten}, no ':' spec) is filled by joining its
     # pieces, parsed once: what filenames.fill gives (each value its own text).
-    pieces = list(string.Formatter().parse(pattern))
-    plain = all(not spec and not conv for _, name, spec, conv in pieces)
+    parsed = list(string.Formatter().parse(pattern))
+    plain = all(not spec and not conv for _, _, spec, conv in parsed)
+    pieces = [(text, name) for text, name, _, _ in parsed]
+    columns = [k for k in used if k != "_hang"]
     for number, values in rows:
         # what a document cannot hold (U+FFFE…) no file name holds either
-        shown = {k: xmlchars.format(row_tpl.cell_text(values.get(k))) for k in used if k != "_hang"}
+        shown = {k: text_of(cell(values.get(k))) for k in columns}
         shown["_hang"] = str(number).zfill(width)
         if plain:
-            filled = "".join([text + (shown[name] if name is not None else "") for text, name, _, _ in pieces])
+            filled = "".join([text if name is None else text + shown[name] for text, name in pieces])
         else:
             filled = filenames.fill(pattern, shown)
-        yield number, values, unique.take(filenames.format(filled), ".docx")
+        yield number, values, take(safe(filled), ".docx")
 
 
 class Previous(Mapping):

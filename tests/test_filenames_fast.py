@@ -32,3 +32,24 @@ def test_what_the_quick_path_takes():
     assert filenames.format("CON") == "_CON"
     for changed in ("", " a", "a ", "a  b", "a\u00a0b", "a..b", "a--b", "a.", "-a", "a/b", "e\u0301", "x" * 121):
         assert not filenames._kept_as_is(changed), changed
+
+
+def test_batch_names_are_the_filled_pattern_made_safe_and_unique():
+    """batch.named_rows (a plain pattern joined from its pieces, parsed once) gives
+    filenames.fill, format and UniqueNames of each row, for plain and spec'd patterns."""
+    from drafter import batch
+    from drafter.inputs import rows as row_tpl
+    from drafter.rules import xmlchars
+
+    rng = random.Random(11)
+    rows = [(i + 2, {"ma": rng.choice(["001", "1", None, "a/b", "CON"]), "ten": rng.choice(PIECES + [None, "{x}"]),
+                     "so": rng.choice([None, "7", "12"])}) for i in range(3000)]
+    for pattern in ("{ma}-{ten}", "{_hang}-{ten}", "{ten}", "x{so}y{ma}z", "{ma:0>5}-{ten:.10}", "{{{ma}}}"):
+        used = filenames.fields(pattern)
+        unique = filenames.UniqueNames()
+        want = []
+        for number, values in rows:
+            shown = {k: xmlchars.format(row_tpl.cell_text(values.get(k))) for k in used if k != "_hang"}
+            shown["_hang"] = str(number).zfill(4)
+            want.append(unique.take(filenames.format(filenames.fill(pattern, shown)), ".docx"))
+        assert [stem for _, _, stem in batch.named_rows(pattern, used, 4, rows)] == want, pattern
