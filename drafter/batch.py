@@ -21,6 +21,7 @@ made (tagged with the run's own random tag) are removed.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import hashlib
@@ -33,10 +34,11 @@ import re
 import signal
 import tempfile
 import time
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, BinaryIO, Callable, Iterable, NamedTuple
 
 from . import api, model, workpool
 from .errors import ERROR, WARNING, DrafterError, Position, Problem, display_path, ordered
@@ -159,28 +161,32 @@ class Spool:
         offset), read in blocks."""
         self._f.flush()
         fd, pos, end = self._f.fileno(), start, self._size
+        loads, length = pickle.loads, int.from_bytes
         buf, i, base = b"", 0, start  # base: the offset of buf[0]
-        while count is None or count > 0:
-            need = 4
-            if len(buf) - i >= 4:
-                need += int.from_bytes(buf[i:i + 4], "little")
-                if len(buf) - i >= need:
-                    item = pickle.loads(buf[i + 4:i + need])
-                    at = base + i
-                    i += need
-                    if count is not None:
-                        count -= 1
-                    yield at, item
-                    continue
-            if pos >= end:
+        view = memoryview(buf)  # each item unpickled from the block, not from a copy of its bytes
+        while True:
+            size = len(buf)
+            while size - i >= 4:
+                need = 4 + length(buf[i:i + 4], "little")
+                if size - i < need:
+                    break
+                if count is not None:
+                    if count <= 0:
+                        return
+                    count -= 1
+                yield base + i, loads(view[i + 4:i + need])
+                i += need
+            if pos >= end or count is not None and count <= 0:
                 return
-            size = min(max(self._BLOCK if count is None or count > 64 else 4096, need), end - pos)
-            chunk = os.pread(fd, size, pos)
+            need = 4 + length(buf[i:i + 4], "little") if size - i >= 4 else 4
+            chunk = os.pread(fd, min(max(self._BLOCK if count is None or count > 64 else 4096, need), end - pos), pos)
             if not chunk:
                 return
             pos += len(chunk)
             base += i
+            view.release()
             buf, i = buf[i:] + chunk, 0
+            view = memoryview(buf)
 
 
 def pack_records(items: Iterable[Any]) -> bytes:
@@ -230,6 +236,10 @@ class Outcomes(Sequence):
     def __iter__(self) -> Iterator[Outcome]:
         return (Outcome(*fields) for fields in self._spool)
 
+    def fields(self) -> Iterator[tuple]:
+        """Each outcome as the tuple of its fields (:func:`_fields`), not made into an Outcome."""
+        return iter(self._spool)
+
     def __getitem__(self, index):  # a few rows' look-up (tests); iteration is the way
         return list(self)[index]
 
@@ -239,6 +249,9 @@ class Outcomes(Sequence):
 
 def _fields(o: Outcome) -> tuple:
     return (o.row, o.file, o.status, o.message, o.key, o.digest, o.notes)
+
+
+_FIELD_NAMES = tuple(Outcome.__dataclass_fields__)  # in _fields' order
 
 
 class PackedOutcomes(NamedTuple):
@@ -285,46 +298,45 @@ class BatchResult:
         return self._count(KEPT)
 
 
-# json.dumps(values, sort_keys=True, ensure_ascii=False, default=str), the encoder made once
-_row_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
-
-
-def _row_json_fast() -> Callable[[dict], str] | None:
-    """:data:`_row_json` with json's C encoder made once (JSONEncoder.encode makes one,
-    with its closures, per call: most of a row's digest): the same text. No circular
-    check (a row's values are a sheet's cells). None where json has no C encoder."""
+def _json_dumps(*, sort_keys: bool, default: Callable[[Any], Any] | None) -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False, sort_keys=…, default=…)``, its encoder
+    made once: json's C encoder where there is one (JSONEncoder.encode makes one, with
+    its closures, per call: most of a row's digest, half of a manifest's line), the
+    same text. No circular check (a row's cells, a manifest's entries: plain data)."""
     from json import encoder as _enc
 
+    encoder = json.JSONEncoder(sort_keys=sort_keys, ensure_ascii=False, default=default)
+    plain = encoder.encode
     make = getattr(_enc, "c_make_encoder", None)
     basestring = getattr(_enc, "c_encode_basestring", None)
     if make is None or basestring is None:
-        return None
+        return plain
     try:
-        encode = make(None, str, basestring, None, ": ", ", ", True, False, True)
+        encode = make(None, encoder.default, basestring, None, ": ", ", ", sort_keys, False, True)
     except TypeError:  # another signature: the plain way
-        return None
+        return plain
     join = "".join
 
-    def dumps(values: dict) -> str:
-        return join(encode(values, 0))
+    def dumps(value: Any) -> str:
+        return join(encode(value, 0))
 
     return dumps
 
 
-_row_json_once = _row_json_fast() or _row_json
+# json.dumps(values, sort_keys=True, ensure_ascii=False, default=str), the encoder made once
+_row_json_once = _json_dumps(sort_keys=True, default=str)
+# A text as json writes it (ensure_ascii=False)
+_quote = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
 class _RowJson:
-    """:data:`_row_json` of a batch's rows, whose keys are the sheet's columns in the
+    """:data:`_row_json_once` of a batch's rows, whose keys are the sheet's columns in the
     same order every row: the keys sorted and written once (json sorts the items,
     tuples compared, for every row), a text cell or an empty one written by json's
     own string encoder; a row with another value (a number, a date) or other keys
     goes through the whole encoder. The same text (tests/test_batch_digest.py)."""
 
     def __init__(self) -> None:
-        from json import encoder as _enc
-
-        self._quote = getattr(_enc, "c_encode_basestring", None) or _enc.py_encode_basestring
         self._keys: tuple = ()
         self._sorted: list[tuple[str, str]] = []  # (key, its JSON and ': ') in json's order
 
@@ -334,8 +346,8 @@ class _RowJson:
             if not all(type(k) is str for k in keys):
                 return _row_json_once(values)
             self._keys = keys
-            self._sorted = [(k, self._quote(k) + ": ") for k in sorted(keys)]
-        quote, out = self._quote, []
+            self._sorted = [(k, _quote(k) + ": ") for k in sorted(keys)]
+        quote, out = _quote, []
         for k, head in self._sorted:
             v = values[k]
             if type(v) is str:
@@ -804,22 +816,24 @@ def named_rows(pattern: str, used: list[str], width: int, rows: Iterable[tuple[i
                ) -> Iterator[tuple[int, dict, str]]:
     """(row number, values, file name) in row order, each name unique (-2, -3… added to
     a repeat); the same names every time the rows are read."""
-    unique = filenames.UniqueNames()
+    take, safe, text_of, cell = filenames.UniqueNames().take, filenames.format, xmlchars.format, row_tpl.cell_text
     import string
 
     # A pattern of plain fields ({ma}-{ten}, no ':' spec) is filled by joining its
     # pieces, parsed once: what filenames.fill gives (each value its own text).
-    pieces = list(string.Formatter().parse(pattern))
-    plain = all(not spec and not conv for _, name, spec, conv in pieces)
+    parsed = list(string.Formatter().parse(pattern))
+    plain = all(not spec and not conv for _, _, spec, conv in parsed)
+    pieces = [(text, name) for text, name, _, _ in parsed]
+    columns = [k for k in used if k != "_hang"]
     for number, values in rows:
         # what a document cannot hold (U+FFFE…) no file name holds either
-        shown = {k: xmlchars.format(row_tpl.cell_text(values.get(k))) for k in used if k != "_hang"}
+        shown = {k: text_of(cell(values.get(k))) for k in columns}
         shown["_hang"] = str(number).zfill(width)
         if plain:
-            filled = "".join([text + (shown[name] if name is not None else "") for text, name, _, _ in pieces])
+            filled = "".join([text if name is None else text + shown[name] for text, name in pieces])
         else:
             filled = filenames.fill(pattern, shown)
-        yield number, values, unique.take(filenames.format(filled), ".docx")
+        yield number, values, take(safe(filled), ".docx")
 
 
 class Previous(Mapping):
@@ -903,76 +917,105 @@ def check_manifests(out: Path, force: bool) -> None:
         check_outputs([path], force=force or _is_manifest(path))
 
 
-def _parses(path: str) -> None:
-    """The manifest as written parses, checked a line at a time (the head, each row,
-    the close), so a whole country's rows are never in memory at once (json.load of
-    33,210 rows was the batch's peak). Anything but the layout write_manifest writes
-    is refused (ValueError), as a file json.load refuses was."""
-    with open(path, encoding="utf-8") as f:
-        head: list[str] = []
-        for line in f:
-            if line == ' "rows": [\n':
-                break
-            head.append(line)
-        else:
-            raise ValueError("manifest: no rows list")
-        if not isinstance(json.loads("".join(head) + ' "rows": []}'), dict):
-            raise ValueError("manifest: the head is not an object")
-        previous = None
-        for line in f:
-            if line == " ]\n":
-                break
-            if previous is not None and not previous.endswith(",\n"):
-                raise ValueError("manifest: a row without its comma")
-            if not line.startswith("  {") or not isinstance(json.loads(line.rstrip("\n").rstrip(",")), dict):
-                raise ValueError("manifest: a row is not an object")
-            previous = line
-        else:
-            raise ValueError("manifest: the rows list is not closed")
-        if previous is not None and previous.endswith(",\n"):
-            raise ValueError("manifest: a comma after the last row")
-        if f.read() != "}":
-            raise ValueError("manifest: not closed")
+class _Written:
+    """What was written to a file, as it was written (its CRC-32 and size): the file is
+    read back and compared before it takes its name (``verify``, atomic_writer's), so
+    bytes the disk lost or changed never replace a good manifest."""
+
+    _BLOCK = 1 << 20
+
+    def __init__(self) -> None:
+        self.crc = self.size = 0
+
+    def write(self, raw: BinaryIO, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        raw.write(data)
+
+    def verify(self, path: str) -> None:
+        crc = size = 0
+        with open(path, "rb") as f:
+            while block := f.read(self._BLOCK):
+                crc = zlib.crc32(block, crc)
+                size += len(block)
+        if (crc, size) != (self.crc, self.size):
+            raise ValueError("nội dung đọc lại khác với nội dung đã ghi")
+
+
+MANIFEST_BLOCK = 1024  # rows encoded, joined and written at a time
 
 
 def write_manifest(result: BatchResult, draft: str, data_name: str) -> None:
     """manifest.json and manifest.csv, streamed row by row from the outcomes kept on
-    disk (already in row order): memory stays flat for a whole country's rows."""
-    ordered = result.outcomes
+    disk (already in row order), both in one pass: memory stays flat for a whole
+    country's rows. Each is read back whole and compared with what was written before
+    it replaces the earlier one (manifest.json first)."""
     head = {"draft": draft, "data": data_name, "ok": result.ok, "failed": result.failed,
             "skipped": result.skipped, "kept": result.kept, "interrupted": result.interrupted}
-    with atomic_writer(result.out_dir / MANIFEST_JSON, force=True, verify=_parses) as raw:
-        f = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "rows": [')
-        for i, o in enumerate(ordered):
-            f.write(("," if i else "") + "\n  " + _dumps(_entry(o)))
-        f.write("\n ]\n}")
-        f.flush()
-        f.detach()
-    with atomic_writer(result.out_dir / MANIFEST_CSV, force=True) as raw:
-        # UTF-8 with BOM so Excel opens Vietnamese text correctly.
-        f = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        w = csv.writer(f)
+    outcomes = result.outcomes
+    rows = outcomes.fields() if isinstance(outcomes, Outcomes) else map(_fields, outcomes)
+    as_json, as_csv = _Written(), _Written()
+    with atomic_writer(result.out_dir / MANIFEST_CSV, force=True, verify=as_csv.verify) as csv_raw, \
+            atomic_writer(result.out_dir / MANIFEST_JSON, force=True, verify=as_json.verify) as json_raw:
+        # The CSV is UTF-8 with BOM so Excel opens Vietnamese text correctly.
+        as_json.write(json_raw, (json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "rows": [').encode())
+        as_csv.write(csv_raw, codecs.BOM_UTF8)
+        lines: list[str] = []
+        w = csv.writer(_Lines(lines))  # what it writes, joined and encoded a block at a time
         w.writerow(["hang", "tep", "trang_thai", "thong_bao"])
-        for o in ordered:
-            w.writerow([o.row, o.file or "", o.status, o.message or _warning_text(o)])
-        f.flush()
-        f.detach()
+        sep, texts = "\n  ", []
+        for n, fields in enumerate(rows, start=1):
+            row, file, status, message, _, _, notes = fields
+            texts.append(sep + _manifest_row(fields))
+            sep = ",\n  "
+            w.writerow([row, file or "", status, message or _warning_text(notes)])
+            if n % MANIFEST_BLOCK == 0:
+                as_json.write(json_raw, "".join(texts).encode())
+                as_csv.write(csv_raw, "".join(lines).encode())
+                texts.clear()
+                lines.clear()
+        texts.append("\n ]\n}")
+        as_json.write(json_raw, "".join(texts).encode())
+        as_csv.write(csv_raw, "".join(lines).encode())
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), made once
+class _Lines:
+    """A text file for csv.writer that keeps what it is given in a list."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
-def _entry(o: Outcome) -> dict:
-    """``asdict(o)`` without its deep copy (only read, to be written out)."""
-    return {"row": o.row, "file": o.file, "status": o.status, "message": o.message, "key": o.key,
-            "digest": o.digest, "notes": o.notes}
+_dumps = _json_dumps(sort_keys=False, default=None)  # json.dumps(…, ensure_ascii=False)
 
 
-def _warning_text(o: Outcome) -> str:
-    """A made row's warnings, for the manifest's message column."""
+def _entry(fields: tuple) -> dict:
+    """An outcome's manifest row from its fields (:func:`_fields`): ``asdict`` without
+    its deep copy (only read, to be written out)."""
+    return dict(zip(_FIELD_NAMES, fields))
+
+
+def _manifest_row(fields: tuple) -> str:
+    """``json.dumps(_entry(fields), ensure_ascii=False)``: written directly when the
+    fields have the types a batch gives them (a row number, texts or None, a list of
+    notes), each text by json's own string encoder (a third of the time json takes
+    over the dict); other values (an earlier manifest's, carried over) through json."""
+    row, file, status, message, key, digest, notes = fields
+    if not (type(row) is int and type(status) is str and type(message) is str and type(digest) is str
+            and (file is None or type(file) is str) and (key is None or type(key) is str) and type(notes) is list):
+        return _dumps(_entry(fields))
+    q = _quote
+    return (f'{{"row": {row}, "file": {"null" if file is None else q(file)}, "status": {q(status)}, '
+            f'"message": {q(message)}, "key": {"null" if key is None else q(key)}, "digest": {q(digest)}, '
+            f'"notes": {_dumps(notes) if notes else "[]"}}}')
+
+
+def _warning_text(notes: list) -> str:
+    """A made row's warnings (its notes), for the manifest's message column."""
+    if not notes:
+        return ""
     return " | ".join(f"cảnh báo: {place}: {text}" if place else f"cảnh báo: {text}"
-                      for severity, place, text in o.notes if severity == WARNING)
+                      for severity, place, text in notes if severity == WARNING)
 
 
 def _found_on_disk(jobs: Iterable[Job], out: Path) -> Iterator[tuple[int, Callable[[], Outcome | None]]]:

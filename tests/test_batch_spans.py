@@ -56,7 +56,7 @@ def test_two_workers_give_one_workers_documents_and_manifest(two_runs):
 def test_the_manifest_row_is_asdict(two_runs):
     _, a, _ = two_runs
     for o in a.outcomes:
-        assert batch._entry(o) == asdict(o)
+        assert batch._entry(batch._fields(o)) == asdict(o)
         assert pickle.loads(pickle.dumps(o)) == o
 
 

@@ -147,3 +147,24 @@ def test_the_spool_reads_back_what_it_was_given_in_order_even_while_written(tmp_
         spool.append(it)
     assert first + list(reader) == items[:1000]  # a reader sees what was there when it began
     assert list(spool) == items and len(spool) == 2000
+
+
+def test_the_spool_reads_any_run_of_items_from_its_offsets():
+    """items_from(offset, count) gives exactly those items, at their offsets, for runs
+    of any length (none, one, past the end) and items larger than a read block."""
+    import random
+
+    spool = batch.Spool()
+    rng = random.Random(5)
+    items = [(i, "ư" * rng.choice([0, 1, 50, 3000, batch.Spool._BLOCK + 7])) for i in range(300)]
+    for it in items:
+        spool.append(it)
+    offsets = [at for at, _ in spool.items_from(0)]
+    assert len(offsets) == 300 and [x for _, x in spool.items_from(0)] == items
+    for start in list(range(0, 300, 17)) + [299]:
+        for count in (0, 1, 2, 63, 65, 400, None):
+            got = list(spool.items_from(offsets[start], count))
+            want = items[start:] if count is None else items[start:start + count]
+            assert [x for _, x in got] == want and [at for at, _ in got] == offsets[start:start + len(want)]
+    assert list(spool.items_from(spool.end)) == [] and list(spool.items_from(spool.end, 3)) == []
+    spool.close()

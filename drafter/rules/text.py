@@ -639,12 +639,38 @@ def _unicode_line(line: str, encoding: str) -> bool:
     return _UNICODE in kinds and _LEGACY not in kinds
 
 
+# The legacy codes that are not letters (TCVN3's ¸ and soft hyphen; µ is a letter, and
+# so is every VNI code): a text without any is cut into the same words, its runs of
+# letters, for both encodings.
+_CODES_NOT_LETTERS = re.compile(
+    "[" + re.escape("".join(sorted(c for c in _KEYS[TCVN3] | _KEYS[VNI] if not _LETTERS.fullmatch(c)))) + "]"
+)
+
+
+@lru_cache(maxsize=16384)
+def _votes(word: str) -> bool:
+    """Does ``word`` vote for TCVN3 or for VNI (:func:`_word_evidence`)?"""
+    return _word_evidence(word, TCVN3)[0] > 0 or _word_evidence(word, VNI)[0] > 0
+
+
+def _no_votes(text: str) -> bool:
+    """No word of ``text`` (NFC) votes for either legacy encoding, so neither the text
+    nor any of its lines can be found legacy (both need votes: :func:`detect_legacy`,
+    :func:`_pasted_phrase`). One pass over letter runs, where the two encodings cut the
+    same words (nearly all text); False, to be scored, when they do not."""
+    if _CODES_NOT_LETTERS.search(text) is not None or not is_nfc(text):
+        return False
+    return not any(map(_votes, _LETTERS.findall(text)))
+
+
 def _legacy_lines(text: str) -> list[tuple[int, str]]:
     """(line index, encoding) of each line to convert: all when the whole text is
     legacy (but a line that reads as Unicode and holds no legacy word, such as a
     typed "Phòng công tác" above a pasted legacy line), else each line that is
     legacy by itself or holds a pasted legacy phrase (where :func:`convert_legacy`
-    changes only the legacy words)."""
+    changes only the legacy words). ``text`` is NFC."""
+    if _no_votes(text):
+        return []  # most Unicode text: no word says legacy
     lines = text.split("\n")
     whole = detect_legacy(text)
     if whole:
@@ -687,10 +713,12 @@ def clean(text: str) -> tuple[str, list[TextWarning]]:
     """
     if text.isascii() and text.isprintable():
         return text, []  # nothing to normalise, strip or convert (legacy text needs bytes > 0x7F)
-    text = _NEWLINES.sub("\n", normalize(text))
-    # Keep U+00AD for detection; drop every other invisible character first.
+    text = normalize(text)
     soft_hyphen = "\u00ad"
-    text = soft_hyphen.join(_strip_invisible(part) for part in text.split(soft_hyphen))
+    if not text.isprintable():  # line breaks, soft hyphens and every invisible character are not
+        text = _NEWLINES.sub("\n", text)
+        # Keep U+00AD for detection; drop every other invisible character first.
+        text = soft_hyphen.join(_strip_invisible(part) for part in text.split(soft_hyphen))
     warnings: list[TextWarning] = []
 
     plan = _legacy_lines(text)
