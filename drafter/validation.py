@@ -761,12 +761,33 @@ def _tables(loaded: Loaded, parts: _Parts) -> tuple[list, list[Problem], set[int
         elif pl.bang is not None:
             try:
                 # compute(parse_table(bang)), the table's structure compiled once per batch
-                table = computed(pl.bang, unit=pl.don_vi_tinh, zero_tens=zero_tens, four=four)
+                table = computed(pl.bang, unit=pl.don_vi_tinh, zero_tens=zero_tens, four=four,
+                                 placed=_placed(loaded, i, pl.bang))
             except TableError as exc:
                 problems += [place(loaded, i, p) for p in exc.problems]
                 failed.add(i)
         tables.append(table)
     return tables, problems, failed
+
+
+def _placed(loaded: Loaded, i: int, bang: Any) -> tuple | None:
+    """For a batch row's table (Loaded.made): the draft's table it is a copy of, the
+    paths of the values the row placed in it and those values (plan.computed's
+    `placed`), or None."""
+    made = loaded.made
+    values = getattr(made[1], "values", None) if made is not None else None
+    if values is None:
+        return None
+    template = made[1].template
+    found = template.under(("phu_luc", i, "bang"))
+    if found is None or made[0] is not template.data:
+        return None
+    pick, paths, base = found
+    # The typed appendix holds the row's own mapping (bang is typed as it is).
+    items = loaded.data.get("phu_luc")
+    if not (type(items) is list and i < len(items) and type(items[i]) is dict and items[i].get("bang") is bang):
+        return None
+    return base, paths, pick(values)
 
 
 _TABLE_TOOLS: tuple = ()  # what _tables uses, imported on first use (drafts without tables never load them)

@@ -287,3 +287,38 @@ def test_batch_rows_are_what_render_makes_of_them(made):
         with zipfile.ZipFile(folder / "out" / f"{row['ma']}.docx") as z:
             assert row["muc"] in z.read("word/document.xml").decode()
         assert made_doc == alone, n
+
+
+def test_a_rows_placed_figures_give_the_whole_ways_table():
+    """plan.computed with `placed` (a batch row's table: the draft's table with values
+    placed at known paths) is the whole way's table, or its problems, row after row."""
+    base = _table(["{{ hang.a }}", "{{ hang.b }}", 7])
+    paths = (("dong", 0, "so_lieu", 1), ("dong", 1, "so_lieu", 1))
+    rng = random.Random(23)
+    fast = 0
+    for _ in range(60):
+        values = (rng.choice([rng.randint(1, 4000), "", "1.234,5", None, "mười", str(rng.randint(1, 99))]),
+                  rng.choice([rng.randint(1, 4000), "12.000.000", str(rng.randint(1, 99))]))
+        data = {**base, "dong": [dict(r) for r in base["dong"]]}
+        for (_, i, _, j), v in zip(paths, values):
+            data["dong"][i] = {**data["dong"][i], "so_lieu": list(data["dong"][i]["so_lieu"])}
+            data["dong"][i]["so_lieu"][j] = v
+        whole, whole_problems = _whole(data)
+        try:
+            ours, our_problems = plan.computed(data, unit="triệu đồng", placed=(base, paths, values)), None
+        except TableError as exc:
+            ours, our_problems = None, [str(p) for p in exc.problems]
+        assert our_problems == whole_problems
+        if whole is not None:
+            _same(ours, whole)
+        fast += any(e[2] is not None for e in plan._PLACED.values())
+    assert fast >= 50  # the placed values were read as the figures, not matched
+
+
+def test_placed_values_that_change_the_structure_are_matched_as_any_row():
+    base = {**_table([5, 6]), "tong": "{{ hang.t }}"}
+    for v in ("11", "", "11", "11"):  # a figure alone: a blank one is another structure
+        data = {**base, "tong": v}
+        assert _planned(data) == _whole(data) or _same(_planned(data)[0], _whole(data)[0]) is None
+        plan.computed(data, unit="triệu đồng", placed=(base, (("tong",),), (v,)))
+    assert all(e[2] is None for e in plan._PLACED.values())

@@ -14,6 +14,7 @@ text is written out, the Vietnamese way (`1.234,5`, `13/12/2019`).
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import re
@@ -173,6 +174,20 @@ def _alone(parts: list) -> bool:
     return len(parts) == 1 and isinstance(parts[0], _Column)
 
 
+class Filled(tuple):
+    """The texts a row put into its copy of the draft (the tuple itself: each filled
+    value that is a ``str``, a key column's cell or each line of it), and every value
+    it placed, in the order of its template's :attr:`RowTemplate.placed` paths
+    (:attr:`values`; None when key columns may set other keys too). What validation
+    reads of a row instead of walking its copy (Loaded.made)."""
+
+    def __new__(cls, texts: list[str], values: tuple | None, template: RowTemplate):
+        self = super().__new__(cls, texts)
+        self.values = values
+        self.template = template
+        return self
+
+
 class RowTemplate:
     """The draft's data compiled once; `apply(row)` gives that row's draft data."""
 
@@ -208,7 +223,11 @@ class RowTemplate:
         # The same tree compiled for apply: each node a tuple of (key, child node or
         # None, the value's path, its parts, the column it is alone), so a row's walk
         # builds no path and looks nothing up by path.
-        self._nodes = self._compile_tree(self._tree, ())
+        placed: list[tuple] = []
+        self._nodes = self._compile_tree(self._tree, (), placed)
+        # Every path a row places a value at, in the order apply places them.
+        self.placed: tuple[tuple, ...] = tuple(placed)
+        self._under: dict[tuple, Any] = {}
         # The columns a row's text is needed of: those inside a longer text; every
         # column when a value runs a template of its own (it may read any).
         runs = any(not isinstance(x, (str, _Column)) for parts in self.compiled.values() for x in parts)
@@ -216,16 +235,45 @@ class RowTemplate:
             x.name for parts in self.compiled.values() if not _alone(parts) for x in parts
             if isinstance(x, _Column)))
 
-    def _compile_tree(self, tree: dict, path: tuple) -> tuple:
+    def _compile_tree(self, tree: dict, path: tuple, placed: list[tuple]) -> tuple:
         nodes = []
         for k, sub in tree.items():
             p = path + (k,)
             if sub is None:
                 parts = self.compiled[p]
                 nodes.append((k, None, p, parts, parts[0].name if _alone(parts) else None))
+                placed.append(p)
             else:
-                nodes.append((k, self._compile_tree(sub, p), p, None, None))
+                nodes.append((k, self._compile_tree(sub, p, placed), p, None, None))
         return tuple(nodes)
+
+    def under(self, prefix: tuple) -> tuple[Any, tuple[tuple, ...], Any] | None:
+        """The values a row places inside the value at `prefix` (a key path of the
+        draft): what picks them from :attr:`Filled.values` (a tuple, in order), their
+        paths relative to `prefix`, and the draft's own value there (which a row's is a
+        copy of, those values placed). None when a row places the value at `prefix`
+        itself or one holding it, when key columns may set keys, or when the draft has
+        no container there. Worked out once per prefix."""
+        found = self._under.get(prefix, self)
+        if found is self:
+            found = self._under[prefix] = self._find_under(prefix)
+        return found
+
+    def _find_under(self, prefix: tuple) -> tuple[Any, tuple[tuple, ...], Any] | None:
+        n = len(prefix)
+        if self.key_columns or any(p[:n] == prefix[:len(p)] for p in self.placed if len(p) <= n):
+            return None
+        value: Any = self.data
+        for k in prefix:
+            if not isinstance(value, (dict, list)) or (k not in value if isinstance(value, dict)
+                                                      else not (type(k) is int and 0 <= k < len(value))):
+                return None
+            value = value[k]
+        if not isinstance(value, (dict, list)):
+            return None
+        at = [i for i, p in enumerate(self.placed) if p[:n] == prefix]
+        pick = itemgetter(*at) if len(at) > 1 else (lambda values, i=at[0]: (values[i],)) if at else (lambda values: ())
+        return pick, tuple(self.placed[i][n:] for i in at), value
 
     def apply(self, values: dict[str, Any]) -> dict:
         return self.apply_made(values)[0]
@@ -245,28 +293,32 @@ class RowTemplate:
         # The containers copied for this row (by id) matter only to the key columns.
         copied: set[int] | None = set() if self.key_columns else None
         texts: list[str] = []
-        data = self._fill(self._nodes, self.data, values, {ROW_VAR: row}, copied, texts)
+        placed: list[Any] = []
+        data = self._fill(self._nodes, self.data, values, {ROW_VAR: row}, copied, texts, placed)
         if copied is not None:
             self._set_key_columns(data, values, copied, texts)
-        return data, tuple(texts)
+            return data, Filled(texts, None, self)
+        return data, Filled(texts, tuple(placed), self)
 
     def _fill(self, nodes: tuple, source: Any, values: dict, context: dict, copied: set[int] | None,
-              texts: list[str]) -> Any:
+              texts: list[str], placed: list[Any]) -> Any:
         """``source`` copied, with the values under ``nodes`` filled in (depth first);
-        each text put in added to ``texts``."""
+        each text put in added to ``texts``, each value to ``placed``."""
         data = dict(source) if isinstance(source, dict) else list(source)
         if copied is not None:
             copied.add(id(data))
         for k, sub, p, parts, column in nodes:
             if sub is not None:
-                data[k] = self._fill(sub, source[k], values, context, copied, texts)
+                data[k] = self._fill(sub, source[k], values, context, copied, texts, placed)
             elif column is not None and type(v := values.get(column)) is str and "{" not in v:
                 data[k] = v  # `{{ hang.COT }}` alone, a plain text: the cell_value of it, as it is
                 texts.append(v)
+                placed.append(v)
             else:
                 data[k] = v = self._value(p, values, context, parts)
                 if isinstance(v, str):
                     texts.append(v)
+                placed.append(v)
         return data
 
     def _value(self, p: tuple, values: dict, context: dict, parts: list | None = None) -> Any:

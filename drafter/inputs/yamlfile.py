@@ -165,10 +165,12 @@ class Loaded:
     data: Any
     origins: dict[KeyPath, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # A batch row (inputs/rows.RowTemplate.apply): (the mapping it was made from, every
-    # text inside each value the row put in its copy). The row's data is that mapping
-    # with only those values placed (the containers on the way copied, nothing else
-    # changed), so the XML-character check scans those texts alone. None: unknown.
+    # A batch row (inputs/rows.RowTemplate.apply_made): (the mapping it was made from,
+    # every text inside each value the row put in its copy — a rows.Filled, which also
+    # holds the values placed and their paths). The row's data is that mapping with only
+    # those values placed (the containers on the way copied, nothing else changed), so
+    # the XML-character check scans those texts alone, and a table's figures are read
+    # from the values placed in it. None: unknown.
     made: tuple[Any, tuple[str, ...]] | None = None
 
     def position(self, path: KeyPath) -> Position:

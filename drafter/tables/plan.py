@@ -787,11 +787,100 @@ def clear() -> None:
     _PLANS.clear()
     _SEEN.clear()
     _SHEETS.clear()
+    _PLACED.clear()
 
 
-def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", four: str = "tư") -> ComputedTable:
+# Batch rows' tables made from one draft's table by placing values at the same paths
+# (inputs/rows.RowTemplate.under), by that table (kept alive), the paths and the
+# reading: the plan of their structure, which figure each placed value is and the
+# figures no row places, or no plan when the values placed are not all figures that
+# leave the structure as it is (each row is then matched as any other).
+_PLACED: dict[tuple, tuple] = {}
+_PLACED_MAX = 64
+
+
+def _placed_figures(table: dict, unit: str | None, reading: tuple[str, str], base: Any, paths: tuple,
+                    values: tuple) -> tuple[Plan, list] | None:
+    """The plan and the figures of `table`, a copy of `base` with `values` placed at
+    `paths` (relative to the table), as :func:`_match` would find them; None when not
+    known so (the match then decides)."""
+    key = (id(base), id(paths), unit, reading)  # the paths are the template's own tuple: not hashed per row
+    entry = _PLACED.get(key)
+    if entry is None or entry[0] is not base or entry[1] is not paths:
+        entry = _placed_entry(table, base, paths, unit, reading)
+        if entry is None:
+            return None
+        if len(_PLACED) >= _PLACED_MAX:
+            _PLACED.clear()
+        _PLACED[key] = entry
+    _, _, plan, slots, fixed = entry
+    if plan is None:
+        return None
+    try:
+        if fixed is None:  # every figure placed: `slots` picks them in the figures' order
+            placed = slots(values)
+            figs = list(map(_AMOUNTS.get, placed, repeat(_MISSING)))  # as _amount, in C for the texts seen
+            if not all(map(is_not, figs, repeat(_MISSING))):  # by identity, as _FlatRows.figures
+                figs = list(map(_amount, placed))
+            return plan, figs
+        figs = list(fixed)
+        for slot, x in zip(slots, values):
+            figs[slot] = _amount(x)
+    except Exception:  # noqa: BLE001 - a value that is not a figure: the match's way words it
+        return None
+    return plan, figs
+
+
+def _placed_entry(table: dict, base: Any, paths: tuple, unit: str | None, reading: tuple[str, str]) -> tuple | None:
+    """`_PLACED`'s entry, from a row's table; None when this row cannot tell (a
+    figure of its own that does not parse, no plan made yet for the structure)."""
+    try:
+        key, figs = skeleton(table)
+        markers: list = []
+        _, marked = _Walk(markers).table(table)
+    except Exception:  # noqa: BLE001 - this row's own value: the next row may tell
+        return None
+    plan = _PLANS.get((key, unit, reading), False)
+    if plan is False:
+        return None
+    slot_at: dict[tuple, int] = {}
+    _marker_paths(marked, (), {id(m): i for i, m in enumerate(markers)}, slot_at)
+    slots = [slot_at.get(p) for p in paths]
+    # A figure alone under so_lieu or tong reads a blank as no figure at all (another
+    # structure); any other value placed changes the structure itself.
+    if plan is None or plan.nfigs != len(markers) or None in slots or any(map(_alone_figure, paths)):
+        return (base, paths, None, None, None)
+    if sorted(slots) == list(range(len(figs))):
+        return (base, paths, plan, _picker(sorted(range(len(slots)), key=slots.__getitem__)), None)
+    fixed = [None if i in slots else f for i, f in enumerate(figs)]
+    return (base, paths, plan, tuple(slots), fixed)
+
+
+def _marker_paths(value: Any, path: tuple, index: dict[int, int], out: dict[tuple, int]) -> None:
+    """The path of each marker inside `value` (a table walked with markers)."""
+    if id(value) in index:
+        out[path] = index[id(value)]
+    elif type(value) is dict:
+        for k, v in value.items():
+            _marker_paths(v, path + (k,), index, out)
+    elif type(value) is list:
+        for i, v in enumerate(value):
+            _marker_paths(v, path + (i,), index, out)
+
+
+def _alone_figure(path: tuple) -> bool:
+    """Is the figure at `path` the table's or a row's only one (``tong: 5``,
+    ``so_lieu: 5``), not one of a mapping or list of figures?"""
+    return path == ("tong",) or (len(path) >= 3 and path[-1] == "so_lieu" and type(path[-2]) is int
+                                 and path[-3] == "dong")
+
+
+def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", four: str = "tư",
+             placed: tuple[Any, tuple, tuple] | None = None) -> ComputedTable:
     """``compute(parse_table(table))`` (or ``compute(table)`` for a typed table): the
     same result, the same TableError, the structure compiled once per batch.
+    `placed`: for a batch row's table, (the draft's table it is a copy of, the paths
+    of the values the row placed in it, relative to the table, and those values).
 
     The result may be shared with other rows (a sheet's table): read it, never change it.
     """
@@ -807,6 +896,14 @@ def computed(table: Any, *, unit: str | None = None, zero_tens: str = "linh", fo
         return result
     if type(table) is not dict:
         return compute(parse_table(table), unit=unit, zero_tens=zero_tens, four=four)
+    if placed is not None:  # a batch row: its figures are the values it placed
+        found = _placed_figures(table, unit, reading, *placed)
+        if found is not None:
+            plan, figs = found
+            plan.base = table  # as after a match: the next row without `placed` is matched against this one
+            result = plan.compute(figs)
+            if result is not None:
+                return result
     recent = _RECENT.get((unit, reading))
     if recent:
         for plan in recent:  # a batch row: the table of a plan just used, with its own figures
