@@ -12,6 +12,7 @@ import os
 from dataclasses import asdict
 
 import pytest
+from lying_files import LyingWriter, one_bit_flipped
 
 from drafter import batch
 from drafter.package import atomic
@@ -65,34 +66,6 @@ def test_the_manifest_is_jsons_and_csvs_own_text(tmp_path, n, spooled):
     assert list(batch.manifest_entries(tmp_path)) == [asdict(o) for o in made]  # --resume's reading
 
 
-class _Changes:
-    """A file object whose bytes reach the disk changed (one flipped, or the last lost)
-    while every write is reported done and tell() counts what was given."""
-
-    def __init__(self, f, how):
-        self._f, self._how, self._told = f, how, 0
-
-    def write(self, data):
-        data = bytes(data)
-        if self._how == "flip" and len(data) > 10:
-            data = data[:5] + bytes([data[5] ^ 1]) + data[6:]
-        self._f.write(data)
-        self._told += len(data)
-        return len(data)
-
-    def tell(self):
-        return self._told
-
-    def __getattr__(self, name):
-        return getattr(self._f, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return self._f.__exit__(*exc)
-
-
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
 def test_a_manifest_not_read_back_as_written_replaces_nothing(tmp_path, monkeypatch, suffix):
     """A byte changed on its way to the disk (the size is right, the tail too): the
@@ -110,7 +83,7 @@ def test_a_manifest_not_read_back_as_written_replaces_nothing(tmp_path, monkeypa
 
     def fdopen(fd, *a, **k):
         f = real_fdopen(fd, *a, **k)
-        return _Changes(f, "flip") if names.get(fd, "").endswith(suffix) else f
+        return LyingWriter(f, one_bit_flipped) if names.get(fd, "").endswith(suffix) else f
 
     monkeypatch.setattr(atomic, "_create_temp", create)
     monkeypatch.setattr(atomic.os, "fdopen", fdopen)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx_view import DocView
+from lying_files import LyingWriter, half, no_space
 
 from drafter.cli import main
 from drafter.package import atomic
@@ -44,31 +45,6 @@ def tmp_files(folder: Path) -> list[str]:
 
 
 # --------------------------------------------------------------------------- a full disk
-
-
-class _LosesTheTail:
-    """A file object that, like a full network share, reports every write as done but
-    keeps only half of what it is given."""
-
-    def __init__(self, f):
-        self._f, self._told = f, 0
-
-    def write(self, data):
-        self._f.write(bytes(data)[: len(data) // 2])
-        self._told += len(data)
-        return len(data)
-
-    def tell(self):
-        return self._told
-
-    def __getattr__(self, name):
-        return getattr(self._f, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return self._f.__exit__(*exc)
 
 
 @pytest.fixture
@@ -97,7 +73,7 @@ def lose_the_tails(monkeypatch, suffix: str = "") -> None:
 
     def fdopen(fd, *a, **k):
         f = real_fdopen(fd, *a, **k)
-        return _LosesTheTail(f) if names.get(fd, "").endswith(suffix) else f
+        return LyingWriter(f, half) if names.get(fd, "").endswith(suffix) else f
 
     monkeypatch.setattr(atomic, "_create_temp", create)
     monkeypatch.setattr(atomic, "_create_anonymous", anonymous)
@@ -138,24 +114,8 @@ def test_batch_enospc_keeps_the_good_document(batch_dir, monkeypatch):
     run_cli("batch", str(batch_dir / "draft.yaml"), str(batch_dir / "data.csv"), "-o", str(out))
     good = {p.name: p.read_bytes() for p in out.glob("*.docx")}
 
-    class Full:
-        def __init__(self, f):
-            self._f = f
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def __getattr__(self, name):
-            return getattr(self._f, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return self._f.__exit__(*exc)
-
     real = os.fdopen
-    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: Full(real(*a, **k)))
+    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: LyingWriter(real(*a, **k), no_space))
     r, seconds = run_cli("batch", str(batch_dir / "draft.yaml"), str(batch_dir / "data.csv"), "-o", str(out),
                          "--force")
     monkeypatch.undo()
