@@ -26,7 +26,9 @@ shared machine whose speed drifts, the steadier figure). Before the rounds, each
 runs once untimed on the sampled rows: the children read bytecode from a folder of the
 bench's own, written then (as an installed drafter has it, even where
 PYTHONDONTWRITEBYTECODE is set: bench_batch.child_env).
-Everything is written under one temporary folder, removed.
+Everything is written under one temporary folder, removed at the end; each run writes into
+a folder of its own, and nothing is deleted between runs (bench_batch.fresh_out: on ext4,
+files made just after thousands were deleted cost several times more, both sides alike).
 """
 
 from __future__ import annotations
@@ -254,9 +256,8 @@ def child_limit(folder: str, data: str, processes: int) -> dict:
     from drafter.tables import compute, grid, model  # noqa: F401
 
     folder_p = Path(folder)
-    out = folder_p / f"out-limit-{processes}"
-    shutil.rmtree(out, ignore_errors=True)
-    os.sync()
+    out = bench_batch.fresh_out(folder_p, f"limit-{processes}")
+    os.sync()  # (nothing deleted before a run: bench_batch.fresh_out)
     t, c = time.perf_counter(), bench_batch.cpu_seconds()
     limit = Limit(*_sample_docx(folder_p))  # compiled once per batch, like drafter's plan
     out.mkdir()
