@@ -32,6 +32,7 @@ from ruamel.yaml.scanner import RoundTripScanner
 
 from ..errors import WARNING, DrafterError, Position, Problem, display_path, found_words, read_refusal, typed_text
 from ..env import KiB, env_limit
+from . import parse_cache
 
 KeyPath = tuple  # of str keys and int list indices
 
@@ -610,4 +611,12 @@ def load(path: str | Path, limits: YamlLimits | None = None) -> Loaded:
     except OSError as exc:
         raise DrafterError(Problem(f"Không đọc được tệp: {read_refusal(exc)}.", Position(file))) from None
     _check_size(len(raw), raw, file, limits)
-    return parse_text(_decode(raw, file), file, limits)
+    # Read once per content (parse_cache): the same bytes, name and limits give the same
+    # Loaded; a file that cannot be read is never kept, so its error is said again.
+    name = parse_cache.key(file, raw, limits)
+    kept = parse_cache.get(name)
+    if kept is not None:
+        return kept
+    loaded = parse_text(_decode(raw, file), file, limits)
+    parse_cache.put(name, loaded)
+    return loaded
