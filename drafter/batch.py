@@ -653,6 +653,12 @@ class _Todo:
 REFUSING_ISSUES = {"formula", "error-value"}
 
 
+def span_size(chunk: int, left: int, jobs: int) -> int:
+    """The rows of the next chunk with ``left`` rows to go: ``chunk``, less towards the
+    end (half of what is left a worker, at least 4), so the workers finish together."""
+    return min(chunk, max(4, left // (jobs * 2)))
+
+
 def read_data(data: Path | None, units: str | None, max_rows: int,
               refused: dict[int, tuple[str, str]] | None = None,
               row_notes: dict[int, list] | None = None,
@@ -1133,9 +1139,11 @@ def run(
     def chunked() -> Iterator[tuple[int, dict]]:
         # Where each chunk after the first row starts, in both spools (what a worker
         # is sent instead of the rows themselves: it reads them from the spools).
+        size = 0
         for i, (at, row) in enumerate(rows.items_from(0)):
             if parallel and i >= 1:
-                if (i - 1) % chunk == 0:
+                if not spans or spans[-1][2] >= size:
+                    size = span_size(chunk, total - i, jobs)
                     spans.append([at, todo_rows.names.end, 0])
                 spans[-1][2] += 1
             yield row

@@ -174,3 +174,25 @@ def test_the_pool_is_not_woken_by_each_chunk(tmp_path, monkeypatch):
     assert r.ok == 80
     # 80 rows go out as 40 chunks of 2; the handler woke a few times, not once a chunk.
     assert 1 <= len(calls) < 10, len(calls)
+
+
+def test_chunks_shrink_towards_the_end():
+    """The last chunks are smaller (the workers finish together), never below 4 rows
+    but for what is left, and small batches keep their size."""
+
+    def sizes(total: int, jobs: int) -> list[int]:
+        chunk = max(1, min(32, total // (jobs * 16)))
+        out: list[int] = []
+        size = 0
+        for i in range(1, total):
+            if not out or out[-1] >= size:
+                size = batch.span_size(chunk, total - i, jobs)
+                out.append(0)
+            out[-1] += 1
+        return out
+
+    big = sizes(3321, 2)
+    assert sum(big) == 3320 and big[0] == 32 and big.count(32) > 90
+    assert big[:-1] == sorted(big[:-1], reverse=True)  # never larger again (the last: what is left)
+    assert 4 in big and min(big[:-1]) == 4 and len(big) < 3320 / 32 + 12
+    assert sizes(70, 2) == [2] * 34 + [1]  # as before: a chunk of 2 is not split
