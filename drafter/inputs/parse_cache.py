@@ -46,8 +46,8 @@ def _code_digest() -> bytes:
     package's first file)."""
     h = hashlib.sha256(b"%d" % FORMAT)
     here = Path(__file__).resolve().parent
-    files = [here / "yamlfile.py", here.parent / "rules" / "text.py", here.parent / "rules" / "syllables.py",
-             here.parent / "errors.py", here.parent / "env.py"]
+    files = [here / "yamlfile.py", here / "yamlread.py", here.parent / "rules" / "text.py",
+             here.parent / "rules" / "syllables.py", here.parent / "errors.py", here.parent / "env.py"]
     try:
         spec = importlib.util.find_spec("ruamel.yaml")  # found, not imported
     except (ImportError, ValueError):
