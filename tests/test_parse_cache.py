@@ -150,3 +150,18 @@ def test_the_oldest_entries_go_past_the_bound(cache, tmp_path, monkeypatch):
     _read_only_cache(monkeypatch)
     for p in paths[-3:]:  # the three newest are still there; the older two were removed
         assert yamlfile.load(p).data["so"] == int(p.stem[2:])
+
+
+def test_a_kept_file_is_read_without_ruamel(cache, tmp_path):
+    """ruamel.yaml (a tenth of a command's start-up) loads only when a file is read."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "cv.yaml"
+    path.write_text(DRAFT, encoding="utf-8")
+    code = ("import sys; from drafter.inputs import yamlfile; l = yamlfile.load(sys.argv[1]); "
+            "print(l.data['so'], 'ruamel.yaml' in sys.modules)")
+    env = {**os.environ, "DRAFTER_CACHE_DIR": str(cache.parent)}
+    runs = [subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, check=True).stdout.split() for _ in range(2)]
+    assert runs == [["12", "True"], ["12", "False"]]
