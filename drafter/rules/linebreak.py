@@ -318,43 +318,85 @@ def _title_units(text: str) -> list[str]:
     return out
 
 
-_GLUE_REACH = max(len(p.split()) for p in COMPOUNDS)  # the words a compound may hold
-_LAST_TITLE: list = [(), [], []]  # the last title's words, units and each unit's first word
+_PHRASE_REACH = {first: len(phs[0]) for first, phs in _COMPOUNDS_BY_FIRST.items()}  # the longest's words
+_LAST_TITLE: list = [(), [], [], []]  # the last title's words, units, each unit's first word and keep
+
+
+def _units_from(words: list[str], at: int, units: list[str], starts: list[int],
+                needs: list[int]) -> None:
+    """``_title_units(" ".join(words[at:]))`` appended to ``units`` (``words[at]``
+    starts a unit), with each unit's first word in ``starts`` and in ``needs`` how many
+    of the first words decide it: the words of its compounds as far as the longest
+    phrase of their first word reaches, and the word after it (whether that one joins
+    it: a number, a hyphen). The last unit is decided by the end of the words too."""
+    by_first, reach = _COMPOUNDS_BY_FIRST, _PHRASE_REACH
+    upper = [w.upper() for w in words[at:]]
+    n = len(words)
+    i = at
+    while i < n:
+        u = upper[i - at]
+        phrases = by_first.get(u)
+        end = i + 1
+        decided = i + 1
+        token = words[i]
+        if phrases is not None:  # _glue: the longest phrase that starts here
+            decided = i + reach[u]
+            for ph in phrases:
+                k = len(ph)
+                if upper[i - at:i - at + k] == ph:
+                    token = " ".join(words[i:i + k])
+                    end = i + k
+                    break
+        if units and (token[:1].isdigit() or token == "-" or units[-1].endswith("-")):
+            units[-1] = f"{units[-1]} {token}"
+            if decided > needs[-1]:
+                needs[-1] = decided
+        else:
+            if units and i + 1 > needs[-1]:
+                needs[-1] = i + 1  # the unit before ends here: decided by this word
+            units.append(token)
+            starts.append(i)
+            needs.append(decided)
+        i = end
+    if units and n + 1 > needs[-1]:
+        needs[-1] = n + 1  # more words might have joined it
 
 
 def _units_after_last(words: list[str]) -> list[str]:
     """``_title_units(" ".join(words))``, the units of the words it shares with the last
     title taken from that title's (a batch row's title differs in its last words, a
-    name). A unit is the same when the words from its start to as far as a compound
-    reaches are the same: what came before it and where it starts are then the same
-    too, and whether it joins the unit before it (a number, a hyphen) is decided there.
+    name): a unit is kept when the first words that decide it (:func:`_units_from`),
+    and those of every unit before it, are the same; the rest are made again from the
+    first word of the first unit not kept.
 
     >>> _units_after_last("về phát triển kinh tế năm 2020 cho xã A".split())
     ['về', 'phát triển', 'kinh tế', 'năm 2020', 'cho', 'xã', 'A']
     >>> _units_after_last("về phát triển kinh tế năm 2020 cho xã B - C".split())
     ['về', 'phát triển', 'kinh tế', 'năm 2020', 'cho', 'xã', 'B - C']
     """
-    before, units0, starts0 = _LAST_TITLE
-    shared = 0
-    for a, b in zip(before, words):
-        if a != b:
+    before, units0, starts0, keeps0 = _LAST_TITLE
+    k = len(units0) - 1  # the last unit is never kept (decided by the end of the words)
+    n = len(words)
+    while k > 0:
+        upto = keeps0[k - 1]  # units0[:k] kept when this many first words are the same
+        if upto <= n and words[:upto] == before[:upto]:
             break
-        shared += 1
-    k = len(units0)
-    reach = shared - _GLUE_REACH
-    while k and starts0[k - 1] > reach:
         k -= 1
-    first = starts0[k - 1] if k else 0  # units0[:k - 1] kept, the rest made again
-    if k:
-        k -= 1
-    tail = _title_units(" ".join(words[first:]))
-    units = units0[:k] + tail
-    starts = starts0[:k]
-    at = first
-    for u in tail:
-        starts.append(at)
-        at += u.count(" ") + 1
-    _LAST_TITLE[:] = (words, units, starts)
+    if k <= 0:
+        units: list[str] = []
+        starts: list[int] = []
+        needs: list[int] = []
+        at = 0
+    else:
+        units, starts, needs = units0[:k], starts0[:k], keeps0[:k]
+        at = starts0[k]
+    _units_from(words, at, units, starts, needs)
+    keep = needs[k - 1] if k > 0 else 0
+    for m in range(max(k, 0), len(needs)):  # each unit's need with those before it: never decreasing
+        if needs[m] < keep:
+            needs[m] = keep
+        keep = needs[m]
+    _LAST_TITLE[:] = (words, units, starts, needs)
     return list(units)
 
 
