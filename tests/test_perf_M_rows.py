@@ -46,7 +46,8 @@ def _reference(t: RowTemplate, values):
 
 COLUMNS = ["a", "b", "c", "ky.ho_ten", "so"]
 LEAVES = ["{{ hang.a }}", "{{ hang.b }}", "x {{ hang.a }} y {{ hang.c }}", "plain", 5, None,
-          "{{ hang.a | upper }}", "{{ phu_luc[0].tong.x }} {{ hang.b }}", "{{ hang.missing }}", "{{ hang.c }}"]
+          "{{ hang.a | upper }}", "{{ phu_luc[0].tong.x }} {{ hang.b }}", "{{ hang.missing }}", "{{ hang.c }}",
+          "a {{ hang.missing }} b", "{{ hang.b }}{{ hang.c }}"]
 
 
 def _draft(rng: random.Random, depth: int = 0, shared: list | None = None):

@@ -234,7 +234,7 @@ class RowTemplate:
         # draft's: nothing mutates it), each link child → parent, each value in order.
         self._sources: list[tuple[type, Any]] = []
         self._links: list[tuple[int, Any, int]] = []
-        self._leaves: list[tuple[int, Any, tuple, list, str | None]] = []
+        self._leaves: list[tuple[int, Any, tuple, list, str | None, bool]] = []
         self._flatten(self._nodes, data)
         self._under: dict[tuple, Any] = {}
         # The columns a row's text is needed of: those inside a longer text; every
@@ -266,7 +266,9 @@ class RowTemplate:
             if sub is not None:
                 self._links.append((me, k, self._flatten(sub, source[k])))
             else:
-                self._leaves.append((me, k, p, parts, column))
+                # A text of literal pieces and plain columns only: joined at once.
+                joined = column is None and all(type(x) is str or type(x) is _Column for x in parts)
+                self._leaves.append((me, k, p, parts, column, joined))
         return me
 
     def under(self, prefix: tuple) -> tuple[Any, tuple[tuple, ...], Any] | None:
@@ -321,9 +323,17 @@ class RowTemplate:
         for parent, k, child in self._links:
             copies[parent][k] = copies[child]
         context = {ROW_VAR: row}
-        for at, k, p, parts, column in self._leaves:
+        for at, k, p, parts, column, joined in self._leaves:
             if column is not None and type(v := values.get(column)) is str and "{" not in v:
                 copies[at][k] = v  # `{{ hang.COT }}` alone, a plain text: the cell_value of it, as it is
+                texts.append(v)
+                placed.append(v)
+            elif joined:
+                try:  # what each _Column renders: the row's cell text
+                    v = "".join([x if type(x) is str else row[x.name] for x in parts])
+                except KeyError:  # a column the sheet lacks: the error _value words
+                    v = self._value(p, values, context, parts)
+                copies[at][k] = v
                 texts.append(v)
                 placed.append(v)
             else:
