@@ -62,6 +62,8 @@ class RowError(ValueError):
 
 def cell_text(value: Any) -> str:
     """A cell inside a text (Vietnamese numbers and dates); a cell's own `{{` stays text."""
+    if type(value) is str and "{" not in value:  # the common cell: cells.format gives it as it is
+        return value
     text = cells.format(value)
     if "{" not in text:
         return text
@@ -227,6 +229,13 @@ class RowTemplate:
         self._nodes = self._compile_tree(self._tree, (), placed)
         # Every path a row places a value at, in the order apply places them.
         self.placed: tuple[tuple, ...] = tuple(placed)
+        # The same walk flattened for apply (no call per container): each container on
+        # the way, its maker and the draft's own object (a row's source is always the
+        # draft's: nothing mutates it), each link child → parent, each value in order.
+        self._sources: list[tuple[type, Any]] = []
+        self._links: list[tuple[int, Any, int]] = []
+        self._leaves: list[tuple[int, Any, tuple, list, str | None, bool]] = []
+        self._flatten(self._nodes, data)
         self._under: dict[tuple, Any] = {}
         # The columns a row's text is needed of: those inside a longer text; every
         # column when a value runs a template of its own (it may read any).
@@ -246,6 +255,21 @@ class RowTemplate:
             else:
                 nodes.append((k, self._compile_tree(sub, p, placed), p, None, None))
         return tuple(nodes)
+
+    def _flatten(self, nodes: tuple, source: Any) -> int:
+        """:attr:`_sources`, :attr:`_links` and :attr:`_leaves` of the container
+        `source` and the values under `nodes` (depth first, as apply places them);
+        its index in :attr:`_sources`."""
+        me = len(self._sources)
+        self._sources.append((dict if isinstance(source, dict) else list, source))
+        for k, sub, p, parts, column in nodes:
+            if sub is not None:
+                self._links.append((me, k, self._flatten(sub, source[k])))
+            else:
+                # A text of literal pieces and plain columns only: joined at once.
+                joined = column is None and all(type(x) is str or type(x) is _Column for x in parts)
+                self._leaves.append((me, k, p, parts, column, joined))
+        return me
 
     def under(self, prefix: tuple) -> tuple[Any, tuple[tuple, ...], Any] | None:
         """The values a row places inside the value at `prefix` (a key path of the
@@ -290,36 +314,38 @@ class RowTemplate:
             row = Row({k: cell_text(v) for k, v in values.items()})
         else:
             row = Row({k: cell_text(values[k]) for k in self._text_columns if k in values})
-        # The containers copied for this row (by id) matter only to the key columns.
-        copied: set[int] | None = set() if self.key_columns else None
         texts: list[str] = []
         placed: list[Any] = []
-        data = self._fill(self._nodes, self.data, values, {ROW_VAR: row}, copied, texts, placed)
-        if copied is not None:
-            self._set_key_columns(data, values, copied, texts)
-            return data, Filled(texts, None, self)
-        return data, Filled(texts, tuple(placed), self)
-
-    def _fill(self, nodes: tuple, source: Any, values: dict, context: dict, copied: set[int] | None,
-              texts: list[str], placed: list[Any]) -> Any:
-        """``source`` copied, with the values under ``nodes`` filled in (depth first);
-        each text put in added to ``texts``, each value to ``placed``."""
-        data = dict(source) if isinstance(source, dict) else list(source)
-        if copied is not None:
-            copied.add(id(data))
-        for k, sub, p, parts, column in nodes:
-            if sub is not None:
-                data[k] = self._fill(sub, source[k], values, context, copied, texts, placed)
-            elif column is not None and type(v := values.get(column)) is str and "{" not in v:
-                data[k] = v  # `{{ hang.COT }}` alone, a plain text: the cell_value of it, as it is
+        # Each container on the way copied once (the draft's own containers), linked
+        # into its parent, then each value placed in order: what a walk of the
+        # templated paths does, without a call per container.
+        copies = [make(source) for make, source in self._sources]
+        for parent, k, child in self._links:
+            copies[parent][k] = copies[child]
+        context = {ROW_VAR: row}
+        for at, k, p, parts, column, joined in self._leaves:
+            if column is not None and type(v := values.get(column)) is str and "{" not in v:
+                copies[at][k] = v  # `{{ hang.COT }}` alone, a plain text: the cell_value of it, as it is
+                texts.append(v)
+                placed.append(v)
+            elif joined:
+                try:  # what each _Column renders: the row's cell text
+                    v = "".join([x if type(x) is str else row[x.name] for x in parts])
+                except KeyError:  # a column the sheet lacks: the error _value words
+                    v = self._value(p, values, context, parts)
+                copies[at][k] = v
                 texts.append(v)
                 placed.append(v)
             else:
-                data[k] = v = self._value(p, values, context, parts)
+                copies[at][k] = v = self._value(p, values, context, parts)
                 if isinstance(v, str):
                     texts.append(v)
                 placed.append(v)
-        return data
+        data = copies[0]
+        if self.key_columns:  # the containers copied for this row (by id) matter only to them
+            self._set_key_columns(data, values, set(map(id, copies)), texts)
+            return data, Filled(texts, None, self)
+        return data, Filled(texts, tuple(placed), self)
 
     def _value(self, p: tuple, values: dict, context: dict, parts: list | None = None) -> Any:
         if parts is None:
