@@ -1,5 +1,5 @@
 """Frozen dataclasses made per batch row, fast: ``made(cls, **values)`` is ``cls(**values)``
-with its fields set in one update of the instance's ``__dict__`` (the generated
+with its fields set as the instance's ``__dict__`` at once (the generated
 ``__init__`` of a frozen dataclass sets them one ``object.__setattr__`` at a time, ~2-3k
 instructions for a few fields), the defaults first, in the fields' order. Only for
 dataclasses without ``__post_init__``, slots or default factories (what these are)."""
@@ -23,14 +23,14 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 def made(cls: type[T], **values: Any) -> T:
     """``cls(**values)`` (see the module docstring)."""
-    obj = object.__new__(cls)
+    obj = _new(cls)
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
         defaults = _defaults(cls)
-    if defaults:
-        state = obj.__dict__
-        state.update(defaults)
-        state.update(values)
-    else:
-        obj.__dict__.update(values)
+    # The call's own keyword dict (a new dict every call) becomes the instance's state:
+    # not copied in. With defaults, one dict: them first, then the values given.
+    _set(obj, "__dict__", {**defaults, **values} if defaults else values)
     return obj
+
+
+_new, _set = object.__new__, object.__setattr__
