@@ -178,10 +178,20 @@ def _output_escape(s: Any, /) -> Any:
         out = html()
         # Any text: a str subclass as it is (markupsafe's escape would copy it into a
         # Markup of the same text), so what it carries stays with it (a planned table's
-        # XML with its UTF-8 made once: render/table_xml.EncodedXml).
+        # XML with its UTF-8 made once: render/ooxml.EncodedXml).
         if isinstance(out, str):
             return out
     return escape(s)
+
+
+LARGE_PIECE = 4096  # characters: a printed piece this long is one render/engine may copy without looking
+
+
+class Printed(list):
+    """What a render printed, piece by piece; ``large``: the indexes of its pieces of
+    :data:`LARGE_PIECE` characters or more (noted as they are counted)."""
+
+    __slots__ = ("large",)
 
 
 class BoundedTemplate(Template):
@@ -209,7 +219,7 @@ class BoundedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         return "".join(self.render_chunks(*args, **kwargs))
 
-    def render_chunks(self, *args: Any, **kwargs: Any) -> list[str]:
+    def render_chunks(self, *args: Any, **kwargs: Any) -> Printed:
         """:meth:`render`'s output as the pieces the template printed, not yet joined
         (a caller that encodes them, or joins them with more)."""
         ctx = self.new_context(args[0] if len(args) == 1 and not kwargs and type(args[0]) is dict
@@ -217,13 +227,16 @@ class BoundedTemplate(Template):
         budget = _Budget(self.environment.text_share)
         token = _CURRENT.set(budget)
         try:
-            out = []
+            out = Printed()
+            out.large = large = []
             append = out.append
             for chunk in self.root_render_func(ctx):
                 n = len(chunk)
                 if n > budget.text:  # over the budget: the error, said by chars()
                     budget.chars(n, "Văn bản")
                 budget.text -= n
+                if n >= LARGE_PIECE:
+                    large.append(len(out))
                 append(chunk)
             return out
         except BudgetError:

@@ -22,12 +22,13 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
-from ..sandbox import BoundedSandbox, BudgetError
+from ..sandbox import LARGE_PIECE, BoundedSandbox, BudgetError
 from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
-from .ooxml import figure_bookmark_pieces, figure_bookmark_pieces_bytes, number_figure_bookmarks
+from .ooxml import (EncodedXml, figure_bookmark_pieces, figure_bookmark_pieces_bytes,
+                    figure_bookmark_pieces_parts, number_figure_bookmarks)
 from .sections import Sections
 
 MAIN_PART = "word/document.xml"
@@ -152,19 +153,31 @@ class CompiledTemplate:
         return self._finish("".join(self._chunks(context)), final_sect_pr)
 
     def _render_bytes(self, context: dict[str, Any], final_sect_pr: str | None) -> tuple[bytes, bool]:
-        """:meth:`_render` encoded (UTF-8), made from the template's printed pieces each
-        encoded by itself: most are ASCII (a copy), and the document is not joined
-        as text once and copied twice more (a part of Vietnamese text is stored two
-        bytes a character, and encoded one character at a time). UTF-8 of the pieces
-        joined is the pieces' UTF-8 joined, and what is looked for after (the line
-        breaks and tabs, the quoted figures' bookmarks, the last sectPr) is ASCII: the
-        same bytes as ``_render(…)[0].encode()``. A part with a line break or a tab,
-        or a final sectPr with no sectPr to take the place of, goes the text way."""
-        chunks = self._chunks(context)
-        data = b"".join([c.encode() for c in chunks])
-        if b"\n" in data or b"\t" in data or b"\a" in data or b"\f" in data:
-            xml, unproven = self._finish("".join(chunks), final_sect_pr)
-            return xml.encode("utf-8"), unproven
+        """:meth:`_render` encoded (UTF-8): the same bytes as ``_render(…)[0].encode()``
+        (:meth:`_part_bytes`)."""
+        return self._part_bytes(self._chunks(context), final_sect_pr)
+
+    def _part_bytes(self, chunks: list[str], final_sect_pr: str | None) -> tuple[bytes, bool]:
+        """The part made from the template's printed pieces, each encoded by itself: most
+        are ASCII (a copy), and the document is not joined as text once and copied twice
+        more (a part of Vietnamese text is stored two bytes a character, and encoded one
+        character at a time). UTF-8 of the pieces joined is the pieces' UTF-8 joined, and
+        what is looked for after (the line breaks and tabs, the quoted figures'
+        bookmarks, the last sectPr) is ASCII: the same bytes as the text's way. A part
+        with a line break or a tab, or a final sectPr with no sectPr to take the place
+        of, goes the text way. A sealed table (ooxml.EncodedXml.sealed) holds none of
+        what is looked for: its bytes are not looked through, and are copied once, into
+        the part (:meth:`_sealed_part_bytes`)."""
+        parts = _encoded_parts(chunks)
+        if len(parts) > 1 or type(parts[0]) is tuple:
+            made = self._sealed_part_bytes(chunks, parts, final_sect_pr)
+            if made is not None:
+                return made
+            data = b"".join([p if type(p) is bytes else p[0] for p in parts])
+        else:
+            data = parts[0]
+        if _controls(data):
+            return self._text_part_bytes(chunks, final_sect_pr)
         # The part's pieces are slices of one view of ``data``: joined once below, not
         # copied out first (~30k instructions a document, cachegrind).
         view = memoryview(data)
@@ -174,10 +187,39 @@ class CompiledTemplate:
             i = data.rfind(b"<w:sectPr", done)
             j = data.find(b"</w:sectPr>", i) if i >= 0 else -1
             if j < 0:
-                xml, unproven = self._finish("".join(chunks), final_sect_pr)
-                return xml.encode("utf-8"), unproven
+                return self._text_part_bytes(chunks, final_sect_pr)
             pieces[-1:] = (view[done:i], final_sect_pr.encode(), view[j + len(b"</w:sectPr>"):])
         return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
+
+    def _sealed_part_bytes(self, chunks: list[str], parts: list,
+                           final_sect_pr: str | None) -> tuple[bytes, bool] | None:
+        """:meth:`_part_bytes` of ``parts`` (:func:`_encoded_parts`), the runs of bytes
+        between sealed tables each looked through by itself (no mark or sectPr is found
+        across a sealed table: ooxml.figure_bookmark_pieces_parts); None for the whole
+        way when a sealed table ends the part, or when a control or the last sectPr is
+        not told apart from the bytes around."""
+        last = parts[-1]
+        if type(last) is not bytes:
+            return None
+        for part in parts:
+            if type(part) is bytes and _controls(part):
+                return self._text_part_bytes(chunks, final_sect_pr)
+        pieces = figure_bookmark_pieces_parts(parts)
+        if pieces is None:
+            return None
+        if final_sect_pr:
+            done = len(last) - len(pieces[-1])  # the body's last sectPr ends the part: in its last piece
+            i = last.rfind(b"<w:sectPr", done)
+            j = last.find(b"</w:sectPr>", i) if i >= 0 else -1
+            if j < 0:
+                return None
+            view = memoryview(last)
+            pieces[-1:] = (view[done:i], final_sect_pr.encode(), view[j + len(b"</w:sectPr>"):])
+        return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
+
+    def _text_part_bytes(self, chunks: list[str], final_sect_pr: str | None) -> tuple[bytes, bool]:
+        xml, unproven = self._finish("".join(chunks), final_sect_pr)
+        return xml.encode("utf-8"), unproven
 
     def _chunks(self, context: dict[str, Any]) -> list[str]:
         """The template rendered with ``context``, as the pieces it printed; what the
@@ -254,6 +296,70 @@ class CompiledTemplate:
 
             parts.update(styles_part(self.package))
         return self.package.build(parts, level=1)
+
+
+class _Utf8(dict):
+    """A printed piece's UTF-8 by its text: most pieces recur from document to document
+    (the template's own text, the values no row of a batch changes), and a Vietnamese
+    text is encoded a character at a time. Equal texts have the same UTF-8 (str.encode
+    of the text, whatever its type); only pieces shorter than LARGE_PIECE are kept,
+    and at most ~1 M characters of them (then all are dropped)."""
+
+    __slots__ = ("chars",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0  # of the texts kept
+
+    def __missing__(self, text: str) -> bytes:
+        data = str.encode(text)
+        if len(text) < LARGE_PIECE:
+            self.chars = chars = self.chars + len(text)
+            if chars > 1 << 20:
+                self.clear()
+                self.chars = len(text)
+            self[text] = data
+        return data
+
+
+_PIECE_UTF8 = _Utf8()
+
+
+def _encoded_parts(chunks: list[str]) -> list:
+    """The printed pieces' UTF-8 as runs of bytes, a sealed table's own bytes between
+    them as ``(utf8,)``. A large piece (sandbox.Printed.large) is never looked up by its
+    text (its hash alone would cost as much as encoding a short one)."""
+    large = getattr(chunks, "large", None)  # sandbox.Printed: the indexes of its large pieces
+    if large is None:
+        large = [i for i, c in enumerate(chunks) if len(c) >= LARGE_PIECE]
+    utf8 = _PIECE_UTF8.__getitem__
+    if not large:
+        return [b"".join(map(utf8, chunks))]
+    parts: list = []
+    run: list = []
+    start = 0
+    for at in large:
+        chunk = chunks[at]
+        run += map(utf8, chunks[start:at])
+        if type(chunk) is EncodedXml and chunk.__dict__.get("sealed"):
+            if run:
+                parts.append(b"".join(run))
+                run = []
+            parts.append((chunk.utf8,))
+        else:
+            run.append(chunk.encode())
+        start = at + 1
+    run += map(utf8, chunks[start:])
+    if run or not parts:
+        parts.append(b"".join(run))
+    return parts
+
+
+def _controls(data: bytes) -> bool:
+    """Whether ``data`` holds a line break, a tab, \\a or \\f (what the text way's
+    listing step changes). ``find``, not ``in``: bytes' ``in`` first tries its operand
+    as an int, and makes and drops a TypeError each time (~2,500 instructions)."""
+    return data.find(b"\n") >= 0 or data.find(b"\t") >= 0 or data.find(b"\a") >= 0 or data.find(b"\f") >= 0
 
 
 def _template_package(path: Path) -> PackageTemplate:

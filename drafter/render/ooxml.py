@@ -39,6 +39,25 @@ class Markup:
         return self.xml
 
 
+class EncodedXml(str):
+    """XML text that carries its own UTF-8, made from pieces encoded once (a planned
+    table's fixed fragments and its figures' ASCII: render/table_xml): ``encode()``
+    gives those bytes, the same as ``str.encode`` of the text, without encoding its
+    ~20,000 characters (two bytes each once one Vietnamese letter is in them) one at a
+    time per row. Anything made from it (slices, concatenation) is a plain ``str``.
+
+    ``sealed`` (set by its maker, and only when true of its text): it begins with
+    ``<w:tbl>`` and ends with ``</w:tbl>``, and holds no line break, tab, ``\a`` or
+    ``\f`` and no ``<w:bookmarkStart`` or ``</w:sdt>``: nothing render/engine looks
+    for in a rendered part, which then copies its bytes in without looking."""
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        utf8 = self.__dict__.get("utf8")
+        if utf8 is not None and encoding in ("utf-8", "utf8", "UTF-8"):
+            return utf8
+        return str.encode(self, encoding, errors)
+
+
 def text_xml(text: str) -> str:
     return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
 
@@ -129,12 +148,42 @@ def figure_bookmark_pieces_bytes(data: bytes, view: memoryview | None = None) ->
     return _bookmark_pieces(data, _BYTES_MARKS, view)
 
 
-def _bookmark_pieces(xml, marks, view=None):
+def figure_bookmark_pieces_parts(parts: list) -> list | None:
+    """:func:`figure_bookmark_pieces_bytes` of ``b"".join(parts)`` where each part is
+    bytes (looked through; never two in a row) or a sealed :class:`EncodedXml`'s UTF-8
+    (``(utf8,)``, a 1-tuple: taken as it is, never looked through): the pieces of the same part,
+    the last one cut from the last part; None when that cannot be told from the
+    bytes parts alone (a control left open at a part's end, whose end
+    mark the whole part's search would look for further on): then the whole way.
+
+    A sealed part holds no start or end mark and begins with ``<w:tbl>``: no mark
+    overlaps it, and a mark or control before it that would read into it is refused
+    both ways (its hash or control's start is not there)."""
+    state = [0, {}]
+    out: list = []
+    for part in parts:
+        if type(part) is tuple:
+            out.append(part[0])
+            continue
+        pieces = _bookmark_pieces(part, _BYTES_MARKS, memoryview(part), state)
+        if pieces is None:
+            out.append(part)
+        elif pieces is False:
+            return None
+        else:
+            out += pieces
+    return out
+
+
+def _bookmark_pieces(xml, marks, view=None, state=None):
     """What _FIGURE_MARK.sub would do, found with find (the lazy `.*?` stepped through
     each control's XML a character at a time): each start mark, its hash, the control
     and the first end mark after it; a start mark without them is text. ``xml`` a str
     or its bytes, with ``marks`` of the same kind; the part's own pieces cut from
-    ``view`` when given (a memoryview of the bytes).
+    ``view`` when given (a memoryview of the bytes). With ``state`` (the count of
+    marks so far and each hash's occurrences, carried from part to part:
+    :func:`figure_bookmark_pieces_parts`), a control with no end mark in ``xml`` is
+    False (not told here) instead of text.
 
     The start marks are found from the end (rfind): forward, ``find`` of this needle
     stepped through a part's XML nearly a byte at a time (its letters are the XML's
@@ -151,9 +200,9 @@ def _bookmark_pieces(xml, marks, view=None):
     if not found:
         return None
     cut = xml if view is None else view
-    seen: dict = {}
+    count, seen = state if state is not None else (0, {})
     out: list = []
-    count = done = 0
+    done = 0
     for at in reversed(found):
         if at < done:
             continue
@@ -165,6 +214,8 @@ def _bookmark_pieces(xml, marks, view=None):
             continue
         end = xml.find(end_mark, body + len(sdt))
         if end < 0:
+            if state is not None:
+                return False
             continue
         count += 1
         seen[digest] = k = seen.get(digest, 0) + 1
@@ -173,6 +224,8 @@ def _bookmark_pieces(xml, marks, view=None):
         out += (cut[done:at], opening, cut[body:end + len(sdt_end)], closing)
         done = end + len(end_mark)
     out.append(cut[done:])
+    if state is not None:
+        state[0] = count
     return out
 
 

@@ -25,7 +25,7 @@ from drafter.oxml import half_points
 from drafter.tables.grid import Cell, Grid
 
 from ..xmltext import escape, quoteattr
-from .ooxml import Markup, run_xml
+from .ooxml import EncodedXml, Markup, run_xml
 
 __all__ = ["table_markup"]
 
@@ -176,7 +176,7 @@ class _Fragments:
     """The XML of a planned grid's rows at one set of column widths, but the figure
     cells: the header rows whole, and each body row's opening with its leading cells."""
 
-    __slots__ = ("bolds", "cells", "figure_widths", "glued", "header", "header_utf8", "nlead", "openings")
+    __slots__ = ("bolds", "cells", "figure_widths", "glued", "header", "header_utf8", "nlead", "openings", "sealed")
 
     def __init__(self, grid: Grid, shape: tuple[int, ...]):
         size = grid.size_pt
@@ -227,12 +227,14 @@ class _Fragments:
         # fixed ones (the table's text is never encoded a character at a time).
         self.header_utf8 = self.header.encode()
         self.glued = None
+        self.sealed = False
         if len(self.figure_widths) == 1:
             glued = []
             for (opening, _, _), ((before, after, blank),) in zip(self.openings, self.cells):
                 head, tail, empty = opening + before, after + "</w:tr>", opening + blank + "</w:tr>"
                 glued.append((head, tail, empty, head.encode(), tail.encode(), empty.encode()))
             self.glued = tuple(glued)
+            self.sealed = _inert(self.header) and all(_inert(g) for row in glued for g in row[:3])
 
 
 _FRAGMENTS_MAX = 32  # sets of widths kept per plan (they follow the figures' digits)
@@ -349,7 +351,8 @@ def _fill_utf8(grid: Grid, frags: _Fragments, start: str, end: str) -> EncodedXm
         return None
     chars = _FIGURE_CHARS
     out = [start, frags.header]
-    utf8 = [_UTF8.get(start) or _utf8(start), frags.header_utf8]
+    opening, sealed = _EDGES.get(start) or _edge(start)
+    utf8 = [opening, frags.header_utf8]
     for (head, tail, empty, head_b, tail_b, empty_b), t in zip(glued, col):
         if not t:
             out.append(empty)
@@ -360,33 +363,35 @@ def _fill_utf8(grid: Grid, frags: _Fragments, start: str, end: str) -> EncodedXm
         else:
             return None
     out.append(end)
-    utf8.append(_UTF8.get(end) or _utf8(end))
+    utf8.append((_EDGES.get(end) or _edge(end))[0])
     xml = EncodedXml("".join(out))
     xml.utf8 = b"".join(utf8)
+    if sealed and frags.sealed and end == "</w:tbl>":
+        xml.sealed = True
     return xml
 
 
-class EncodedXml(str):
-    """XML text that carries its own UTF-8, made from pieces encoded once (a planned
-    table's fixed fragments and its figures' ASCII): ``encode()`` gives those bytes,
-    the same as ``str.encode`` of the text, without encoding its ~20,000 characters
-    (two bytes each once one Vietnamese letter is in them) one at a time per row.
-    Anything made from it (slices, concatenation) is a plain ``str``."""
-
-    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
-        utf8 = self.__dict__.get("utf8")
-        if utf8 is not None and encoding in ("utf-8", "utf8", "UTF-8"):
-            return utf8
-        return str.encode(self, encoding, errors)
+# What render/engine looks for in a rendered part (EncodedXml.sealed). Those of several
+# characters begin with "<" and hold ">" at most as their last character, and a figure's
+# characters are in none: an occurrence across two fragments that each begin with "<"
+# and end with ">" (or a figure between them) would have to hold the ">" ending the first.
+_LOOKED_FOR = ("\n", "\t", "\a", "\f", "<w:bookmarkStart", "</w:sdt>")
 
 
-_UTF8: dict[str, bytes] = {}  # a table's opening and end (a few per batch) → their UTF-8
+def _inert(text: str) -> bool:
+    """No fragment of a table put next to others like it shows what :data:`_LOOKED_FOR` lists."""
+    return not text or (text[0] == "<" and text[-1] == ">" and not any(p in text for p in _LOOKED_FOR))
 
 
-def _utf8(text: str) -> bytes:
-    if len(_UTF8) >= 64:
-        _UTF8.clear()
-    out = _UTF8[text] = text.encode()
+# A table's opening and end (a few per batch) → their UTF-8, and whether it is an
+# opening a sealed table may begin with (a <w:tbl> element's start, _inert).
+_EDGES: dict[str, tuple[bytes, bool]] = {}
+
+
+def _edge(text: str) -> tuple[bytes, bool]:
+    if len(_EDGES) >= 64:
+        _EDGES.clear()
+    out = _EDGES[text] = (text.encode(), text.startswith("<w:tbl>") and _inert(text))
     return out
 
 
