@@ -27,15 +27,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import cache_dir
+
 FORMAT = 1  # bump when an entry's layout changes
 MAX_ENTRIES = 512  # a clerk's drafts and presets of several months; each a few KB
 _SUFFIX = ".pickle"
 
 
 def _folder() -> Path | None:
-    from ..render import template_cache
-
-    base = template_cache.folder()
+    base = cache_dir.folder()
     return None if base is None else base / "yaml"
 
 

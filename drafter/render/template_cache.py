@@ -24,17 +24,9 @@ from typing import Any
 
 from ..package.atomic import atomic_write_bytes
 
-ENV = "DRAFTER_CACHE_DIR"
+from ..cache_dir import ENV, folder  # noqa: F401  (ENV: what callers read from here)
+
 FORMAT = 1  # bump when an entry's layout changes
-
-
-def folder() -> Path | None:
-    override = os.environ.get(ENV)
-    if override is not None:
-        return Path(override) if override.strip() else None
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("drafter"))
 
 
 @lru_cache(maxsize=1)

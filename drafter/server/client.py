@@ -49,7 +49,7 @@ _FLAGS = ("debug", "inspect", "interactive", "optimize", "dont_write_bytecode", 
 
 
 def cache_folder(environ=None) -> str | None:
-    """drafter's cache folder, as render/template_cache.folder() finds it (and
+    """drafter's cache folder, as drafter/cache_dir.folder() finds it (and
     platformdirs.user_cache_dir), without importing platformdirs: DRAFTER_CACHE_DIR,
     else $XDG_CACHE_HOME/drafter or ~/.cache/drafter (~/Library/Caches/drafter on a
     Mac). None when the cache is off (DRAFTER_CACHE_DIR empty) or on Windows."""

@@ -1,0 +1,20 @@
+"""drafter's cache folder, where what only saves time is kept (prepared templates, YAML
+files read once, the start-up cache): ``DRAFTER_CACHE_DIR``, or the user's cache folder
+(platformdirs); set to an empty value, None: nothing is kept. A leaf module, so every
+layer that keeps something finds the folder alike."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV = "DRAFTER_CACHE_DIR"
+
+
+def folder() -> Path | None:
+    override = os.environ.get(ENV)
+    if override is not None:
+        return Path(override) if override.strip() else None
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("drafter"))
