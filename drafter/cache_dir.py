@@ -18,3 +18,18 @@ def folder() -> Path | None:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("drafter"))
+
+
+def files_digest(version: int, files: list[Path]) -> bytes:
+    """The SHA-256 of an entry layout's ``version`` and of the bytes of ``files`` (the
+    code whose output a cache keeps: any change to it, a new key); a file that cannot
+    be read counts as "?"."""
+    import hashlib
+
+    h = hashlib.sha256(b"%d" % version)
+    for f in files:
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"?")
+    return h.digest()

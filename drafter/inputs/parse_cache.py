@@ -44,7 +44,6 @@ def _code_digest() -> bytes:
     """The code whose output is kept: drafter's YAML reader and text cleaning, the
     error and position types an entry holds, and ruamel.yaml (its version is in its
     package's first file)."""
-    h = hashlib.sha256(b"%d" % FORMAT)
     here = Path(__file__).resolve().parent
     files = [here / "yamlfile.py", here / "yamlread.py", here.parent / "rules" / "text.py",
              here.parent / "rules" / "syllables.py", here.parent / "errors.py", here.parent / "env.py"]
@@ -54,12 +53,7 @@ def _code_digest() -> bytes:
         spec = None
     if spec and spec.origin:
         files.append(Path(spec.origin))
-    for f in files:
-        try:
-            h.update(f.read_bytes())
-        except OSError:
-            h.update(b"?")
-    return h.digest()
+    return cache_dir.files_digest(FORMAT, files)
 
 
 def key(file: str, raw: bytes, limits: Any) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..package.atomic import atomic_write_bytes
 
-from ..cache_dir import ENV, folder  # noqa: F401  (ENV: what callers read from here)
+from ..cache_dir import ENV, files_digest, folder  # noqa: F401  (ENV: what callers read from here)
 
 FORMAT = 1  # bump when an entry's layout changes
 
@@ -32,18 +32,12 @@ FORMAT = 1  # bump when an entry's layout changes
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
     """The code whose output is cached: drafter's engine and proof, docxtpl's patching."""
-    h = hashlib.sha256(b"%d" % FORMAT)
     here = Path(__file__).resolve().parent
     files = [here / "engine.py", here / "wellformed.py"]
     spec = importlib.util.find_spec("docxtpl")  # found, not imported
     if spec and spec.origin:
         files.append(Path(spec.origin).parent / "template.py")
-    for f in files:
-        try:
-            h.update(f.read_bytes())
-        except OSError:
-            h.update(b"?")
-    return h.digest()
+    return files_digest(FORMAT, files)
 
 
 def key(document_xml: bytes) -> str:
