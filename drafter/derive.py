@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import is_
 from typing import TYPE_CHECKING
 
-from .frozen import made
+from .frozen import made, whole
 from .model import Draft, Ky
 from .rules import appendices as appendix_rules
 from .rules import kem_theo, marks
@@ -402,7 +402,7 @@ def _appendix(head: AppendixHead, pl, table, grid=None) -> Appendix:
     state = {**fixed, "table": table, "grid": grid, "landscape": landscape}  # a dict of its own
     if words:
         state["words"] = (words,)
-    return _whole(Appendix, state)
+    return whole(Appendix, state)
 
 
 def _fixed(head: AppendixHead, unit: str | None) -> dict:
@@ -477,9 +477,9 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         )
         for i, a in enumerate(draft.van_ban_kem_theo or [])
     )
-    # The state in the fields' order, taken as the instance's __dict__ (_whole):
+    # The state in the fields' order, taken as the instance's __dict__ (frozen.whole):
     # a Document is made per batch row.
-    return _whole(Document, {
+    return whole(Document, {
         "doc_type": t,
         "header": header,
         "trich_yeu": None if t.layout == "cong-van" else trich,
@@ -500,20 +500,6 @@ def document(valid: ValidDraft, *, today: dt.date | None = None, electronic: boo
         "appendix_only": False,
         "electronic": electronic,
     })
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _whole(cls: type, state: dict):
-    """``cls(**state)`` for a frozen dataclass without __post_init__, slots or default
-    factories, ``state`` a dict of its own naming every field: the dict becomes the
-    instance's __dict__ as it is (frozen.made copies the values in, ~2 us for a
-    Document's 19; an __init__ sets them one at a time)."""
-    obj = _new(cls)
-    _set(obj, "__dict__", state)
-    return obj
 
 
 def _final_mark(paras: list[body.Paragraph]) -> list[body.Paragraph]:

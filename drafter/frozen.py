@@ -23,13 +23,19 @@ def _defaults(cls: type) -> dict[str, Any]:
 
 def made(cls: type[T], **values: Any) -> T:
     """``cls(**values)`` (see the module docstring)."""
-    obj = _new(cls)
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
         defaults = _defaults(cls)
     # The call's own keyword dict (a new dict every call) becomes the instance's state:
     # not copied in. With defaults, one dict: them first, then the values given.
-    _set(obj, "__dict__", {**defaults, **values} if defaults else values)
+    return whole(cls, {**defaults, **values} if defaults else values)
+
+
+def whole(cls: type[T], state: dict[str, Any]) -> T:
+    """``cls(**state)`` where ``state``, a dict of the caller's own naming every field in
+    the fields' order, becomes the instance's ``__dict__`` as it is (no copy)."""
+    obj = _new(cls)
+    _set(obj, "__dict__", state)
     return obj
 
 

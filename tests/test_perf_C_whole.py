@@ -1,4 +1,4 @@
-"""derive._whole: a Document (or an Appendix) whose state dict becomes its __dict__ is
+"""frozen.whole: a Document (or an Appendix) whose state dict becomes its __dict__ is
 the one its __init__ makes: equal, every field set, nothing else."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter import api, derive, validation
+from drafter import api, derive, frozen, validation
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "samples").glob("*.yaml"))  # (the batch sample is a template: its rows are tests/test_batch*)
@@ -35,7 +35,7 @@ def test_whole_takes_the_dict_and_stays_frozen():
     rng = random.Random(3)
     for _ in range(200):
         state = {f.name: rng.choice([None, "x", (), 1]) for f in fields(derive.Appendix)}
-        got = derive._whole(derive.Appendix, dict(state))
+        got = frozen.whole(derive.Appendix, dict(state))
         assert got == derive.Appendix(**state) and got.__dict__ == state
         with pytest.raises(Exception):
             got.number = 2
