@@ -36,8 +36,8 @@ def test_a_lines_groups_made_when_read_are_the_ones_made_at_once():
     fig = table.figures
     lazy = [fig.tong] + [fig.dong[ref] for ref in fig.dong]
     assert all("nhom" not in f.__dict__ for f in lazy)  # not made until read
-    eager = [LineFigures(table.total, {}, table.measures, fig._groups(table.total))] + \
-        [LineFigures(line, {}, table.measures, fig._groups(line)) for line in table.lines]
+    eager = [LineFigures(table.total, {}, table.measures, fig._made.groups(table.total))] + \
+        [LineFigures(line, {}, table.measures, fig._made.groups(line)) for line in table.lines]
     assert all(isinstance(f.__dict__["nhom"], GroupsView) for f in eager)
     assert [_read(f) for f in lazy] == [_read(f) for f in eager]
     assert fig.tong.nhom is fig.tong.nhom and fig.nhom is fig.tong.nhom  # made once
@@ -105,3 +105,33 @@ def test_each_figure_read_as_an_attribute_is_what_its_lookup_gives(lazy):
     for name in NAMES:
         assert _now(group, name) == _as_before(group, name), name
     assert fig.kinh_phi.so == Decimal(4) and fig.tt == "1" and "trong" not in vars(fig)
+
+
+def test_a_table_and_its_figures_are_freed_without_the_collector():
+    # A batch makes a table for every row: one held in a reference cycle (its figures
+    # pointing back at it, a figure's maker at the figures) waits for the next
+    # collection, and its memory is not reused while still in the cache.
+    import copy
+    import gc
+    import weakref
+
+    from drafter.tables.plan import computed
+
+    def quoted(table):
+        fig = table.figures
+        text = [str(fig.tong.kinh_phi), fig.tong.nhom[0].kinh_phi.chu, str(fig.dong["1"].nhom[1].so_luong),
+                str(fig.nhom[1].kinh_phi), fig.bang_chu]
+        return weakref.ref(table), weakref.ref(fig), text
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for make in (lambda: compute(parse_table(TABLE), unit="triệu đồng"),
+                     lambda: computed(copy.deepcopy(TABLE), unit="triệu đồng")):
+            for _ in range(3):  # the third: a plan's table (tables/plan, made the second time)
+                table_ref, fig_ref, text = quoted(make())
+                assert text[0] == "15" and text[-1]
+                assert table_ref() is None and fig_ref() is None
+    finally:
+        if collecting:
+            gc.enable()

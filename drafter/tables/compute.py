@@ -172,8 +172,8 @@ class ComputedTable:
     grand: dict[str, Decimal]  # grand total of each summed measure (across groups)
     words_measure: str | None
     words: str | None  # "Tám tỷ ba trăm bảy mươi tư triệu đồng"
-    figures: Figures = field(repr=False, default=None)  # type: ignore[assignment]
     warnings: list[str] = field(default_factory=list)
+    reading: tuple[str, str] = field(repr=False, default=("linh", "tư"))  # tuy_chon's reading of the words
     # The compiled structure it was made from (tables/plan), for the grid and its XML
     # to fill only the figures; None for a table computed the whole way.
     plan: Any = field(repr=False, compare=False, default=None)
@@ -182,6 +182,13 @@ class ComputedTable:
         # A table filled from its plan (tables/plan) makes its lines when first read:
         # a batch row's document needs only the figures' sums, texts and widths.
         return made_when_read(self, name, "lines", "_make_lines")
+
+    @property
+    def figures(self) -> Figures:
+        """What the body text may quote from this table, made anew when asked (each
+        caller reads it once): kept in the table, it would hold the table back, a
+        reference cycle left for the collector in every row of a batch."""
+        return Figures(self, self.reading)
 
     @property
     def group_keys(self) -> list[str]:
@@ -404,8 +411,8 @@ class Figures:
     """
 
     def __init__(self, table: ComputedTable, reading: tuple[str, str]):
-        self._table = table
-        self._reading = reading
+        self._made = made = _Made(table, reading)
+        self._line = made.line
         self.don_vi_tinh = table.unit
         self.bang_chu = table.words
 
@@ -416,9 +423,10 @@ class Figures:
     # cached_property takes a lock on each first read.)
     def __getattr__(self, name: str) -> Any:
         if name == "tong":
-            value: Any = self._line(self._table.total, grand=self._table.grand)
+            table = self._made.table
+            value: Any = self._line(table.total, grand=table.grand)
         elif name == "dong":
-            value = RowsView(_LazyRows(self._table.lines, self._line))
+            value = RowsView(_LazyRows(self._made.table.lines, self._line))
         elif name == "nhom":
             value = self.tong.nhom
         else:
@@ -426,52 +434,10 @@ class Figures:
         self.__dict__[name] = value
         return value
 
-    def _unit(self, measure: Measure, line: Line) -> str | None:
-        if measure.dvt:
-            return measure.dvt
-        return self._table.unit if measure.cong else line.dvt
-
-    def _amount(self, value: Decimal | None, measure: Measure, line: Line, zero: bool) -> Amount | None:
-        if value is None:
-            if not zero:
-                return None
-            value = Decimal(0)
-        return Amount(value, self._unit(measure, line), self._reading)
-
-    def _groups(self, line: Line) -> GroupsView:
-        """The figures of each group of `line` (``.nhom``)."""
-        t = self._table
-        measures = t.measures
-        # Summed measures of the Tổng cộng row are 0, not missing, when nothing was typed.
-        zero = line.kind == "tong"
-        by_group = {}
-        for g in t.group_keys:
-            by_group[g] = _MeasureFigures(
-                {m.ma: self._amount(line.value(g, m.ma), m, line, zero and m.cong) for m in measures},
-                measures,
-            )
-        return GroupsView(t.groups, by_group)
-
-    def _line(self, line: Line, grand: dict[str, Decimal] | None = None) -> LineFigures:
-        t = self._table
-        measures = t.measures
-        across: dict[str, Amount | None] = {}
-        for m in measures:
-            if grand is not None:
-                value = grand.get(m.ma)
-                across[m.ma] = self._amount(value, m, line, False) if value is not None else None
-            elif not t.groups:
-                across[m.ma] = self._amount(line.value(NO_GROUP, m.ma), m, line, False)
-            elif m.cong_ngang:
-                across[m.ma] = self._amount(_sum(line.value(g, m.ma) for g in t.group_keys), m, line, False)
-            else:
-                across[m.ma] = None
-        return LineFigures(line, across, measures, lambda: self._groups(line))
-
     def references(self) -> dict[str, str]:
         """Every reference name with the text it prints (for docs and checks)."""
         out: dict[str, str] = {}
-        t = self._table
+        t = self._made.table
 
         def add_line(prefix: str, fig: LineFigures, words: bool) -> None:
             for m in t.measures:
@@ -492,6 +458,62 @@ class Figures:
         if self.don_vi_tinh:
             out["don_vi_tinh"] = self.don_vi_tinh
         return out
+
+
+class _Made:
+    """What :class:`Figures` makes its figures with (the table and its reading), apart
+    from it: the makers a figure keeps for later (a row's groups, the rows) hold this,
+    not the Figures holding them — no reference cycle, so a batch row's table and
+    figures are freed the moment the row is done, not at the next collection (the
+    memory reused while still in the cache)."""
+
+    __slots__ = ("table", "reading")
+
+    def __init__(self, table: ComputedTable, reading: tuple[str, str]):
+        self.table = table
+        self.reading = reading
+
+    def unit(self, measure: Measure, line: Line) -> str | None:
+        if measure.dvt:
+            return measure.dvt
+        return self.table.unit if measure.cong else line.dvt
+
+    def amount(self, value: Decimal | None, measure: Measure, line: Line, zero: bool) -> Amount | None:
+        if value is None:
+            if not zero:
+                return None
+            value = Decimal(0)
+        return Amount(value, self.unit(measure, line), self.reading)
+
+    def groups(self, line: Line) -> GroupsView:
+        """The figures of each group of `line` (``.nhom``)."""
+        t = self.table
+        measures = t.measures
+        # Summed measures of the Tổng cộng row are 0, not missing, when nothing was typed.
+        zero = line.kind == "tong"
+        by_group = {}
+        for g in t.group_keys:
+            by_group[g] = _MeasureFigures(
+                {m.ma: self.amount(line.value(g, m.ma), m, line, zero and m.cong) for m in measures},
+                measures,
+            )
+        return GroupsView(t.groups, by_group)
+
+    def line(self, line: Line, grand: dict[str, Decimal] | None = None) -> LineFigures:
+        t = self.table
+        measures = t.measures
+        across: dict[str, Amount | None] = {}
+        for m in measures:
+            if grand is not None:
+                value = grand.get(m.ma)
+                across[m.ma] = self.amount(value, m, line, False) if value is not None else None
+            elif not t.groups:
+                across[m.ma] = self.amount(line.value(NO_GROUP, m.ma), m, line, False)
+            elif m.cong_ngang:
+                across[m.ma] = self.amount(_sum(line.value(g, m.ma) for g in t.group_keys), m, line, False)
+            else:
+                across[m.ma] = None
+        return LineFigures(line, across, measures, lambda: self.groups(line))
 
 
 def _find(items: list, name: Any) -> Any:
@@ -848,8 +870,8 @@ class _Computer:
             words_measure=words_measure,
             words=words,
             warnings=t.warnings,
+            reading=self.reading,
         )
-        result.figures = Figures(result, self.reading)
         return result
 
 

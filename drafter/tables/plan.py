@@ -54,7 +54,6 @@ from typing import Any
 from .compute import (
     NO_GROUP,
     ComputedTable,
-    Figures,
     Line,
     _Computer,
     _sum,
@@ -670,8 +669,7 @@ class Plan:
             headers=self.headers, groups=self.groups, measures=self.measures, group_title=self.group_title,
             total_column=self.total_column, total=total, show_total=self.show_total, unit=self.unit,
             grand=grand, words_measure=self.words_measure, words=words, warnings=[], plan=self,
-            _make_lines=lambda: self._lines(figs), _figs=figs)
-        result.figures = Figures(result, self.reading)
+            reading=self.reading, _make_lines=lambda: self._lines(figs), _figs=figs)
         return result
 
     def compute(self, figs: list) -> ComputedTable | None:
@@ -738,8 +736,8 @@ class Plan:
             headers=self.headers, groups=self.groups, measures=self.measures, group_title=self.group_title,
             total_column=self.total_column, lines=built, total=total, show_total=self.show_total,
             unit=self.unit, grand=grand, words_measure=self.words_measure, words=words, warnings=[],
+            reading=self.reading,
         )
-        result.figures = Figures(result, self.reading)
         result.plan = self
         return result
 
