@@ -188,7 +188,7 @@ class ComputedTable:
         """What the body text may quote from this table, made anew when asked (each
         caller reads it once): kept in the table, it would hold the table back, a
         reference cycle left for the collector in every row of a batch."""
-        return Figures(self, self.reading)
+        return Figures(self)
 
     @property
     def group_keys(self) -> list[str]:
@@ -410,9 +410,9 @@ class Figures:
     not exist raises AttributeError with a Vietnamese message naming the near one.
     """
 
-    def __init__(self, table: ComputedTable, reading: tuple[str, str]):
-        self._made = made = _Made(table, reading)
-        self._line = made.line
+    def __init__(self, table: ComputedTable):
+        self._made = made = _Made(table)
+        self._line = made.line  # (kept bound: read for every row quoted)
         self.don_vi_tinh = table.unit
         self.bang_chu = table.words
 
@@ -469,9 +469,9 @@ class _Made:
 
     __slots__ = ("table", "reading")
 
-    def __init__(self, table: ComputedTable, reading: tuple[str, str]):
+    def __init__(self, table: ComputedTable):
         self.table = table
-        self.reading = reading
+        self.reading = table.reading
 
     def unit(self, measure: Measure, line: Line) -> str | None:
         if measure.dvt:
