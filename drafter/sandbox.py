@@ -184,14 +184,44 @@ def _output_escape(s: Any, /) -> Any:
     return escape(s)
 
 
+def _printed_as_is(s: Any, /) -> Any:
+    """What a template prints straight into its output (not into a block, a macro or a
+    ``set``, whose text is joined: render/engine's code generator tells them apart): an
+    object whose class says ``print_as_is`` (render/ooxml.SealedXml, a table kept as its
+    UTF-8) is printed as itself, for the caller of :meth:`BoundedTemplate.render_chunks`
+    to copy its bytes (it is at least :data:`LARGE_PIECE` long: noted among the large
+    pieces); anything else as :func:`_output_escape` (its steps here: one call a value)."""
+    t = type(s)
+    if t is Markup:
+        return s
+    html = getattr(s, "__html__", None)
+    if html is not None:
+        if getattr(t, "print_as_is", False):
+            return s
+        out = html()
+        if isinstance(out, str):
+            return out
+    return _output_escape(s)
+
+
 LARGE_PIECE = 4096  # characters: a printed piece this long is one render/engine may copy without looking
 
 
 class Printed(list):
     """What a render printed, piece by piece; ``large``: the indexes of its pieces of
-    :data:`LARGE_PIECE` characters or more (noted as they are counted)."""
+    :data:`LARGE_PIECE` characters or more (noted as they are counted), among them
+    any printed as itself (:func:`_printed_as_is`)."""
 
     __slots__ = ("large",)
+
+
+def printed_text(chunks: list) -> str:
+    """The text of what a render printed: its pieces joined, one printed as itself
+    (:func:`_printed_as_is`) as its text."""
+    try:
+        return "".join(chunks)
+    except TypeError:  # a piece printed as itself
+        return "".join([c if isinstance(c, str) else str(c) for c in chunks])
 
 
 class BoundedTemplate(Template):
@@ -203,6 +233,8 @@ class BoundedTemplate(Template):
         # What _output_escape does to a str, for code that asks the type itself
         # (render/engine's code generator prints a str value without the call).
         namespace["_escape_str"] = _escape_inner
+        # What it prints straight into its output (render/engine's code generator).
+        namespace["_print_top"] = _printed_as_is
         return super()._from_namespace(environment, namespace, globals)
 
     def new_context(self, vars=None, shared=False, locals=None):  # type: ignore[override]
@@ -217,7 +249,7 @@ class BoundedTemplate(Template):
                                               self.blocks, globals=flat)
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        return "".join(self.render_chunks(*args, **kwargs))
+        return printed_text(self.render_chunks(*args, **kwargs))
 
     def render_chunks(self, *args: Any, **kwargs: Any) -> Printed:
         """:meth:`render`'s output as the pieces the template printed, not yet joined

@@ -1,4 +1,4 @@
-"""A sealed table (render/ooxml.EncodedXml.sealed, issue 19) is copied into the part
+"""A sealed table (render/ooxml.SealedXml, issue 19) is copied into the part
 without being looked through: the part made that way is byte for byte the text way's
 (every piece joined as text, its bookmarks numbered, its listing resolved, its last
 sectPr replaced), for random parts mixing sealed tables, quoted figures' marks (whole,
@@ -12,11 +12,12 @@ import random
 from drafter.render import engine, table_xml
 from drafter.render.ooxml import (
     EncodedXml,
+    SealedXml,
     figure_bookmark_pieces_parts,
     figure_xml,
     number_figure_bookmarks,
 )
-from drafter.sandbox import LARGE_PIECE, Printed
+from drafter.sandbox import LARGE_PIECE, Printed, printed_text
 from drafter.tables import grid as table_grid
 from drafter.tables import plan
 
@@ -25,14 +26,17 @@ from test_figure_bookmarks import _PIECES, _START
 _LOOKED_FOR = ("\n", "\t", "\a", "\f", "<w:bookmarkStart", "</w:sdt>")
 
 
-def _sealed(rng: random.Random, big: bool = True) -> EncodedXml:
-    """A table's text as table_xml seals it: <w:tbl>…</w:tbl>, none of what is looked for."""
+def _sealed(rng: random.Random, big: bool = True) -> SealedXml | EncodedXml:
+    """A table as table_xml makes it: <w:tbl>…</w:tbl>, none of what is looked for;
+    kept as its pieces and bytes when it is a large piece, else text with its bytes."""
     cells = "".join(f'<w:tr><w:tc><w:p><w:r><w:t xml:space="preserve">Đề án {rng.randint(0, 999)}</w:t></w:r></w:p>'
                     f"</w:tc></w:tr>" for _ in range(rng.randint(1, 3)))
-    text = "<w:tbl><w:tblPr/>" + cells * ((LARGE_PIECE // len(cells) + 1) if big else 1) + "</w:tbl>"
+    pieces = ["<w:tbl><w:tblPr/>", *[cells] * ((LARGE_PIECE // len(cells) + 1) if big else 1), "</w:tbl>"]
+    text = "".join(pieces)
+    if big:
+        return SealedXml(pieces, len(text), text.encode())
     x = EncodedXml(text)
     x.utf8 = text.encode()
-    x.sealed = True
     return x
 
 
@@ -95,13 +99,13 @@ def test_bookmark_pieces_across_parts_are_the_whole_parts():
         texts = [rng.choice(_CHUNKS)(rng) for _ in range(rng.randrange(1, 10))]
         parts: list = []  # runs of bytes between sealed tables, as the engine makes them
         for x in texts:
-            if type(x) is EncodedXml:
+            if type(x) is SealedXml:
                 parts.append((x.utf8,))
             elif parts and type(parts[-1]) is bytes:
                 parts[-1] += x.encode()
             else:
                 parts.append(x.encode())
-        whole = number_figure_bookmarks("".join(texts)).encode()
+        whole = number_figure_bookmarks(printed_text(texts)).encode()
         pieces = figure_bookmark_pieces_parts(parts)
         if pieces is not None:
             told += 1
@@ -137,13 +141,13 @@ def test_a_table_is_sealed_only_when_its_text_holds_nothing_looked_for():
         data = {"chi_tieu": [{"ma": "kp", "ten": "Kinh phí", "cong": True}],
                 "dong": [{"noi_dung": t, "dvt": "Đề án", "so_lieu": {"kp": str(rng.randint(1, 9999))}} for t in labels],
                 "tong_cong": True}
-        xml = table_xml.table_markup(table_grid.build_grid(plan.computed(data, unit="triệu đồng"))).xml
-        sealed = type(xml) is EncodedXml and bool(xml.__dict__.get("sealed"))
-        text = str.__str__(xml)
+        markup = table_xml.table_markup(table_grid.build_grid(plan.computed(data, unit="triệu đồng")))
+        sealed = type(markup) is SealedXml
+        text = str.__str__(markup.xml)
         if sealed:
-            assert text.startswith("<w:tbl>") and text.endswith("</w:tbl>")
-            assert not any(p in text for p in _LOOKED_FOR) and xml.utf8 == text.encode()
+            assert text.startswith("<w:tbl>") and text.endswith("</w:tbl>") and len(markup) == len(text)
+            assert not any(p in text for p in _LOOKED_FOR) and markup.utf8 == text.encode()
         else:
-            assert type(xml) is not EncodedXml or any(p in text for p in _LOOKED_FOR) or n == 0
+            assert type(markup.xml) is not EncodedXml or any(p in text for p in _LOOKED_FOR) or n == 0
         seen[sealed] += 1
     assert seen[True] > 50 and seen[False] > 20

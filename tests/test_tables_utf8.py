@@ -16,6 +16,7 @@ import pytest
 
 from drafter import api, sandbox
 from drafter.render import context, engine, table_xml
+from drafter.render.ooxml import SealedXml
 from drafter.render.table_xml import EncodedXml, table_markup
 from drafter.tables import grid as table_grid
 from drafter.tables import plan
@@ -61,13 +62,17 @@ def test_planned_tables_text_and_bytes_are_the_whole_ways():
     for n in range(400):
         labels = LABELS if n % 50 else [*LABELS[:-1], f"Nội dung {n}"]  # now and then another label
         data = _table([_figure(rng) for _ in labels], labels)
-        got = table_markup(table_grid.build_grid(plan.computed(data, unit="triệu đồng"))).xml
+        markup = table_markup(table_grid.build_grid(plan.computed(data, unit="triệu đồng")))
         want = table_xml._opening("DrTable", tuple(
             table_grid._build_grid(compute(parse_table(data), unit="triệu đồng"),
                                    table_grid.TABLE_FONT_PT).column_widths())) + _whole_markup(data) + "</w:tbl>"
-        assert str.__str__(got) == want
-        assert got.encode() == want.encode("utf-8")
-        encoded += type(got) is EncodedXml
+        got = markup.xml
+        assert str.__str__(got) == want == str(markup) == markup.__html__()
+        if type(markup) is SealedXml:  # kept as its bytes, its text joined only when read
+            assert markup.utf8 == want.encode("utf-8") and len(markup) == len(want)
+        else:
+            assert got.encode() == want.encode("utf-8")
+        encoded += type(markup) is SealedXml or type(got) is EncodedXml
     assert encoded > 300  # the planned rows took the fragments' way, not only the whole way
 
 
@@ -104,24 +109,11 @@ phu_luc:
 """
 
 
-def _isinstance_escape(s, /):
-    """sandbox._output_escape taking a str subclass from __html__ as it is (the engine
-    then encodes the chunk with the chunk's own encode())."""
-    if type(s) is str:
-        return sandbox._escape_inner(s)
-    html = getattr(s, "__html__", None)
-    if html is not None:
-        out = html()
-        if isinstance(out, str):
-            return out
-    return sandbox.escape(s)
-
-
-@pytest.mark.parametrize("bytes_way", [False, True])
-def test_documents_with_the_tables_bytes_are_the_texts(tmp_path: Path, monkeypatch, bytes_way: bool):
-    if bytes_way:
-        monkeypatch.setattr(sandbox, "_output_escape", _isinstance_escape)
-    engine._compiled.cache_clear()  # the template compiled with this escape
+@pytest.mark.parametrize("as_is", [False, True])
+def test_documents_with_the_tables_bytes_are_the_texts(tmp_path: Path, monkeypatch, as_is: bool):
+    if not as_is:  # every value printed as its text: no table reaches the engine as its bytes
+        monkeypatch.setattr(sandbox, "_printed_as_is", sandbox._output_escape)
+    engine._compiled.cache_clear()  # the template compiled with this print
     plan.clear()
     rows = [("Xã Cẩm Xuyên", "120", "7"), ("Xã Cẩm Hưng", "121", "8"), ("Phường Thành Sen", "9.500", ""),
             ("Xã Kỳ Anh", "0", "3,5"), ("Xã Cẩm Xuyên", "120", "7")]
@@ -134,12 +126,48 @@ def test_documents_with_the_tables_bytes_are_the_texts(tmp_path: Path, monkeypat
             compiled = engine.compiled(api.find_template(prepared.document.doc_type.layout, tmp_path))
             ctx = context.build(prepared.document, compiled.sections)
             chunks = compiled._chunks(ctx)
-            tables += any(type(c) is EncodedXml for c in chunks)
+            tables += any(type(c) is SealedXml for c in chunks)
             data, _ = compiled._render_bytes(ctx, ctx.get("final_sect_pr"))
             assert data == compiled._render(ctx, ctx.get("final_sect_pr"))[0].encode("utf-8")
             with zipfile.ZipFile(io.BytesIO(api.render_bytes(prepared, tmp_path))) as z:
                 assert z.read("word/document.xml") == data
     finally:
         engine._compiled.cache_clear()
-    if bytes_way:  # the planned rows' tables reached the engine as EncodedXml
-        assert tables > 0
+    # the planned rows' tables reached the engine as their bytes, or never
+    assert tables > 0 if as_is else tables == 0
+
+
+_SOURCES = [
+    "{{ t }}",
+    "<a>{{ t }}</a>{{ t }}",
+    "{% if t %}{{ t }}{% endif %}",
+    "{% for i in [1, 2] %}{{ t }}{% endfor %}",
+    "{% set x %}{{ t }}{% endset %}{{ x }}",
+    "{% macro m() %}<m>{{ t }}</m>{% endmacro %}{{ m() }}",
+    "{% filter upper %}{{ t }}{% endfilter %}",
+    "{{ t|safe }}", "{{ t|string }}", "{{ t ~ '!' }}", "{{ t|e }}", "{{ [t]|join }}",
+]
+
+
+def test_a_table_kept_as_its_bytes_prints_as_its_text_in_every_template_form():
+    """A table printed straight into the output reaches the engine as itself (its bytes
+    copied); in a block, a macro, a filter or an expression it is its text, as the
+    same table as plain markup would print."""
+    from drafter.render.ooxml import Markup
+
+    pieces = ['<w:tbl><w:tblPr/>', *['<w:tr><w:tc><w:p><w:r><w:t>Đề án &amp; 5</w:t></w:r></w:p></w:tc></w:tr>'] * 80,
+              "</w:tbl>"]
+    text = "".join(pieces)
+    sealed = SealedXml(pieces, len(text), text.encode())
+    assert len(sealed) == len(text) >= sandbox.LARGE_PIECE and sealed.xml == str(sealed) == sealed.__html__() == text
+    env = engine.jinja_env()
+    as_itself = 0
+    for source in _SOURCES:
+        template = env.from_string(source)
+        want = template.render(t=Markup(text))
+        chunks = template.render_chunks(t=sealed)
+        assert sandbox.printed_text(chunks) == template.render(t=sealed) == want, source
+        itself = [i for i, c in enumerate(chunks) if c is sealed]
+        assert all(i in chunks.large for i in itself)  # noted among the large pieces
+        as_itself += bool(itself)
+    assert as_itself == 4  # the four that print it straight into the output

@@ -22,12 +22,12 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DrafterError, Position, Problem, display_path
-from ..sandbox import LARGE_PIECE, BoundedSandbox, BudgetError
+from ..sandbox import LARGE_PIECE, BoundedSandbox, BudgetError, printed_text
 from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
-from .ooxml import (EncodedXml, figure_bookmark_pieces, figure_bookmark_pieces_bytes,
+from .ooxml import (SealedXml, figure_bookmark_pieces, figure_bookmark_pieces_bytes,
                     figure_bookmark_pieces_parts, number_figure_bookmarks)
 from .sections import Sections
 
@@ -55,7 +55,9 @@ class _CodeGenerator(CodeGenerator):
     first, never in between. A value printed in an autoescaped template that is a
     str is escaped the same way without the call to the template's ``escape``
     (sandbox._output_escape): ``(_escape_str(_dge) if type(_dge := value) is str else
-    escape(_dge))``."""
+    escape(_dge))``; printed straight into the output (no block, macro or ``set``
+    collecting it), anything else goes through ``_print_top`` (sandbox._printed_as_is:
+    a sealed table reaches :func:`_encoded_parts` as itself, its bytes copied)."""
 
     def _output_child_pre(self, node, frame, finalize) -> None:  # type: ignore[override]
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
@@ -67,7 +69,7 @@ class _CodeGenerator(CodeGenerator):
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
             super()._output_child_post(node, frame, finalize)
             return
-        self.write(") is str else escape(_dge))")
+        self.write(") is str else _print_top(_dge))" if frame.buffer is None else ") is str else escape(_dge))")
 
     def visit_Getattr(self, node, frame) -> None:  # type: ignore[override]
         if self.environment.is_async or node.attr in _DICT_ATTRIBUTES or self.optimizer is not None:
@@ -150,7 +152,7 @@ class CompiledTemplate:
         """The document part, and whether the proof does not cover it: a value with \\a
         or \\f (which drafter's text cleaning removes) makes docxtpl's listing step close
         and open paragraphs the proof never saw."""
-        return self._finish("".join(self._chunks(context)), final_sect_pr)
+        return self._finish(printed_text(self._chunks(context)), final_sect_pr)
 
     def _render_bytes(self, context: dict[str, Any], final_sect_pr: str | None) -> tuple[bytes, bool]:
         """:meth:`_render` encoded (UTF-8): the same bytes as ``_render(…)[0].encode()``
@@ -165,7 +167,7 @@ class CompiledTemplate:
         what is looked for after (the line breaks and tabs, the quoted figures'
         bookmarks, the last sectPr) is ASCII: the same bytes as the text's way. A part
         with a line break or a tab, or a final sectPr with no sectPr to take the place
-        of, goes the text way. A sealed table (ooxml.EncodedXml.sealed) holds none of
+        of, goes the text way. A sealed table (ooxml.SealedXml) holds none of
         what is looked for: its bytes are not looked through, and are copied once, into
         the part (:meth:`_sealed_part_bytes`)."""
         parts = _encoded_parts(chunks)
@@ -218,7 +220,7 @@ class CompiledTemplate:
         return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
 
     def _text_part_bytes(self, chunks: list[str], final_sect_pr: str | None) -> tuple[bytes, bool]:
-        xml, unproven = self._finish("".join(chunks), final_sect_pr)
+        xml, unproven = self._finish(printed_text(chunks), final_sect_pr)
         return xml.encode("utf-8"), unproven
 
     def _chunks(self, context: dict[str, Any]) -> list[str]:
@@ -341,7 +343,7 @@ def _encoded_parts(chunks: list[str]) -> list:
     for at in large:
         chunk = chunks[at]
         run += map(utf8, chunks[start:at])
-        if type(chunk) is EncodedXml and chunk.__dict__.get("sealed"):
+        if type(chunk) is SealedXml:
             if run:
                 parts.append(b"".join(run))
                 run = []

@@ -44,18 +44,57 @@ class EncodedXml(str):
     table's fixed fragments and its figures' ASCII: render/table_xml): ``encode()``
     gives those bytes, the same as ``str.encode`` of the text, without encoding its
     ~20,000 characters (two bytes each once one Vietnamese letter is in them) one at a
-    time per row. Anything made from it (slices, concatenation) is a plain ``str``.
-
-    ``sealed`` (set by its maker, and only when true of its text): it begins with
-    ``<w:tbl>`` and ends with ``</w:tbl>``, and holds no line break, tab, ``\a`` or
-    ``\f`` and no ``<w:bookmarkStart`` or ``</w:sdt>``: nothing render/engine looks
-    for in a rendered part, which then copies its bytes in without looking."""
+    time per row. Anything made from it (slices, concatenation) is a plain ``str``."""
 
     def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
         utf8 = self.__dict__.get("utf8")
         if utf8 is not None and encoding in ("utf-8", "utf8", "UTF-8"):
             return utf8
         return str.encode(self, encoding, errors)
+
+
+class SealedXml:
+    """A planned table's XML kept as its UTF-8 and the text pieces it is made of, its
+    text joined only when something reads it (``xml``, ``str()``, ``__html__``: a
+    template's filter, a ``~``, a block or macro that prints it). Printed straight into
+    a document (sandbox: ``print_as_is``), it reaches render/engine as itself, and
+    its bytes are copied into the part: a batch row's table is then never made as
+    text (~20,000 characters, 40 KB once one Vietnamese letter is in them, and as
+    much again to make a str subclass of it: the row's largest fresh memory after
+    the part itself, which evicted what the next stages read).
+
+    Made only when true of its text (render/table_xml): it begins with ``<w:tbl>``
+    and ends with ``</w:tbl>``; it holds no line break, tab, ``\a`` or ``\f`` and
+    no ``<w:bookmarkStart`` or ``</w:sdt>`` (nothing render/engine looks for in a
+    rendered part); and it is at least sandbox.LARGE_PIECE characters long, so the
+    render notes it among the large pieces it printed. ``len()`` is its text's."""
+
+    __slots__ = ("utf8", "_pieces", "_length", "_text")
+    print_as_is = True  # sandbox: printed as this object, not as its text
+
+    def __init__(self, pieces: list[str], length: int, utf8: bytes):
+        self.utf8 = utf8
+        self._pieces = pieces
+        self._length = length
+        self._text: str | None = None
+
+    @property
+    def xml(self) -> str:
+        if self._text is None:
+            self._text = "".join(self._pieces)
+        return self._text
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __html__(self) -> str:
+        return self.xml
+
+    def __str__(self) -> str:
+        return self.xml
+
+    def __repr__(self) -> str:
+        return f"SealedXml({self._length} characters)"
 
 
 def text_xml(text: str) -> str:
@@ -150,7 +189,7 @@ def figure_bookmark_pieces_bytes(data: bytes, view: memoryview | None = None) ->
 
 def figure_bookmark_pieces_parts(parts: list) -> list | None:
     """:func:`figure_bookmark_pieces_bytes` of ``b"".join(parts)`` where each part is
-    bytes (looked through; never two in a row) or a sealed :class:`EncodedXml`'s UTF-8
+    bytes (looked through; never two in a row) or a :class:`SealedXml`'s UTF-8
     (``(utf8,)``, a 1-tuple: taken as it is, never looked through): the pieces of the same part,
     the last one cut from the last part; None when that cannot be told from the
     bytes parts alone (a control left open at a part's end, whose end

@@ -24,8 +24,9 @@ from typing import Any
 from drafter.oxml import half_points
 from drafter.tables.grid import Cell, Grid
 
+from ..sandbox import LARGE_PIECE
 from ..xmltext import escape, quoteattr
-from .ooxml import EncodedXml, Markup, run_xml
+from .ooxml import EncodedXml, Markup, SealedXml, run_xml
 
 __all__ = ["table_markup"]
 
@@ -338,10 +339,12 @@ def _fill(grid: Grid, frags: _Fragments) -> str:
     return "".join(out)
 
 
-def _fill_utf8(grid: Grid, frags: _Fragments, start: str, end: str) -> EncodedXml | None:
-    """``start + _fill(grid, frags) + end`` as :class:`EncodedXml` (its UTF-8 made from
-    the fragments' own and each figure's ASCII) for a grid of one figure column whose
-    figures are all of figure characters; None otherwise (then :func:`_fill`)."""
+def _fill_utf8(grid: Grid, frags: _Fragments, start: str, end: str) -> EncodedXml | SealedXml | None:
+    """``start + _fill(grid, frags) + end`` with its UTF-8 made from the fragments' own
+    and each figure's ASCII, for a grid of one figure column whose figures are all of
+    figure characters; None otherwise (then :func:`_fill`). A whole table that is
+    sealed (:class:`SealedXml`: nothing looked for in it, long enough to be a large
+    piece) is kept as its pieces, never joined as text; else :class:`EncodedXml`."""
     glued = frags.glued
     texts = getattr(grid, "figure_texts", None)
     if glued is None or texts is None or len(texts) != 1:
@@ -364,14 +367,16 @@ def _fill_utf8(grid: Grid, frags: _Fragments, start: str, end: str) -> EncodedXm
             return None
     out.append(end)
     utf8.append((_EDGES.get(end) or _edge(end))[0])
+    if sealed and frags.sealed and end == "</w:tbl>":
+        length = sum(map(len, out))
+        if length >= LARGE_PIECE:
+            return SealedXml(out, length, b"".join(utf8))
     xml = EncodedXml("".join(out))
     xml.utf8 = b"".join(utf8)
-    if sealed and frags.sealed and end == "</w:tbl>":
-        xml.sealed = True
     return xml
 
 
-# What render/engine looks for in a rendered part (EncodedXml.sealed). Those of several
+# What render/engine looks for in a rendered part (SealedXml). Those of several
 # characters begin with "<" and hold ">" at most as their last character, and a figure's
 # characters are in none: an occurrence across two fragments that each begin with "<"
 # and end with ">" (or a figure between them) would have to hold the ">" ending the first.
@@ -426,8 +431,9 @@ def table_markup(
     style: str = "DrTable",
     bookmark: str | None = None,
     bookmark_id: int = 0,
-) -> Markup:
-    """The ``<w:tbl>`` of ``grid``, ``width_twips`` wide (default: the grid's page width).
+) -> Markup | SealedXml:
+    """The ``<w:tbl>`` of ``grid``, ``width_twips`` wide (default: the grid's page width);
+    its text is ``.xml`` either way.
 
     ``bookmark`` wraps the table in a named bookmark, a stable marker to find and
     replace it later (round trip with Word).
@@ -440,6 +446,8 @@ def table_markup(
         if frags is not None:
             if not bookmark:
                 xml = _fill_utf8(grid, frags, _opening(style, shape), "</w:tbl>")
+                if type(xml) is SealedXml:
+                    return xml
                 if xml is not None:
                     return Markup(xml)
             rows_xml = _fill(grid, frags)

@@ -31,9 +31,10 @@ FORMAT = 1  # bump when an entry's layout changes
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
-    """The code whose output is cached: drafter's engine and proof, docxtpl's patching."""
+    """The code whose output is cached: drafter's engine and proof, the sandbox whose
+    names the compiled code calls, docxtpl's patching."""
     here = Path(__file__).resolve().parent
-    files = [here / "engine.py", here / "wellformed.py"]
+    files = [here / "engine.py", here / "wellformed.py", here.parent / "sandbox.py"]
     spec = importlib.util.find_spec("docxtpl")  # found, not imported
     if spec and spec.origin:
         files.append(Path(spec.origin).parent / "template.py")
