@@ -88,7 +88,7 @@ def test_parts_with_sealed_tables_are_the_text_ways_part():
             assert _outcome(t._part_bytes, given, final) == want, (chunks, final)
         parts = engine._encoded_parts(_printed(chunks))
         if len(parts) > 1:
-            sealed_way += type(_outcome(lambda c, f: t._sealed_part_bytes(c, parts, f), chunks, final)) is tuple
+            sealed_way += type(_outcome(lambda c, f: t._sealed_part_pieces(c, parts, f), chunks, final)) is tuple
     assert sealed_way > 300  # the sealed way was taken, not only the whole way
 
 

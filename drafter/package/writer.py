@@ -47,7 +47,24 @@ from .reader import (
     parse_xml,
 )
 
-__all__ = ["PackageTemplate"]
+__all__ = ["PackageTemplate", "Pieces"]
+
+
+class Pieces(list):
+    """A part's content as byte pieces (bytes, memoryviews) one after another, never
+    joined: :meth:`PackageTemplate.build` takes their CRC-32 and compresses them in
+    turn, the same bytes as for the pieces joined (zlib's output does not depend on how
+    its input is cut when nothing is flushed in between: tests/test_package.py). A
+    batch row's main part is ~28 KB made of a few pieces: joined, it was one more
+    copy of that size, into fresh memory, per document."""
+
+    __slots__ = ()
+
+    def joined(self) -> bytes:
+        return b"".join(self)
+
+
+_CONTENT = (bytes, bytearray, memoryview, Pieces)  # what a replaced part may be
 
 _U32 = struct.Struct("<I")
 _MAX_U32 = 0xFFFFFFFF
@@ -204,7 +221,7 @@ class PackageTemplate:
     # -- building
     def build(
         self,
-        replacements: Mapping[str, bytes | bytearray | memoryview],
+        replacements: Mapping[str, bytes | bytearray | memoryview | Pieces],
         *,
         level: int = 6,
         remove: Iterable[str] = (),
@@ -221,13 +238,13 @@ class PackageTemplate:
             raise ValueError(f"compression level must be -1..9, got {level}")
         if len(replacements) == 1 and not remove:
             ((name, data),) = replacements.items()
-            part = self._by_folded.get(name.lower()) if isinstance(data, (bytes, bytearray, memoryview)) else None
+            part = self._by_folded.get(name.lower()) if isinstance(data, _CONTENT) else None
             if part is not None and not part.entry.is_dir:
                 return self._build_one(part, data, level)
-        replaced: dict[str, bytes | bytearray | memoryview] = {}
-        added: list[tuple[str, bytes | bytearray | memoryview]] = []
+        replaced: dict[str, bytes | bytearray | memoryview | Pieces] = {}
+        added: list[tuple[str, bytes | bytearray | memoryview | Pieces]] = []
         for name, data in replacements.items():
-            if not isinstance(data, (bytes, bytearray, memoryview)):
+            if not isinstance(data, _CONTENT):
                 raise TypeError(f"replacement for {name!r} must be bytes, not {type(data).__name__}")
             part = self._by_folded.get(name.lower())
             if part is not None and not part.entry.is_dir:
@@ -308,7 +325,7 @@ class PackageTemplate:
         return b"".join(blocks)
 
 
-    def _build_one(self, part: _Part, data: bytes | bytearray | memoryview, level: int) -> bytes:
+    def _build_one(self, part: _Part, data: bytes | bytearray | memoryview | Pieces, level: int) -> bytes:
         """:meth:`build` of one replaced part (a batch's every document): the parts
         before and after it copied as two blocks joined once, their central records
         too; only the records after it get their offsets moved. The same bytes as the
@@ -357,19 +374,38 @@ class PackageTemplate:
 
 
 def _compress(
-    name_bytes: bytes, name_flags: int, data: bytes | bytearray | memoryview, level: int, *,
+    name_bytes: bytes, name_flags: int, data: bytes | bytearray | memoryview | Pieces, level: int, *,
     dos_time: int, dos_date: int, create_system: int, internal_attr: int,
     external_attr: int, path: str | None, name: str,
 ) -> tuple[bytes, bytes]:
-    usize = len(data)
-    if usize >= _MAX_U32:
-        raise _too_big(path, name)
-    crc = zlib.crc32(data)
-    if level == 0:
-        method, packed = STORED, bytes(data)
+    if type(data) is Pieces:
+        usize = sum(map(len, data))  # (a memoryview's len: its bytes, the pieces being bytes)
+        if usize >= _MAX_U32:
+            raise _too_big(path, name)
+        crc32 = zlib.crc32
+        crc = 0
+        if level == 0:
+            for piece in data:
+                crc = crc32(piece, crc)
+            method, packed = STORED, data.joined()
+        else:
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+            out = []
+            for piece in data:  # each piece's CRC and compression while it is in the cache
+                crc = crc32(piece, crc)
+                out.append(compressor.compress(piece))
+            out.append(compressor.flush())
+            method, packed = DEFLATED, b"".join(out)
     else:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        method, packed = DEFLATED, compressor.compress(data) + compressor.flush()
+        usize = len(data)
+        if usize >= _MAX_U32:
+            raise _too_big(path, name)
+        crc = zlib.crc32(data)
+        if level == 0:
+            method, packed = STORED, bytes(data)
+        else:
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+            method, packed = DEFLATED, compressor.compress(data) + compressor.flush()
     return _records(
         name_bytes=name_bytes, flags=name_flags, method=method, dos_time=dos_time,
         dos_date=dos_date, crc=crc, csize=len(packed), usize=usize,

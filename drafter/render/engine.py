@@ -25,6 +25,7 @@ from ..errors import DrafterError, Position, Problem, display_path
 from ..sandbox import LARGE_PIECE, BoundedSandbox, BudgetError, printed_text
 from ..template_words import words
 from ..package import PackageError, PackageTemplate, parse_xml
+from ..package.writer import Pieces
 from ..package.reader import is_xml_part
 from . import filters, template_cache, wellformed
 from .ooxml import (SealedXml, figure_bookmark_pieces, figure_bookmark_pieces_bytes,
@@ -156,10 +157,15 @@ class CompiledTemplate:
 
     def _render_bytes(self, context: dict[str, Any], final_sect_pr: str | None) -> tuple[bytes, bool]:
         """:meth:`_render` encoded (UTF-8): the same bytes as ``_render(…)[0].encode()``
-        (:meth:`_part_bytes`)."""
+        (:meth:`_part_pieces`)."""
         return self._part_bytes(self._chunks(context), final_sect_pr)
 
     def _part_bytes(self, chunks: list[str], final_sect_pr: str | None) -> tuple[bytes, bool]:
+        """:meth:`_part_pieces` joined."""
+        data, unproven = self._part_pieces(chunks, final_sect_pr)
+        return _joined(data), unproven
+
+    def _part_pieces(self, chunks: list[str], final_sect_pr: str | None) -> tuple[bytes | Pieces, bool]:
         """The part made from the template's printed pieces, each encoded by itself: most
         are ASCII (a copy), and the document is not joined as text once and copied twice
         more (a part of Vietnamese text is stored two bytes a character, and encoded one
@@ -168,11 +174,12 @@ class CompiledTemplate:
         bookmarks, the last sectPr) is ASCII: the same bytes as the text's way. A part
         with a line break or a tab, or a final sectPr with no sectPr to take the place
         of, goes the text way. A sealed table (ooxml.SealedXml) holds none of
-        what is looked for: its bytes are not looked through, and are copied once, into
-        the part (:meth:`_sealed_part_bytes`)."""
+        what is looked for: its bytes are not looked through (:meth:`_sealed_part_pieces`).
+        The part is its pieces (package.writer.Pieces), compressed in turn, never
+        joined."""
         parts = _encoded_parts(chunks)
         if len(parts) > 1 or type(parts[0]) is tuple:
-            made = self._sealed_part_bytes(chunks, parts, final_sect_pr)
+            made = self._sealed_part_pieces(chunks, parts, final_sect_pr)
             if made is not None:
                 return made
             data = b"".join([p if type(p) is bytes else p[0] for p in parts])
@@ -180,8 +187,8 @@ class CompiledTemplate:
             data = parts[0]
         if _controls(data):
             return self._text_part_bytes(chunks, final_sect_pr)
-        # The part's pieces are slices of one view of ``data``: joined once below, not
-        # copied out first (~30k instructions a document, cachegrind).
+        # The part's pieces are slices of one view of ``data``, not copied out (~30k
+        # instructions a document, cachegrind).
         view = memoryview(data)
         pieces = figure_bookmark_pieces_bytes(data, view) or [view]
         if final_sect_pr:
@@ -191,11 +198,11 @@ class CompiledTemplate:
             if j < 0:
                 return self._text_part_bytes(chunks, final_sect_pr)
             pieces[-1:] = (view[done:i], final_sect_pr.encode(), view[j + len(b"</w:sectPr>"):])
-        return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
+        return Pieces([self._prefix_bytes, *pieces, self._suffix_bytes]), False
 
-    def _sealed_part_bytes(self, chunks: list[str], parts: list,
-                           final_sect_pr: str | None) -> tuple[bytes, bool] | None:
-        """:meth:`_part_bytes` of ``parts`` (:func:`_encoded_parts`), the runs of bytes
+    def _sealed_part_pieces(self, chunks: list[str], parts: list,
+                            final_sect_pr: str | None) -> tuple[bytes | Pieces, bool] | None:
+        """:meth:`_part_pieces` of ``parts`` (:func:`_encoded_parts`), the runs of bytes
         between sealed tables each looked through by itself (no mark or sectPr is found
         across a sealed table: ooxml.figure_bookmark_pieces_parts); None for the whole
         way when a sealed table ends the part, or when a control or the last sectPr is
@@ -217,7 +224,7 @@ class CompiledTemplate:
                 return None
             view = memoryview(last)
             pieces[-1:] = (view[done:i], final_sect_pr.encode(), view[j + len(b"</w:sectPr>"):])
-        return b"".join([self._prefix_bytes, *pieces, self._suffix_bytes]), False
+        return Pieces([self._prefix_bytes, *pieces, self._suffix_bytes]), False
 
     def _text_part_bytes(self, chunks: list[str], final_sect_pr: str | None) -> tuple[bytes, bool]:
         xml, unproven = self._finish(printed_text(chunks), final_sect_pr)
@@ -279,13 +286,13 @@ class CompiledTemplate:
         return "".join((self._prefix, xml, self._suffix)), unproven
 
     def render(self, context: dict[str, Any], *, check: bool = True) -> bytes:
-        data, unproven = self._render_bytes(context, context.get("final_sect_pr"))
+        data, unproven = self._part_pieces(self._chunks(context), context.get("final_sect_pr"))
         if check and (unproven or not self.proven):
             # A document Word cannot open is never written: parse before packaging.
             # expat only checks well-formedness (no tree): half the time of lxml here.
             parser = expat.ParserCreate()
             try:
-                parser.Parse(data, True)
+                parser.Parse(_joined(data), True)
             except expat.ExpatError as exc:
                 raise TemplateRenderError(Problem(
                     f"Mẫu trình bày {self.path.name} sinh ra XML hỏng (dòng {exc.lineno}, cột {exc.offset + 1} của XML); "
@@ -355,6 +362,10 @@ def _encoded_parts(chunks: list[str]) -> list:
     if run or not parts:
         parts.append(b"".join(run))
     return parts
+
+
+def _joined(data: bytes | Pieces) -> bytes:
+    return data.joined() if type(data) is Pieces else data
 
 
 def _controls(data: bytes) -> bool:
