@@ -378,34 +378,23 @@ def _compress(
     dos_time: int, dos_date: int, create_system: int, internal_attr: int,
     external_attr: int, path: str | None, name: str,
 ) -> tuple[bytes, bytes]:
-    if type(data) is Pieces:
-        usize = sum(map(len, data))  # (a memoryview's len: its bytes, the pieces being bytes)
-        if usize >= _MAX_U32:
-            raise _too_big(path, name)
-        crc32 = zlib.crc32
-        crc = 0
-        if level == 0:
-            for piece in data:
-                crc = crc32(piece, crc)
-            method, packed = STORED, data.joined()
-        else:
-            compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-            out = []
-            for piece in data:  # each piece's CRC and compression while it is in the cache
-                crc = crc32(piece, crc)
-                out.append(compressor.compress(piece))
-            out.append(compressor.flush())
-            method, packed = DEFLATED, b"".join(out)
+    pieces = data if type(data) is Pieces else (data,)
+    usize = sum(map(len, pieces))  # (a memoryview's len: its bytes, the pieces being bytes)
+    if usize >= _MAX_U32:
+        raise _too_big(path, name)
+    crc32, crc = zlib.crc32, 0
+    if level == 0:
+        for piece in pieces:
+            crc = crc32(piece, crc)
+        method, packed = STORED, b"".join(pieces)
     else:
-        usize = len(data)
-        if usize >= _MAX_U32:
-            raise _too_big(path, name)
-        crc = zlib.crc32(data)
-        if level == 0:
-            method, packed = STORED, bytes(data)
-        else:
-            compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-            method, packed = DEFLATED, compressor.compress(data) + compressor.flush()
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        out = []
+        for piece in pieces:  # each piece's CRC and compression while it is in the cache
+            crc = crc32(piece, crc)
+            out.append(compressor.compress(piece))
+        out.append(compressor.flush())
+        method, packed = DEFLATED, b"".join(out)
     return _records(
         name_bytes=name_bytes, flags=name_flags, method=method, dos_time=dos_time,
         dos_date=dos_date, crc=crc, csize=len(packed), usize=usize,
