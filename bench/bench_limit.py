@@ -10,8 +10,9 @@ commune's name and province, the V/v lines as drafter breaks them, the ten figur
 their total and its words, the widths of the figure column); per row the sheet's row
 is read, those values computed with drafter's own pure functions (line breaking,
 Vietnamese numbers and words, text widths), the template rendered, the part
-compressed (zlib level 1, like drafter), and the package written with every other
-part copied as its stored compressed bytes. No validation, no derivation of what no
+compressed (zlib level 1 and memory level package.writer.MEM_LEVEL, like drafter),
+and the package written with every other part copied as its stored compressed bytes.
+No validation, no derivation of what no
 row changes, no atomic write: what is left when everything that can be done once is.
 
 Before any timing, the limit's output is checked BYTE-IDENTICAL to drafter's own
@@ -77,6 +78,9 @@ class Limit:
         self._lines_markup, self._title_lines = lines_markup, linebreak.title_lines
         self._vv = (G.VV.pt, layout.HEADER_LEFT_INNER)
         self._format, self._words, self._width = format_number, words_for, width_twips
+        from drafter.package.writer import MEM_LEVEL
+
+        self._mem_level = MEM_LEVEL  # drafter's compressor, for the same bytes
         self._zip(docx)
         xml = self.main_xml
         values = self.values(row)
@@ -209,7 +213,7 @@ class Limit:
         self._eocd = docx[end:end + 22]
 
     def package(self, data: bytes) -> bytes:
-        c = zlib.compressobj(1, zlib.DEFLATED, -15)
+        c = zlib.compressobj(1, zlib.DEFLATED, -15, self._mem_level)
         packed = c.compress(data) + c.flush()
         crc = zlib.crc32(data)
         head = bytearray(self._main_head)

@@ -47,7 +47,7 @@ from .reader import (
     parse_xml,
 )
 
-__all__ = ["PackageTemplate", "Pieces"]
+__all__ = ["MEM_LEVEL", "PackageTemplate", "Pieces"]
 
 
 class Pieces(list):
@@ -65,6 +65,14 @@ class Pieces(list):
 
 
 _CONTENT = (bytes, bytearray, memoryview, Pieces)  # what a replaced part may be
+
+# zlib's memory for a part's compressor: level 6 of 9 (a 16 KB hash table, blocks of
+# 4,096 symbols) rather than zlib's default 8 (64 KB and 16,384). A Word part is a few
+# tens of KB: the larger tables find a few more matches (a batch's document.xml, 28 KB,
+# compresses 0 to 18 bytes larger, 0.5%) and cost 96 KB more memory, zeroed and written
+# per part, which a batch row then reads back from further away than its other data
+# (cachegrind, a 1 MiB cache: 1,400 misses a row fewer, 35k instructions fewer).
+MEM_LEVEL = 6
 
 _U32 = struct.Struct("<I")
 _MAX_U32 = 0xFFFFFFFF
@@ -388,7 +396,7 @@ def _compress(
             crc = crc32(piece, crc)
         method, packed = STORED, b"".join(pieces)
     else:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15, MEM_LEVEL)
         out = []
         for piece in pieces:  # each piece's CRC and compression while it is in the cache
             crc = crc32(piece, crc)
