@@ -196,7 +196,7 @@ def test_typing_distinct_texts_keeps_none_of_them(tmp_path):
 
 
 def test_what_a_cache_lets_go_of_during_a_batch_is_freed(desk, monkeypatch):
-    """Between rows the collector walks only what the rows made, and now and then the
+    """Between blocks of rows the collector walks only what the rows made, and now and then the
     oldest generation (the batch's caches). Freezing what survived each collection made
     a cycle a cache later dropped unfreeable until the batch's end: a country batch grew
     ~260 bytes a row (8 MB over 33,210 rows). Here a cycle is made in row 8, kept past
@@ -208,6 +208,7 @@ def test_what_a_cache_lets_go_of_during_a_batch_is_freed(desk, monkeypatch):
 
     monkeypatch.setattr(batch, "GC_EVERY", 5)
     monkeypatch.setattr(batch, "GC_FULL_EVERY", 2)
+    monkeypatch.setattr(batch, "BLOCK", 2)  # collected between blocks: here every few rows
 
     class Node:
         pass
