@@ -70,7 +70,7 @@ LOST_WORKER = ("Một tiến trình tạo văn bản (-j) bị dừng đột ng�
 LOST_WORKER_HINT = "Chạy lại đúng lệnh đó với --resume để làm tiếp; nếu máy thiếu bộ nhớ, dùng -j nhỏ hơn."
 STOP_GRACE = 1.5  # seconds without any result from the workers, once stopping, before they are ended
 GC_EVERY = 200  # lxml trees in reference cycles: collect now and then, memory stays flat
-# While rows are made the collector runs only between rows: every GC_EVERY rows, or
+# While rows are made the collector runs only between blocks of rows: every GC_EVERY rows, or
 # sooner once this many objects it tracks were made and not freed since the last run
 # (a row that leaves much in cycles is collected after fewer rows). Its own runs in
 # the middle of a row walked the row's live objects again and again (0.2 ms a row).
@@ -459,7 +459,7 @@ class Plan:
                 else:
                     outcomes[row.i] = done
             rows = left
-        self._sized(outcomes)
+        self._sized()
         return outcomes  # type: ignore[return-value]  (every row ends at a stage)
 
     def block_size(self) -> int:
@@ -467,7 +467,8 @@ class Plan:
         large (the block's documents are held until its writing stage: BLOCK_BYTES)."""
         return self._block
 
-    def _sized(self, outcomes: list) -> None:
+    def _sized(self) -> None:
+        """The next block's size from the documents rendered since the last."""
         if self._block_docs:
             each = self._block_bytes // self._block_docs
             self._block = max(1, min(BLOCK, BLOCK_BYTES // max(1, each)))
@@ -693,7 +694,7 @@ def _worker_init() -> None:
     # The parent collected and froze its objects before forking: a collection here would
     # write to every object's header and so copy every page of the parent's heap.
     gc.freeze()
-    gc.disable()  # collected between rows only (_work)
+    gc.disable()  # collected between blocks of rows only (_work)
     _STATE["count"] = _STATE["young"] = 0
 
 
@@ -1283,7 +1284,7 @@ def run(
     stopped: list[int] = []  # the signals received
     lost_worker = False  # a worker process killed by something else than a stop
 
-    def on_signal(signum, frame):  # stop between documents; a second Ctrl-C stops now
+    def on_signal(signum, frame):  # stop between blocks of rows; a second Ctrl-C stops now
         if stopped and signum == signal.SIGINT:
             raise KeyboardInterrupt
         stopped.append(signum)
