@@ -77,10 +77,13 @@ GC_EVERY = 200  # lxml trees in reference cycles: collect now and then, memory s
 GC_OBJECTS = 200_000
 GC_FULL_EVERY = 10  # of those collections, every 10th walks the oldest generation too (the caches)
 # Rows taken a stage at a time (Plan.render_rows): 64 keeps each stage's code and data
-# in the processor's cache across rows (16: 0.74×, 64: 0.69× the time of one by one);
-# fewer when the block's documents, held until written, would pass BLOCK_BYTES.
+# in the processor's cache across rows (16: 0.74×, 64: 0.69× the time of one by one).
+# A block's rows are held from stage to stage: the first block is FIRST_BLOCK rows,
+# each next one as many as keep its documents within BLOCK_BYTES (compressed; a row's
+# objects on the way are some tens of times its document's bytes).
 BLOCK = 64
-BLOCK_BYTES = 4 << 20
+FIRST_BLOCK = 8
+BLOCK_BYTES = 1 << 20
 
 
 @dataclass
@@ -391,7 +394,7 @@ class Plan:
         self._templates: dict[str, tuple[Path, engine.CompiledTemplate]] = {}
         self._out = os.path.join(os.fspath(out_dir), "")  # a row's path: this and its name
         self._present = None if force else _names_in(out_dir)
-        self._block = BLOCK  # rows a stage takes in turn (render_rows), from the documents' size
+        self._block = min(BLOCK, FIRST_BLOCK)  # rows a stage takes in turn (render_rows), then sized
         self._block_docs = self._block_bytes = 0  # documents rendered since last sized, their bytes
 
     def template_for(self, layout: str) -> tuple[Path, engine.CompiledTemplate]:
@@ -463,8 +466,8 @@ class Plan:
         return outcomes  # type: ignore[return-value]  (every row ends at a stage)
 
     def block_size(self) -> int:
-        """Rows taken stage by stage (render_rows): BLOCK, fewer when the documents are
-        large (the block's documents are held until its writing stage: BLOCK_BYTES)."""
+        """Rows taken stage by stage (render_rows): FIRST_BLOCK, then BLOCK, fewer when
+        the documents are large (a block's rows are held from stage to stage: BLOCK_BYTES)."""
         return self._block
 
     def _sized(self) -> None:
@@ -513,6 +516,7 @@ class Plan:
         if resume and previous and previous.get(job.number, {}).get("digest") == digest and _opens(row.path):
             return Outcome(job.number, row.name, SKIPPED, "không đổi", digest=digest)
         row.context = render_context.build(prepared.document, row.compiled.sections)
+        row.prepared, row.warnings = None, prepared.warnings
         return None
 
     def _render(self, row: "_Row", previous, resume: bool) -> None:
@@ -533,7 +537,7 @@ class Plan:
         atomic_write_bytes(row.path, payload, force=self.force or redo, durable=False,
                            verify_bytes=verify_docx_bytes, tag=self.tag, anonymous=True,
                            absent=not (self.force or resume))
-        warnings = row.prepared.warnings
+        warnings = row.warnings
         notes = job.notes + self._notes(warnings, job) if warnings else job.notes
         return Outcome(job.number, name, OK, digest=row.digest, notes=notes)
 
@@ -605,13 +609,15 @@ class _Row:
     """A row on its way through render_rows' stages: what each stage gives the next,
     let go of once used (a block holds its rows until written)."""
 
-    __slots__ = ("i", "job", "name", "path", "loaded", "prepared", "compiled", "digest", "context", "payload")
+    __slots__ = ("i", "job", "name", "path", "loaded", "prepared", "compiled", "digest", "context", "payload",
+                 "warnings")
 
     def __init__(self, i: int, job: Job) -> None:
         self.i, self.job = i, job
         self.name = self.path = ""
         self.loaded = self.prepared = self.compiled = self.context = self.payload = None
         self.digest = ""
+        self.warnings: list = []
 
 
 # render_rows' stages, in order: each is given a row and returns its outcome when the

@@ -178,6 +178,8 @@ def test_existing_outputs_need_force_and_resume_skips_unchanged(setup):
 
 
 def test_interrupt_leaves_only_whole_files(setup, monkeypatch):
+    for name in ("BLOCK", "FIRST_BLOCK"):  # blocks of 16 rows
+        monkeypatch.setattr(batch, name, 16)
     rows = [dict(ROWS[0], ma=f"{i:03d}", so=str(i + 1)) for i in range(3 * batch.BLOCK)]
     write_csv(setup / "many.csv", rows)
 

@@ -72,7 +72,7 @@ def test_a_block_gives_what_one_row_at_a_time_gives(desk, monkeypatch):
     one, sizes_one = _run(desk, "one", 1, monkeypatch)
     assert set(sizes_one) == {1}
     whole, sizes = _run(desk, "block", 64, monkeypatch)
-    assert sizes == [14]  # every row in one block
+    assert sizes == [batch.FIRST_BLOCK, 14 - batch.FIRST_BLOCK]  # then the rest in one block
     statuses = {o.row: o.status for o in whole.outcomes}
     assert [statuses[n] for n in range(2, 16)] == (
         ["ok"] * 3 + ["loi"] + ["ok"] * 2 + ["loi"] + ["ok"] * 2 + ["loi"] + ["ok"] * 2 + ["loi", "ok"])
@@ -91,20 +91,24 @@ def test_a_block_gives_what_one_row_at_a_time_gives(desk, monkeypatch):
 
 
 def test_large_documents_make_smaller_blocks(desk, monkeypatch):
-    """The rows of a block are held until its writing stage: after a block whose
-    documents came to more than BLOCK_BYTES, the next holds fewer rows."""
-    monkeypatch.setattr(batch, "BLOCK_BYTES", 3 * 40_000)  # a document here: ~10-20 kB
+    """The rows of a block are held from stage to stage: the first block is small,
+    and after a block whose documents came to more than BLOCK_BYTES the next holds
+    fewer rows."""
+    monkeypatch.setattr(batch, "FIRST_BLOCK", 4)
+    _run(desk, "probe", 8, monkeypatch)
+    size = max(p.stat().st_size for p in (desk / "probe").glob("0*.docx") if p.is_file())
+    monkeypatch.setattr(batch, "BLOCK_BYTES", int(2.5 * size))  # two documents and a half
     r, sizes = _run(desk, "sized", 8, monkeypatch)
-    assert sizes[0] == 8 and all(s < 8 for s in sizes[1:]) and sum(sizes) == 14
+    assert sizes[0] == 4 and 2 <= min(sizes[1:-1]) and max(sizes[1:]) <= 3 and sum(sizes) == 14
     monkeypatch.setattr(batch, "BLOCK_BYTES", 1)
     r2, sizes = _run(desk, "ones", 8, monkeypatch)
-    assert sizes == [8, *[1] * 6]
+    assert sizes == [4, *[1] * 10]
     assert _seen(desk, "sized", r) == _seen(desk, "ones", r2)
 
 
 def test_resume_skips_unchanged_rows_inside_a_block(desk, monkeypatch):
     first, _ = _run(desk, "out", 64, monkeypatch)
     again, sizes = _run(desk, "out", 64, monkeypatch, force=False, resume=True)
-    assert sizes == [14]
+    assert sum(sizes) == 14 and len(sizes) == 2
     statuses = [o.status for o in again.outcomes]
     assert statuses.count("bo-qua") == 10 and statuses.count("loi") == 4

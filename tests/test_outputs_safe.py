@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from docx_view import DocView
 from lying_files import LyingWriter, half, no_space
 
+from drafter import batch
 from drafter.cli import main
 from drafter.package import atomic
 
@@ -367,7 +368,8 @@ def test_a_worker_killed_on_its_own_stops_the_batch_and_loses_nothing(tmp_path):
 @posix_only
 def test_an_interrupted_run_keeps_the_entries_of_documents_it_did_not_reach(tmp_path):
     _many(tmp_path, 3000)
-    _, _, _, _, listed_first, _, _, _ = _interrupt(tmp_path, signal.SIGINT, jobs=1, after=20)
+    # Stopped once several blocks of rows are made (a stop ends the block under way).
+    _, _, _, _, listed_first, _, _, _ = _interrupt(tmp_path, signal.SIGINT, jobs=1, after=5 * batch.BLOCK)
     out = tmp_path / "out"
     # The draft changes: a --resume run redoes every row; stopped after its first
     # documents, the first run's others are still on disk and still listed.
