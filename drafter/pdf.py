@@ -348,6 +348,7 @@ ENV_JOBS = "DRAFTER_PDF_JOBS"
 MIN_PER_RUN = 4      # fewer documents than this are not worth another LibreOffice start
 MAX_PER_RUN = 200    # a long list is converted in runs of at most this many per start: LibreOffice
                      # 7.4 silently converts only the first 243 files named on one command line
+TAIL_RUN = 20        # the last runs shrink down to this many: the LibreOffices end together
 MAX_PROFILES = 64    # profile-0 … profile-63; beyond (all busy) a temporary one
 _POLL = 0.2          # seconds between looks at the PDFs a run has made
 
@@ -486,8 +487,10 @@ DEFAULT_IDLE = 600  # seconds a kept LibreOffice waits for the next call
 START_TIMEOUT = 60  # seconds a kept LibreOffice may take to be ready; past that, a plain run
 _KEEP_DOC = "giu-mo.txt"
 _LOG_MAX = 1 << 20  # the instance's log is emptied when a call finds it bigger
-RECYCLE_AFTER = 1000  # documents a kept LibreOffice converts before a fresh one takes over (a
-                      # long-lived one grew ~15% slower per document over 1,600 in a measurement)
+RECYCLE_AFTER = 200  # documents a kept LibreOffice converts before a fresh one takes over: a
+                     # long-lived one grows slower per document (LibreOffice 7.4, 2 cores: 60 ms
+                     # for its first 200, 75 ms past 400), a fresh one is ready in 0.2 s (a slow
+                     # machine: 2 s, still less than what the slower documents cost)
 
 
 def idle_seconds() -> int:
@@ -883,14 +886,20 @@ def _timeout_reason(seconds: float) -> str:
 def _split(files: list[Path], instances: int) -> list[list[Path]]:
     """``files`` in runs for ``instances`` LibreOffices: as even as it goes, at least
     MIN_PER_RUN and at most MAX_PER_RUN documents a run (and within the command line's
-    length limit), in order."""
-    per = max(MIN_PER_RUN, -(-len(files) // max(1, instances)))
+    length limit), in order. With more runs than instances, towards the end a run is
+    what is left shared between them, down to TAIL_RUN: taken from one queue, the last
+    runs end together (with runs of 200 to the end, one LibreOffice was idle for up to
+    a whole run)."""
+    instances = max(1, instances)
+    per = max(MIN_PER_RUN, -(-len(files) // instances))
     per = min(per, MAX_PER_RUN)
+    guided = instances > 1 and len(files) > instances * per  # more runs than instances
     out: list[list[Path]] = []
-    size = 0
-    for f in files:
+    size = want = 0
+    for i, f in enumerate(files):
         n = len(str(f)) + 3
-        if not out or len(out[-1]) >= per or (out[-1] and size + n > _MAX_ARGS_CHARS):
+        if not out or len(out[-1]) >= want or (out[-1] and size + n > _MAX_ARGS_CHARS):
+            want = min(per, max(TAIL_RUN, -(-(len(files) - i) // instances))) if guided else per
             out.append([])
             size = 0
         out[-1].append(f)

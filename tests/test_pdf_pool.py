@@ -126,6 +126,26 @@ def test_few_files_one_libreoffice(fake, tmp_path):
     assert len(fake()) == 1  # below MIN_PER_RUN a second start costs more than it saves
 
 
+@pytest.mark.parametrize("n, instances", [(3321, 2), (1000, 4), (500, 2), (401, 2), (100, 2), (250, 1)])
+def test_runs_end_together(n, instances):
+    """The runs, taken in turn from one queue by LibreOffices of equal speed, end
+    within a short run of each other; every file once, in order, each run within the
+    limits."""
+    files = [Path(f"/vb/{i:05d}.docx") for i in range(n)]
+    runs = pdf._split(files, instances)
+    assert [f for run in runs for f in run] == files
+    assert all(pdf.MIN_PER_RUN <= len(run) <= pdf.MAX_PER_RUN for run in runs[:-1]) and len(runs[-1]) <= pdf.MAX_PER_RUN
+    if instances == 1 or n <= instances * pdf.MAX_PER_RUN:
+        assert len(runs) == max(1, -(-n // pdf.MAX_PER_RUN)) if instances == 1 else len(runs) <= instances
+        return
+    ends = [0] * instances
+    for run in runs:  # the instance free first takes the next run
+        k = ends.index(min(ends))
+        ends[k] += len(run)
+    assert max(ends) - min(ends) <= pdf.TAIL_RUN
+    assert len(runs) <= -(-n // pdf.MAX_PER_RUN) + 4 * instances + 4  # a few more runs than the fewest
+
+
 def test_long_lists_in_runs_and_a_short_stop_retried(fake, tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "MAX_PER_RUN", 4)
     monkeypatch.setenv("FAKE_MAX", "2")  # every call stops after 2 files, exit 0
