@@ -490,7 +490,7 @@ _LOG_MAX = 1 << 20  # the instance's log is emptied when a call finds it bigger
 RECYCLE_AFTER = 200  # documents a kept LibreOffice converts before a fresh one takes over: a
                      # long-lived one grows slower per document (LibreOffice 7.4, 2 cores: 60 ms
                      # for its first 200, 75 ms past 400), a fresh one is ready in 0.2 s (a slow
-                     # machine: 2 s, still less than what the slower documents cost)
+                     # machine's 2 s start is about what 200 slower documents would cost)
 
 
 def idle_seconds() -> int:

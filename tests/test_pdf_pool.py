@@ -135,8 +135,11 @@ def test_runs_end_together(n, instances):
     runs = pdf._split(files, instances)
     assert [f for run in runs for f in run] == files
     assert all(pdf.MIN_PER_RUN <= len(run) <= pdf.MAX_PER_RUN for run in runs[:-1]) and len(runs[-1]) <= pdf.MAX_PER_RUN
-    if instances == 1 or n <= instances * pdf.MAX_PER_RUN:
-        assert len(runs) == max(1, -(-n // pdf.MAX_PER_RUN)) if instances == 1 else len(runs) <= instances
+    if instances == 1:  # nothing to even out: runs as long as they go
+        assert len(runs) == -(-n // pdf.MAX_PER_RUN)
+        return
+    if n <= instances * pdf.MAX_PER_RUN:  # one run an instance, or fewer
+        assert len(runs) <= instances
         return
     ends = [0] * instances
     for run in runs:  # the instance free first takes the next run
