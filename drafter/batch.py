@@ -26,7 +26,6 @@ import csv
 import gc
 import hashlib
 import heapq
-import io
 import json
 import os
 import pickle
